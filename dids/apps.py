@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DidsConfig(AppConfig):
+    name = "dids"
+    verbose_name = "Numbers"

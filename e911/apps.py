@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class E911Config(AppConfig):
+    name = "e911"
+    verbose_name = "911"

@@ -1,0 +1,1 @@
+"""Mirror models for this domain (see its issue)."""

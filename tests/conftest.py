@@ -1,0 +1,6 @@
+"""Shared fixtures. Domain fixtures live in tests/fixtures/ and are loaded here."""
+
+pytest_plugins = [
+    "tests.fixtures.sandbox",
+    "tests.fixtures.users",
+]
