@@ -1,0 +1,129 @@
+"""`make run`: the whole portal on one laptop — sandbox, web, worker + beat — with demo data.
+
+A tiny supervisor rather than honcho: the first sync has to run after the sandbox answers
+and before we print the login, and honcho stops every process as soon as one exits.
+Ctrl-C stops everything. A second run reuses the database, the sandbox state and the login.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("PORTAL_VAR_DIR", ROOT / "var"))
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+WEB_ADDRESS = os.environ.get("PORTAL_WEB_ADDRESS", "127.0.0.1:8000")
+SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8089"))
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def wait_for(url: str, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    VAR.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("VI_API_URL", f"http://127.0.0.1:{SANDBOX_PORT}/Services/APIService.asmx")
+    os.environ.setdefault("VI_LOGIN", "sandbox")
+    os.environ.setdefault("VI_SECRET", "sandbox-secret")
+    started = time.monotonic()
+
+    print("==> Preparing the database", flush=True)
+    manage("migrate", "--no-input", "-v", "0")
+    manage("collectstatic", "--no-input", "-v", "0")
+    username, password = manage("ensure_demo_admin", capture=True).split()
+
+    processes: list[subprocess.Popen] = []
+
+    def spawn(name: str, command: list[str]) -> None:
+        print(f"==> Starting {name}", flush=True)
+        processes.append(subprocess.Popen(command, cwd=ROOT, start_new_session=True))
+
+    def stop_all(*_args) -> None:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+    state_file = VAR / "sandbox-state.json"
+    try:
+        spawn(
+            "the VI sandbox",
+            [
+                PYTHON, "-m", "portal.sandbox",
+                "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
+                "--login", os.environ["VI_LOGIN"], "--secret", os.environ["VI_SECRET"],
+                "--seed", "demo", "--state", str(state_file),
+            ],
+        )
+        if not wait_for(f"http://127.0.0.1:{SANDBOX_PORT}/_sandbox/summary", seconds=60):
+            print("The sandbox did not start; see its output above.", file=sys.stderr)
+            return 1
+        spawn(
+            "the web server",
+            [str(BIN / "gunicorn"), "portal.wsgi", "--bind", WEB_ADDRESS, "--workers", "2",
+             "--threads", "4", "--access-logfile", "-"],
+        )
+        spawn(
+            "the worker and scheduler",
+            [str(BIN / "celery"), "-A", "portal.celery", "worker", "--beat", "--concurrency", "1",
+             "--loglevel", "INFO"],
+        )
+        print("==> First sync from the sandbox", flush=True)
+        manage("vi_sync", "all")
+        wait_for(f"http://{WEB_ADDRESS}/healthz", seconds=30)
+        print(
+            "\n"
+            "  VI Back Office Portal is running\n"
+            f"    open      http://{WEB_ADDRESS}/\n"
+            f"    username  {username}\n"
+            f"    password  {password}\n"
+            f"  ready in {time.monotonic() - started:.0f} s — Ctrl-C stops everything\n",
+            flush=True,
+        )
+        signal.signal(signal.SIGTERM, _interrupt)
+        while all(process.poll() is None for process in processes):
+            time.sleep(1)
+        print("A process stopped; stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\n==> Stopping", flush=True)
+        return 0
+    finally:
+        stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
