@@ -141,3 +141,29 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.object_key} {self.action}"
+
+
+class AccessPolicy(models.Model):
+    """Holds the portal's permissions; no table. Views check these, never group names.
+
+    The roles (Viewer, Operator, Administrator) are groups created by a data migration;
+    docs/contracts.md has the table of who holds what.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_portal", "Can view the portal"),
+            ("operate_numbers", "Can reserve, assign and configure numbers"),
+            ("operate_e911", "Can validate and provision 911 records"),
+            ("operate_messaging", "Can change SMS settings, campaigns and brands"),
+            ("check_portability", "Can check portability"),
+            ("run_sync", "Can start a sync"),
+            ("release_numbers", "Can release numbers"),
+            ("manage_endpoint_groups", "Can activate and deactivate endpoint groups"),
+            ("delete_messaging", "Can delete brands and campaigns"),
+            ("confirm_sync", "Can apply a held, shrunken audit"),
+            ("edit_sync_schedules", "Can edit sync schedules"),
+            ("manage_users", "Can manage users"),
+        ]
