@@ -286,9 +286,17 @@ class EmailToFaxSetting:
 
 
 @dataclass(frozen=True)
+class FaxToEmailSetting:
+    tn: str
+    email: str = ""
+    failure_notifications: bool = False
+
+
+@dataclass(frozen=True)
 class Script:
-    """A programmable-telco script (GetScripts)."""
+    """A programmable-telco script (GetScripts) and the numbers it runs."""
 
     script_id: str
     name: str = ""
-    details: dict = field(default_factory=dict)
+    url: str = ""
+    tns: tuple[str, ...] = ()
