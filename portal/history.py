@@ -1,0 +1,135 @@
+"""Writers of `ChangeRecord` history, used by the sync engine and by every service.
+
+History is written explicitly and in bulk rather than from signals: bulk_create and
+bulk_update send no signals, and a sync writes thousands of rows at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from portal.models import ChangeRecord, Source, SyncRun
+
+Action = ChangeRecord.Action
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Change:
+    """One history entry before it is written; `record_many` fills in the shared parts."""
+
+    model: str
+    object_key: str
+    action: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+def model_label(model: type[models.Model] | models.Model) -> str:
+    """"dids.did" for dids.models.Did — the label history rows are filed under."""
+    return model._meta.label_lower
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [before, after]}` for the fields whose value differs, JSON-ready."""
+    return {
+        name: [jsonable(before.get(name)), jsonable(after.get(name))]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """History values as JSON: decimals and times as text, the way a person reads them."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def record(
+    *,
+    model: type[models.Model] | models.Model | str,
+    object_key: str,
+    action: str,
+    changes: Mapping[str, Any] | None = None,
+    actor=None,
+    source: str = Source.STAFF,
+    sync_run: SyncRun | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> ChangeRecord:
+    """Write one history row (a staff action on one thing)."""
+    label = model if isinstance(model, str) else model_label(model)
+    return ChangeRecord.objects.create(
+        at=at or timezone.now(),
+        model=label,
+        object_key=str(object_key),
+        action=action,
+        changes=jsonable(dict(changes or {})),
+        actor=actor,
+        source=source,
+        sync_run=sync_run,
+        note=note[:300],
+    )
+
+
+def record_many(
+    changes: Iterable[Change],
+    *,
+    actor=None,
+    source: str,
+    sync_run: SyncRun | None = None,
+    at: datetime.datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Write many history rows sharing one actor, source, run and moment; returns how many.
+
+    Consumes `changes` lazily, a batch at a time, so a generator of 100,000 entries never
+    sits in memory whole.
+    """
+    moment = at or timezone.now()
+    written = 0
+    batch: list[ChangeRecord] = []
+    for change in changes:
+        batch.append(
+            ChangeRecord(
+                at=moment,
+                model=change.model,
+                object_key=str(change.object_key),
+                action=change.action,
+                changes=jsonable(dict(change.changes)),
+                actor=actor,
+                source=source,
+                sync_run=sync_run,
+                note=change.note[:300],
+            )
+        )
+        if len(batch) >= batch_size:
+            ChangeRecord.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        ChangeRecord.objects.bulk_create(batch)
+        written += len(batch)
+    return written

@@ -1,0 +1,112 @@
+"""The base of every mirror row: a local copy of something VI owns.
+
+A mirror model lists the fields VI owns in `vi_fields`; everything else on the model is
+local (notes, tags, the portal's own bookkeeping) and a sync never touches it. The
+content hash covers the VI-owned fields only, so the sync engine can tell an unchanged
+row from a changed one by comparing one short string per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class MirrorModel(models.Model):
+    """Abstract base for rows mirrored from VI.
+
+    Subclasses set:
+      * `natural_key_field`: the field VI identifies the row by (a TN, a port id, ...);
+        it must be unique on the model.
+      * `vi_fields`: the fields an audit fills in (the natural key included or not,
+        it makes no difference to the hash).
+    """
+
+    natural_key_field: ClassVar[str] = ""
+    vi_fields: ClassVar[tuple[str, ...]] = ()
+
+    content_hash = models.CharField(max_length=32, blank=True, editable=False)
+    first_seen_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when a complete, successful audit no longer lists the row; cleared if it returns.
+    gone_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set by services on every staff/admin write: a sync whose audit was requested before
+    # this moment carries older data for the row and leaves it alone.
+    locally_changed_at = models.DateTimeField(null=True, blank=True)
+    last_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_gone(self) -> bool:
+        return self.gone_at is not None
+
+    @property
+    def natural_key_value(self) -> str:
+        return str(getattr(self, self.natural_key_field))
+
+    def vi_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.vi_fields}
+
+    def refresh_content_hash(self) -> str:
+        """Recompute the hash from the instance; services call it before saving a VI field."""
+        self.content_hash = content_hash_of(type(self), self.vi_values())
+        return self.content_hash
+
+    def mark_locally_changed(self, *, actor=None, at: datetime.datetime | None = None) -> None:
+        """What a service does to a row it has just changed at VI on someone's behalf."""
+        self.locally_changed_at = at or timezone.now()
+        self.last_changed_by = actor
+        self.refresh_content_hash()
+
+
+def field_values(model: type[MirrorModel], record: Mapping[str, Any]) -> dict[str, Any]:
+    """The VI-owned field values in `record`, converted as the model field would store them.
+
+    Keys in `record` the model does not own are ignored; a VI field missing from the
+    record is None. `to_python` makes "1.50", Decimal("1.5") and 1.5 agree on a
+    DecimalField, so a hash from an audit equals the hash from the stored row.
+    """
+    values = {}
+    for name in model.vi_fields:
+        field = model._meta.get_field(name)
+        value = record.get(name)
+        values[name] = None if value is None else field.to_python(value)
+    return values
+
+
+def content_hash_of(model: type[MirrorModel], values: Mapping[str, Any]) -> str:
+    """A stable 128-bit hash of the VI-owned values (already converted by `field_values`)."""
+    canonical = json.dumps(
+        [_canonical(values.get(name)) for name in model.vi_fields],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Normalised so 1.50 and 1.5 hash alike; "n" marks it so "1.5" the string differs.
+        return ["n", format(value.normalize(), "f")]
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC)
+        return ["t", value.isoformat()]
+    if isinstance(value, datetime.date):
+        return ["d", value.isoformat()]
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in sorted(value.items())}
+    return value
