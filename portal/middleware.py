@@ -1,30 +1,52 @@
-"""Every page needs a login, except the few that must work without one."""
+"""Deny by default: every page needs a signed-in user holding `portal.view_portal`.
 
-from django.conf import settings
+A view added tomorrow is private unless it says otherwise with Django's own
+`@login_not_required` (the login page and /healthz do). Django 5.1's
+LoginRequiredMiddleware does the first half; this subclass adds three things:
+
+* htmx requests get 401 with `HX-Redirect` instead of a 302, so a fragment swap never
+  renders the login page inside a table cell;
+* the admin keeps its own login page (its views check `is_staff` themselves);
+* a signed-in user without any role gets 403 on portal pages, except the few account
+  pages everyone needs (logout, password change).
+"""
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
-PUBLIC_PATH_PREFIXES = ("/accounts/login/", "/healthz", "/static/", "/favicon.ico")
+from portal.permissions import VIEW_PORTAL
+
+# Account pages a signed-in user may reach even before being given a role.
+ROLE_NOT_REQUIRED_URL_NAMES = frozenset({"logout", "password_change", "password_change_done"})
 
 
-class LoginRequiredMiddleware:
-    """Deny by default: a view added tomorrow is private unless listed above.
+def is_admin_site(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and "admin" in match.namespaces
 
-    (Django 5.1 ships a LoginRequiredMiddleware too, but it redirects the admin's own
-    login and htmx requests the same way; ours answers htmx with HX-Redirect so a
-    fragment swap never renders the login page inside a table cell.)
-    """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True) or is_admin_site(request):
+            return None
+        if not request.user.is_authenticated:
+            return self.handle_no_permission(request, view_func)
+        if request.resolver_match.url_name in ROLE_NOT_REQUIRED_URL_NAMES:
+            return None
+        if not request.user.has_perm(VIEW_PORTAL):
+            raise PermissionDenied("This account has no role in the portal yet.")
+        return None
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated or request.path.startswith(PUBLIC_PATH_PREFIXES):
-            return self.get_response(request)
-        if request.path.startswith("/admin/"):
-            return self.get_response(request)  # the admin has its own login
+    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
         if getattr(request, "htmx", False):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = f"{settings.LOGIN_URL_PATH}?next={request.get_full_path()}"
+            login_url = resolve_url(self.get_login_url(view_func))
+            # htmx follows HX-Redirect whatever the status; the page reloads at the login.
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = redirect_to_login(
+                request.htmx.current_url_abs_path or request.get_full_path(), login_url
+            )["Location"]
             return response
-        return redirect_to_login(request.get_full_path())
+        return super().handle_no_permission(request, view_func)

@@ -1,0 +1,37 @@
+// Failed htmx requests are not swapped (see base.html); say so in the message area,
+// so a click that did nothing never looks like success.
+(function () {
+  "use strict";
+
+  function showMessage(text) {
+    var area = document.getElementById("messages");
+    if (!area) return;
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger alert-dismissible py-2 small";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close btn-sm py-2";
+    close.setAttribute("data-bs-dismiss", "alert");
+    close.setAttribute("aria-label", "Close");
+    alert.appendChild(close);
+    area.appendChild(alert);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 401) return; // HX-Redirect to the login page is on its way
+    if (status === 403) {
+      showMessage("You do not have permission to do that.");
+    } else if (status === 404) {
+      showMessage("That item no longer exists. Reload the page.");
+    } else {
+      showMessage("The portal could not complete the request (HTTP " + status + "). Reload the page to see the current state.");
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showMessage("The portal is not answering. Check your connection and try again.");
+  });
+})();
