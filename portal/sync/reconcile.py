@@ -1,0 +1,355 @@
+"""The reconcile primitive every domain sync uses: a complete VI audit against a mirror.
+
+Three phases, so that nothing is written unless the whole audit arrived and looks sane:
+
+1. Read: stream the audit in batches; per batch, load the stored hashes in one query and
+   set aside (in a temporary file, not memory) only the records that are new, changed or
+   back. Unchanged rows cost one hash comparison.
+2. Judge: the active rows in scope the audit did not list would be marked gone. An empty
+   audit, or one that would mark more than SYNC_MAX_GONE_FRACTION of the active rows gone,
+   is held (`ShrinkHeld`) until a person confirms it; a failed audit raises before
+   anything was written.
+3. Apply: write the set-aside rows in short transactions, batch by batch, with history;
+   then mark the missing rows gone.
+
+Race with staff writes: a row whose `locally_changed_at` is at or after the moment the
+audit was requested holds newer data than the audit; it is neither overwritten nor marked
+gone (checked when read, and again under a row lock when written). The next sync settles it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.history import Change, diff, model_label, record_many
+from portal.mirror import MirrorModel, content_hash_of
+from portal.models import ChangeRecord, Source
+from portal.sync.context import SyncContext
+from portal.sync.writers import BulkWriter, MirrorWriter
+
+Action = ChangeRecord.Action
+
+BATCH_SIZE = 2000
+
+CREATE, UPDATE, RETURN = "create", "update", "return"
+
+
+class ShrinkHeld(Exception):
+    """The audit would remove too much at once; nothing was applied."""
+
+    def __init__(self, message: str, counts: Mapping[str, int]):
+        super().__init__(message)
+        self.message = message
+        self.counts = dict(counts)
+
+
+@dataclass
+class ReconcileCounts:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    returned: int = 0
+    gone: int = 0
+    unchanged: int = 0
+    # Rows changed by staff after the audit was requested, left for the next sync.
+    kept_local: int = 0
+    # Records listed twice in one audit (the first one counts).
+    duplicates: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    action: str
+    key: Any
+    values: dict[str, Any]
+    content_hash: str
+
+
+def reconcile(
+    *,
+    run: SyncContext,
+    model: type[MirrorModel],
+    records: Iterable[Mapping[str, Any]],
+    step: str | None = None,
+    scope: Q | None = None,
+    to_fields: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+    audit_requested_at: datetime.datetime | None = None,
+    writer: MirrorWriter | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ReconcileCounts:
+    """Bring `model`'s rows in `scope` in line with `records`, a complete audit from VI.
+
+    `records` is consumed once, lazily (the streaming client's iterator: the request is
+    only sent on the first `next()`, so by default the audit counts as requested when this
+    function is called). `to_fields` maps a VI record to model field names when they
+    differ. `scope` limits which rows the audit is complete for (rows outside it are never
+    marked gone). Raises ShrinkHeld (nothing applied) unless `run.confirmed`; lets the
+    audit's own errors (ProviderUnavailable, ProviderRejected) through, nothing applied.
+    """
+    audit_requested_at = audit_requested_at or timezone.now()
+    engine = _Reconciler(
+        run=run,
+        model=model,
+        step=step,
+        scope=scope,
+        to_fields=to_fields,
+        audit_requested_at=audit_requested_at,
+        writer=writer or BulkWriter(),
+        batch_size=batch_size,
+    )
+    return engine.reconcile(records)
+
+
+class _Reconciler:
+    def __init__(
+        self,
+        *,
+        run: SyncContext,
+        model: type[MirrorModel],
+        step: str | None,
+        scope: Q | None,
+        to_fields: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None,
+        audit_requested_at: datetime.datetime,
+        writer: MirrorWriter,
+        batch_size: int,
+    ):
+        if not model.natural_key_field:
+            raise TypeError(f"{model.__name__} must set natural_key_field")
+        self.run = run
+        self.model = model
+        self.step = step
+        self.scope = scope
+        self.to_fields = to_fields
+        self.audit_requested_at = audit_requested_at
+        self.writer = writer
+        self.batch_size = batch_size
+        self.key_field = model.natural_key_field
+        self.key_model_field = model._meta.get_field(self.key_field)
+        self.fields = [(name, model._meta.get_field(name)) for name in model.vi_fields]
+        self.label = model_label(model)
+        self.title = step or model._meta.verbose_name_plural
+        self.counts = ReconcileCounts()
+        # What phase 1 set aside, by action: the figures a held run reports.
+        self.pending = {CREATE: 0, UPDATE: 0, RETURN: 0}
+        self.seen: set[Any] = set()
+
+    # --- phase 1: read ---------------------------------------------------------------
+
+    def reconcile(self, records: Iterable[Mapping[str, Any]]) -> ReconcileCounts:
+        with tempfile.TemporaryFile(prefix="portal-sync-") as spool:
+            for batch in _batched(iter(records), self.batch_size):
+                staged = self._stage(batch)
+                if staged:
+                    pickle.dump(staged, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                self.run.heartbeat(
+                    done=self.counts.seen, total=None, label=f"{self.title}: read {self.counts.seen:,} records"
+                )
+            gone_keys, active = self._missing_rows()
+            self._judge(gone=len(gone_keys), active=active)
+            self._apply_staged(spool)
+        self._mark_gone(gone_keys)
+        self.run.set_counts(self.counts.as_dict(), step=self.step)
+        return self.counts
+
+    def _stage(self, records: Sequence[Mapping[str, Any]]) -> list[_Staged]:
+        rows: list[tuple[Any, dict[str, Any], str]] = []
+        for record in records:
+            data = self.to_fields(record) if self.to_fields else record
+            key = data.get(self.key_field)
+            key = None if key is None else self.key_model_field.to_python(key)
+            if key in (None, ""):
+                continue
+            self.counts.seen += 1
+            if key in self.seen:
+                self.counts.duplicates += 1
+                continue
+            self.seen.add(key)
+            values = {name: (None if data.get(name) is None else field.to_python(data.get(name)))
+                      for name, field in self.fields}
+            rows.append((key, values, content_hash_of(self.model, values)))
+
+        stored = {
+            key: (content_hash, gone_at, locally_changed_at)
+            for key, content_hash, gone_at, locally_changed_at in self.model.objects.filter(
+                **{f"{self.key_field}__in": [key for key, _, _ in rows]}
+            ).values_list(self.key_field, "content_hash", "gone_at", "locally_changed_at")
+        }
+        staged = []
+        for key, values, content_hash in rows:
+            current = stored.get(key)
+            if current is None:
+                action = CREATE
+            else:
+                stored_hash, gone_at, locally_changed_at = current
+                if self._changed_locally(locally_changed_at):
+                    self.counts.kept_local += 1
+                    continue
+                if gone_at is not None:
+                    action = RETURN
+                elif stored_hash != content_hash:
+                    action = UPDATE
+                else:
+                    self.counts.unchanged += 1
+                    continue
+            self.pending[action] += 1
+            staged.append(_Staged(action, key, values, content_hash))
+        return staged
+
+    def _changed_locally(self, locally_changed_at: datetime.datetime | None) -> bool:
+        return locally_changed_at is not None and locally_changed_at >= self.audit_requested_at
+
+    # --- phase 2: judge --------------------------------------------------------------
+
+    def _active_rows(self):
+        rows = self.model.objects.filter(gone_at__isnull=True)
+        return rows.filter(self.scope) if self.scope is not None else rows
+
+    def _missing_rows(self) -> tuple[list[Any], int]:
+        """Keys of active rows the audit did not list (locally changed ones excepted)."""
+        missing: list[Any] = []
+        active = 0
+        rows = self._active_rows().values_list(self.key_field, "locally_changed_at")
+        for key, locally_changed_at in rows.iterator(chunk_size=self.batch_size):
+            active += 1
+            if key in self.seen:
+                continue
+            if self._changed_locally(locally_changed_at):
+                self.counts.kept_local += 1
+                continue
+            missing.append(key)
+        return missing, active
+
+    def _judge(self, *, gone: int, active: int) -> None:
+        if self.run.confirmed or not active:
+            return
+        limit = settings.SYNC_MAX_GONE_FRACTION
+        if self.counts.seen == 0:
+            reason = f"VI's audit listed no {self.title} while the portal has {active:,} active."
+        elif gone > limit * active:
+            reason = (
+                f"VI's audit would mark {gone:,} of {active:,} active {self.title} gone "
+                f"({gone / active:.0%}, more than the {limit:.0%} allowed at once)."
+            )
+        else:
+            return
+        figures = {
+            **self.counts.as_dict(),
+            "created": self.pending[CREATE],
+            "updated": self.pending[UPDATE],
+            "returned": self.pending[RETURN],
+            "gone": gone,
+            "active": active,
+        }
+        self.run.set_counts(figures, step=self.step)
+        raise ShrinkHeld(f"{reason} Nothing was applied; a person may confirm it.", figures)
+
+    # --- phase 3: apply --------------------------------------------------------------
+
+    def _apply_staged(self, spool) -> None:
+        total = sum(self.pending.values())
+        done = 0
+        spool.seek(0)
+        while True:
+            try:
+                staged: list[_Staged] = pickle.load(spool)
+            except EOFError:
+                break
+            self._apply_batch(staged)
+            done += len(staged)
+            self.run.heartbeat(done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes")
+
+    @transaction.atomic
+    def _apply_batch(self, staged: Sequence[_Staged]) -> None:
+        now = timezone.now()
+        # Locked so a staff write to one of these rows waits for us, then lands on top.
+        current = {
+            getattr(row, self.key_field): row
+            for row in self.model.objects.select_for_update().filter(
+                **{f"{self.key_field}__in": [item.key for item in staged]}
+            )
+        }
+        creates: list[MirrorModel] = []
+        updates: list[MirrorModel] = []
+        history: list[Change] = []
+        for item in staged:
+            row = current.get(item.key)
+            if row is None:
+                creates.append(
+                    self.model(
+                        **{self.key_field: item.key},
+                        **item.values,
+                        content_hash=item.content_hash,
+                        first_seen_at=now,
+                    )
+                )
+                self.counts.created += 1
+                history.append(Change(self.label, str(item.key), Action.CREATED, diff({}, item.values)))
+                continue
+            if self._changed_locally(row.locally_changed_at):
+                self.counts.kept_local += 1
+                continue
+            changes = diff(row.vi_values(), item.values)
+            for name, value in item.values.items():
+                setattr(row, name, value)
+            row.content_hash = item.content_hash
+            if row.gone_at is not None:
+                changes["gone_at"] = [row.gone_at.isoformat(), None]
+                row.gone_at = None
+                self.counts.returned += 1
+                action = Action.RETURNED
+            else:
+                self.counts.updated += 1
+                action = Action.UPDATED
+            updates.append(row)
+            history.append(Change(self.label, str(item.key), action, changes))
+        self.writer.create(model=self.model, rows=creates)
+        self.writer.update(model=self.model, rows=updates, fields=[*self.model.vi_fields, "content_hash", "gone_at"])
+        record_many(history, source=Source.SYNC, sync_run=self.run.run, at=now)
+
+    def _mark_gone(self, keys: list[Any]) -> None:
+        for batch in _batched(iter(keys), self.batch_size):
+            self._mark_gone_batch(batch)
+            self.run.heartbeat(label=f"{self.title}: marked {self.counts.gone:,} gone")
+
+    @transaction.atomic
+    def _mark_gone_batch(self, keys: Sequence[Any]) -> None:
+        now = timezone.now()
+        still_missing = list(
+            self._active_rows()
+            .filter(**{f"{self.key_field}__in": keys})
+            .filter(Q(locally_changed_at__isnull=True) | Q(locally_changed_at__lt=self.audit_requested_at))
+            .select_for_update()
+            .values_list("pk", self.key_field)
+        )
+        if not still_missing:
+            return
+        self.model.objects.filter(pk__in=[pk for pk, _ in still_missing]).update(gone_at=now)
+        self.counts.gone += len(still_missing)
+        record_many(
+            (
+                Change(self.label, str(key), Action.GONE, {"gone_at": [None, now.isoformat()]})
+                for _, key in still_missing
+            ),
+            source=Source.SYNC,
+            sync_run=self.run.run,
+            at=now,
+        )
+
+
+def _batched(iterator: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -1,0 +1,152 @@
+"""Running a sync of one kind: the service behind the task, the command and the Sync page."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import Source, SyncRun
+from portal.sync.context import SyncAbandoned, SyncContext
+from portal.sync.kinds import SyncKindUnavailable, kind_service
+from portal.sync.reconcile import ShrinkHeld
+from portal.sync.runs import FINISHED_STATUSES, run_create, run_finish, run_start
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+logger = logging.getLogger(__name__)
+
+Status = SyncRun.Status
+
+
+class SyncNotConfirmable(Exception):
+    """The run is not (or no longer) waiting for a confirmation."""
+
+
+def sync_execute(
+    *,
+    kind: str,
+    trigger: str,
+    requested_by_id: int | None = None,
+    run_id: int | None = None,
+    confirmed: bool = False,
+) -> SyncRun | None:
+    """Run the `kind` sync now, in this process, and return its finished SyncRun.
+
+    With `run_id`, works for that QUEUED run (made by the Sync page). A run already past
+    QUEUED means the message was delivered twice: nothing to do, unless the run FAILED or
+    went STALE, which is how a retry arrives, and a fresh run is started.
+
+    Raises SyncKindUnavailable (before recording anything, unless a queued run was given,
+    which is then marked failed) and ProviderUnavailable (after recording the run as
+    FAILED) so the task can retry. Any other error ends the run FAILED and is logged.
+    """
+    try:
+        service = kind_service(kind)
+    except SyncKindUnavailable as exc:
+        if run_id is not None:
+            _finish_unstarted(run_id=run_id, error=str(exc))
+        raise
+    run = _run_for(kind=kind, trigger=trigger, requested_by_id=requested_by_id, run_id=run_id)
+    if run is None:
+        return SyncRun.objects.get(pk=run_id)
+    if not run_start(run=run):
+        logger.info("%s sync run #%s skipped: %s", kind, run.pk, run.error)
+        return run
+
+    context = SyncContext(run=run, confirmed=confirmed or run.confirmed_by_id is not None)
+    try:
+        with _provider_context(actor=run.requested_by):
+            service(run=context, confirmed=context.confirmed)
+    except ShrinkHeld as held:
+        run_finish(run=run, status=Status.NEEDS_CONFIRMATION, counts=context.counts, error=held.message)
+    except SyncAbandoned:
+        logger.warning("%s sync run #%s was declared stale while working; its results stand", kind, run.pk)
+    except ProviderUnavailable as exc:
+        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI unreachable: {exc.message}")
+        raise
+    except ProviderRejected as exc:
+        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI refused the audit: {exc}")
+    except Exception as exc:  # the run must never stay RUNNING because of a bug
+        logger.exception("%s sync run #%s failed", kind, run.pk)
+        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"{type(exc).__name__}: {exc}"[:500])
+    else:
+        run_finish(run=run, status=Status.SUCCEEDED, counts=context.counts)
+    return run
+
+
+def _run_for(*, kind: str, trigger: str, requested_by_id: int | None, run_id: int | None) -> SyncRun | None:
+    if run_id is None:
+        return run_create(kind=kind, trigger=trigger, requested_by_id=requested_by_id)
+    run = SyncRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise SyncRun.DoesNotExist(f"Sync run #{run_id} does not exist.")
+    if run.status == Status.QUEUED:
+        return run
+    if run.status in (Status.FAILED, Status.STALE):
+        return run_create(
+            kind=run.kind,
+            trigger=run.trigger,
+            requested_by_id=run.requested_by_id,
+            confirmed_by_id=run.confirmed_by_id,
+        )
+    return None
+
+
+def _finish_unstarted(*, run_id: int, error: str) -> None:
+    SyncRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        status=Status.FAILED, finished_at=timezone.now(), error=error
+    )
+
+
+def _provider_context(*, actor):
+    """Calls made by a sync are logged as the sync's, on behalf of whoever asked for it."""
+    try:
+        from portal.voipinnovations.client import provider_context
+    except ImportError:  # the client is not there in a bare checkout of the engine
+        return contextlib.nullcontext()
+    return provider_context(actor=actor, source=Source.SYNC)
+
+
+def sync_request(*, kind: str, user, confirmed: bool = False) -> SyncRun:
+    """Queue a sync asked for by a person; the worker picks it up once this transaction commits."""
+    kind_service(kind)  # refuse unknown and unavailable kinds before recording anything
+    run = run_create(
+        kind=kind,
+        trigger=SyncRun.Trigger.STAFF,
+        requested_by_id=user.pk,
+        confirmed_by_id=user.pk if confirmed else None,
+    )
+    _enqueue_after_commit(run)
+    return run
+
+
+def sync_confirm(*, run: SyncRun, user) -> SyncRun:
+    """Re-run a held sync with permission to apply its shrink; returns the new queued run."""
+    if run.status != Status.NEEDS_CONFIRMATION:
+        raise SyncNotConfirmable("Only a run waiting for confirmation can be confirmed.")
+    newer = SyncRun.objects.filter(kind=run.kind, created_at__gt=run.created_at).exclude(
+        status=Status.SKIPPED
+    )
+    if newer.exists():
+        raise SyncNotConfirmable("A newer sync of this kind has run since; look at its result instead.")
+    return sync_request(kind=run.kind, user=user, confirmed=True)
+
+
+def _enqueue_after_commit(run: SyncRun) -> None:
+    from portal.tasks import run_sync  # tasks import services, not the other way round
+
+    def enqueue() -> None:
+        run_sync.delay(kind=run.kind, trigger=run.trigger, requested_by_id=run.requested_by_id, run_id=run.pk)
+
+    transaction.on_commit(enqueue)
+
+
+__all__ = [
+    "FINISHED_STATUSES",
+    "SyncNotConfirmable",
+    "sync_confirm",
+    "sync_execute",
+    "sync_request",
+]
