@@ -344,3 +344,12 @@ def test_vi_era_lenient_client_reads_our_extended_answers():
     strict = production_client()
     with pytest.raises(zeep.exceptions.XMLParseError, match="ActivePorts"):
         strict.get_element(answer.tag).parse(answer, strict.wsdl.types)
+
+
+def test_10dlc_campaigns_use_vi_casing_seen_in_a_production_client():
+    """A C# proxy generated from VI's live WSDL reads `Campaigns[].CampaignId` (WIRE-FORMAT §3)."""
+    operation = operations_of(our_client(), "APIServiceSoap")["GetSMSCampaigns"]
+    [result] = children(operation.output.body)
+    campaigns = next(child for child in children(result) if child.name == "Campaigns")
+    [campaign] = children(campaigns)
+    assert children(campaign)[0].name == "CampaignId"

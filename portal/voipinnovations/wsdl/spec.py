@@ -476,8 +476,13 @@ EXTENSION_TYPES: tuple[ComplexType, ...] = (
     ComplexType(
         "SMSCampaign",
         (
+            string(
+                "CampaignId",
+                evidence="C# client over VI's production WSDL reads Campaigns[].CampaignId "
+                "(WIRE-FORMAT §3); its proxy keeps VI's element names, so the capital C is VI's",
+            ),
             *strings(
-                "campaignId", "customerId", "displayName", "description", "usecaseId",
+                "customerId", "displayName", "description", "usecaseId",
                 "subUsecaseIds", "vertical", "messageFlow", "helpMessage", "optOutMessage",
                 "sampleMsg1", "sampleMsg2",
             ),
