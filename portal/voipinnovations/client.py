@@ -1,0 +1,461 @@
+"""The only code that speaks SOAP to VoIP Innovations.
+
+    with provider_context(actor=request.user, source=Source.STAFF):
+        result = call("assignDID", didParams={"DIDParam": [{"tn": "4352154006", "epg": 8674}]})
+    for record in stream("auditDIDs", record_tag="DID"):
+        ...
+
+One zeep client per process, built lazily from `settings.VI_WSDL` (a URL or a file) and
+cached on the settings that shape it; the service address always comes from
+`settings.VI_API_URL`, never from the WSDL. `VI_LOGIN`/`VI_SECRET` go into every call.
+
+zeep builds the envelope and reads the reply, but the HTTP post is ours: it carries the
+connect/read timeouts (audits get `VI_AUDIT_READ_TIMEOUT`), and it is the only place the
+envelope — secret included — exists, so nothing here can log it (zeep's own transport
+logs whole envelopes at DEBUG; we never route a call through it).
+
+`call` hands back the Result whatever its `responseCode`: refusals are for the gateways to
+read with `codes`. What is not an answer from VI — network errors, timeouts, HTTP errors,
+SOAP faults, unreadable bodies — raises ProviderUnavailable. Every call and every stream
+writes one ProviderCall row (see calllog.py for where it goes and why).
+"""
+
+import logging
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import requests
+import zeep
+from django.conf import settings
+from lxml import etree
+from zeep.exceptions import Fault, TransportError, XMLParseError, XMLSyntaxError
+from zeep.exceptions import Error as ZeepError
+from zeep.wsdl.bindings.soap import Soap11Binding
+
+from portal.models import ProviderCall, Source
+
+from . import codes
+from .calllog import write_provider_call
+from .errors import ProviderRejected, ProviderUnavailable
+from .redaction import redact_parameters, redact_text, sensitive_values
+from .streaming import RecordStream, record_shape
+
+logger = logging.getLogger(__name__)
+
+SERVICE_BINDING = "APIServiceSoap"  # the SOAP 1.1 binding, as VI's clients use it
+MAX_FAULT_BODY = 64 * 1024
+
+
+# --- who is calling --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallerContext:
+    actor: Any = None
+    source: str = Source.SYSTEM
+
+
+_caller: ContextVar[CallerContext] = ContextVar("vi_provider_context", default=CallerContext())
+
+
+@contextmanager
+def provider_context(*, actor: Any = None, source: str = Source.SYSTEM) -> Iterator[CallerContext]:
+    """Attribute the VI calls made inside the block to `actor` and `source` in ProviderCall."""
+    context = CallerContext(actor=actor, source=source)
+    token = _caller.set(context)
+    try:
+        yield context
+    finally:
+        _caller.reset(token)
+
+
+def _actor_fields(context: CallerContext) -> dict[str, Any]:
+    actor = context.actor
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", True) else None
+    return {"actor_id": actor_id, "source": str(context.source)}
+
+
+# --- the zeep client ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The settings that shape a client, read afresh on every call (tests change them)."""
+
+    wsdl: str
+    url: str
+    login: str
+    secret: str
+    connect_timeout: float
+    read_timeout: float
+    audit_read_timeout: float
+
+    @classmethod
+    def from_settings(cls) -> "Endpoint":
+        return cls(
+            wsdl=str(settings.VI_WSDL),
+            url=settings.VI_API_URL,
+            login=settings.VI_LOGIN,
+            secret=settings.VI_SECRET,
+            connect_timeout=float(settings.VI_CONNECT_TIMEOUT),
+            read_timeout=float(settings.VI_READ_TIMEOUT),
+            audit_read_timeout=float(settings.VI_AUDIT_READ_TIMEOUT),
+        )
+
+    def timeouts(self, operation: str) -> tuple[float, float]:
+        if operation.lower().startswith("audit"):
+            return self.connect_timeout, self.audit_read_timeout
+        return self.connect_timeout, self.read_timeout
+
+
+_build_lock = threading.Lock()
+
+
+def _keep_envelopes_out_of_logs() -> None:
+    # zeep.transports prints whole envelopes at DEBUG. We never post through it, but a
+    # WSDL load goes through it, and a DEBUG root logger must not open that door later.
+    transport_logger = logging.getLogger("zeep.transports")
+    if transport_logger.level < logging.INFO:
+        transport_logger.setLevel(logging.INFO)
+
+
+@lru_cache(maxsize=4)
+def _zeep_client(process_id: int, wsdl: str, connect_timeout: float, read_timeout: float) -> zeep.Client:
+    # `process_id` in the key: a client (and its pooled sockets) built before a fork is
+    # never reused by the child.
+    _keep_envelopes_out_of_logs()
+    session = requests.Session()
+    transport = zeep.Transport(
+        session=session,
+        timeout=(connect_timeout, read_timeout),
+        operation_timeout=(connect_timeout, read_timeout),
+    )
+    return zeep.Client(wsdl, transport=transport, settings=zeep.Settings(strict=True, xml_huge_tree=True))
+
+
+@lru_cache(maxsize=16)
+def _service(process_id: int, wsdl: str, connect_timeout: float, read_timeout: float, url: str):
+    client = _zeep_client(process_id, wsdl, connect_timeout, read_timeout)
+    binding_name = _soap11_binding_name(client)
+    return client, client.create_service(binding_name, url)
+
+
+def _soap11_binding_name(client: zeep.Client) -> str:
+    candidates = [name for name, binding in client.wsdl.bindings.items() if isinstance(binding, Soap11Binding)]
+    named = [name for name in candidates if name.endswith("}" + SERVICE_BINDING)]
+    if not (named or candidates):
+        raise ValueError("The VI WSDL has no SOAP 1.1 binding")
+    return (named or candidates)[0]
+
+
+def get_service(endpoint: Endpoint | None = None):
+    """(zeep client, service proxy) for the current settings, built once per process."""
+    endpoint = endpoint or Endpoint.from_settings()
+    with _build_lock:
+        try:
+            return _service(os.getpid(), endpoint.wsdl, endpoint.connect_timeout, endpoint.read_timeout, endpoint.url)
+        except (requests.RequestException, OSError, ZeepError, etree.XMLSyntaxError) as exc:
+            # No secret can be in a WSDL load failure, but keep the message short anyway.
+            raise ProviderUnavailable(f"VI's service description could not be loaded ({type(exc).__name__})") from None
+
+
+def reset_clients() -> None:
+    """Forget built clients (tests that swap WSDLs)."""
+    _service.cache_clear()
+    _zeep_client.cache_clear()
+
+
+# --- building and sending one request --------------------------------------------------
+
+
+@dataclass
+class _Request:
+    operation: str
+    body: bytes
+    headers: dict[str, str]
+    binding_operation: Any
+    client: zeep.Client
+    service: Any
+
+
+def _build_request(endpoint: Endpoint, operation: str, params: Mapping[str, Any]) -> _Request:
+    client, service = get_service(endpoint)
+    try:
+        binding_operation = service._binding.get(operation)
+    except ValueError:
+        raise ValueError(f"VI has no operation {operation!r} in the WSDL in use") from None
+    try:
+        envelope = client.create_message(
+            service, operation, login=endpoint.login, secret=endpoint.secret, **params
+        )
+    except (TypeError, ZeepError) as exc:
+        secrets = {endpoint.secret, *sensitive_values(params)}
+        raise ValueError(f"Invalid parameters for {operation}: {redact_text(str(exc), secrets=secrets)}") from None
+    return _Request(
+        operation=operation,
+        body=etree.tostring(envelope, encoding="utf-8", xml_declaration=True),
+        headers={
+            "Content-Type": "text/xml; charset=utf-8",
+            "SOAPAction": f'"{binding_operation.soapaction}"',
+        },
+        binding_operation=binding_operation,
+        client=client,
+        service=service,
+    )
+
+
+def _post(endpoint: Endpoint, request: _Request, *, stream: bool = False) -> requests.Response:
+    connect_timeout, read_timeout = endpoint.timeouts(request.operation)
+    try:
+        return request.client.transport.session.post(
+            endpoint.url,
+            data=request.body,
+            headers=request.headers,
+            timeout=(connect_timeout, read_timeout),
+            stream=stream,
+        )
+    except requests.RequestException as exc:
+        raise _unavailable_from_requests(exc, endpoint, request.operation) from None
+
+
+def _unavailable_from_requests(exc: Exception, endpoint: Endpoint, operation: str) -> ProviderUnavailable:
+    connect_timeout, read_timeout = endpoint.timeouts(operation)
+    if isinstance(exc, requests.ConnectTimeout):
+        return ProviderUnavailable(f"VI did not accept a connection within {connect_timeout:g} s")
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
+        return ProviderUnavailable(f"VI did not answer within {read_timeout:g} s")
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
+        return ProviderUnavailable("VI's answer broke off before the end")
+    if isinstance(exc, requests.ConnectionError):
+        return ProviderUnavailable("VI could not be reached (connection failed)")
+    return ProviderUnavailable(f"VI could not be reached ({type(exc).__name__})")
+
+
+def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Response) -> Any:
+    secrets = {endpoint.secret}
+    try:
+        result = request.service._binding.process_reply(request.client, request.binding_operation, response)
+    except Fault as fault:
+        raise ProviderUnavailable(
+            f"VI answered with a SOAP fault: {redact_text(fault.message or 'no reason given', secrets=secrets, limit=200)}"
+        ) from None
+    except TransportError as exc:
+        if exc.status_code == 200:
+            raise ProviderUnavailable("VI's answer is not valid XML") from None
+        raise ProviderUnavailable(f"VI answered HTTP {exc.status_code}") from None
+    except (XMLSyntaxError, XMLParseError, etree.XMLSyntaxError):
+        raise ProviderUnavailable("VI's answer does not match its service description") from None
+    except ZeepError as exc:
+        raise ProviderUnavailable(f"VI's answer could not be read ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise ProviderUnavailable(f"VI answered HTTP {response.status_code}")
+    if result is None or not hasattr(result, "responseCode"):
+        raise ProviderUnavailable("VI's answer has no result")
+    return result
+
+
+# --- the public calls ------------------------------------------------------------------
+
+
+def call(operation: str, **params: Any) -> Any:
+    """Call one VI operation; return its Result (zeep object, VI's field names)."""
+    endpoint = Endpoint.from_settings()
+    context = _caller.get()
+    started = time.monotonic()
+    log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
+    try:
+        request = _build_request(endpoint, operation, params)
+        response = _post(endpoint, request)
+        result = _read_reply(endpoint, request, response)
+    except ProviderUnavailable as exc:
+        log.write(started, outcome=ProviderCall.Outcome.UNAVAILABLE, error=exc.message)
+        raise
+    except ValueError as exc:  # the request was never sent: a caller's mistake
+        log.write(started, outcome=ProviderCall.Outcome.UNAVAILABLE, error=f"Not sent: {exc}")
+        raise
+    code = result.responseCode
+    log.write(
+        started,
+        outcome=_outcome_of(operation, code),
+        response_code=code,
+        response_message=result.responseMessage or "",
+        item_codes=count_item_codes(result),
+    )
+    return result
+
+
+def stream(operation: str, *, record_tag: str, **params: Any) -> Iterator[dict[str, Any]]:
+    """Yield the `record_tag` records of a (big) answer as dicts, parsed as they arrive."""
+    # Settings and caller are read now, not at the first next(): the generator may be
+    # consumed after the caller's `provider_context` has closed.
+    endpoint = Endpoint.from_settings()
+    context = _caller.get()
+    return _stream(endpoint, context, operation, record_tag, params)
+
+
+def _stream(
+    endpoint: Endpoint, context: CallerContext, operation: str, record_tag: str, params: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    started = time.monotonic()
+    log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
+    reader: RecordStream | None = None
+    outcome, error = ProviderCall.Outcome.UNAVAILABLE, ""
+    try:
+        request = _build_request(endpoint, operation, params)
+        shape = _shape_for(request, record_tag)
+        response = _post(endpoint, request, stream=True)
+        with closing(response):
+            if response.status_code != 200:
+                raise _unavailable_from_error_body(response, endpoint)
+            response.raw.decode_content = True
+            namespace = request.binding_operation.output.body.qname.namespace
+            reader = RecordStream(
+                response.raw, operation=operation, record_tag=record_tag, shape=shape, namespace=namespace
+            )
+            try:
+                yield from reader
+            except requests.RequestException as exc:
+                raise _unavailable_from_requests(exc, endpoint, operation) from None
+            except ProviderRejected | ProviderUnavailable | GeneratorExit:
+                raise
+            except Exception as exc:  # urllib3 read errors surface here through lxml
+                if "timed out" in str(exc).lower():
+                    raise ProviderUnavailable(f"VI did not answer within {endpoint.timeouts(operation)[1]:g} s") from None
+                raise ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})") from None
+        outcome = _outcome_of(operation, reader.response_code)
+    except ProviderRejected as exc:
+        outcome, error = ProviderCall.Outcome.REFUSED, ""
+        raise
+    except ProviderUnavailable as exc:
+        error = exc.message
+        raise
+    except ValueError as exc:
+        error = f"Not sent: {exc}"
+        raise
+    except GeneratorExit:
+        # The consumer stopped early: VI answered, we just did not read it all.
+        outcome = _outcome_of(operation, reader.response_code) if reader else outcome
+        error = f"Stopped by the caller after {reader.records if reader else 0} records"
+        raise
+    finally:
+        log.write(
+            started,
+            outcome=outcome,
+            response_code=reader.response_code if reader else None,
+            response_message=reader.response_message if reader else "",
+            item_codes=reader.item_codes if reader else {},
+            error=error,
+        )
+
+
+def _shape_for(request: _Request, record_tag: str):
+    result_type = request.binding_operation.output.body.type
+    try:
+        return _cached_shape(id(request.client), request.operation, record_tag, result_type)
+    except ValueError as exc:
+        raise ValueError(f"{request.operation}: {exc}") from None
+
+
+_shapes: dict[tuple[int, str, str], Any] = {}
+
+
+def _cached_shape(client_id: int, operation: str, record_tag: str, result_type):
+    key = (client_id, operation, record_tag)
+    if key not in _shapes:
+        _shapes[key] = record_shape(result_type, record_tag)
+    return _shapes[key]
+
+
+def _unavailable_from_error_body(response: requests.Response, endpoint: Endpoint) -> ProviderUnavailable:
+    body = response.raw.read(MAX_FAULT_BODY, decode_content=True) or b""
+    try:
+        root = etree.fromstring(body)
+    except etree.XMLSyntaxError:
+        return ProviderUnavailable(f"VI answered HTTP {response.status_code}")
+    fault = root.find(".//{*}Fault")
+    if fault is None:
+        return ProviderUnavailable(f"VI answered HTTP {response.status_code}")
+    reason = fault.findtext("faultstring") or fault.findtext(".//{*}Text") or "no reason given"
+    return ProviderUnavailable(
+        f"VI answered with a SOAP fault: {redact_text(reason, secrets={endpoint.secret}, limit=200)}"
+    )
+
+
+# --- the call log ------------------------------------------------------------------------
+
+
+def _outcome_of(operation: str, code: int | None) -> str:
+    if code is None:
+        return ProviderCall.Outcome.UNAVAILABLE
+    if codes.is_refusal(code, operation=operation):
+        return ProviderCall.Outcome.REFUSED
+    return ProviderCall.Outcome.OK
+
+
+def count_item_codes(result: Any) -> dict[str, int]:
+    """Per-item codes inside a Result: every `statusCode`, and `code` of list items."""
+    counts: Counter[str] = Counter()
+
+    def walk(value: Any, in_list: bool) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item, True)
+            return
+        values = getattr(value, "__values__", None)
+        if values is None:
+            return
+        for name, item in values.items():
+            if name == "statusCode" or (name == "code" and in_list):
+                if isinstance(item, str | int) and str(item) != "":
+                    counts[str(item)] += 1
+            elif isinstance(item, list) or hasattr(item, "__values__"):
+                walk(item, False)
+
+    walk(result, False)
+    return dict(counts)
+
+
+@dataclass
+class _CallLog:
+    operation: str
+    params: Mapping[str, Any]
+    endpoint: Endpoint
+    context: CallerContext
+
+    def write(
+        self,
+        started: float,
+        *,
+        outcome: str,
+        response_code: int | None = None,
+        response_message: str = "",
+        item_codes: Mapping[str, int] | None = None,
+        error: str = "",
+    ) -> None:
+        duration_ms = int((time.monotonic() - started) * 1000)
+        secrets = {self.endpoint.secret, *sensitive_values(self.params)}
+        logger.info(
+            "VI %s: %s (code %s) in %d ms", self.operation, outcome, response_code if response_code is not None else "-", duration_ms
+        )
+        write_provider_call(
+            operation=self.operation,
+            parameters=redact_parameters(self.params),
+            outcome=outcome,
+            response_code=response_code,
+            response_message=redact_text(response_message, secrets=secrets, limit=500),
+            item_codes=dict(item_codes or {}),
+            duration_ms=duration_ms,
+            error=redact_text(error, secrets=secrets, limit=1000),
+            **_actor_fields(self.context),
+        )
+
+
+__all__ = ["call", "stream", "provider_context", "ProviderRejected", "ProviderUnavailable", "get_service"]
