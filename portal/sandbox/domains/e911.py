@@ -172,7 +172,8 @@ class Location:
         }
 
 
-NEVER = datetime(1, 1, 1)
+# DateTime.MinValue as VI writes it (a string: strftime does not pad year 1 to four digits).
+NEVER = "0001-01-01T00:00:00"
 
 
 class E911Error(Exception):
