@@ -74,15 +74,17 @@ def field_values(model: type[MirrorModel], record: Mapping[str, Any]) -> dict[st
     """The VI-owned field values in `record`, converted as the model field would store them.
 
     Keys in `record` the model does not own are ignored; a VI field missing from the
-    record is None. `to_python` makes "1.50", Decimal("1.5") and 1.5 agree on a
+    record is empty (None, or "" / the default where the column is NOT NULL). `to_python` makes "1.50", Decimal("1.5") and 1.5 agree on a
     DecimalField, so a hash from an audit equals the hash from the stored row.
     """
-    values = {}
-    for name in model.vi_fields:
-        field = model._meta.get_field(name)
-        value = record.get(name)
-        values[name] = None if value is None else field.to_python(value)
-    return values
+    return {name: stored_value(model._meta.get_field(name), record.get(name)) for name in model.vi_fields}
+
+
+def stored_value(field: models.Field, value: Any) -> Any:
+    """`value` as `field` stores it; VI's nil becomes the field's empty value where NULL is not allowed."""
+    if value is None:
+        return None if field.null else field.get_default()
+    return field.to_python(value)
 
 
 def content_hash_of(model: type[MirrorModel], values: Mapping[str, Any]) -> str:

@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.history import Change, diff, model_label, record_many
-from portal.mirror import MirrorModel, content_hash_of
+from portal.mirror import MirrorModel, content_hash_of, stored_value
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
 from portal.sync.writers import BulkWriter, MirrorWriter
@@ -178,8 +178,7 @@ class _Reconciler:
                 self.counts.duplicates += 1
                 continue
             self.seen.add(key)
-            values = {name: (None if data.get(name) is None else field.to_python(data.get(name)))
-                      for name, field in self.fields}
+            values = {name: stored_value(field, data.get(name)) for name, field in self.fields}
             rows.append((key, values, content_hash_of(self.model, values)))
 
         stored = {
