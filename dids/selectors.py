@@ -1,0 +1,267 @@
+"""Reads for the numbers pages: the filtered, sorted, paged list, one number, its history.
+
+Built for 100,000 rows: keyset pagination (no OFFSET, no COUNT(*) over the whole table),
+filters that match the indexes in dids/models.py and the trigram indexes of migration 0002,
+and a CSV iterator that streams in chunks.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from portal.models import ChangeRecord
+
+from .models import DID, DIDGroup, EndpointGroup, PrepaidBalanceReading
+from .numbers import digits_only
+
+# Feature filters a person can tick; each is a condition on the row.
+FEATURES: dict[str, Q] = {
+    "forward": ~Q(forward=""),
+    "failover": ~Q(failover=""),
+    "cnam": ~Q(cnam_name=""),
+    "cnam_dip": Q(cnam=True),
+    "fax": ~Q(fax_to_email=""),
+    "conference": Q(conference_line=True),
+    "script": ~Q(script_id=""),
+    "t38": Q(t38=True),
+    "has911": Q(has911=True),
+    "no911": Q(has911=False),
+}
+
+# Sort keys a person can choose -> the model field (nullable ints sorted as 0 = "none").
+SORTS: dict[str, str] = {
+    "tn": "tn",
+    "state": "state",
+    "rate_center": "rate_center",
+    "tier": "tier",
+    "endpoint": "endpoint_id",
+    "did_group": "did_group_id",
+    "first_seen": "first_seen_at",
+    "changed": "locally_changed_at",
+}
+_NULLABLE_INT_SORTS = {"endpoint_id", "did_group_id"}
+
+_NUMBER_LIKE = re.compile(r"[\d\s().+-]+")
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class DIDFilters:
+    """What the list page filters on. Empty values mean "any"."""
+
+    q: str = ""  # digits anywhere in the number, or text in the reference / CNAM name
+    state: str = ""
+    rate_center: str = ""
+    endpoint_id: int | None = None
+    did_group_id: int | None = None
+    tier: str = ""
+    features: frozenset[str] = field(default_factory=frozenset)
+    # Numbers limited by another app's selector (e.g. e911's "no 911 location" list).
+    tns: frozenset[str] | None = None
+    include_gone: bool = False
+    only_gone: bool = False
+
+
+@dataclass(frozen=True)
+class DIDPage:
+    rows: list[DID]
+    next_cursor: str | None
+    previous_cursor: str | None  # the cursor that produced this page ("" for the first)
+    page_size: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_cursor is not None
+
+
+def did_queryset(*, filters: DIDFilters) -> QuerySet[DID]:
+    """The DIDs matching `filters`, unsorted; the base of the list, the CSV and bulk actions."""
+    rows = DID.objects.all()
+    if filters.only_gone:
+        rows = rows.filter(gone_at__isnull=False)
+    elif not filters.include_gone:
+        rows = rows.filter(gone_at__isnull=True)
+    text = (filters.q or "").strip()
+    if text:
+        digits = digits_only(text)
+        condition = Q(ref_id__icontains=text) | Q(cnam_name__icontains=text)
+        if digits and _NUMBER_LIKE.fullmatch(text):
+            # A (possibly formatted) number: its digits anywhere in the tn; "+1 435…" -> "435…".
+            condition |= Q(tn__contains=digits[-10:] if len(digits) > 10 else digits)
+        rows = rows.filter(condition)
+    if filters.state:
+        rows = rows.filter(state=filters.state.upper())
+    if filters.rate_center:
+        rows = rows.filter(rate_center__iexact=filters.rate_center)
+    if filters.endpoint_id is not None:
+        rows = rows.filter(endpoint_id=filters.endpoint_id)
+    if filters.did_group_id is not None:
+        rows = rows.filter(did_group_id=filters.did_group_id or None)
+    if filters.tier:
+        rows = rows.filter(tier=filters.tier)
+    for name in filters.features:
+        if name in FEATURES:
+            rows = rows.filter(FEATURES[name])
+    if filters.tns is not None:
+        rows = rows.filter(tn__in=list(filters.tns))
+    return rows
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        return None
+    return values if isinstance(values, list) and len(values) == 2 else None
+
+
+def _sorted(rows: QuerySet[DID], sort: str) -> tuple[QuerySet[DID], str, bool]:
+    descending = sort.startswith("-")
+    key = SORTS.get(sort.lstrip("-"), "tn")
+    if key in _NULLABLE_INT_SORTS:
+        rows = rows.annotate(sort_key=Coalesce(F(key), Value(0)))
+    elif key in {"locally_changed_at"}:
+        rows = rows.annotate(sort_key=Coalesce(F(key), F("first_seen_at")))
+    else:
+        rows = rows.annotate(sort_key=F(key))
+    order = ("-sort_key", "-tn") if descending else ("sort_key", "tn")
+    return rows.order_by(*order), key, descending
+
+
+def did_list(
+    *, filters: DIDFilters, sort: str = "tn", cursor: str = "", page_size: int = DEFAULT_PAGE_SIZE
+) -> DIDPage:
+    """One page of the list, after `cursor` (from the previous page's `next_cursor`).
+
+    One query: the page plus one row to know whether there is a next page.
+    """
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    rows, key, descending = _sorted(did_queryset(filters=filters), sort)
+    position = _decode_cursor(cursor) if cursor else None
+    if position is not None:
+        value, tn = position
+        if key.endswith("_at") and value is not None:
+            from django.utils.dateparse import parse_datetime
+
+            value = parse_datetime(value)
+        if descending:
+            rows = rows.filter(Q(sort_key__lt=value) | Q(sort_key=value, tn__lt=tn))
+        else:
+            rows = rows.filter(Q(sort_key__gt=value) | Q(sort_key=value, tn__gt=tn))
+    fetched = list(rows[: page_size + 1])
+    next_cursor = None
+    if len(fetched) > page_size:
+        fetched = fetched[:page_size]
+        last = fetched[-1]
+        next_cursor = _encode_cursor([last.sort_key, last.tn])
+    return DIDPage(rows=fetched, next_cursor=next_cursor, previous_cursor=cursor, page_size=page_size)
+
+
+def did_count(*, filters: DIDFilters, limit: int = 10_000) -> tuple[int, bool]:
+    """How many numbers match, counted up to `limit` (returns (count, more_than_limit)).
+
+    Bounded so a broad filter over 100,000 rows costs a capped scan, not a full COUNT(*).
+    """
+    counted = did_queryset(filters=filters).values("pk")[: limit + 1].count()
+    return min(counted, limit), counted > limit
+
+
+CSV_HEADER = [
+    "number", "state", "rate center", "tier", "endpoint group", "DID group", "reference",
+    "caller ID name", "inbound CNAM", "forward", "failover", "fax to email", "conference line",
+    "911", "T.38", "network", "first seen", "gone at",
+]  # fmt: skip
+
+
+def did_csv_rows(*, filters: DIDFilters, sort: str = "tn", chunk_size: int = 2000) -> Iterator[list[str]]:
+    """The header then one list of strings per matching number, streamed in chunks."""
+    yield CSV_HEADER
+    rows, _, _ = _sorted(did_queryset(filters=filters), sort)
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield [
+            row.tn,
+            row.state,
+            row.rate_center,
+            row.tier,
+            "" if row.endpoint_id is None else str(row.endpoint_id),
+            "" if row.did_group_id is None else str(row.did_group_id),
+            row.ref_id,
+            row.cnam_name,
+            "yes" if row.cnam else "no",
+            row.forward,
+            row.failover,
+            row.fax_to_email,
+            "yes" if row.conference_line else "no",
+            "yes" if row.has911 else "no",
+            "yes" if row.t38 else "no",
+            row.network,
+            row.first_seen_at.isoformat() if row.first_seen_at else "",
+            row.gone_at.isoformat() if row.gone_at else "",
+        ]
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    states: list[str]
+    rate_centers: list[str]
+    tiers: list[str]
+    endpoint_groups: list[EndpointGroup]
+    did_groups: list[DIDGroup]
+
+
+def did_filter_choices(*, state: str = "") -> FilterChoices:
+    """The values the list's filter menus offer (rate centers narrowed by state if given)."""
+    active = DID.objects.filter(gone_at__isnull=True)
+    rate_centers = active.filter(state=state.upper()) if state else active
+    return FilterChoices(
+        states=list(active.order_by("state").values_list("state", flat=True).distinct()),
+        rate_centers=list(
+            rate_centers.exclude(rate_center="").order_by("rate_center").values_list("rate_center", flat=True).distinct()
+        ),
+        tiers=list(active.exclude(tier="").order_by("tier").values_list("tier", flat=True).distinct()),
+        endpoint_groups=list(EndpointGroup.objects.filter(gone_at__isnull=True).order_by("vi_id")),
+        did_groups=list(DIDGroup.objects.filter(gone_at__isnull=True).order_by("vi_id")),
+    )
+
+
+def did_get(*, tn: str) -> DID | None:
+    return DID.objects.filter(tn=tn).select_related("last_changed_by").first()
+
+
+def did_history(*, tn: str, limit: int = 100) -> list[ChangeRecord]:
+    """A number's history, newest first (uses ChangeRecord's (model, object_key, -at) index)."""
+    return list(
+        ChangeRecord.objects.filter(model="dids.did", object_key=tn).select_related("actor", "sync_run")[:limit]
+    )
+
+
+def endpoint_group_names() -> dict[int, str]:
+    """VI endpoint group id -> name, for showing names next to the ids on DID rows."""
+    return dict(EndpointGroup.objects.values_list("vi_id", "name"))
+
+
+def did_group_names() -> dict[int, str]:
+    return dict(DIDGroup.objects.values_list("vi_id", "name"))
+
+
+def prepaid_balance_latest() -> PrepaidBalanceReading | None:
+    return PrepaidBalanceReading.objects.order_by("-read_at", "-id").first()
+
+
+def prepaid_balance_history(*, limit: int = 200) -> list[PrepaidBalanceReading]:
+    return list(PrepaidBalanceReading.objects.order_by("-read_at", "-id")[:limit])

@@ -1,0 +1,826 @@
+"""Every change to the account's numbers, and the syncs that keep the mirror in step with VI.
+
+The shape of every write (DESIGN.md, "Two paths through the house"):
+1. validate the input, so bad input never reaches VI (ValidationError);
+2. call the gateway, outside any database transaction (a VI call can take seconds);
+3. update only the mirror rows VI confirmed, in one transaction, marking them changed
+   locally (`locally_changed_at`, `last_changed_by`) so a sync already under way leaves
+   them alone, and record history with actor and source;
+4. return a result per number (plain words + VI's code).
+
+VI's refusal of a whole call raises `ProviderRejected`; VI being unreachable raises
+`ProviderUnavailable`; in both cases nothing changes locally.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from portal.history import Change, diff, model_label, record_many
+from portal.mirror import MirrorModel
+from portal.models import ChangeRecord, Source
+from portal.sync.context import SyncContext
+from portal.sync.reconcile import ShrinkHeld, reconcile
+from portal.voipinnovations.client import provider_context
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+from . import gateway
+from .gateway import SearchCriteria
+from .models import DID, Client, DIDGroup, EndpointGroup, IntlDID, InventoryTN, PrepaidBalanceReading, UnconfiguredTN
+from .numbers import normalize_tn, normalize_tns
+from .records import DIDCount, DIDLocator, DIDRecord, NumberOutcome, Script
+
+Action = ChangeRecord.Action
+
+
+# The mirror fields a DIDRecord from VI fills (every VI field but the feature-only ones).
+_RECORD_FIELDS = tuple(name for name in DID.vi_fields if name in DIDRecord.__dataclass_fields__)
+
+_CNAM_NAME = re.compile(r"^[A-Za-z0-9 ]{1,15}$")
+_CONFERENCE_PIN = re.compile(r"^\d{8}$")
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def validate_cnam_name(name: str) -> str:
+    """VI's rule for outbound CNAM names (code 934), checked before the call."""
+    cleaned = " ".join((name or "").split())
+    if not _CNAM_NAME.match(cleaned):
+        raise ValidationError(
+            "A caller ID name is 1 to 15 characters: letters, digits and spaces only.", code="invalid_cnam_name"
+        )
+    return cleaned
+
+
+def validate_conference_pin(pin: str) -> str:
+    cleaned = (pin or "").strip()
+    if not _CONFERENCE_PIN.match(cleaned):
+        raise ValidationError("A conference PIN is exactly 8 digits.", code="invalid_pin")
+    return cleaned
+
+
+def validate_fax_email(email: str) -> str:
+    cleaned = (email or "").strip()
+    if len(cleaned) > 150:
+        raise ValidationError("An email address for VI is at most 150 characters.", code="too_long")
+    validate_email(cleaned)
+    return cleaned
+
+
+def _validate_endpoint_id(endpoint_id: int | str) -> int:
+    try:
+        value = int(endpoint_id)
+    except (TypeError, ValueError):
+        raise ValidationError("Choose an endpoint group.", code="invalid_endpoint_group") from None
+    if value <= 0:
+        raise ValidationError("Choose an endpoint group.", code="invalid_endpoint_group")
+    return value
+
+
+# --- mirror writing ------------------------------------------------------------------------
+
+
+def _label(model: type[Model]) -> str:
+    return model_label(model)
+
+
+def _record_values(record: DIDRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in _RECORD_FIELDS}
+
+
+def _apply_did_changes(
+    changes_by_tn: Mapping[str, Mapping[str, Any]],
+    *,
+    actor,
+    source: str,
+    note: str = "",
+    create_missing: bool = False,
+    gone: bool | None = None,
+) -> None:
+    """Write VI-confirmed values to the DID rows, with history, in one transaction.
+
+    `gone=True` marks the rows gone (release), `gone=False` brings gone rows back (a
+    number bought again). Numbers the mirror does not hold are created only when
+    `create_missing` (a purchase); otherwise the next sync will bring them.
+    """
+    if not changes_by_tn:
+        return
+    now = timezone.now()
+    label = _label(DID)
+    with transaction.atomic():
+        rows = {row.tn: row for row in DID.objects.select_for_update().filter(tn__in=list(changes_by_tn))}
+        history: list[Change] = []
+        updated: list[DID] = []
+        created: list[DID] = []
+        touched_fields: set[str] = set()
+        for tn, values in changes_by_tn.items():
+            row = rows.get(tn)
+            if row is None:
+                if not create_missing:
+                    continue
+                row = DID(tn=tn, first_seen_at=now, **values)
+                if gone:
+                    row.gone_at = now
+                row.mark_locally_changed(actor=actor, at=now)
+                created.append(row)
+                history.append(Change(label, tn, Action.CREATED, diff({}, dict(values)), note=note))
+                continue
+            before = {name: getattr(row, name) for name in values}
+            for name, value in values.items():
+                setattr(row, name, value)
+            change = diff(before, values)
+            action = Action.UPDATED
+            if gone and row.gone_at is None:
+                change["gone_at"] = [None, now.isoformat()]
+                row.gone_at = now
+                action = Action.GONE
+            elif gone is False and row.gone_at is not None:
+                change["gone_at"] = [row.gone_at.isoformat(), None]
+                row.gone_at = None
+                action = Action.RETURNED
+            row.mark_locally_changed(actor=actor, at=now)
+            touched_fields.update(values)
+            updated.append(row)
+            # Even an unchanged value is worth a line: someone asked VI for it and VI agreed.
+            history.append(Change(label, tn, action, change, note=note))
+        if created:
+            DID.objects.bulk_create(created, batch_size=1000)
+        if updated:
+            DID.objects.bulk_update(
+                updated,
+                [*sorted(touched_fields), "gone_at", "content_hash", "locally_changed_at", "last_changed_by"],
+                batch_size=1000,
+            )
+        record_many(history, actor=actor, source=source, at=now)
+
+
+def _apply_single(
+    model: type[MirrorModel], *, key: str | int, values: Mapping[str, Any], actor, source: str, note: str = ""
+) -> None:
+    """The same as `_apply_did_changes` for one row of another mirror model."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(**{model.natural_key_field: key}).first()
+        if row is None:
+            row = model(**{model.natural_key_field: key}, first_seen_at=now, **values)
+            row.mark_locally_changed(actor=actor, at=now)
+            row.save()
+            change, action = diff({}, dict(values)), Action.CREATED
+        else:
+            before = {name: getattr(row, name) for name in values}
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.mark_locally_changed(actor=actor, at=now)
+            row.save()
+            change, action = diff(before, dict(values)), Action.UPDATED
+        record_many([Change(_label(model), str(key), action, change, note=note)], actor=actor, source=source, at=now)
+
+
+def _with_context(actor, source: str):
+    return provider_context(actor=actor, source=source)
+
+
+# --- buy flow (reads) ----------------------------------------------------------------------
+
+
+def search_dids(*, criteria: SearchCriteria, extended: bool = False, actor=None) -> list[DIDLocator]:
+    """Numbers available to buy. `extended` searches VI's extended inventory."""
+    with _with_context(actor, Source.STAFF):
+        if extended:
+            return gateway.get_dids_extended(criteria=criteria)
+        return gateway.get_dids(criteria=criteria)
+
+
+def count_dids(*, criteria: SearchCriteria, order_by: str = "state", actor=None) -> list[DIDCount]:
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_did_count(criteria=criteria, order_by=order_by)
+
+
+def list_available_states(*, actor=None) -> list[str]:
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_available_states()
+
+
+def list_available_rate_centers(*, state: str, actor=None) -> list[str]:
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_available_rate_centers(state=state)
+
+
+def list_available_npas(*, state: str = "", rate_center: str = "", actor=None) -> list[str]:
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_available_npas(state=state, rate_center=rate_center)
+
+
+def query_did(*, tn: str, actor=None) -> DIDRecord | None:
+    """What VI says about any number (owned, available, someone else's); None if unknown."""
+    tn = normalize_tn(tn)
+    with _with_context(actor, Source.STAFF):
+        return gateway.query_did(tn=tn)
+
+
+# --- the numbers' lifecycle ------------------------------------------------------------------
+
+
+def reserve_dids(*, tns: Iterable[str] | str, ref_id: str | None = None, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+    """Hold available numbers for 30 minutes. Reservations are not mirrored (not owned yet)."""
+    numbers = normalize_tns(tns)
+    with _with_context(actor, source):
+        return gateway.reserve_dids(tns=numbers, ref_id=ref_id)
+
+
+def assign_dids(
+    *,
+    tns: Iterable[str] | str,
+    endpoint_id: int,
+    cnam: bool | None = None,
+    ref_id: str | None = None,
+    extended: bool = False,
+    actor=None,
+    source: str = Source.STAFF,
+) -> list[NumberOutcome]:
+    """Buy numbers onto an endpoint group; each bought number joins the mirror at once."""
+    numbers = normalize_tns(tns)
+    endpoint_id = _validate_endpoint_id(endpoint_id)
+    with _with_context(actor, source):
+        assign = gateway.assign_dids_extended if extended else gateway.assign_dids
+        outcomes = assign(tns=numbers, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id)
+        bought = [outcome.tn for outcome in outcomes if outcome.ok]
+        details = _query_details(bought)
+    changes: dict[str, dict[str, Any]] = {}
+    for outcome in outcomes:
+        if not outcome.ok:
+            continue
+        record = details.get(outcome.tn)
+        values = _record_values(record) if record else {}
+        values.setdefault("availability", "assigned")
+        values["endpoint_id"] = endpoint_id
+        if cnam is not None:
+            values["cnam"] = cnam
+        if ref_id is not None:
+            values["ref_id"] = ref_id
+        if not record and outcome.record and outcome.record.tier:
+            values["tier"] = outcome.record.tier
+        changes[outcome.tn] = values
+    _apply_did_changes(changes, actor=actor, source=source, note="Bought", create_missing=True, gone=False)
+    return outcomes
+
+
+# Numbers up to this many are looked up one by one after a purchase, so the list shows their
+# rate center and state at once; bigger purchases wait for the next sync.
+_QUERY_AFTER_PURCHASE = 25
+
+
+def _query_details(tns: Sequence[str]) -> dict[str, DIDRecord]:
+    if not tns or len(tns) > _QUERY_AFTER_PURCHASE:
+        return {}
+    details: dict[str, DIDRecord] = {}
+    for tn in tns:
+        try:
+            record = gateway.query_did(tn=tn)
+        except (ProviderRejected, ProviderUnavailable):
+            # The purchase stands; the next sync fills in the details.
+            return details
+        if record is not None:
+            details[tn] = record
+    return details
+
+
+def configure_dids(
+    *,
+    tns: Iterable[str] | str,
+    endpoint_id: int,
+    cnam: bool | None = None,
+    actor=None,
+    source: str = Source.STAFF,
+) -> list[NumberOutcome]:
+    """Point owned numbers at an endpoint group and set the inbound CNAM dip (configDID)."""
+    numbers = normalize_tns(tns)
+    endpoint_id = _validate_endpoint_id(endpoint_id)
+    with _with_context(actor, source):
+        outcomes = gateway.config_dids(tns=numbers, endpoint_id=endpoint_id, cnam=cnam)
+    changes = {}
+    for outcome in outcomes:
+        if outcome.ok:
+            values: dict[str, Any] = {"endpoint_id": endpoint_id}
+            if cnam is not None:
+                values["cnam"] = cnam
+            changes[outcome.tn] = values
+    _apply_did_changes(changes, actor=actor, source=source, note="Configured")
+    return outcomes
+
+
+def release_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+    """Give numbers back to VI. Released numbers are marked gone, never deleted."""
+    numbers = normalize_tns(tns)
+    with _with_context(actor, source):
+        outcomes = gateway.release_dids(tns=numbers)
+    released = {outcome.tn: {"availability": "released"} for outcome in outcomes if outcome.ok}
+    _apply_did_changes(released, actor=actor, source=source, note="Released", gone=True)
+    return outcomes
+
+
+def inventory_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+    """Park numbers in the account's personal inventory (InventoryDIDs)."""
+    numbers = normalize_tns(tns)
+    with _with_context(actor, source):
+        outcomes = gateway.inventory_dids(tns=numbers)
+    now = timezone.now()
+    parked = [outcome.tn for outcome in outcomes if outcome.ok]
+    if parked:
+        with transaction.atomic():
+            existing = set(InventoryTN.objects.filter(tn__in=parked).values_list("tn", flat=True))
+            new_rows = []
+            for tn in parked:
+                if tn in existing:
+                    continue
+                row = InventoryTN(tn=tn, first_seen_at=now)
+                row.mark_locally_changed(actor=actor, at=now)
+                new_rows.append(row)
+            InventoryTN.objects.bulk_create(new_rows)
+            InventoryTN.objects.filter(tn__in=parked, gone_at__isnull=False).update(gone_at=None)
+            record_many(
+                (Change(_label(InventoryTN), tn, Action.CREATED, note="Added to inventory") for tn in parked),
+                actor=actor,
+                source=source,
+                at=now,
+            )
+    return outcomes
+
+
+def list_inventory_tns(*, did_type: str = "ALL", actor=None) -> list[str]:
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_inventory_tns(did_type=did_type)
+
+
+def refresh_did(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | None:
+    """Read one number afresh from VI (queryDID + feature getters) and store what VI says.
+
+    Returns the mirror row, or None when VI no longer shows the number as the account's
+    (the row, if any, is then marked gone).
+    """
+    tn = normalize_tn(tn)
+    with _with_context(actor, source):
+        record = gateway.query_did(tn=tn)
+        owned = record is not None and record.availability.lower() == "assigned"
+        if not owned:
+            values: dict[str, Any] = {}
+        else:
+            values = _record_values(record)
+            values["cnam_name"] = gateway.get_cnam_display(tn=tn) if record.cnam_storage_active else ""
+            values["forward"] = gateway.get_did_forward(tn=tn)
+            values["failover"] = gateway.get_did_failover(tn=tn)
+            values["conference_line"] = gateway.get_conference_line(tn=tn).enabled
+            values["fax_to_email"] = gateway.get_fax_to_email(tn=tn)
+            values["email_to_fax"] = list(gateway.get_email_to_fax(tn=tn).emails)
+            group = gateway.get_did_group(tn=tn)
+            values["did_group_id"] = group.vi_id if group else None
+    if not owned:
+        if DID.objects.filter(tn=tn, gone_at__isnull=True).exists():
+            _apply_did_changes({tn: {}}, actor=actor, source=source, note="Refreshed: no longer on the account", gone=True)
+        return None
+    _apply_did_changes({tn: values}, actor=actor, source=source, note="Refreshed from VI", create_missing=True, gone=False)
+    return DID.objects.get(tn=tn)
+
+
+def refresh_dids(*, tns: Iterable[str], actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+    """`refresh_did` for several numbers (the admin action); one outcome per number."""
+    outcomes = []
+    for tn in tns:
+        try:
+            row = refresh_did(tn=tn, actor=actor, source=source)
+        except ProviderRejected as error:
+            outcomes.append(NumberOutcome(tn=tn, code=error.code, ok=False, message=error.message))
+            continue
+        message = "Refreshed from VI." if row else "VI no longer shows this number on the account; marked gone."
+        outcomes.append(NumberOutcome(tn=tn, code="100", ok=True, message=message))
+    return outcomes
+
+
+# --- per-number features -------------------------------------------------------------------
+
+
+def _single_feature_write(
+    *,
+    tn: str,
+    values: Mapping[str, Any],
+    write: Callable[[], Any],
+    actor,
+    source: str,
+    note: str,
+) -> NumberOutcome:
+    with _with_context(actor, source):
+        write()
+    _apply_did_changes({tn: values}, actor=actor, source=source, note=note)
+    return NumberOutcome(tn=tn, code="100", ok=True, message=f"{note}.")
+
+
+def get_cnam_name(*, tn: str, actor=None) -> str:
+    """The outbound caller-ID name VI holds for a number (GetCNAMDisplay)."""
+    tn = normalize_tn(tn)
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_cnam_display(tn=tn)
+
+
+def update_cnam_name(*, tn: str, name: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Set the outbound caller-ID name: 15 letters, digits, spaces (checked before the call)."""
+    tn = normalize_tn(tn)
+    name = validate_cnam_name(name)
+    return _single_feature_write(
+        tn=tn,
+        values={"cnam_name": name, "cnam_storage_active": True},
+        write=lambda: gateway.update_cnam_display(tn=tn, name=name),
+        actor=actor,
+        source=source,
+        note="Caller ID name set",
+    )
+
+
+def remove_cnam_name(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    return _single_feature_write(
+        tn=tn,
+        values={"cnam_name": ""},
+        write=lambda: gateway.remove_cnam(tn=tn),
+        actor=actor,
+        source=source,
+        note="Caller ID name removed",
+    )
+
+
+def set_forward(*, tn: str, forward: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Send the number's calls to another number instead of an endpoint group."""
+    tn = normalize_tn(tn)
+    forward = normalize_tn(forward)
+    if forward == tn:
+        raise ValidationError("A number cannot forward to itself.", code="forward_to_self")
+    return _single_feature_write(
+        tn=tn,
+        values={"forward": forward},
+        write=lambda: gateway.set_did_forward(tn=tn, forward=forward),
+        actor=actor,
+        source=source,
+        note="Forward set",
+    )
+
+
+def remove_forward(*, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Stop forwarding; calls go to `endpoint_id` again."""
+    tn = normalize_tn(tn)
+    endpoint_id = _validate_endpoint_id(endpoint_id)
+    return _single_feature_write(
+        tn=tn,
+        values={"forward": "", "endpoint_id": endpoint_id},
+        write=lambda: gateway.remove_did_forward(tn=tn, endpoint_id=endpoint_id),
+        actor=actor,
+        source=source,
+        note="Forward removed",
+    )
+
+
+def update_failover(*, tn: str, failover: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Set where calls go when the endpoint group does not answer; blank removes it."""
+    tn = normalize_tn(tn)
+    failover = normalize_tn(failover) if (failover or "").strip() else ""
+    return _single_feature_write(
+        tn=tn,
+        values={"failover": failover},
+        write=lambda: gateway.update_did_failover(tn=tn, failover=failover),
+        actor=actor,
+        source=source,
+        note="Failover set" if failover else "Failover removed",
+    )
+
+
+def set_did_group(*, tn: str, group_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    group_id = int(group_id)
+    return _single_feature_write(
+        tn=tn,
+        values={"did_group_id": group_id},
+        write=lambda: gateway.set_did_group(tn=tn, group_id=group_id),
+        actor=actor,
+        source=source,
+        note="DID group set",
+    )
+
+
+def remove_did_group(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    return _single_feature_write(
+        tn=tn,
+        values={"did_group_id": None},
+        write=lambda: gateway.remove_did_group(tn=tn),
+        actor=actor,
+        source=source,
+        note="DID group removed",
+    )
+
+
+def create_did_group(*, name: str, actor=None, source: str = Source.STAFF) -> DIDGroup:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationError("A DID group needs a name of at most 200 characters.", code="invalid_name")
+    with _with_context(actor, source):
+        group = gateway.create_did_group(name=name)
+    _apply_single(DIDGroup, key=group.vi_id, values={"name": group.name or name}, actor=actor, source=source, note="Created")
+    return DIDGroup.objects.get(vi_id=group.vi_id)
+
+
+def set_conference_line(*, tn: str, pin: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Turn the conference line on (or change its PIN). The PIN is never stored."""
+    tn = normalize_tn(tn)
+    pin = validate_conference_pin(pin)
+    return _single_feature_write(
+        tn=tn,
+        values={"conference_line": True},
+        write=lambda: gateway.set_conference_line(tn=tn, pin=pin),
+        actor=actor,
+        source=source,
+        note="Conference line on",
+    )
+
+
+def remove_conference_line(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    return _single_feature_write(
+        tn=tn,
+        values={"conference_line": False},
+        write=lambda: gateway.remove_conference_line(tn=tn),
+        actor=actor,
+        source=source,
+        note="Conference line off",
+    )
+
+
+def set_fax_to_email(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    email = validate_fax_email(email)
+    return _single_feature_write(
+        tn=tn,
+        values={"fax_to_email": email},
+        write=lambda: gateway.set_fax_to_email(tn=tn, email=email),
+        actor=actor,
+        source=source,
+        note="Fax to email set",
+    )
+
+
+def remove_fax_to_email(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    return _single_feature_write(
+        tn=tn,
+        values={"fax_to_email": "", "fax_failure_notifications": False},
+        write=lambda: gateway.remove_fax_to_email(tn=tn),
+        actor=actor,
+        source=source,
+        note="Fax to email removed",
+    )
+
+
+def configure_fax_notifications(*, tn: str, enabled: bool, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Fax-to-email failure notifications on/off (VI answers 101 without fax-to-email)."""
+    tn = normalize_tn(tn)
+    return _single_feature_write(
+        tn=tn,
+        values={"fax_failure_notifications": bool(enabled)},
+        write=lambda: gateway.config_fax_to_email_notifications(tn=tn, enabled=bool(enabled)),
+        actor=actor,
+        source=source,
+        note="Fax failure notifications on" if enabled else "Fax failure notifications off",
+    )
+
+
+def list_email_to_fax(*, tn: str, actor=None, source: str = Source.STAFF) -> list[str]:
+    """The addresses allowed to fax through the number, read from VI and kept in the mirror."""
+    tn = normalize_tn(tn)
+    with _with_context(actor, source):
+        emails = list(gateway.get_email_to_fax(tn=tn).emails)
+    row = DID.objects.filter(tn=tn).only("email_to_fax").first()
+    if row is not None and row.email_to_fax != emails:
+        # A read that corrects the mirror is a sync of one field, not a staff change.
+        _apply_did_changes({tn: {"email_to_fax": emails}}, actor=None, source=Source.SYNC, note="Read from VI")
+    return emails
+
+
+def add_email_to_fax(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    email = validate_fax_email(email)
+    with _with_context(actor, source):
+        gateway.add_email_to_fax(tn=tn, email=email)
+    current = DID.objects.filter(tn=tn).values_list("email_to_fax", flat=True).first() or []
+    emails = [*current, email] if email not in current else list(current)
+    _apply_did_changes({tn: {"email_to_fax": emails}}, actor=actor, source=source, note="Email to fax address added")
+    return NumberOutcome(tn=tn, code="100", ok=True, message="Email to fax address added.")
+
+
+def remove_email_to_fax(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    tn = normalize_tn(tn)
+    email = (email or "").strip()
+    with _with_context(actor, source):
+        gateway.remove_email_to_fax(tn=tn, email=email)
+    current = DID.objects.filter(tn=tn).values_list("email_to_fax", flat=True).first() or []
+    emails = [address for address in current if address.lower() != email.lower()]
+    _apply_did_changes({tn: {"email_to_fax": emails}}, actor=actor, source=source, note="Email to fax address removed")
+    return NumberOutcome(tn=tn, code="100", ok=True, message="Email to fax address removed.")
+
+
+def list_scripts(*, actor=None) -> list[Script]:
+    """Programmable-telco scripts set up in VI's Back Office (GetScripts)."""
+    with _with_context(actor, Source.STAFF):
+        return gateway.get_scripts()
+
+
+def program_did(*, tn: str, script_id: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Run the number's calls through a programmable-telco script."""
+    tn = normalize_tn(tn)
+    script_id = (script_id or "").strip()
+    if not script_id:
+        raise ValidationError("Choose a script.", code="invalid_script")
+    return _single_feature_write(
+        tn=tn,
+        values={"script_id": script_id},
+        write=lambda: gateway.program_did(tn=tn, script_id=script_id),
+        actor=actor,
+        source=source,
+        note="Script set",
+    )
+
+
+def unprogram_did(*, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Take the number off its script and back to an endpoint group."""
+    tn = normalize_tn(tn)
+    endpoint_id = _validate_endpoint_id(endpoint_id)
+    return _single_feature_write(
+        tn=tn,
+        values={"script_id": "", "endpoint_id": endpoint_id},
+        write=lambda: gateway.unprogram_did(tn=tn, endpoint_id=endpoint_id),
+        actor=actor,
+        source=source,
+        note="Script removed",
+    )
+
+
+# --- endpoint groups, international ----------------------------------------------------------
+
+
+def _set_endpoint_group_active(*, group_id: int, active: bool, actor, source: str) -> EndpointGroup:
+    group_id = _validate_endpoint_id(group_id)
+    with _with_context(actor, source):
+        if active:
+            gateway.activate_endpoint_group(group_id=group_id)
+        else:
+            gateway.deactivate_endpoint_group(group_id=group_id)
+    _apply_single(
+        EndpointGroup,
+        key=group_id,
+        values={"active": active},
+        actor=actor,
+        source=source,
+        note="Activated" if active else "Deactivated",
+    )
+    return EndpointGroup.objects.get(vi_id=group_id)
+
+
+def activate_endpoint_group(*, group_id: int, actor=None, source: str = Source.STAFF) -> EndpointGroup:
+    return _set_endpoint_group_active(group_id=group_id, active=True, actor=actor, source=source)
+
+
+def deactivate_endpoint_group(*, group_id: int, actor=None, source: str = Source.STAFF) -> EndpointGroup:
+    return _set_endpoint_group_active(group_id=group_id, active=False, actor=actor, source=source)
+
+
+def release_intl_did(*, tn: str, actor=None, source: str = Source.STAFF) -> None:
+    """Give an international number back; its row is marked gone."""
+    tn = (tn or "").strip()
+    if not tn.isdigit():
+        raise ValidationError("Enter the international number's digits.", code="invalid")
+    with _with_context(actor, source):
+        gateway.release_intl_did(tn=tn)
+    now = timezone.now()
+    with transaction.atomic():
+        row = IntlDID.objects.select_for_update().filter(tn=tn, gone_at__isnull=True).first()
+        if row is not None:
+            row.gone_at = now
+            row.mark_locally_changed(actor=actor, at=now)
+            row.save(update_fields=["gone_at", "content_hash", "locally_changed_at", "last_changed_by"])
+        record_many(
+            [Change(_label(IntlDID), tn, Action.GONE, {"gone_at": [None, now.isoformat()]}, note="Released")],
+            actor=actor,
+            source=source,
+            at=now,
+        )
+
+
+# --- syncs -----------------------------------------------------------------------------------
+
+
+def sync_dids(*, run: SyncContext, confirmed: bool = False) -> None:
+    """The "dids" sync kind: every numbers audit, reconciled step by step.
+
+    Small audits first (groups, clients, intl, inventory), then the numbers themselves:
+    auditDIDs streamed and merged, record by record, with the feature audits (forwards,
+    failovers, fax-to-email, conference lines, DID group members, scripts), all fetched
+    beforehand. A step VI refuses, or whose shrink is held for confirmation, does not stop
+    the others; the first such problem is raised at the end so the run says so.
+    """
+    problems: list[Exception] = []
+
+    def step(name: str, work: Callable[[], Any]) -> None:
+        try:
+            work()
+        except (ShrinkHeld, ProviderRejected) as problem:
+            problems.append(problem)
+
+    with provider_context(actor=run.actor, source=Source.SYNC):
+        step("endpoint_groups", lambda: _sync_endpoint_groups(run))
+        group_members: dict[str, int] = {}
+        step("did_groups", lambda: group_members.update(_sync_did_groups(run)))
+        step("clients", lambda: _sync_clients(run))
+        step("intl_dids", lambda: _sync_intl_dids(run))
+        step("inventory_tns", lambda: _sync_tn_list(run, InventoryTN, gateway.get_inventory_tns, "inventory_tns"))
+        step("unconfigured_tns", lambda: _sync_tn_list(run, UnconfiguredTN, gateway.get_unconfigured_tns, "unconfigured_tns"))
+        step("dids", lambda: _sync_numbers(run, group_members))
+        step("balance", lambda: _read_balance(run))
+    if problems:
+        raise problems[0]
+
+
+def _records(items: Iterable[Any]) -> Iterable[dict[str, Any]]:
+    for item in items:
+        values = asdict(item)
+        if "ip_addresses" in values:
+            values["ip_addresses"] = list(values["ip_addresses"])
+        yield values
+
+
+def _sync_endpoint_groups(run: SyncContext) -> None:
+    reconcile(run=run, model=EndpointGroup, records=_records(gateway.audit_endpoint_groups()), step="endpoint_groups")
+
+
+def _sync_did_groups(run: SyncContext) -> dict[str, int]:
+    """DID groups (GetDIDGroups) and, from AuditDIDGroup, which numbers each one holds."""
+    requested_at = timezone.now()
+    groups = gateway.get_did_groups()
+    members: dict[str, int] = {}
+    for group in groups:
+        for record in gateway.audit_did_group(group_id=group.vi_id):
+            members[record.tn] = group.vi_id
+    reconcile(run=run, model=DIDGroup, records=_records(groups), step="did_groups", audit_requested_at=requested_at)
+    return members
+
+
+def _sync_clients(run: SyncContext) -> None:
+    reconcile(run=run, model=Client, records=_records(gateway.audit_clients()), step="clients")
+
+
+def _sync_intl_dids(run: SyncContext) -> None:
+    reconcile(run=run, model=IntlDID, records=_records(gateway.audit_intl_dids()), step="intl_dids")
+
+
+def _sync_tn_list(run: SyncContext, model: type[MirrorModel], fetch: Callable[[], list[str]], step: str) -> None:
+    reconcile(run=run, model=model, records=({"tn": tn} for tn in fetch()), step=step)
+
+
+def _sync_numbers(run: SyncContext, group_members: Mapping[str, int]) -> None:
+    # The feature audits are read first, so the audit counts as requested from here on.
+    requested_at = timezone.now()
+    forwards = {row.tn: row.value for row in gateway.audit_did_forwards()}
+    failovers = {row.tn: row.value for row in gateway.audit_did_failovers()}
+    faxes = {row.tn: row for row in gateway.audit_fax_to_emails()}
+    conference = {row.tn for row in gateway.audit_conference_lines() if row.enabled}
+    scripts = {tn: script.script_id for script in gateway.get_scripts() for tn in script.tns}
+
+    def merged() -> Iterable[dict[str, Any]]:
+        for record in gateway.audit_dids():
+            values = _record_values(record)
+            values["tn"] = record.tn
+            values["forward"] = forwards.get(record.tn, record.forward)
+            values["failover"] = failovers.get(record.tn, record.failover)
+            fax = faxes.get(record.tn)
+            values["fax_to_email"] = fax.email if fax else ""
+            values["fax_failure_notifications"] = fax.failure_notifications if fax else False
+            values["conference_line"] = record.tn in conference
+            values["script_id"] = scripts.get(record.tn, "")
+            values["did_group_id"] = record.did_group_id or group_members.get(record.tn)
+            yield values
+
+    counts = reconcile(run=run, model=DID, records=merged(), step="dids", audit_requested_at=requested_at)
+    if counts.seen:
+        # Every active row was in this complete audit (absent ones were just marked gone).
+        DID.objects.filter(gone_at__isnull=True).update(last_seen_at=timezone.now())
+
+
+def _read_balance(run: SyncContext) -> None:
+    amount = gateway.get_prepaid_balance()
+    PrepaidBalanceReading.objects.create(amount=amount, read_at=timezone.now())
+    run.set_counts({"amount": str(amount)}, step="balance")
