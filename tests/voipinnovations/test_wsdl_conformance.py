@@ -69,6 +69,17 @@ def describe(element) -> dict:
     }
 
 
+def xsd_field(name, xsd_type, *, min_occurs=0, max_occurs=1, nillable=False) -> dict:
+    """`describe()` of an element of a built-in XML Schema type."""
+    return {
+        "name": name,
+        "type": f"{{{XSD}}}{xsd_type}",
+        "min_occurs": min_occurs,
+        "max_occurs": max_occurs,
+        "nillable": nillable,
+    }
+
+
 def children(element) -> list:
     if isinstance(element.type, ComplexType):
         return [child for _name, child in element.type.elements]
@@ -126,7 +137,9 @@ def test_result_is_production_plus_only_allowed_optional_extensions(operation):
     reference = operations_of(production_client(), "APIServiceSoap")[operation].output.body
     extensions: list[str] = []
     assert_conforms(ours, reference, f"{operation}Response", extensions)
-    allowed = {f"{type_name}.{name}" for type_name, names in ALLOWED_EXTENSIONS.items() for name in names}
+    allowed = {
+        f"{type_name}.{name}" for type_name, names in ALLOWED_EXTENSIONS.items() for name in names
+    }
     assert set(extensions) <= allowed, f"{operation}: unexpected additions {extensions}"
 
 
@@ -169,8 +182,8 @@ def test_every_operation_is_document_literal_wrapped_with_vi_soap_action(binding
         assert result.min_occurs == 0
         # Every VI result opens with the two fields every caller reads first.
         assert [describe(child) for child in children(result)[:2]] == [
-            {"name": "responseCode", "type": f"{{{XSD}}}int", "min_occurs": 1, "max_occurs": 1, "nillable": False},
-            {"name": "responseMessage", "type": f"{{{XSD}}}string", "min_occurs": 0, "max_occurs": 1, "nillable": False},
+            xsd_field("responseCode", "int", min_occurs=1),
+            xsd_field("responseMessage", "string"),
         ], name
 
 
@@ -178,8 +191,8 @@ def test_every_operation_takes_login_and_secret_first():
     for name, operation in operations_of(our_client(), "APIServiceSoap").items():
         first_two = [describe(child) for child in children(operation.input.body)[:2]]
         assert first_two == [
-            {"name": "login", "type": f"{{{XSD}}}string", "min_occurs": 0, "max_occurs": 1, "nillable": False},
-            {"name": "secret", "type": f"{{{XSD}}}string", "min_occurs": 0, "max_occurs": 1, "nillable": False},
+            xsd_field("login", "string"),
+            xsd_field("secret", "string"),
         ], name
         others = [child.name for child in children(operation.input.body)[2:]]
         assert "login" not in others and "secret" not in others, name
@@ -191,8 +204,10 @@ def test_service_offers_both_bindings_at_vi_address():
         "APIServiceSoap": "APIServiceSoap",
         "APIServiceSoap12": "APIServiceSoap12",
     }
-    assert {port.binding_options["address"] for port in service.ports.values()} == {SERVICE_ADDRESS}
-    assert our_client().wsdl.bindings[f"{{{TEMPURI}}}APIServiceSoap12"].__class__.__name__ == "Soap12Binding"
+    addresses = {port.binding_options["address"] for port in service.ports.values()}
+    assert addresses == {SERVICE_ADDRESS}
+    soap12 = our_client().wsdl.bindings[f"{{{TEMPURI}}}APIServiceSoap12"]
+    assert type(soap12).__name__ == "Soap12Binding"
 
 
 @pytest.mark.parametrize(
@@ -200,7 +215,11 @@ def test_service_offers_both_bindings_at_vi_address():
     [
         # Names the brief and VI's prose fix; a rename here breaks the client and sandbox.
         ("InventoryDIDs", ["didParams"], "DIDResponse"),
-        ("getDIDsExtended", ["state", "lata", "rateCenter", "npa", "nxx", "tier", "t38", "cnam", "sms", "network"], "DIDResponse"),
+        (
+            "getDIDsExtended",
+            ["state", "lata", "rateCenter", "npa", "nxx", "tier", "t38", "cnam", "sms", "network"],
+            "DIDResponse",
+        ),
         ("assignDIDExtended", ["didParams"], "DIDResponse"),
         ("CreateDIDGroup", ["name"], "DIDResponse"),
         ("GetInventoryTNs", ["didType"], "TNResponse"),
@@ -208,7 +227,11 @@ def test_service_offers_both_bindings_at_vi_address():
         ("GetAvailableNPAs", ["state", "ratecenter"], "Response"),
         ("GetEmailToFax", ["tn"], "EmailToFaxResponse"),
         ("ProgramDID", ["did", "scriptId"], "ProgrammableTelcoResponse"),
-        ("ConfigSMSDestination", ["tn", "destinationType", "destination", "authToken"], "SMSResponse"),
+        (
+            "ConfigSMSDestination",
+            ["tn", "destinationType", "destination", "authToken"],
+            "SMSResponse",
+        ),
         ("SendMMS", ["sender", "recipient", "message", "files"], "MMSResponse"),
         ("AssignToSMSCampaign", ["tns", "campaignId"], "SMS10DLCResponse"),
         ("RemoveFromSMSCampaign", ["tns"], "SMS10DLCResponse"),
@@ -230,7 +253,7 @@ def test_number_lists_in_10dlc_calls_are_arrays_of_string():
     tns = children(operation.input.body)[2]
     assert tns.type.name == "ArrayOfString"
     assert [describe(item) for item in children(tns)] == [
-        {"name": "string", "type": f"{{{XSD}}}string", "min_occurs": 0, "max_occurs": "unbounded", "nillable": True}
+        xsd_field("string", "string", max_occurs="unbounded", nillable=True)
     ]
 
 
@@ -314,7 +337,14 @@ def test_vi_era_strict_client_reads_our_answers_to_2014_operations_without_exten
     answer = _render(
         our_client(),
         "getPortDetailsResponse",
-        {"getPortDetailsResult": {"responseCode": 100, "responseMessage": "Success", "PortDetails": PORT_DETAIL, "IsPortable": False}},
+        {
+            "getPortDetailsResult": {
+                "responseCode": 100,
+                "responseMessage": "Success",
+                "PortDetails": PORT_DETAIL,
+                "IsPortable": False,
+            }
+        },
     )
     reference = production_client()
     parsed = reference.get_element(answer.tag).parse(answer, reference.wsdl.types)
@@ -334,7 +364,11 @@ def test_vi_era_lenient_client_reads_our_extended_answers():
             "PortDetails": PORT_DETAIL,
             "IsPortable": False,
             "ActivePorts": {"PortDetail": [PORT_DETAIL]},
-            "PortHistory": {"PortHistoryEntry": [{"tn": "4352154006", "portId": 7, "status": "FOC", "date": None}]},
+            "PortHistory": {
+                "PortHistoryEntry": [
+                    {"tn": "4352154006", "portId": 7, "status": "FOC", "date": None}
+                ]
+            },
         }
     }
     answer = _render(our_client(), "getPortDetailsResponse", value)
@@ -402,6 +436,7 @@ def test_requests_built_from_our_wsdl_carry_login_and_secret_first(binding, enve
     assert etree.QName(envelope).namespace == envelope_namespace
     [request] = envelope.find(f"{{{envelope_namespace}}}Body")
     assert request.tag == f"{{{TEMPURI}}}AssignToSMSCampaign"
-    assert [etree.QName(child).localname for child in request] == ["login", "secret", "tns", "campaignId"]
+    names = [etree.QName(child).localname for child in request]
+    assert names == ["login", "secret", "tns", "campaignId"]
     assert [item.text for item in request.find(f"{{{TEMPURI}}}tns")] == ["4352154006", "4352154007"]
     assert our_xml_schema().validate(request), our_xml_schema().error_log

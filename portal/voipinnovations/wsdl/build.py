@@ -146,7 +146,8 @@ def render() -> bytes:
     writer.check_complete()
 
     for operation in spec.OPERATIONS:
-        for suffix, element in (("SoapIn", operation.name), ("SoapOut", f"{operation.name}Response")):
+        response = f"{operation.name}Response"
+        for suffix, element in (("SoapIn", operation.name), ("SoapOut", response)):
             message = etree.SubElement(
                 definitions, _q(WSDL, "message"), name=f"{operation.name}{suffix}"
             )
@@ -175,9 +176,9 @@ def render() -> bytes:
         etree.SubElement(port, _q(soap_namespace, "address"), location=spec.SERVICE_ADDRESS)
 
     etree.indent(definitions, space="  ")
-    return etree.tostring(
-        definitions, xml_declaration=True, encoding="utf-8", pretty_print=True
-    )
+    # The declaration written by hand: lxml's uses single quotes, VI's (and most tools') double.
+    declaration = b'<?xml version="1.0" encoding="utf-8"?>\n'
+    return declaration + etree.tostring(definitions, encoding="utf-8", pretty_print=True)
 
 
 def main() -> None:

@@ -279,7 +279,9 @@ PRODUCTION_TYPES: tuple[ComplexType, ...] = (
 
 EXTENSION_TYPES: tuple[ComplexType, ...] = (
     # ports
-    array_of("PortDetail", evidence="API-3.0-METHODS 3.64: getActivePorts returns every active port"),
+    array_of(
+        "PortDetail", evidence="API-3.0-METHODS 3.64: getActivePorts returns every active port"
+    ),
     array_of("PortHistoryEntry", evidence="API-3.0-METHODS 3.52 PortHistory"),
     ComplexType(
         "PortHistoryEntry",
@@ -693,7 +695,8 @@ EXTENSION_OPERATIONS: tuple[Operation, ...] = (
     # email to fax
     op(
         "AddEmailToFax", "EmailToFaxResponse", *strings("tn", "email"),
-        evidence="API-3.0-METHODS 3.72; its unnamed email parameter named email as in SetFaxToEmail",
+        evidence="API-3.0-METHODS 3.72; its unnamed email parameter named email as in "
+        "SetFaxToEmail",
     ),
     op("GetEmailToFax", "EmailToFaxResponse", string("tn"), evidence="API-3.0-METHODS 3.73"),
     op(
@@ -726,7 +729,8 @@ EXTENSION_OPERATIONS: tuple[Operation, ...] = (
     ),
     op(
         "RemoveFromSMSCampaign", "SMS10DLCResponse", of("tns", "ArrayOfString"),
-        evidence="API-3.0-METHODS 3.80; tns as AssignToSMSCampaign; outcome per number in TNResults",
+        evidence="API-3.0-METHODS 3.80; tns as AssignToSMSCampaign; outcome per number in "
+        "TNResults",
     ),
     op(
         "CreateSMSCampaign", "SMS10DLCResponse",
