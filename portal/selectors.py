@@ -11,8 +11,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from portal.models import ProviderCall, SyncRun
 
 # The numbers app answers "what is the prepaid balance?" by defining this function
-# (keyword-only, no arguments) returning an object with `amount` (Decimal) and `as_of`
-# (datetime), or None when it has no reading yet. Until it exists the dashboard says
+# (keyword-only, no arguments) returning an object with `amount` (Decimal) and `read_at`
+# (datetime) — a dids.PrepaidBalanceReading fits — or None when it has no reading yet. Until it exists the dashboard says
 # "unknown"; the portal never calls VI itself to render a page.
 PREPAID_BALANCE_SELECTOR = ("dids.selectors", "prepaid_balance_latest")
 
@@ -20,7 +20,7 @@ PREPAID_BALANCE_SELECTOR = ("dids.selectors", "prepaid_balance_latest")
 @dataclass(frozen=True)
 class BalanceReading:
     amount: Decimal
-    as_of: datetime
+    read_at: datetime
 
 
 def sync_runs_latest_per_kind() -> list[SyncRun]:
@@ -50,7 +50,7 @@ def prepaid_balance_latest() -> BalanceReading | None:
     reading = selector()
     if reading is None:
         return None
-    return BalanceReading(amount=reading.amount, as_of=reading.as_of)
+    return BalanceReading(amount=reading.amount, read_at=reading.read_at)
 
 
 def provider_calls_all() -> QuerySet[ProviderCall]:
