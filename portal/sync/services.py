@@ -62,7 +62,9 @@ def sync_execute(
     except ShrinkHeld as held:
         run_finish(run=run, status=Status.NEEDS_CONFIRMATION, counts=context.counts, error=held.message)
     except SyncAbandoned:
-        logger.warning("%s sync run #%s was declared stale while working; its results stand", kind, run.pk)
+        # Another process took over; batches already applied are genuine VI data and stay.
+        logger.warning("%s sync run #%s was declared stale while working and stopped", kind, run.pk)
+        run.refresh_from_db()
     except ProviderUnavailable as exc:
         run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI unreachable: {exc.message}")
         raise
