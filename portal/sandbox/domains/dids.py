@@ -215,7 +215,8 @@ class Store:
         return Outcome(tn, "100", f"Reserved for 30 minutes -- Will be Tier {number.tier}", number, ref_id)
 
     def assign(self, tn: str, *, endpoint_group: int | None, cnam: bool | None, ref_id: str,
-               now: datetime, extended: bool = False) -> Outcome:
+               now: datetime, extended: bool = False, to_inventory: bool = False) -> Outcome:
+        """assignDID (or, with to_inventory, InventoryDIDs: held but routed nowhere)."""
         number = self.get(tn)
         if number is None or number.extended != extended:
             return Outcome(tn, "104420", "Could not find number", ref_id=ref_id)
@@ -228,7 +229,7 @@ class Store:
             return Outcome(tn, "104230", "Number is already reserved for another company", number, ref_id)
         if number.aging_until is not None:
             return Outcome(tn, "104420", "Could not find number", ref_id=ref_id)
-        if not self.endpoint_group_usable(endpoint_group):
+        if not to_inventory and not self.endpoint_group_usable(endpoint_group):
             return Outcome(tn, "104258", "Bad Endpoint Group. This remote is not allowed to service this endpoint group", number, ref_id)
         if number.toll_free and not self.toll_free_origination:
             return Outcome(tn, "104250", "You do not purchase 800 Origination services", number, ref_id)
@@ -241,10 +242,12 @@ class Store:
         number.holder = OURS
         number.reserved_by = None
         number.reserved_until = None
-        number.endpoint_group = endpoint_group
+        number.endpoint_group = 0 if to_inventory else endpoint_group
         number.ref_id = ref_id or number.ref_id
         number.cnam = bool(cnam)
-        number.personal_inventory = False
+        number.personal_inventory = to_inventory
+        if to_inventory:
+            return Outcome(tn, "100", f"Added to personal inventory -- Tier {number.tier}", number, number.ref_id)
         return Outcome(
             tn, "100", f"Assigned to endpoint '{endpoint_group}' rewritten as '{number.tn}' Tier {number.tier}",
             number, number.ref_id,
