@@ -1,0 +1,389 @@
+"""The numbers in Django's admin: search, filters, history — and VI-held fields edited through VI.
+
+Mirror rows are VI's: the admin never adds or deletes them, and a change to a field VI
+holds (endpoint group, inbound CNAM dip, caller-ID name, forward, failover, DID group) is
+sent to VI through the same services the portal uses (source "admin"). VI's refusal shows
+as an error on the field and nothing is saved for it. Permissions are the portal's roles
+(docs/contracts.md), not Django's per-model ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+
+from portal.models import ChangeRecord, Source
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+from . import services
+from .models import DID, Client, DIDGroup, EndpointGroup, IntlDID, InventoryTN, PrepaidBalanceReading, UnconfiguredTN
+
+HISTORY_ROWS = 50
+
+
+class PortalRolesAdmin(admin.ModelAdmin):
+    """Read-only for anyone who may see the portal; never add or delete by hand."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("portal.view_portal")
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("portal.view_portal")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class MirrorAdmin(PortalRolesAdmin):
+    """Shows the mirror bookkeeping and the row's history under the fields."""
+
+    mirror_fields = ("first_seen_at", "gone_at", "locally_changed_at", "last_changed_by", "history")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name != "id"] + ["history"]
+
+    def get_fieldsets(self, request, obj=None):
+        local = {"content_hash", *self.mirror_fields}
+        fields = [field.name for field in self.model._meta.fields if field.name not in local | {"id"}]
+        return [
+            (None, {"fields": fields}),
+            ("Mirror", {"fields": self.mirror_fields, "classes": ("collapse",) if not obj else ()}),
+        ]
+
+    @admin.display(description="history")
+    def history(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        records = ChangeRecord.objects.filter(
+            model=obj._meta.label_lower, object_key=obj.natural_key_value
+        ).select_related("actor")[:HISTORY_ROWS]
+        if not records:
+            return "No changes recorded."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{record.at:%Y-%m-%d %H:%M:%S}",
+                    record.get_action_display(),
+                    record.get_source_display(),
+                    record.actor or "—",
+                    _changes_text(record),
+                )
+                for record in records
+            ),
+        )
+        return format_html(
+            '<table><thead><tr><th>when</th><th>what</th><th>source</th><th>who</th>'
+            "<th>changes</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+
+def _changes_text(record: ChangeRecord) -> str:
+    parts = [f"{name}: {before!r} → {after!r}" for name, (before, after) in (record.changes or {}).items()]
+    text = "; ".join(parts)
+    if record.note:
+        text = f"{record.note}. {text}" if text else record.note
+    return text
+
+
+# --- DIDs ------------------------------------------------------------------------------------
+
+
+class DIDAdminForm(forms.ModelForm):
+    """Edits of VI-held fields go to VI during validation, so a refusal is a field error."""
+
+    class Meta:
+        model = DID
+        fields = ["endpoint_id", "cnam", "cnam_name", "forward", "failover", "did_group_id"]
+
+    # Set by DIDAdmin.get_form: who is editing.
+    actor = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors or self.instance.pk is None:
+            return cleaned
+        changed = set(self.changed_data)
+        tn = self.instance.tn
+        try:
+            self._send_to_vi(tn, cleaned, changed)
+        except ProviderUnavailable as error:
+            raise ValidationError(f"VI is unreachable — {error.message} Nothing more was changed.") from None
+        return cleaned
+
+    def _send_to_vi(self, tn: str, cleaned: dict[str, Any], changed: set[str]) -> None:
+        actor, source = self.actor, Source.ADMIN
+        # Each field is one VI call; stop at the first refusal so the person sees where.
+        steps = []
+        if changed & {"endpoint_id", "cnam"}:
+            steps.append(("endpoint_id", lambda: self._configure(tn, cleaned, actor)))
+        if "cnam_name" in changed:
+            name = (cleaned.get("cnam_name") or "").strip()
+            steps.append(
+                (
+                    "cnam_name",
+                    (lambda: services.update_cnam_name(tn=tn, name=name, actor=actor, source=source))
+                    if name
+                    else (lambda: services.remove_cnam_name(tn=tn, actor=actor, source=source)),
+                )
+            )
+        if "forward" in changed:
+            forward = (cleaned.get("forward") or "").strip()
+            endpoint_id = cleaned.get("endpoint_id") or self.instance.endpoint_id
+            steps.append(
+                (
+                    "forward",
+                    (lambda: services.set_forward(tn=tn, forward=forward, actor=actor, source=source))
+                    if forward
+                    else (lambda: services.remove_forward(tn=tn, endpoint_id=endpoint_id, actor=actor, source=source)),
+                )
+            )
+        if "failover" in changed:
+            failover = (cleaned.get("failover") or "").strip()
+            steps.append(
+                ("failover", lambda: services.update_failover(tn=tn, failover=failover, actor=actor, source=source))
+            )
+        if "did_group_id" in changed:
+            group_id = cleaned.get("did_group_id")
+            steps.append(
+                (
+                    "did_group_id",
+                    (lambda: services.set_did_group(tn=tn, group_id=group_id, actor=actor, source=source))
+                    if group_id
+                    else (lambda: services.remove_did_group(tn=tn, actor=actor, source=source)),
+                )
+            )
+        done: list[str] = []
+        for field, send in steps:
+            try:
+                send()
+            except ValidationError as error:
+                self.add_error(field, error)
+                break
+            except ProviderRejected as error:
+                already = f" ({', '.join(done)} already changed at VI.)" if done else ""
+                self.add_error(field, f"VI refused: {error.message} (VI code {error.code}).{already}")
+                break
+            done.append(self.fields[field].label or field)
+
+    @staticmethod
+    def _configure(tn: str, cleaned: dict[str, Any], actor) -> None:
+        if not cleaned.get("endpoint_id"):
+            raise ValidationError("Choose an endpoint group.")
+        [outcome] = services.configure_dids(
+            tns=[tn], endpoint_id=cleaned["endpoint_id"], cnam=cleaned.get("cnam"), actor=actor, source=Source.ADMIN
+        )
+        if not outcome.ok:
+            raise ProviderRejected(outcome.code, outcome.message)
+
+
+class ReleaseConfirmationForm(forms.Form):
+    typed_count = forms.IntegerField(label="Type the number of DIDs to release", min_value=1)
+
+    def __init__(self, *args, expected: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_typed_count(self) -> int:
+        value = self.cleaned_data["typed_count"]
+        if value != self.expected:
+            raise ValidationError(f"Type {self.expected} to confirm releasing {self.expected} numbers.")
+        return value
+
+
+@admin.register(DID)
+class DIDAdmin(MirrorAdmin):
+    form = DIDAdminForm
+    list_display = (
+        "tn", "state", "rate_center", "tier", "endpoint_id", "did_group_id", "cnam_name", "forward",
+        "failover", "has911", "gone_at",
+    )  # fmt: skip
+    list_filter = ("state", "tier", "has911", "cnam", "conference_line", "t38", ("gone_at", admin.EmptyFieldListFilter))
+    search_fields = ("tn", "ref_id", "cnam_name")
+    show_full_result_count = False  # no COUNT(*) over 100,000 rows on every page
+    list_per_page = 100
+    actions = ["refresh_from_vi", "release_selected"]
+    vi_editable = ("endpoint_id", "cnam", "cnam_name", "forward", "failover", "did_group_id")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("portal.operate_numbers") and (obj is None or obj.gone_at is None)
+
+    def has_release_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("portal.release_numbers")
+
+    def has_refresh_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("portal.operate_numbers")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return [name for name in fields if name not in self.vi_editable]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A subclass per request, so the actor never leaks between requests.
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The services already wrote what VI accepted (with history): saving the form's
+        # instance would overwrite the bookkeeping they set.
+        pass
+
+    @admin.action(description="Refresh selected numbers from VI", permissions=["refresh"])
+    def refresh_from_vi(self, request: HttpRequest, queryset) -> None:
+        tns = list(queryset.values_list("tn", flat=True)[:200])
+        try:
+            outcomes = services.refresh_dids(tns=tns, actor=request.user, source=Source.ADMIN)
+        except ProviderUnavailable as error:
+            self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
+            return
+        _report(self, request, outcomes, done="refreshed")
+
+    @admin.action(description="Release selected numbers to VI…", permissions=["release"])
+    def release_selected(self, request: HttpRequest, queryset):
+        numbers = list(queryset.filter(gone_at__isnull=True).order_by("tn"))
+        if not numbers:
+            self.message_user(request, "None of the selected numbers is active.", messages.WARNING)
+            return None
+        form = ReleaseConfirmationForm(
+            request.POST if "confirm_release" in request.POST else None, expected=len(numbers)
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                outcomes = services.release_dids(
+                    tns=[number.tn for number in numbers], actor=request.user, source=Source.ADMIN
+                )
+            except (ProviderRejected, ProviderUnavailable) as error:
+                self.message_user(request, f"Nothing was released: {error}", messages.ERROR)
+                return None
+            _report(self, request, outcomes, done="released")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Release {len(numbers)} numbers",
+            "opts": self.model._meta,
+            "numbers": [(number, _attachments(number)) for number in numbers],
+            "form": form,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "action": "release_selected",
+        }
+        return TemplateResponse(request, "admin/dids/did/release_confirmation.html", context)
+
+
+def _attachments(did: DID) -> list[str]:
+    """What goes away with the number, for the release confirmation page."""
+    found = []
+    if did.has911:
+        found.append("911 location")
+    if did.cnam_name:
+        found.append(f"caller ID name “{did.cnam_name}”")
+    if did.forward:
+        found.append(f"forward to {did.forward}")
+    if did.failover:
+        found.append(f"failover to {did.failover}")
+    if did.fax_to_email:
+        found.append(f"fax to {did.fax_to_email}")
+    if did.email_to_fax:
+        found.append(f"email to fax ({len(did.email_to_fax)})")
+    if did.conference_line:
+        found.append("conference line")
+    if did.did_group_id:
+        found.append(f"DID group {did.did_group_id}")
+    if did.script_id:
+        found.append(f"script {did.script_id}")
+    return found
+
+
+def _report(model_admin: admin.ModelAdmin, request: HttpRequest, outcomes, *, done: str) -> None:
+    succeeded = [outcome for outcome in outcomes if outcome.ok]
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if succeeded:
+        model_admin.message_user(request, f"{len(succeeded)} number(s) {done}.", messages.SUCCESS)
+    for outcome in failed[:20]:
+        model_admin.message_user(request, f"{outcome.tn}: {outcome.message} (VI code {outcome.code})", messages.ERROR)
+    if len(failed) > 20:
+        model_admin.message_user(request, f"… and {len(failed) - 20} more not {done}.", messages.ERROR)
+
+
+# --- the other mirrors -----------------------------------------------------------------------
+
+
+@admin.register(EndpointGroup)
+class EndpointGroupAdmin(MirrorAdmin):
+    list_display = ("vi_id", "name", "client", "active", "month_to_date_usage", "gone_at")
+    list_filter = ("active", "international", ("gone_at", admin.EmptyFieldListFilter))
+    search_fields = ("=vi_id", "name", "client")
+    actions = ["activate", "deactivate"]
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("portal.manage_endpoint_groups")
+
+    def _set_active(self, request: HttpRequest, queryset, *, active: bool) -> None:
+        change = services.activate_endpoint_group if active else services.deactivate_endpoint_group
+        for group in queryset:
+            try:
+                change(group_id=group.vi_id, actor=request.user, source=Source.ADMIN)
+            except (ProviderRejected, ProviderUnavailable, ValidationError) as error:
+                self.message_user(request, f"{group}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{group}: {'activated' if active else 'deactivated'}.", messages.SUCCESS)
+
+    @admin.action(description="Activate selected endpoint groups at VI", permissions=["manage"])
+    def activate(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+    @admin.action(description="Deactivate selected endpoint groups at VI", permissions=["manage"])
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+
+@admin.register(DIDGroup)
+class DIDGroupAdmin(MirrorAdmin):
+    list_display = ("vi_id", "name", "gone_at")
+    search_fields = ("=vi_id", "name")
+
+
+@admin.register(Client)
+class ClientAdmin(MirrorAdmin):
+    list_display = ("vi_id", "name", "gone_at")
+    search_fields = ("vi_id", "name")
+
+
+@admin.register(IntlDID)
+class IntlDIDAdmin(MirrorAdmin):
+    list_display = ("tn", "country", "city", "tier", "status", "gone_at")
+    list_filter = ("country",)
+    search_fields = ("tn", "city")
+
+
+@admin.register(InventoryTN)
+class InventoryTNAdmin(MirrorAdmin):
+    list_display = ("tn", "first_seen_at", "gone_at")
+    search_fields = ("tn",)
+
+
+@admin.register(UnconfiguredTN)
+class UnconfiguredTNAdmin(MirrorAdmin):
+    list_display = ("tn", "first_seen_at", "gone_at")
+    search_fields = ("tn",)
+
+
+@admin.register(PrepaidBalanceReading)
+class PrepaidBalanceReadingAdmin(PortalRolesAdmin):
+    list_display = ("read_at", "amount")
+    date_hierarchy = "read_at"
