@@ -431,7 +431,7 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
     import random
 
     rng = random.Random(f"e911:{profile}")
-    now = sandbox.now()
+    now = sandbox.now().replace(microsecond=0)
     share = SEED_911_SHARE.get(profile, 0.9)
     start = now - timedelta(days=400)
     for index, tn in enumerate(owned_tns):
