@@ -1,0 +1,8 @@
+import pytest
+
+from .soap_client import Soap
+
+
+@pytest.fixture
+def soap(sandbox) -> Soap:
+    return Soap(sandbox)
