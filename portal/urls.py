@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("provider-log/", views.provider_log, name="provider_log"),
     path("provider-log/<int:pk>/", views.provider_call_detail, name="provider_call_detail"),
+    path("numbers/", include("dids.urls")),
+    path("sync/", include("portal.sync_urls", namespace="sync")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -15,7 +15,7 @@ install()
 from portal.models import SyncRun  # noqa: E402
 from portal.sync import SyncKindUnavailable, sync_execute  # noqa: E402
 from portal.tasks import run_sync  # noqa: E402
-from tests.portal.sync_testapp.fixtures import KIND, audit_of, gadgets_kind  # noqa: E402,F401
+from tests.portal.sync_testapp.fixtures import KIND, audit_of, gadgets_kind, ghost_kind  # noqa: E402,F401
 from tests.portal.sync_testapp.models import Gadget  # noqa: E402
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +102,9 @@ def test_a_run_declared_stale_while_working_stops_at_its_next_heartbeat(gadgets_
     assert not Gadget.objects.exists()
 
 
-def test_an_unavailable_kind_is_refused_without_a_run():
+def test_an_unavailable_kind_is_refused_without_a_run(ghost_kind):
     with pytest.raises(SyncKindUnavailable):
-        sync_execute(kind="porting", trigger=SyncRun.Trigger.COMMAND)
+        sync_execute(kind=ghost_kind, trigger=SyncRun.Trigger.COMMAND)
     assert not SyncRun.objects.exists()
 
 
@@ -125,7 +125,7 @@ def test_vi_sync_all_skips_kinds_that_are_not_available(gadgets_kind, monkeypatc
 
     for kind in list(SYNC_KINDS):
         if kind != KIND:
-            monkeypatch.setitem(SYNC_KINDS, kind, "nowhere.services.sync_nothing")
+            monkeypatch.setitem(SYNC_KINDS, kind, "tests.portal.sync_testapp.nowhere.sync_nothing")
     gadgets_kind(audit_of(1))
     out = StringIO()
 

@@ -38,3 +38,13 @@ def gadgets_kind(monkeypatch):
         monkeypatch.setattr(services, "AUDIT", audit)
 
     return set_audit
+
+
+GHOST = "ghost"
+
+
+@pytest.fixture
+def ghost_kind(monkeypatch):
+    """A registered kind whose domain service does not exist (yet)."""
+    monkeypatch.setitem(SYNC_KINDS, GHOST, "tests.portal.sync_testapp.nowhere.sync_ghost")
+    return GHOST

@@ -1,0 +1,117 @@
+"""The Sync page: each kind's recent runs, "Sync now", live progress, confirming a held shrink."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from portal.models import SyncRun
+from portal.permissions import write_view
+from portal.sync import SYNC_KINDS, SyncKindUnavailable, SyncNotConfirmable, kind_is_available, kind_label
+from portal.sync import sync_confirm, sync_request, total_counts
+from portal.sync.runs import ACTIVE_STATUSES, runs_mark_stale
+
+RECENT_RUNS = 8
+# (count name, column heading)
+FIGURES = (
+    ("seen", "Seen"),
+    ("created", "New"),
+    ("updated", "Changed"),
+    ("returned", "Back"),
+    ("gone", "Gone"),
+    ("unchanged", "Same"),
+    ("kept_local", "Kept local"),
+)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run: SyncRun
+    figures: list[int | None]  # in FIGURES order; None when the run did not get that far
+    confirmable: bool
+
+
+@dataclass(frozen=True)
+class KindPanel:
+    kind: str
+    label: str
+    available: bool
+    active: SyncRun | None
+    rows: list[RunRow]
+
+
+def _panel(kind: str) -> KindPanel:
+    runs = list(SyncRun.objects.filter(kind=kind).select_related("requested_by", "confirmed_by")[:RECENT_RUNS])
+    active = next((run for run in runs if run.status in ACTIVE_STATUSES), None)
+    # Only the newest held run can be confirmed: a later run makes it obsolete.
+    latest_relevant = next((run for run in runs if run.status != SyncRun.Status.SKIPPED), None)
+    rows = [
+        RunRow(
+            run=run,
+            figures=_figures(run),
+            confirmable=run.status == SyncRun.Status.NEEDS_CONFIRMATION and run is latest_relevant,
+        )
+        for run in runs
+    ]
+    return KindPanel(kind=kind, label=kind_label(kind), available=kind_is_available(kind), active=active, rows=rows)
+
+
+def _figures(run: SyncRun) -> list[int | None]:
+    totals = total_counts(run.counts)
+    return [totals.get(name) for name, _ in FIGURES]
+
+
+def _known_kind(kind: str) -> str:
+    if kind not in SYNC_KINDS:
+        raise Http404("No such sync kind.")
+    return kind
+
+
+def _panel_response(request: HttpRequest, kind: str) -> HttpResponse:
+    return render(request, "sync/index.html#kind-panel", {"panel": _panel(kind), "figures": FIGURES})
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    # A page visit is a cheap moment to release runs whose worker died.
+    runs_mark_stale()
+    panels = [_panel(kind) for kind in SYNC_KINDS]
+    return render(request, "sync/index.html", {"panels": panels, "figures": FIGURES})
+
+
+@require_GET
+def panel(request: HttpRequest, kind: str) -> HttpResponse:
+    """One kind's panel; polled every second while a run is queued or running."""
+    return _panel_response(request, _known_kind(kind))
+
+
+@write_view("portal.run_sync")
+def sync_now(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _known_kind(kind)
+    try:
+        run = sync_request(kind=kind, user=request.user)
+    except SyncKindUnavailable:
+        messages.error(request, f"The {kind_label(kind)} sync is not available yet.")
+    else:
+        messages.info(request, f"{kind_label(kind)} sync queued (run #{run.pk}).")
+    if request.htmx:
+        return _panel_response(request, kind)
+    return redirect("sync:index")
+
+
+@write_view("portal.confirm_sync")
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    held = get_object_or_404(SyncRun, pk=pk)
+    try:
+        run = sync_confirm(run=held, user=request.user)
+    except (SyncNotConfirmable, SyncKindUnavailable) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.warning(request, f"Confirmed: run #{run.pk} will apply the {kind_label(held.kind)} audit as VI sent it.")
+    if request.htmx:
+        return _panel_response(request, held.kind)
+    return redirect("sync:index")
