@@ -240,6 +240,8 @@ def _unavailable_from_requests(exc: Exception, endpoint: Endpoint, operation: st
 
 
 def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Response) -> Any:
+    if response.status_code != 200:
+        raise _unavailable_from_error_body(response.status_code, response.content[:MAX_FAULT_BODY], endpoint)
     secrets = {endpoint.secret}
     try:
         result = request.service._binding.process_reply(request.client, request.binding_operation, response)
@@ -247,19 +249,30 @@ def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Respon
         raise ProviderUnavailable(
             f"VI answered with a SOAP fault: {redact_text(fault.message or 'no reason given', secrets=secrets, limit=200)}"
         ) from None
-    except TransportError as exc:
-        if exc.status_code == 200:
-            raise ProviderUnavailable("VI's answer is not valid XML") from None
-        raise ProviderUnavailable(f"VI answered HTTP {exc.status_code}") from None
+    except TransportError:
+        raise ProviderUnavailable("VI's answer is not valid XML") from None
     except (XMLSyntaxError, XMLParseError, etree.XMLSyntaxError):
         raise ProviderUnavailable("VI's answer does not match its service description") from None
-    except ZeepError as exc:
+    except Exception as exc:  # noqa: BLE001 - zeep fails in many ways on odd bodies
         raise ProviderUnavailable(f"VI's answer could not be read ({type(exc).__name__})") from None
-    if response.status_code != 200:
-        raise ProviderUnavailable(f"VI answered HTTP {response.status_code}")
     if result is None or not hasattr(result, "responseCode"):
         raise ProviderUnavailable("VI's answer has no result")
     return result
+
+
+def _unavailable_from_error_body(status: int, body: bytes, endpoint: Endpoint) -> ProviderUnavailable:
+    """A SOAP fault's reason if the error body holds one, else just the HTTP status."""
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
+        root = None
+    fault = root.find(".//{*}Fault") if root is not None else None
+    if fault is None:
+        return ProviderUnavailable(f"VI answered HTTP {status}")
+    reason = fault.findtext("faultstring") or fault.findtext(".//{*}Text") or "no reason given"
+    return ProviderUnavailable(
+        f"VI answered with a SOAP fault: {redact_text(reason, secrets={endpoint.secret}, limit=200)}"
+    )
 
 
 # --- the public calls ------------------------------------------------------------------
@@ -314,7 +327,8 @@ def _stream(
         response = _post(endpoint, request, stream=True)
         with closing(response):
             if response.status_code != 200:
-                raise _unavailable_from_error_body(response, endpoint)
+                body = response.raw.read(MAX_FAULT_BODY, decode_content=True) or b""
+                raise _unavailable_from_error_body(response.status_code, body, endpoint)
             response.raw.decode_content = True
             namespace = request.binding_operation.output.body.qname.namespace
             reader = RecordStream(
@@ -324,7 +338,7 @@ def _stream(
                 yield from reader
             except requests.RequestException as exc:
                 raise _unavailable_from_requests(exc, endpoint, operation) from None
-            except ProviderRejected | ProviderUnavailable | GeneratorExit:
+            except (ProviderRejected, ProviderUnavailable, GeneratorExit):
                 raise
             except Exception as exc:  # urllib3 read errors surface here through lxml
                 if "timed out" in str(exc).lower():
@@ -372,21 +386,6 @@ def _cached_shape(client_id: int, operation: str, record_tag: str, result_type):
     if key not in _shapes:
         _shapes[key] = record_shape(result_type, record_tag)
     return _shapes[key]
-
-
-def _unavailable_from_error_body(response: requests.Response, endpoint: Endpoint) -> ProviderUnavailable:
-    body = response.raw.read(MAX_FAULT_BODY, decode_content=True) or b""
-    try:
-        root = etree.fromstring(body)
-    except etree.XMLSyntaxError:
-        return ProviderUnavailable(f"VI answered HTTP {response.status_code}")
-    fault = root.find(".//{*}Fault")
-    if fault is None:
-        return ProviderUnavailable(f"VI answered HTTP {response.status_code}")
-    reason = fault.findtext("faultstring") or fault.findtext(".//{*}Text") or "no reason given"
-    return ProviderUnavailable(
-        f"VI answered with a SOAP fault: {redact_text(reason, secrets={endpoint.secret}, limit=200)}"
-    )
 
 
 # --- the call log ------------------------------------------------------------------------
