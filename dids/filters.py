@@ -1,0 +1,107 @@
+"""The filters of the owned-number list: what a person can narrow the list by.
+
+A plain form reads the query string (so every filtered view is a URL someone can share)
+and turns it into the selector's `DIDFilters`; the selector does the querying.
+"""
+
+from django import forms
+
+from dids import selectors
+from dids.numbers import normalize_tns
+
+FEATURE_CHOICES = [
+    ("forward", "Forward"),
+    ("failover", "Failover"),
+    ("cnam", "Caller-ID name"),
+    ("cnam_dip", "CNAM dip"),
+    ("fax", "Fax to email"),
+    ("conference", "Conference line"),
+    ("sms", "SMS"),
+    ("script", "Programmable telco"),
+    ("t38", "T.38"),
+]
+
+# Column -> the selector's sort key, in the order the table shows them.
+SORTABLE_COLUMNS = {
+    "tn": "Number",
+    "state": "State",
+    "rate_center": "Rate center",
+    "endpoint": "Endpoint group",
+    "did_group": "DID group",
+    "tier": "Tier",
+    "first_seen": "First seen",
+    "changed": "Changed here",
+}
+
+SHOW_CHOICES = [("active", "On the account"), ("gone", "Gone (released)"), ("all", "All")]
+E911_CHOICES = [("", "Any"), ("yes", "Has 911"), ("no", "No 911")]
+
+
+def _sms_tns() -> frozenset[str] | None:
+    """Numbers with SMS on, if the messaging app can say which (guarded: it may not exist yet)."""
+    try:
+        from messaging import selectors as messaging_selectors
+    except ImportError:
+        return None
+    sms_enabled = getattr(messaging_selectors, "sms_enabled_tns", None)
+    return frozenset(sms_enabled()) if sms_enabled else None
+
+
+class DIDFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    show = forms.ChoiceField(label="Show", choices=SHOW_CHOICES, required=False)
+    state = forms.CharField(label="State", required=False, max_length=8)
+    rate_center = forms.CharField(label="Rate center", required=False, max_length=64)
+    endpoint_id = forms.IntegerField(label="Endpoint group", required=False, min_value=0)
+    did_group_id = forms.IntegerField(label="DID group", required=False, min_value=0)
+    tier = forms.CharField(label="Tier", required=False, max_length=16)
+    e911 = forms.ChoiceField(label="911", choices=E911_CHOICES, required=False)
+    features = forms.MultipleChoiceField(label="Features", choices=FEATURE_CHOICES, required=False)
+    # Numbers picked elsewhere ("release these") restrict the list to exactly them.
+    tns = forms.CharField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in SORTABLE_COLUMNS] + [(f"-{key}", key) for key in SORTABLE_COLUMNS],
+        required=False,
+    )
+    cursor = forms.CharField(required=False, max_length=500)
+
+    def filters(self) -> selectors.DIDFilters:
+        """The selector's filters; an invalid field is ignored rather than failing the page."""
+        data = self.cleaned_data if self.is_valid() else {
+            name: value for name, value in getattr(self, "cleaned_data", {}).items()
+        }
+        features = set(data.get("features") or ())
+        tns: frozenset[str] | None = None
+        if data.get("tns"):
+            try:
+                tns = frozenset(normalize_tns(data["tns"]))
+            except forms.ValidationError:
+                tns = frozenset()
+        if "sms" in features:
+            features.discard("sms")
+            sms = _sms_tns()
+            if sms is not None:
+                tns = sms if tns is None else tns & sms
+        if data.get("e911") == "yes":
+            features.add("has911")
+        elif data.get("e911") == "no":
+            features.add("no911")
+        show = data.get("show") or "active"
+        return selectors.DIDFilters(
+            q=(data.get("q") or "").strip(),
+            state=(data.get("state") or "").strip().upper(),
+            rate_center=(data.get("rate_center") or "").strip(),
+            endpoint_id=data.get("endpoint_id"),
+            did_group_id=data.get("did_group_id"),
+            tier=(data.get("tier") or "").strip(),
+            features=frozenset(features & set(selectors.FEATURES)),
+            tns=tns,
+            include_gone=show in {"all", "gone"},
+            only_gone=show == "gone",
+        )
+
+    def chosen_sort(self) -> str:
+        return (self.cleaned_data.get("sort") if self.is_valid() else "") or "tn"
+
+    def chosen_cursor(self) -> str:
+        return (self.cleaned_data.get("cursor") if self.is_valid() else "") or ""

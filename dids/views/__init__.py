@@ -1,0 +1,1 @@
+"""The numbers pages, one module per page family (list, detail, buy, release, groups)."""

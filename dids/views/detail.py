@@ -1,0 +1,243 @@
+"""/numbers/<tn>/: everything about one number, with one small HTMX form per feature.
+
+Each panel is a form that posts to its own URL, validates on its own, calls one service
+and re-renders itself in place with VI's answer; on success it also tells the page
+(`HX-Trigger: did-changed`) so the summary and the history refresh.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dids import forms as did_forms
+from dids import selectors, services
+from dids.views._calls import call_service
+from portal.permissions import write_view
+from portal.voipinnovations.errors import ProviderError
+
+HISTORY_LIMIT = 50
+PROVIDER_CALL_LIMIT = 25
+
+# Fragments of the page a GET may ask for by name (?part=…), e.g. after a change.
+PAGE_PARTS = {"summary", "history", "provider_calls"}
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    title: str
+    form_class: type[forms.Form]
+    # (request, did, cleaned data) -> whatever the service returned; raises expected errors.
+    submit: Callable[[HttpRequest, Any, dict], Any]
+    initial: Callable[[Any], dict] = lambda did: {}
+    # Extra form arguments the panel needs from selectors (endpoint groups, scripts).
+    needs: tuple[str, ...] = field(default=())
+    success: str = "Saved at VI."
+
+
+def _configure(request, did, data):
+    return services.configure_dids(
+        tns=[did.tn], endpoint_id=data["endpoint_group"], cnam=data["cnam"], actor=request.user
+    )
+
+
+def _cnam_name(request, did, data):
+    if data.get("remove"):
+        return services.remove_cnam_name(tn=did.tn, actor=request.user)
+    return services.update_cnam_name(tn=did.tn, name=data["name"], actor=request.user)
+
+
+def _forward(request, did, data):
+    if data.get("remove"):
+        return services.remove_forward(tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user)
+    return services.set_forward(tn=did.tn, forward=data["forward"], actor=request.user)
+
+
+def _failover(request, did, data):
+    return services.update_failover(tn=did.tn, failover=data["failover"], actor=request.user)
+
+
+def _did_group(request, did, data):
+    if data.get("remove"):
+        return services.remove_did_group(tn=did.tn, actor=request.user)
+    group = data.get("did_group")
+    if not group:
+        group = services.create_did_group(name=data["new_group_name"], actor=request.user).vi_id
+    return services.set_did_group(tn=did.tn, group_id=group, actor=request.user)
+
+
+def _conference(request, did, data):
+    if data.get("remove"):
+        return services.remove_conference_line(tn=did.tn, actor=request.user)
+    return services.set_conference_line(tn=did.tn, pin=data["pin"], actor=request.user)
+
+
+def _fax_to_email(request, did, data):
+    if data.get("remove"):
+        return services.remove_fax_to_email(tn=did.tn, actor=request.user)
+    return services.set_fax_to_email(tn=did.tn, email=data["email"], actor=request.user)
+
+
+def _fax_notifications(request, did, data):
+    return services.configure_fax_notifications(tn=did.tn, enabled=data["enabled"], actor=request.user)
+
+
+def _email_to_fax(request, did, data):
+    if data.get("remove"):
+        return services.remove_email_to_fax(tn=did.tn, email=data["email"], actor=request.user)
+    return services.add_email_to_fax(tn=did.tn, email=data["email"], actor=request.user)
+
+
+def _program(request, did, data):
+    if data.get("remove"):
+        return services.unprogram_did(tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user)
+    return services.program_did(tn=did.tn, script_id=data["script"], actor=request.user)
+
+
+PANELS: dict[str, Panel] = {
+    panel.name: panel
+    for panel in [
+        Panel(
+            "configure", "Endpoint group and CNAM dip", did_forms.ConfigureForm, _configure,
+            initial=lambda did: {"endpoint_group": did.endpoint_id, "cnam": did.cnam},
+            needs=("endpoint_groups",),
+        ),
+        Panel("cnam_name", "Outbound caller-ID name", did_forms.CNAMNameForm, _cnam_name,
+              initial=lambda did: {"name": did.cnam_name}),
+        Panel("forward", "Forward", did_forms.ForwardForm, _forward,
+              initial=lambda did: {"forward": did.forward, "endpoint_group": did.endpoint_id},
+              needs=("endpoint_groups",)),
+        Panel("failover", "Failover", did_forms.FailoverForm, _failover,
+              initial=lambda did: {"failover": did.failover}),
+        Panel("did_group", "DID group", did_forms.DIDGroupForm, _did_group,
+              initial=lambda did: {"did_group": did.did_group_id}),
+        Panel("conference", "Conference line", did_forms.ConferenceLineForm, _conference),
+        Panel("fax_to_email", "Fax to email", did_forms.FaxToEmailForm, _fax_to_email,
+              initial=lambda did: {"email": did.fax_to_email}),
+        Panel("fax_notifications", "Fax failure notifications", did_forms.FaxNotificationsForm,
+              _fax_notifications, initial=lambda did: {"enabled": did.fax_failure_notifications}),
+        Panel("email_to_fax", "Email to fax", did_forms.EmailToFaxForm, _email_to_fax),
+        Panel("program", "Programmable telco", did_forms.ProgramForm, _program,
+              initial=lambda did: {"script": did.script_id, "endpoint_group": did.endpoint_id},
+              needs=("endpoint_groups", "scripts")),
+    ]
+}  # fmt: skip
+
+
+def _did_or_404(tn: str):
+    did = selectors.did_get(tn=tn)
+    if did is None:
+        raise Http404("This number is not in the portal's list. Refresh from VI, or check the number.")
+    return did
+
+
+def _form_kwargs(panel: Panel) -> tuple[dict, str]:
+    """The selector-fed choices a panel's form needs, and a note if VI could not give them."""
+    kwargs: dict = {}
+    note = ""
+    if "endpoint_groups" in panel.needs:
+        kwargs["endpoint_groups"] = selectors.did_filter_choices().endpoint_groups
+    if "scripts" in panel.needs:
+        try:
+            kwargs["scripts"] = services.list_scripts()
+        except ProviderError:
+            kwargs["scripts"] = []
+            note = "VI's script list could not be loaded just now."
+    return kwargs, note
+
+
+def _panel_context(panel: Panel, did, form: forms.Form, *, note: str = "", saved: bool = False, result=None) -> dict:
+    return {"panel": panel, "did": did, "form": form, "note": note, "saved": saved, "result": result}
+
+
+def _render_panel(request: HttpRequest, context: dict) -> HttpResponse:
+    return render(request, f"dids/detail.html#panel_{context['panel'].name}", context)
+
+
+def did_detail(request: HttpRequest, tn: str) -> HttpResponse:
+    did = _did_or_404(tn)
+    part = request.GET.get("part")
+    context = {
+        "did": did,
+        "history": selectors.did_history(tn=did.tn, limit=HISTORY_LIMIT),
+        "provider_calls": selectors.did_provider_calls(tn=did.tn, limit=PROVIDER_CALL_LIMIT),
+    }
+    if request.htmx and part in PAGE_PARTS:
+        return render(request, f"dids/detail.html#{part}", context)
+    panels = []
+    for panel in PANELS.values():
+        if panel.name == "program":
+            continue  # loads itself (it asks VI for the script list)
+        kwargs, note = _form_kwargs(panel)
+        panels.append(_panel_context(panel, did, panel.form_class(initial=panel.initial(did), **kwargs), note=note))
+    context["panels"] = {item["panel"].name: item for item in panels}
+    context["program_panel"] = PANELS["program"]
+    return render(request, "dids/detail.html", context)
+
+
+def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
+    """One panel, freshly rendered (lazy-loaded panels, or "cancel" after an edit)."""
+    if panel not in PANELS:
+        raise Http404("No such panel.")
+    did = _did_or_404(tn)
+    spec = PANELS[panel]
+    kwargs, note = _form_kwargs(spec)
+    form = spec.form_class(initial=spec.initial(did), **kwargs)
+    return _render_panel(request, _panel_context(spec, did, form, note=note))
+
+
+@write_view("portal.operate_numbers")
+def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
+    if panel not in PANELS:
+        raise Http404("No such panel.")
+    did = _did_or_404(tn)
+    spec = PANELS[panel]
+    kwargs, note = _form_kwargs(spec)
+    form = spec.form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        # Bad input never reaches VI; htmx swaps a 200, so the errors show in place.
+        return _render_panel(request, _panel_context(spec, did, form, note=note))
+    called = call_service(form, lambda: spec.submit(request, did, form.cleaned_data))
+    if not called.ok:
+        return _render_panel(request, _panel_context(spec, did, form, note=note))
+    result = called.value
+    outcome = _first_outcome(result)
+    if outcome is not None and not outcome.ok:
+        # A per-number refusal inside a bulk-shaped answer: show it as VI's word on this form.
+        from dids.views._calls import ViError
+
+        form.vi_error = ViError(message=outcome.message, code=outcome.code)
+        return _render_panel(request, _panel_context(spec, did, form, note=note))
+    did = _did_or_404(tn)
+    fresh = spec.form_class(initial=spec.initial(did), **kwargs)
+    response = _render_panel(request, _panel_context(spec, did, fresh, saved=True, result=result))
+    response["HX-Trigger"] = "did-changed"
+    return response
+
+
+def _first_outcome(result: Any):
+    """A single NumberOutcome from a service answer (one, or a list of one), if it is one."""
+    if isinstance(result, (list, tuple)):
+        result = result[0] if len(result) == 1 else None
+    return result if hasattr(result, "ok") and hasattr(result, "code") else None
+
+
+@write_view("portal.operate_numbers")
+def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
+    """Ask VI about this number now (queryDID and the feature getters) and show the result."""
+    form = forms.Form(request.POST)
+    form.is_valid()
+    called = call_service(form, lambda: services.refresh_did(tn=tn, actor=request.user))
+    did = selectors.did_get(tn=tn)
+    response = render(
+        request,
+        "dids/detail.html#refresh_result",
+        {"form": form, "did": did, "refreshed": called.ok},
+    )
+    if called.ok:
+        response["HX-Trigger"] = "did-changed"
+    return response

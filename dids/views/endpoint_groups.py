@@ -1,0 +1,104 @@
+"""Endpoint groups (where calls go), international numbers, and the account panel."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dids import selectors, services
+from dids.forms import EndpointGroupStateForm, ReleaseIntlForm
+from dids.views._calls import UNREACHABLE_MESSAGE, ViError, call_service
+from portal.permissions import write_view
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+
+def endpoint_group_list(request: HttpRequest) -> HttpResponse:
+    groups = selectors.endpoint_group_list()
+    counts = selectors.endpoint_group_did_counts()
+    rows = [(group, counts.get(group.vi_id, 0)) for group in groups]
+    return render(request, "dids/endpoint_groups.html", {"rows": rows})
+
+
+def _group_or_404(vi_id: int):
+    group = selectors.endpoint_group_get(vi_id=vi_id)
+    if group is None:
+        raise Http404("No such endpoint group in the portal's list.")
+    return group
+
+
+def endpoint_group_detail(request: HttpRequest, vi_id: int) -> HttpResponse:
+    group = _group_or_404(vi_id)
+    live = None
+    vi_error = None
+    # AuditEndpointGroup, live, when the numbers services offer it; the mirror otherwise.
+    audit = getattr(services, "audit_endpoint_group", None)
+    try:
+        live = audit(group_id=vi_id, actor=request.user) if audit else None
+    except ProviderUnavailable:
+        vi_error = ViError(message=UNREACHABLE_MESSAGE, unavailable=True)
+    except ProviderRejected as refusal:
+        vi_error = ViError(message=refusal.message, code=refusal.code)
+    return render(
+        request,
+        "dids/endpoint_group_detail.html",
+        {
+            "group": group,
+            "live": live,
+            "vi_error": vi_error,
+            "routed": selectors.endpoint_group_did_counts().get(vi_id, 0),
+            "form": EndpointGroupStateForm(initial={"active": "0" if group.active else "1"}),
+        },
+    )
+
+
+@write_view("portal.manage_endpoint_groups")
+def endpoint_group_state(request: HttpRequest, vi_id: int) -> HttpResponse:
+    group = _group_or_404(vi_id)
+    form = EndpointGroupStateForm(request.POST)
+    done = False
+    if form.is_valid():
+        if form.cleaned_data["active"]:
+            action = lambda: services.activate_endpoint_group(group_id=vi_id, actor=request.user)  # noqa: E731
+        else:
+            action = lambda: services.deactivate_endpoint_group(group_id=vi_id, actor=request.user)  # noqa: E731
+        done = call_service(form, action).ok
+    group = _group_or_404(vi_id)
+    return render(
+        request,
+        "dids/endpoint_group_detail.html#state",
+        {"group": group, "form": form, "done": done, "routed": selectors.endpoint_group_did_counts().get(vi_id, 0)},
+    )
+
+
+def intl_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "dids/intl.html", {"intl_dids": selectors.intl_did_list(), "form": ReleaseIntlForm()})
+
+
+@write_view("portal.release_numbers")
+def intl_release(request: HttpRequest) -> HttpResponse:
+    form = ReleaseIntlForm(request.POST)
+    done = False
+    if form.is_valid():
+        done = call_service(
+            form, lambda: services.release_intl_did(tn=form.cleaned_data["tn"], actor=request.user)
+        ).ok
+    return render(request, "dids/intl.html#release_result", {"form": form, "done": done})
+
+
+def low_balance_threshold() -> Decimal:
+    return Decimal(str(getattr(settings, "LOW_BALANCE_WARNING", "50.00")))
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    reading = selectors.prepaid_balance_latest()
+    return render(
+        request,
+        "dids/account.html",
+        {
+            "reading": reading,
+            "threshold": low_balance_threshold(),
+            "low": reading is not None and reading.amount < low_balance_threshold(),
+            "clients": selectors.client_list(),
+        },
+    )

@@ -1,0 +1,127 @@
+"""/numbers/: the owned-number list, its CSV export and the bulk actions on a selection."""
+
+import csv
+from collections.abc import Iterator
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from dids import selectors, services
+from dids.filters import SORTABLE_COLUMNS, DIDFilterForm
+from dids.forms import BulkConfigureForm, BulkDIDGroupForm
+from dids.records import NumberOutcome
+from dids.views._calls import UNREACHABLE_MESSAGE, call_service
+from portal.permissions import write_view
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+PER_PAGE = 50
+
+
+def did_list(request: HttpRequest) -> HttpResponse:
+    form = DIDFilterForm(request.GET)
+    filters = form.filters()
+    page = selectors.did_list(filters=filters, sort=form.chosen_sort(), cursor=form.chosen_cursor(), page_size=PER_PAGE)
+    count, more = selectors.did_count(filters=filters)
+    choices = selectors.did_filter_choices(state=filters.state)
+    context = {
+        "form": form,
+        "page": page,
+        "count": count,
+        "count_is_capped": more,
+        "columns": SORTABLE_COLUMNS,
+        "sort": form.chosen_sort(),
+        "choices": choices,
+        "endpoint_group_names": {group.vi_id: group.name for group in choices.endpoint_groups},
+        "configure_form": BulkConfigureForm(endpoint_groups=choices.endpoint_groups),
+    }
+    # Live filtering swaps only the results; a full load (or a bookmark) gets the page.
+    if request.htmx and request.htmx.target == "did-results":
+        return render(request, "dids/list.html#results", context)
+    return render(request, "dids/list.html", context)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def did_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV, streamed: 100,000 numbers never sit in memory at once."""
+    form = DIDFilterForm(request.GET)
+    rows = selectors.did_csv_rows(filters=form.filters(), sort=form.chosen_sort())
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="numbers-{stamp}.csv"'
+    return response
+
+
+def _bulk_result(request: HttpRequest, *, form, outcomes, title: str) -> HttpResponse:
+    response = render(
+        request,
+        "dids/list.html#bulk_result",
+        {"form": form, "outcomes": outcomes, "title": title},
+    )
+    if outcomes:
+        response["HX-Trigger"] = "dids-changed"
+    return response
+
+
+@write_view("portal.operate_numbers")
+def bulk_configure(request: HttpRequest) -> HttpResponse:
+    """One configDID for many numbers: endpoint group and inbound CNAM dip."""
+    form = BulkConfigureForm(request.POST, endpoint_groups=selectors.did_filter_choices().endpoint_groups)
+    outcomes = None
+    if form.is_valid():
+        outcomes = call_service(
+            form,
+            lambda: services.configure_dids(
+                tns=form.cleaned_data["tns"],
+                endpoint_id=form.cleaned_data["endpoint_group"],
+                cnam=form.cleaned_data["cnam"],
+                actor=request.user,
+            ),
+        ).value
+    return _bulk_result(request, form=form, outcomes=outcomes, title="Endpoint group and CNAM dip")
+
+
+def _each_number(tns: list[str], write) -> list[NumberOutcome]:
+    """VI's DID-group calls take one number each: call per number, a result per number.
+
+    A refusal stops only that number. VI becoming unreachable stops the rest, and the
+    numbers not tried say so (what was done before stays done, as at VI).
+    """
+    outcomes: list[NumberOutcome] = []
+    for index, tn in enumerate(tns):
+        try:
+            outcomes.append(write(tn))
+        except ProviderRejected as refusal:
+            outcomes.append(NumberOutcome(tn=tn, code=refusal.code, ok=False, message=refusal.message))
+        except ProviderUnavailable:
+            outcomes.extend(
+                NumberOutcome(tn=rest, code="", ok=False, message=UNREACHABLE_MESSAGE) for rest in tns[index:]
+            )
+            break
+    return outcomes
+
+
+@write_view("portal.operate_numbers")
+def bulk_did_group(request: HttpRequest) -> HttpResponse:
+    form = BulkDIDGroupForm(request.POST)
+    outcomes = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["remove"]:
+            write = lambda tn: services.remove_did_group(tn=tn, actor=request.user)  # noqa: E731
+        else:
+            write = lambda tn: services.set_did_group(tn=tn, group_id=data["did_group"], actor=request.user)  # noqa: E731
+        outcomes = call_service(form, lambda: _each_number(data["tns"], write)).value
+    return _bulk_result(request, form=form, outcomes=outcomes, title="DID group")

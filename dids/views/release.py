@@ -1,0 +1,96 @@
+"""Releasing numbers back to VI: Administrators only, after a confirmation that lists
+what each number still has attached and asks for the count to be typed."""
+
+import importlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dids import selectors, services
+from dids.forms import ReleaseForm, TNListField
+from dids.views._calls import call_service
+from portal.permissions import write_view
+
+
+@dataclass
+class Attachments:
+    """What goes away with a number, in words a person checks before releasing it."""
+
+    tn: str
+    did: object | None
+    items: list[str] = field(default_factory=list)
+
+
+def _other_app_attachments(tn: str) -> list[str]:
+    """Ask the 911 and messaging apps what they hold for `tn`, if they can say (guarded)."""
+    found: list[str] = []
+    for module_name, function_name in (
+        ("e911.selectors", "attachments_for_tn"),
+        ("messaging.selectors", "attachments_for_tn"),
+        ("porting.selectors", "attachments_for_tn"),
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        describe = getattr(module, function_name, None)
+        if describe is not None:
+            found.extend(describe(tn=tn))
+    return found
+
+
+def _attachments(tn: str) -> Attachments:
+    did = selectors.did_get(tn=tn)
+    items: list[str] = []
+    if did is not None:
+        if did.has911:
+            items.append("911 location")
+        if did.forward:
+            items.append(f"forward to {did.forward}")
+        if did.failover:
+            items.append(f"failover to {did.failover}")
+        if did.conference_line:
+            items.append("conference line")
+        if did.fax_to_email:
+            items.append(f"fax to {did.fax_to_email}")
+        if did.email_to_fax:
+            items.append("email to fax")
+        if did.script_id:
+            items.append(f"script {did.script_id}")
+        if did.did_group_id:
+            items.append(f"DID group {did.did_group_id}")
+    items.extend(item for item in _other_app_attachments(tn) if item not in items)
+    return Attachments(tn=tn, did=did, items=items)
+
+
+@permission_required("portal.release_numbers", raise_exception=True)
+def release_confirm(request: HttpRequest) -> HttpResponse:
+    """The confirmation page (GET ?tns=…&tns=…): nothing is released from here."""
+    field_ = TNListField(required=False)
+    try:
+        tns = field_.clean(request.GET.getlist("tns"))
+    except Exception as error:  # a bad number in the URL: say which
+        return render(request, "dids/release.html", {"errors": getattr(error, "messages", [str(error)]), "rows": []})
+    rows = [_attachments(tn) for tn in tns]
+    form = ReleaseForm(initial={"tns": tns})
+    return render(request, "dids/release.html", {"rows": rows, "form": form, "tns": tns})
+
+
+@write_view("portal.release_numbers")
+def release_submit(request: HttpRequest) -> HttpResponse:
+    form = ReleaseForm(request.POST)
+    outcomes = None
+    if form.is_valid():
+        outcomes = call_service(
+            form, lambda: services.release_dids(tns=form.cleaned_data["tns"], actor=request.user)
+        ).value
+    tns = form.cleaned_data.get("tns") if hasattr(form, "cleaned_data") else []
+    context = {
+        "form": form,
+        "outcomes": outcomes,
+        "tns": tns or [],
+        "rows": [_attachments(tn) for tn in tns or []] if outcomes is None else [],
+    }
+    return render(request, "dids/release.html", context)
