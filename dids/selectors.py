@@ -265,3 +265,49 @@ def prepaid_balance_latest() -> PrepaidBalanceReading | None:
 
 def prepaid_balance_history(*, limit: int = 200) -> list[PrepaidBalanceReading]:
     return list(PrepaidBalanceReading.objects.order_by("-read_at", "-id")[:limit])
+
+
+# --- added by numbers-web for the endpoint-group, account and detail pages -------------------
+# (small reads the pages needed before the owner published them; the owner may move or rename
+# them — the views in dids/views/ are the only callers)
+
+
+def endpoint_group_list() -> list[EndpointGroup]:
+    """Endpoint groups on the account (not gone), by VI id: for pickers and the groups page."""
+    return list(EndpointGroup.objects.filter(gone_at__isnull=True).order_by("vi_id"))
+
+
+def endpoint_group_get(*, vi_id: int) -> EndpointGroup | None:
+    return EndpointGroup.objects.filter(vi_id=vi_id).first()
+
+
+def endpoint_group_did_counts() -> dict[int, int]:
+    """How many numbers on the account route to each endpoint group (one grouped query)."""
+    from django.db.models import Count
+
+    rows = (
+        DID.objects.filter(gone_at__isnull=True, endpoint_id__isnull=False)
+        .values("endpoint_id")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return {row["endpoint_id"]: row["total"] for row in rows}
+
+
+def did_provider_calls(*, tn: str, limit: int = 25) -> list:
+    """The provider calls whose (redacted) parameters name this number, newest first."""
+    from portal.models import ProviderCall
+
+    return list(ProviderCall.objects.filter(parameters__icontains=tn).select_related("actor")[:limit])
+
+
+def intl_did_list() -> list:
+    from .models import IntlDID
+
+    return list(IntlDID.objects.order_by("gone_at", "tn"))
+
+
+def client_list() -> list:
+    from .models import Client
+
+    return list(Client.objects.filter(gone_at__isnull=True).order_by("name", "vi_id"))
