@@ -109,6 +109,6 @@ def wsdl_text(address: str) -> bytes:
     tree = etree.parse(str(wsdl_path()))
     for port in tree.iterfind(".//w:service/w:port", _NS):
         for child in port:
-            if etree.QName(child).localname == "address":
+            if isinstance(child.tag, str) and etree.QName(child).localname == "address":
                 child.set("location", address)
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
