@@ -404,6 +404,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+_SECRET_KEYS = {"pin"}
+
+
+def _without_pins(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_pins(item) for key, item in value.items() if key.lower() not in _SECRET_KEYS}
+    if isinstance(value, list):
+        return [_without_pins(item) for item in value]
+    return value
+
+
 def audit_clients() -> list[ClientRecord]:
     result = call("AuditClients")
     if _check(result, allow_empty=True) != SUCCESS:
@@ -413,8 +424,9 @@ def audit_clients() -> list[ClientRecord]:
         client_id = integer(row, "id")
         if not client_id:
             continue
-        # Groups, usage, billing customers and feature lists: kept as VI sent them.
-        details = _plain(row) or {}
+        # Groups, usage, billing customers and feature lists: kept as VI sent them, less
+        # the conference PINs inside (a secret).
+        details = _without_pins(_plain(row) or {})
         details.pop("id", None)
         details.pop("name", None)
         clients.append(ClientRecord(vi_id=str(client_id), name=text(row, "name"), details=details))
