@@ -30,7 +30,7 @@ from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 import zeep
@@ -163,14 +163,28 @@ def get_service(endpoint: Endpoint | None = None):
         try:
             return _service(os.getpid(), endpoint.wsdl, endpoint.connect_timeout, endpoint.read_timeout, endpoint.url)
         except (requests.RequestException, OSError, ZeepError, etree.XMLSyntaxError) as exc:
-            # No secret can be in a WSDL load failure, but keep the message short anyway.
-            raise ProviderUnavailable(f"VI's service description could not be loaded ({type(exc).__name__})") from None
+            failure = ProviderUnavailable(f"VI's service description could not be loaded ({type(exc).__name__})")
+    raise_clean(failure)
 
 
 def reset_clients() -> None:
     """Forget built clients (tests that swap WSDLs)."""
     _service.cache_clear()
     _zeep_client.cache_clear()
+
+
+def raise_clean(error: Exception) -> NoReturn:
+    """Raise `error` with no cause or context attached.
+
+    Call it after the `except` block, never inside: Python attaches the exception being
+    handled as `__context__` at raise time, and that one (zeep's TransportError carries the
+    whole body, a fault its detail) must not ride along into tracebacks, logs and error
+    trackers.
+    """
+    error.__cause__ = None
+    error.__context__ = None
+    error.__suppress_context__ = True
+    raise error
 
 
 # --- building and sending one request --------------------------------------------------
@@ -188,17 +202,22 @@ class _Request:
 
 def _build_request(endpoint: Endpoint, operation: str, params: Mapping[str, Any]) -> _Request:
     client, service = get_service(endpoint)
+    failure = None
     try:
         binding_operation = service._binding.get(operation)
     except ValueError:
-        raise ValueError(f"VI has no operation {operation!r} in the WSDL in use") from None
+        failure = ValueError(f"VI has no operation {operation!r} in the WSDL in use")
+    if failure:
+        raise_clean(failure)
     try:
         envelope = client.create_message(
             service, operation, login=endpoint.login, secret=endpoint.secret, **params
         )
     except (TypeError, ZeepError) as exc:
         secrets = {endpoint.secret, *sensitive_values(params)}
-        raise ValueError(f"Invalid parameters for {operation}: {redact_text(str(exc), secrets=secrets)}") from None
+        failure = ValueError(f"Invalid parameters for {operation}: {redact_text(str(exc), secrets=secrets)}")
+    if failure:
+        raise_clean(failure)
     return _Request(
         operation=operation,
         body=etree.tostring(envelope, encoding="utf-8", xml_declaration=True),
@@ -223,7 +242,8 @@ def _post(endpoint: Endpoint, request: _Request, *, stream: bool = False) -> req
             stream=stream,
         )
     except requests.RequestException as exc:
-        raise _unavailable_from_requests(exc, endpoint, request.operation) from None
+        failure = _unavailable_from_requests(exc, endpoint, request.operation)
+    raise_clean(failure)
 
 
 def _unavailable_from_requests(exc: Exception, endpoint: Endpoint, operation: str) -> ProviderUnavailable:
@@ -243,18 +263,20 @@ def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Respon
     if response.status_code != 200:
         raise _unavailable_from_error_body(response.status_code, response.content[:MAX_FAULT_BODY], endpoint)
     secrets = {endpoint.secret}
+    failure = None
     try:
         result = request.service._binding.process_reply(request.client, request.binding_operation, response)
     except Fault as fault:
-        raise ProviderUnavailable(
-            f"VI answered with a SOAP fault: {redact_text(fault.message or 'no reason given', secrets=secrets, limit=200)}"
-        ) from None
+        reason = redact_text(fault.message or "no reason given", secrets=secrets, limit=200)
+        failure = ProviderUnavailable(f"VI answered with a SOAP fault: {reason}")
     except TransportError:
-        raise ProviderUnavailable("VI's answer is not valid XML") from None
+        failure = ProviderUnavailable("VI's answer is not valid XML")
     except (XMLSyntaxError, XMLParseError, etree.XMLSyntaxError):
-        raise ProviderUnavailable("VI's answer does not match its service description") from None
+        failure = ProviderUnavailable("VI's answer does not match its service description")
     except Exception as exc:  # noqa: BLE001 - zeep fails in many ways on odd bodies
-        raise ProviderUnavailable(f"VI's answer could not be read ({type(exc).__name__})") from None
+        failure = ProviderUnavailable(f"VI's answer could not be read ({type(exc).__name__})")
+    if failure:
+        raise_clean(failure)
     if result is None or not hasattr(result, "responseCode"):
         raise ProviderUnavailable("VI's answer has no result")
     return result
@@ -332,18 +354,27 @@ def _stream(
             response.raw.decode_content = True
             namespace = request.binding_operation.output.body.qname.namespace
             reader = RecordStream(
-                response.raw, operation=operation, record_tag=record_tag, shape=shape, namespace=namespace
+                response.raw,
+                operation=operation,
+                record_tag=record_tag,
+                shape=shape,
+                namespace=namespace,
+                secrets={endpoint.secret, *sensitive_values(params)},
             )
+            failure = None
             try:
                 yield from reader
             except requests.RequestException as exc:
-                raise _unavailable_from_requests(exc, endpoint, operation) from None
+                failure = _unavailable_from_requests(exc, endpoint, operation)
             except (ProviderRejected, ProviderUnavailable, GeneratorExit):
                 raise
-            except Exception as exc:  # urllib3 read errors surface here through lxml
+            except Exception as exc:  # noqa: BLE001 - urllib3 read errors surface here through lxml
                 if "timed out" in str(exc).lower():
-                    raise ProviderUnavailable(f"VI did not answer within {endpoint.timeouts(operation)[1]:g} s") from None
-                raise ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})") from None
+                    failure = ProviderUnavailable(f"VI did not answer within {endpoint.timeouts(operation)[1]:g} s")
+                else:
+                    failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
+            if failure:
+                raise_clean(failure)
         outcome = _outcome_of(operation, reader.response_code)
     except ProviderRejected as exc:
         outcome, error = ProviderCall.Outcome.REFUSED, ""
@@ -375,7 +406,8 @@ def _shape_for(request: _Request, record_tag: str):
     try:
         return _cached_shape(id(request.client), request.operation, record_tag, result_type)
     except ValueError as exc:
-        raise ValueError(f"{request.operation}: {exc}") from None
+        failure = ValueError(f"{request.operation}: {exc}")
+    raise_clean(failure)
 
 
 _shapes: dict[tuple[int, str, str], Any] = {}

@@ -12,15 +12,18 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-# Element / parameter names whose values are never kept: the API secret, conference-line
-# PINs, the token VI sends with inbound SMS, and MMS file contents (big and private).
-SENSITIVE_NAMES = frozenset({"secret", "password", "pin", "authtoken", "content"})
+# Values never kept: the API secret, conference-line PINs, the token VI sends with inbound
+# SMS, and MMS file contents (big and private). A name is sensitive when one of its words
+# is (`authToken`, `conferencePin`, a misspelt `pins`), or it is exactly `content`.
+SENSITIVE_WORDS = frozenset({"secret", "secrets", "password", "passwd", "pin", "pins", "token", "tokens"})
+SENSITIVE_NAMES = frozenset({"content"})
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 REDACTED = "[redacted]"
 MAX_STORED_STRING = 1000
 MAX_ERROR_TEXT = 300
 
 _SENSITIVE_ELEMENT = re.compile(
-    r"<(?P<prefix>[\w.-]+:)?(?P<name>secret|password|pin|authToken|content)(?P<attrs>\s[^>]*)?>"
+    r"<(?P<prefix>[\w.-]+:)?(?P<name>secret|password|pin|authToken|token|content)(?P<attrs>\s[^>]*)?>"
     r".*?</(?P=prefix)?(?P=name)\s*>",
     re.IGNORECASE | re.DOTALL,
 )
@@ -28,7 +31,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def is_sensitive(name: str) -> bool:
-    return name.lower() in SENSITIVE_NAMES
+    if name.lower() in SENSITIVE_NAMES:
+        return True
+    return any(word.lower() in SENSITIVE_WORDS for word in _WORDS.findall(name))
 
 
 def redact_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:

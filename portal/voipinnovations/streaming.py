@@ -16,7 +16,7 @@ A body that ends early or breaks raises ProviderUnavailable: a sync must never t
 short list for the whole account.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -224,8 +224,18 @@ def _zeep_value(xsd_type) -> Callable[[etree._Element], Any]:
 class RecordStream:
     """Iterate the records of one answer read from `source` (a file-like HTTP body)."""
 
-    def __init__(self, source: BinaryIO, *, operation: str, record_tag: str, shape: Shape, namespace: str) -> None:
+    def __init__(
+        self,
+        source: BinaryIO,
+        *,
+        operation: str,
+        record_tag: str,
+        shape: Shape,
+        namespace: str,
+        secrets: Iterable[str] = (),
+    ) -> None:
         self.source = source
+        self.secrets = set(secrets)
         self.operation = operation
         self.shape = shape
         self.response_code: int | None = None
@@ -245,6 +255,7 @@ class RecordStream:
         tags = self._tags
         record_tag, code_tag, message_tag = tags["record"], tags["code"], tags["message"]
         build, item_codes = self.shape.build, self.item_codes
+        broken = False
         try:
             parser = etree.iterparse(self.source, events=("end",), tag=list(tags.values()), huge_tree=True)
             for _, element in parser:
@@ -268,9 +279,11 @@ class RecordStream:
                     if not self._check_header():
                         return
                 else:
-                    raise ProviderUnavailable(f"VI answered with a SOAP fault: {_fault_text(element)}")
+                    raise ProviderUnavailable(f"VI answered with a SOAP fault: {_fault_text(element, self.secrets)}")
         except etree.XMLSyntaxError:
-            raise ProviderUnavailable("VI's answer broke off or is not valid XML") from None
+            broken = True  # raised below, outside the handler: no parser context attached
+        if broken:
+            raise ProviderUnavailable("VI's answer broke off or is not valid XML")
         if not self._checked and not self._check_header():
             return
 
@@ -302,9 +315,9 @@ def _int_or_none(text: str | None) -> int | None:
         return None
 
 
-def _fault_text(fault: etree._Element) -> str:
+def _fault_text(fault: etree._Element, secrets: Iterable[str]) -> str:
     texts = [
         fault.findtext("faultstring"),
         fault.findtext(f"{{{SOAP12_ENVELOPE}}}Reason/{{{SOAP12_ENVELOPE}}}Text"),
     ]
-    return redact_text(next((t for t in texts if t), "no reason given"), limit=200)
+    return redact_text(next((t for t in texts if t), "no reason given"), secrets=secrets, limit=200)
