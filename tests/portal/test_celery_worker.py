@@ -1,0 +1,104 @@
+"""A real Celery worker (in a thread) with the Redis broker runs a sync queued from the page.
+
+Eager mode would prove nothing about serialisation, routing, commit timing or the worker's
+own database connection; this does. Each test run uses its own queue so engineers running
+tests at once on one Redis never take each other's messages.
+"""
+
+import os
+import time
+import uuid
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
+
+from tests.portal.sync_testapp import install
+
+install()
+
+from portal.celery import app  # noqa: E402
+from portal.models import SyncRun  # noqa: E402
+from portal.voipinnovations.errors import ProviderUnavailable  # noqa: E402
+from tests.portal.sync_testapp.fixtures import KIND, audit_of, gadgets_kind  # noqa: E402,F401
+from tests.portal.sync_testapp.models import Gadget  # noqa: E402
+
+BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+if not BROKER_URL.startswith("redis://"):
+    BROKER_URL = "redis://127.0.0.1:6379/15"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def celery_worker():
+    """A worker thread on a queue of its own, consuming from Redis; stopped after the test."""
+    queue = f"portal-test-{uuid.uuid4().hex[:12]}"
+    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue", "broker_transport_options")}
+    app.conf.update(
+        broker_url=BROKER_URL,
+        task_default_queue=queue,
+        broker_transport_options={"visibility_timeout": 3600},
+    )
+    app.amqp.__dict__.pop("queues", None)  # rebuilt from task_default_queue
+    app._pool = None  # connections made for another broker are not reused
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
+                          queues=[queue], shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+        app._pool = None
+        redis.Redis.from_url(BROKER_URL).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+def wait_until_finished(run: SyncRun, *, seconds: float = 30) -> SyncRun:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.finished_at is not None:
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"run #{run.pk} still {run.status} after {seconds} s")
+
+
+def test_a_sync_queued_from_the_page_runs_on_the_worker(celery_worker, gadgets_kind, operator_client, operator):
+    gadgets_kind(audit_of(2500))
+
+    response = operator_client.post(reverse("sync:run", args=[KIND]))
+    assert response.status_code == 302
+
+    run = wait_until_finished(SyncRun.objects.get(kind=KIND))
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert run.requested_by == operator
+    assert run.counts["created"] == 2500
+    assert Gadget.objects.count() == 2500
+
+
+def test_an_unreachable_vi_is_retried_as_a_fresh_run(celery_worker, gadgets_kind, monkeypatch):
+    from portal.tasks import run_sync
+
+    attempts = []
+
+    def flaky_audit():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ProviderUnavailable("VI did not answer within 60 s")
+        return iter(audit_of(3))
+
+    gadgets_kind(flaky_audit)
+    monkeypatch.setattr(run_sync, "retry_backoff", False)  # retry at once: tests never sleep
+    monkeypatch.setattr(run_sync, "default_retry_delay", 0)
+
+    run_sync.delay(kind=KIND, trigger="schedule")
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).exists():
+        time.sleep(0.1)
+    runs = list(SyncRun.objects.filter(kind=KIND).order_by("pk").values_list("status", "error"))
+    assert runs == [
+        (SyncRun.Status.FAILED, "VI unreachable: VI did not answer within 60 s"),
+        (SyncRun.Status.SUCCEEDED, ""),
+    ]
+    assert Gadget.objects.count() == 3
