@@ -243,9 +243,14 @@ class Store:
 
     # --- writes ----------------------------------------------------------------------------
 
-    def add_location(self, *, tn: str, address: Address, now: datetime) -> Location:
-        """Store a location as GEOCODED (or INVALID) without provisioning it."""
-        point = geocode(address)
+    def add_location(self, *, tn: str, address: Address, now: datetime,
+                     point: tuple[str, str] | None | bool = False) -> Location:
+        """Store a location as GEOCODED (or INVALID) without provisioning it.
+
+        `point` lets the seeder pass an already geocoded point (False: geocode here).
+        """
+        if point is False:
+            point = geocode(address)
         location = Location(
             location_id=str(self.next_location_id),
             tn=tn,
@@ -423,6 +428,18 @@ def _address(rng, state: str) -> Address:
     )
 
 
+ADDRESSES_PER_STATE = 64
+
+
+def _address_pool(rng) -> dict[str, list[tuple[Address, tuple[str, str]]]]:
+    """Geocoded addresses per state, made once: seeding 100,000 numbers must stay fast."""
+    pool = {}
+    for state in sorted(PLACES):
+        addresses = [_address(rng, state) for _ in range(ADDRESSES_PER_STATE)]
+        pool[state] = [(address, geocode(address)) for address in addresses]
+    return pool
+
+
 def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> None:
     """911 on most owned numbers, some history, a few alerts, and a few off-net records.
 
@@ -430,28 +447,41 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
     """
     import random
 
+    if profile == "empty":
+        return
     rng = random.Random(f"e911:{profile}")
     now = sandbox.now().replace(microsecond=0)
     share = SEED_911_SHARE.get(profile, 0.9)
     start = now - timedelta(days=400)
+    pool = _address_pool(rng)
+    states = sorted(pool)
+    numbers = sandbox.dids.numbers
+    chance = rng.random
+
+    def address_for(state: str) -> tuple[Address, tuple[str, str]]:
+        addresses = pool.get(state) or pool[states[int(chance() * len(states))]]
+        return addresses[int(chance() * ADDRESSES_PER_STATE)]
+
     for index, tn in enumerate(owned_tns):
-        if rng.random() >= share:
+        if chance() >= share:
             continue
-        number = sandbox.dids.get(tn)
+        number = numbers.get(tn)
         state = number.state if number is not None else ""
         added = start + timedelta(minutes=index)
         if index % 7 == 0:
             # An older location replaced later: history shows it archived.
-            old = store.add_location(tn=tn, address=_address(rng, state), now=added)
+            address, point = address_for(state)
+            old = store.add_location(tn=tn, address=address, now=added, point=point)
             store.provision(location=old, now=added)
             store.archive(location=old, now=added + timedelta(days=30))
             added += timedelta(days=30)
-        location = store.add_location(tn=tn, address=_address(rng, state), now=added)
-        if location.status == GEOCODED:
-            store.provision(location=location, now=added)
+        address, point = address_for(state)
+        location = store.add_location(tn=tn, address=address, now=added, point=point)
+        store.provision(location=location, now=added)
         if index % 11 == 0:
             # A parked legacy location (addLocation, never provisioned).
-            store.add_location(tn=tn, address=_address(rng, state), now=added + timedelta(days=1))
+            address, point = address_for(state)
+            store.add_location(tn=tn, address=address, now=added + timedelta(days=1), point=point)
         if index % 5 == 0:
             store.alerts[tn] = [f"noc{index}@example.com", "911-alerts@example.com"]
     # Off-net: numbers that left the account but whose 911 records VI still keeps.
