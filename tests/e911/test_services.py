@@ -1,0 +1,144 @@
+"""911 services against the sandbox: validate first, provision, remove, alerts, legacy calls."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from e911 import services
+from e911.models import AlertRecipient, Location
+from e911.records import Address
+from portal.models import ChangeRecord, ProviderCall
+from portal.voipinnovations.errors import ProviderRejected
+
+from .conftest import BAD, GOOD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_valid_address_is_provisioned_and_mirrored_with_history(number_without_911, operator):
+    tn = number_without_911
+
+    result = services.location_provision(tn=tn, address=Address(**GOOD), actor=operator)
+
+    assert result.operation == "insert911"
+    location = Location.objects.get(tn=tn)
+    assert location.status_code == "PROVISIONED"
+    assert location.address1 == "350 S 200 E" and location.zip_code == "84111"
+    assert location.latitude and location.longitude
+    change = ChangeRecord.objects.filter(model="e911.location", object_key=tn).latest("at")
+    assert change.actor == operator and change.source == "staff"
+    operations = list(ProviderCall.objects.order_by("id").values_list("operation", flat=True))
+    assert operations.index("validate911") < operations.index("insert911")
+
+
+def test_an_invalid_address_is_never_sent_to_insert_or_update(number_with_911, operator, sandbox):
+    tn = number_with_911
+    before = Location.objects.get(tn=tn).address1
+
+    with pytest.raises(services.AddressInvalid):
+        services.location_provision(tn=tn, address=Address(**BAD), actor=operator)
+
+    assert not ProviderCall.objects.filter(operation__in=["insert911", "update911"]).exists()
+    assert sandbox.control.state(f"e911/{tn}")["has911"] is True
+    assert Location.objects.get(tn=tn).address1 == before
+
+
+def test_a_second_address_replaces_the_first_through_update911(number_with_911, operator):
+    result = services.location_provision(tn=number_with_911, address=Address(**GOOD), actor=operator)
+
+    assert result.operation == "update911"
+    assert Location.objects.get(tn=number_with_911).address1 == "350 S 200 E"
+
+
+def test_a_number_the_account_does_not_own_is_refused_with_909(synced, operator):
+    with pytest.raises(ProviderRejected) as refusal:
+        services.location_provision(tn="2025550143", address=Address(**GOOD), actor=operator)
+    assert refusal.value.code == "909"
+    assert not Location.objects.filter(tn="2025550143").exists()
+
+
+def test_removing_leaves_the_number_without_911(number_with_911, operator, sandbox):
+    left = services.location_remove(tn=number_with_911, actor=operator)
+
+    assert sandbox.control.state(f"e911/{number_with_911}")["has911"] is False
+    row = Location.objects.get(tn=number_with_911)
+    assert (left is None) == (row.gone_at is not None)
+    assert row.status_code != "PROVISIONED" or row.gone_at is not None
+
+
+def test_alerts_add_remove_and_refuse_past_ten(number_with_911, operator, sandbox):
+    tn = number_with_911
+    services.alerts_refresh(tn=tn, actor=operator)
+    for email in list(AlertRecipient.objects.filter(tn=tn).values_list("email", flat=True)):
+        services.alert_remove(tn=tn, email=email, actor=operator)
+
+    for index in range(10):
+        services.alert_add(tn=tn, email=f"noc{index}@example.com", actor=operator)
+    with pytest.raises(ValidationError, match="at most 10"):
+        services.alert_add(tn=tn, email="one-too-many@example.com", actor=operator)
+    with pytest.raises(ValidationError, match="already"):
+        services.alert_add(tn=tn, email="NOC1@example.com", actor=operator)
+    with pytest.raises(ValidationError):
+        services.alert_add(tn=tn, email="x" * 140 + "@example.com", actor=operator)
+
+    services.alert_remove(tn=tn, email="noc3@example.com", actor=operator)
+    assert len(sandbox.control.state(f"e911/{tn}")["alerts"]) == 9
+    assert AlertRecipient.objects.filter(tn=tn).count() == 9
+    assert services.alerts_refresh(tn=tn, actor=operator)
+    assert "noc3@example.com" not in AlertRecipient.objects.filter(tn=tn).values_list("email", flat=True)
+
+
+@pytest.mark.parametrize(
+    "code,arrange",
+    [
+        (943, "fill"),  # VI's own limit, when the portal's list is out of date
+        (942, "duplicate"),
+        (941, "no911"),
+        (940, "long"),
+    ],
+)
+def test_vi_alert_refusals_come_back_in_plain_words(number_with_911, number_without_911, operator, sandbox, code, arrange):
+    from e911 import gateway
+    from portal.voipinnovations.codes import describe
+
+    tn = number_with_911
+    if arrange == "fill":
+        existing = services.alerts_refresh(tn=tn, actor=operator)
+        for index in range(10 - len(existing)):
+            gateway.add_911_alert(tn=tn, email=f"filler{index}@example.com")
+        call = lambda: gateway.add_911_alert(tn=tn, email="eleventh@example.com")  # noqa: E731
+    elif arrange == "duplicate":
+        gateway.add_911_alert(tn=tn, email="dup@example.com")
+        call = lambda: gateway.add_911_alert(tn=tn, email="DUP@example.com")  # noqa: E731
+    elif arrange == "no911":
+        call = lambda: gateway.add_911_alert(tn=number_without_911, email="a@example.com")  # noqa: E731
+    else:
+        call = lambda: gateway.add_911_alert(tn=tn, email="y" * 151)  # noqa: E731
+    with pytest.raises(ProviderRejected) as refusal:
+        call()
+    assert refusal.value.code == str(code)
+    assert refusal.value.message == describe(code).message
+
+
+def test_legacy_locations_store_then_provision(number_without_911, operator, sandbox):
+    tn = number_without_911
+    stored = services.stored_location_add(tn=tn, address=Address(**GOOD), actor=operator)
+    assert stored.status_code == "GEOCODED"
+    assert [item.location_id for item in services.stored_locations_list(tn=tn)] == [stored.location_id]
+    assert Location.objects.get(tn=tn).status_code == "GEOCODED"
+
+    location = services.stored_location_provision(tn=tn, location_id=stored.location_id, actor=operator)
+
+    assert location.status_code == "PROVISIONED"
+    assert sandbox.control.state(f"e911/{tn}")["has911"] is True
+    with pytest.raises(ProviderRejected) as refusal:
+        services.stored_location_provision(tn=tn, location_id="999", actor=operator)
+    assert refusal.value.code == "910"
+    services.stored_location_remove(tn=tn, location_id=stored.location_id, actor=operator)
+    assert Location.objects.get(tn=tn).gone_at is not None
+
+
+def test_provisioning_history_is_fetched_and_kept(number_with_911, operator):
+    services.location_provision(tn=number_with_911, address=Address(**GOOD), actor=operator)
+    entries = services.provisioning_history_fetch(tn=number_with_911, actor=operator)
+    assert len(entries) >= 2
+    assert {entry.status_code for entry in entries} >= {"PROVISIONED", "ARCHIVED"}
