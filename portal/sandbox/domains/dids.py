@@ -153,7 +153,10 @@ class Store:
 
     # -- views -----------------------------------------------------------------------------
     def get(self, tn: str | None) -> Number | None:
-        return self.numbers.get(normalize_tn(tn)) if tn else None
+        if not tn:
+            return None
+        number = self.numbers.get(tn)  # the common case: already 10 digits
+        return number if number is not None else self.numbers.get(normalize_tn(tn))
 
     def owned(self, tn: str | None) -> Number | None:
         number = self.get(tn)
