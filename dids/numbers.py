@@ -52,7 +52,7 @@ def normalize_tns(values: str | Iterable[str]) -> list[str]:
     if isinstance(values, str):
         entries = []
         for chunk in _LIST_SEPARATORS.split(values):
-            if len(digits_only(chunk)) > _ONE_NUMBER_MAX_DIGITS:
+            if len(digits_only(chunk)) > _ONE_NUMBER_MAX_DIGITS and not _is_one_number(chunk):
                 entries.extend(chunk.split())
             elif chunk.strip():
                 entries.append(chunk)
@@ -75,6 +75,14 @@ def normalize_tns(values: str | Iterable[str]) -> list[str]:
     if not tns:
         raise ValidationError("Enter at least one telephone number.", code="required")
     return tns
+
+
+def _is_one_number(text: str) -> bool:
+    """Whether a long chunk is one (foreign) number, "+44 20 7946 0958", not several."""
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(text, "US"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def digits_only(value: str) -> str:

@@ -193,8 +193,15 @@ def _with_context(actor, source: str):
 # --- buy flow (reads) ----------------------------------------------------------------------
 
 
+def _require_criterion(criteria: SearchCriteria) -> None:
+    # VI answers a search without criteria with 302490; say so before asking.
+    if not any(value not in (None, "") for value in criteria.as_params().values()):
+        raise ValidationError("Give at least one search criterion (state, NPA, rate center …).", code="no_criteria")
+
+
 def search_dids(*, criteria: SearchCriteria, extended: bool = False, actor=None) -> list[DIDLocator]:
     """Numbers available to buy. `extended` searches VI's extended inventory."""
+    _require_criterion(criteria)
     with _with_context(actor, Source.STAFF):
         if extended:
             return gateway.get_dids_extended(criteria=criteria)
@@ -202,6 +209,7 @@ def search_dids(*, criteria: SearchCriteria, extended: bool = False, actor=None)
 
 
 def count_dids(*, criteria: SearchCriteria, order_by: str = "state", actor=None) -> list[DIDCount]:
+    _require_criterion(criteria)
     with _with_context(actor, Source.STAFF):
         return gateway.get_did_count(criteria=criteria, order_by=order_by)
 
