@@ -1,0 +1,115 @@
+"""End to end in a real headless Chromium: buy two numbers, change one, release one.
+
+Drives Debian's /usr/bin/chromium through Playwright against pytest-django's live server,
+which talks to the sandbox over HTTP like production talks to VI.
+"""
+
+import os
+import re
+
+import pytest
+
+from tests.dids.conftest import run_dids_sync
+from tests.fixtures.users import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+# test (fixtures, assertions) would otherwise be refused as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, administrator, browser_page):
+    assert run_dids_sync().status == "succeeded"
+    page = browser_page
+    expect = playwright_sync.expect
+
+    # Log in.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", administrator.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("current-user")).to_contain_text(administrator.username)
+
+    # Search VI's inventory in New York, for numbers that can carry a caller-ID name.
+    page.goto(f"{live_server.url}/numbers/buy/")
+    page.select_option("#buy-state", "NY")
+    page.select_option("#id_cnam-buy", "1")
+    page.click("#buy-search button[type=submit]")
+    results = page.get_by_test_id("inventory-results")
+    expect(results).to_be_visible()
+    boxes = results.locator("input[name=tns]")
+    first, second = boxes.nth(0).get_attribute("value"), boxes.nth(1).get_attribute("value")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+
+    # Reserve both: each shows a running 30-minute countdown.
+    page.get_by_role("button", name="Reserve selected").click()
+    reserved = page.get_by_test_id("reserved-list")
+    expect(reserved.locator("li")).to_have_count(2)
+    expect(reserved.get_by_test_id("countdown").first).to_contain_text(re.compile(r"(29|30):\d\d left"))
+
+    # Assign both to Trunk 2 with a reference.
+    page.select_option("#id_endpoint_group-assign", "8675")
+    page.fill("#id_ref_id-assign", "e2e-order")
+    page.get_by_role("button", name="Assign").click()
+    assigned = page.locator("#assign-result [data-ok=yes]")
+    expect(assigned).to_have_count(2)
+
+    # Both are in the list now; live search narrows it without a page load.
+    page.goto(f"{live_server.url}/numbers/")
+    page.fill("#id_q", "e2e-order")
+    expect(page.locator("#did-results tr[data-tn]")).to_have_count(2)
+    assert "q=e2e-order" in page.url  # the URL reflects the filter
+
+    # Change the first one's endpoint group and caller-ID name.
+    page.click(f"tr[data-tn='{first}'] a")
+    expect(page.get_by_test_id("did-title")).to_be_visible()
+    page.select_option("#id_endpoint_group-configure", "8674")
+    page.locator("#panel-configure").get_by_role("button", name="Save").click()
+    expect(page.locator("#panel-configure").get_by_test_id("saved")).to_be_visible()
+    page.fill("#id_name-cnam", "E2E Sales")
+    page.locator("#panel-cnam_name").get_by_role("button", name="Save name").click()
+    expect(page.locator("#panel-cnam_name").get_by_test_id("saved")).to_be_visible()
+    expect(page.get_by_test_id("summary-cnam-name")).to_have_text("E2E Sales")
+    expect(page.get_by_test_id("summary-endpoint")).to_have_text("8674")
+
+    # Release it: the confirmation lists it and wants the count typed.
+    page.get_by_role("link", name="Release…").click()
+    expect(page.get_by_test_id("release-list").locator(f"tr[data-tn='{first}']")).to_be_visible()
+    page.fill("#confirm-count", "1")
+    page.get_by_role("button", name="Release", exact=True).click()
+    expect(page.locator(f"[data-tn='{first}'][data-ok=yes]")).to_be_visible()
+
+    # The list reflects it: the released number is gone, the other one stays.
+    page.goto(f"{live_server.url}/numbers/?q=e2e-order")
+    expect(page.locator("#did-results tr[data-tn]")).to_have_count(1)
+    expect(page.locator(f"tr[data-tn='{second}']")).to_be_visible()
+    page.goto(f"{live_server.url}/numbers/?show=gone&q={first}")
+    expect(page.locator(f"tr[data-tn='{first}']").get_by_test_id("gone")).to_be_visible()
+
+    assert sandbox.control.state(f"number/{first}")["holder"] != "ours"
+    assert sandbox.control.state(f"number/{second}")["endpoint_group"] == 8675
