@@ -21,11 +21,15 @@ Choices where VI's documents are silent (each is what a caller of this sandbox w
 * update911 is an upsert: it replaces the provisioned location (the old one is archived), or
   provisions a first one. An address that cannot be geocoded archives the old location anyway
   and answers 904, leaving the number with NO provisioned location, as VI documents.
+* remove911 archives every current location of the DID (provisioned and parked ones), so
+  the DID leaves audit911: 100 "1 record was successfully archived for DID …" (VI's text;
+  "N records were …" when there were several), 205200 "Zero records deleted/archived".
 * query911 and remove911 work on every record of the account, owned or off-net (audit911
-  lists off-net records, so the caller must be able to clean them up). query911 on a DID
-  without a current location answers 101 "No Records Found" with empty lists.
+  lists off-net records, so the caller must be able to clean them up). query911 shows the
+  provisioned location; without one it answers 101 "No Records Found" with empty lists.
 * audit911: one DID911 per DID that has a current location (provisioned first, else the
-  newest non-archived one), owned or not; 101 with an empty list when there is none.
+  newest non-archived one, e.g. the INVALID one a failed update911 left), owned or not; 101
+  with an empty list when there is none.
 * getProvisioningHistory: every location the DID ever had, oldest first, archived ones with
   statusCode ARCHIVED; 101 when the DID never had one.
 * Alerts (Add911Alert/Remove911Alert/Query911Alert): 909 for a DID the account does not own,
@@ -316,12 +320,11 @@ class Store:
         return location
 
     def remove911(self, *, tn: str, now: datetime) -> int:
-        """Archive the provisioned location; the number of records archived (0 or 1)."""
-        location = self.provisioned(tn)
-        if location is None:
-            return 0
-        self.archive(location=location, now=now)
-        return 1
+        """Archive every current location of the DID; how many were archived."""
+        current = self.current(tn)
+        for location in current:
+            self.archive(location=location, now=now)
+        return len(current)
 
     def add_alert(self, *, tn: str, email: str) -> None:
         if not self.has_911(tn):
@@ -580,8 +583,11 @@ def remove911(sandbox, request: Request) -> dict:
     tn = _tn(request, "did")
     if tn is None:
         return _refusal(*INVALID_NUMBER)
-    if sandbox.e911.remove911(tn=tn, now=sandbox.now()):
+    archived = sandbox.e911.remove911(tn=tn, now=sandbox.now())
+    if archived == 1:
         return _status("100", f"1 record was successfully archived for DID {tn}")
+    if archived:
+        return _status("100", f"{archived} records were successfully archived for DID {tn}")
     return _status("205200", "Zero records deleted/archived")
 
 
@@ -590,7 +596,7 @@ def query911(sandbox, request: Request) -> dict:
     tn = _tn(request, "did")
     if tn is None:
         return _refusal(*INVALID_NUMBER)
-    location = sandbox.e911.primary(tn)
+    location = sandbox.e911.provisioned(tn)
     if location is None:
         return {**_no_records(), "DID911s": [], "VILocations": []}
     return {**SUCCESS, "DID911s": [location.as_did911()], "VILocations": [location.as_vi_location()]}
