@@ -42,7 +42,10 @@ def provider_calls_failed_recent(*, limit: int = 10) -> list[ProviderCall]:
 
 def prepaid_balance_latest() -> BalanceReading | None:
     module_name, function_name = PREPAID_BALANCE_SELECTOR
-    if find_spec(module_name) is None:
+    try:
+        if find_spec(module_name) is None:
+            return None
+    except ModuleNotFoundError:  # its package is not there either
         return None
     selector = getattr(import_module(module_name), function_name, None)
     if selector is None:

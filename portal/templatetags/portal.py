@@ -1,10 +1,13 @@
 """Small presentation helpers shared by every page: badges and redaction."""
 
 import json
+import re
 from typing import Any
 
 from django import template
 from django.conf import settings
+
+from portal.voipinnovations import redaction
 
 register = template.Library()
 
@@ -26,9 +29,13 @@ _STATUS_COLOURS = {
     "error": "danger",
 }
 
-# Parameter names whose values never reach a page, whatever wrote the row.
-SECRET_KEYS = {"secret", "pin", "authtoken", "password", "token"}
-REDACTED = "•••"
+REDACTED = redaction.REDACTED
+# "secret=…", "secret: …", '"secret": "…"' in free text (a form-encoded body, a repr).
+_SENSITIVE_PAIR = re.compile(
+    r"\b(?P<name>secret|password|pin|authToken)(?P<separator>['\"]?\s*[=:]\s*['\"]?)(?P<value>[^&\s'\"<>,;}]+)",
+    re.IGNORECASE,
+)
+MAX_DISPLAYED_TEXT = 2000
 
 
 @register.filter
@@ -38,7 +45,7 @@ def status_colour(status: str | None) -> str:
 
 def _redact(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: REDACTED if str(k).lower() in SECRET_KEYS else _redact(v) for k, v in value.items()}
+        return {k: REDACTED if redaction.is_sensitive(str(k)) else _redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v) for v in value]
     if isinstance(value, str):
@@ -48,12 +55,14 @@ def _redact(value: Any) -> Any:
 
 @register.filter
 def redact_text(value: str | None) -> str:
-    """Hide the configured VI secret if it ever appears in text (an error message, a body)."""
-    text = value or ""
-    secret = getattr(settings, "VI_SECRET", "")
-    if secret and len(secret) >= 4:
-        text = text.replace(secret, REDACTED)
-    return text
+    """Text that may have seen a request (an error message) with any secret hidden: the
+    configured one, and anything shaped like a secret field, whatever its value (an old,
+    rotated secret is still a secret). The client redacts before storing; this is the
+    second lock on the door."""
+    if not value:
+        return ""
+    cleaned = redaction.redact_text(value, secrets=[settings.VI_SECRET], limit=MAX_DISPLAYED_TEXT)
+    return _SENSITIVE_PAIR.sub(lambda m: f"{m['name']}{m['separator']}{REDACTED}", cleaned)
 
 
 @register.filter

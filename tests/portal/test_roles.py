@@ -62,7 +62,8 @@ def test_write_view_needs_a_full_permission_name():
 @pytest.mark.urls("tests.portal.urls_write_probe")
 def test_the_url_walker_finds_write_views_and_their_permission():
     writes = {e.name: e.write_permission for e in all_endpoints() if e.write_permission}
-    assert writes == {"release_probe": "portal.release_numbers"}
+    assert writes["release_probe"] == "portal.release_numbers"
+    assert "read_probe" not in writes
     assert write_permission_of(all_endpoints()[0].callback) is None
 
 
