@@ -22,6 +22,8 @@ Action = ChangeRecord.Action
 
 BATCH_SIZE = 2000
 
+_PLAIN = frozenset({str, int, bool, float})
+
 
 @dataclass(frozen=True)
 class Change:
@@ -50,7 +52,9 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 def jsonable(value: Any) -> Any:
     """History values as JSON: decimals and times as text, the way a person reads them."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or type(value) in _PLAIN:  # the common case, checked cheaply first
+        return value
+    if isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Decimal):
         return str(value)
