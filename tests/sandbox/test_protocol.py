@@ -82,3 +82,12 @@ def test_summary_and_unknown_control_paths(sandbox):
     summary = sandbox.control.summary()
     assert summary["seed"] == "test" and summary["dids"]["owned"] == 50
     assert requests.get(sandbox.base_url + "/_sandbox/nothing", timeout=5).status_code == 404
+
+
+def test_a_client_built_from_the_served_wsdl_reaches_the_sandbox(sandbox):
+    import zeep
+
+    client = zeep.Client(sandbox.url + "?wsdl", settings=zeep.Settings(strict=True))
+    result = client.service.AuditEndpointGroups(login=sandbox.login, secret=sandbox.secret)
+    assert result.responseCode == 100
+    assert {group.id for group in result.EndpointGroups.EndpointGroup} == {8674, 8675, 8676}
