@@ -312,3 +312,15 @@ def test_raw_query911_answer_has_vi_element_names(soap, sandbox):
     (record,) = items(result, "DID911s", "DID911")
     assert list(record)[:3] == ["locationId", "tn", "callerName"]
     assert "zipCode" in record and "zip" not in record
+
+
+def test_the_empty_fault_gives_vi_empty_answers(vi, sandbox):
+    sandbox.control.fault("empty", operation="audit911")
+    sandbox.control.fault("empty", operation="getLocations")
+
+    audit = vi.audit911()
+    (dummy,) = vi.getLocations(did=_with_911(sandbox)).VILocations.VILocation
+
+    assert (audit.responseCode, audit.DID911s) == (101, None)
+    assert dummy.statusCode == "206200"
+    assert vi.audit911().responseCode == 100  # the fault was for one call only
