@@ -102,3 +102,35 @@ def test_an_unreachable_vi_is_retried_as_a_fresh_run(celery_worker, gadgets_kind
         (SyncRun.Status.SUCCEEDED, ""),
     ]
     assert Gadget.objects.count() == 3
+
+
+def test_the_numbers_sync_runs_on_the_worker_against_the_sandbox(celery_worker, sandbox, operator_client):
+    """The whole path: page -> Redis -> worker -> dids service -> sandbox over HTTP -> mirror."""
+    from dids.models import DID
+
+    operator_client.post(reverse("sync:run", args=["dids"]))
+    run = wait_until_finished(SyncRun.objects.get(kind="dids"), seconds=60)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    assert run.counts["dids"]["created"] > 0
+    assert DID.objects.filter(gone_at__isnull=True).count() == run.counts["dids"]["seen"]
+
+
+def test_a_sandbox_outage_fails_the_run_and_the_retry_succeeds(celery_worker, sandbox, monkeypatch):
+    from dids.models import DID
+    from portal.tasks import run_sync
+
+    sandbox.control.fault("http500", operation="auditDIDs", times=1)
+    monkeypatch.setattr(run_sync, "retry_backoff", False)
+    monkeypatch.setattr(run_sync, "default_retry_delay", 0)
+
+    run_sync.delay(kind="dids", trigger="schedule")
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not SyncRun.objects.filter(finished_at__isnull=False).count() >= 2:
+        time.sleep(0.2)
+    runs = list(SyncRun.objects.filter(kind="dids").order_by("pk"))
+    assert [run.status for run in runs] == [SyncRun.Status.FAILED, SyncRun.Status.SUCCEEDED]
+    assert runs[0].error.startswith("VI unreachable")
+    assert sandbox.secret not in runs[0].error
+    assert DID.objects.count() == runs[1].counts["dids"]["seen"]
