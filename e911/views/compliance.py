@@ -1,0 +1,88 @@
+"""/e911/: what must be fixed (owned numbers without, or with a broken, 911 record), every
+911 record, and the step before releasing numbers that still have a 911 location."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from dids.numbers import normalize_tns
+from e911 import selectors, services
+from e911.views._context import attempt
+from portal.permissions import write_view
+
+PAGE_SIZE = 50
+
+
+def _problem(request: HttpRequest) -> str:
+    problem = request.GET.get("problem", "missing")
+    return problem if problem in selectors.PROBLEMS else "missing"
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    problem = _problem(request)
+    q = request.GET.get("q", "")
+    rows = selectors.compliance_rows(problem=problem, q=q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "counts": selectors.compliance_counts(),
+        "problem": problem,
+        "problems": selectors.PROBLEMS,
+        "q": q,
+        "page": page,
+    }
+    template = "e911/index.html#results" if request.htmx else "e911/index.html"
+    return render(request, template, context)
+
+
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    problem = _problem(request)
+    response = StreamingHttpResponse(
+        selectors.compliance_csv(problem=problem, q=request.GET.get("q", "")), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="911-{problem}.csv"'
+    return response
+
+
+def _off_net(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def records(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    off_net = request.GET.get("off_net", "")
+    rows = selectors.location_search(q=q, status=status, city=request.GET.get("city", ""), off_net=_off_net(off_net))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "status": status, "off_net": off_net, "statuses": selectors.STATUS_CHOICES,
+               "city": request.GET.get("city", "")}
+    template = "e911/records.html#results" if request.htmx else "e911/records.html"
+    return render(request, template, context)
+
+
+def _tns(values: list[str]) -> tuple[list[str], list[str]]:
+    try:
+        return normalize_tns(values), []
+    except ValidationError as error:
+        return [], error.messages
+
+
+def release_check(request: HttpRequest) -> HttpResponse:
+    """Before releasing: which of these numbers still have 911, with an offer to remove it."""
+    tns, errors = _tns(request.GET.getlist("tns"))
+    locations = selectors.locations_for_tns(tns=tns)
+    return render(request, "e911/release.html", {"tns": tns, "errors": errors, "locations": locations})
+
+
+@write_view("portal.operate_e911")
+def release_remove(request: HttpRequest) -> HttpResponse:
+    tns, errors = _tns(request.POST.getlist("tns"))
+    with_911 = [tn for tn in tns if tn in selectors.locations_for_tns(tns=tns)]
+    outcome = attempt(lambda: services.locations_remove(tns=with_911, actor=request.user))
+    context = {
+        "tns": tns, "errors": errors, "locations": selectors.locations_for_tns(tns=tns),
+        "removed": outcome.value or {}, "outcome": outcome,
+    }  # fmt: skip
+    return render(request, "e911/release.html", context)

@@ -1,0 +1,165 @@
+"""The 911 panel on each number's page (/numbers/<tn>/), and the actions inside it.
+
+Every action answers with the whole panel re-rendered (one HTMX target, #e911-panel), so
+what the person sees after a click is always what the mirror and VI now say. Editing an
+address is two steps on purpose: "Check address" (validate911, nothing provisioned) shows
+VI's verdict and suggestions; only a valid address gets a "Provision" button.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dids.numbers import normalize_tn
+from e911 import selectors, services
+from e911.forms import AddressForm, AlertForm
+from e911.records import Address
+from e911.views._context import attempt
+from portal.permissions import write_view
+
+OPERATE = "portal.operate_e911"
+
+
+def _address_initial(tn: str, location) -> dict:
+    if location is None:
+        return {"caller_name": selectors.caller_name_for(tn=tn)}
+    return {
+        "address1": location.address1, "address2": location.address2, "city": location.city,
+        "state": location.state, "zip_code": location.zip_display, "caller_name": location.caller_name,
+    }  # fmt: skip
+
+
+def panel_context(request: HttpRequest, tn: str, **extra) -> dict:
+    location = selectors.location_for_tn(tn=tn)
+    context = {
+        "tn": tn,
+        "location": location,
+        "alerts": selectors.alert_recipients(tn=tn),
+        "history": selectors.provisioning_history(tn=tn),
+        "can_operate": request.user.has_perm(OPERATE),
+        "address_form": AddressForm(initial=_address_initial(tn, location), prefix=f"e911-{tn}"),
+        "alert_form": AlertForm(prefix=f"alert-{tn}"),
+        "max_alerts": services.MAX_ALERTS,
+        "request": request,
+    }
+    context.update(extra)
+    return context
+
+
+def _panel(request: HttpRequest, tn: str, *, status: int = 200, trigger: bool = False, **extra) -> HttpResponse:
+    response = render(request, "e911/_panel.html", panel_context(request, tn, **extra), status=status)
+    if trigger:
+        # The number page refreshes its summary and history; the 911 counts follow.
+        response["HX-Trigger"] = "did-changed, e911-changed"
+    return response
+
+
+def _tn(raw: str) -> str:
+    return normalize_tn(raw)
+
+
+def number_panel(request: HttpRequest, tn: str) -> HttpResponse:
+    """GET: the panel. ?fetch=history|alerts|stored reads that part afresh from VI first."""
+    tn = _tn(tn)
+    fetch = request.GET.get("fetch", "")
+    extra: dict = {}
+    if fetch == "history":
+        outcome = attempt(lambda: services.provisioning_history_fetch(tn=tn, actor=request.user))
+        extra["history_outcome"] = outcome
+    elif fetch == "alerts":
+        extra["alert_outcome"] = attempt(lambda: services.alerts_refresh(tn=tn, actor=request.user))
+    elif fetch == "stored":
+        outcome = attempt(lambda: services.stored_locations_list(tn=tn, actor=request.user))
+        extra["stored_outcome"] = outcome
+        extra["stored"] = outcome.value if outcome.ok else None
+    elif fetch == "location":
+        extra["location_outcome"] = attempt(lambda: services.location_refresh(tn=tn, actor=request.user))
+    return _panel(request, tn, **extra)
+
+
+def _address_from_post(request: HttpRequest, tn: str) -> AddressForm:
+    return AddressForm(request.POST, prefix=f"e911-{tn}")
+
+
+@write_view(OPERATE)
+def address_check(request: HttpRequest, tn: str) -> HttpResponse:
+    """validate911 on the typed address (and its USPS form): the verdict, nothing provisioned."""
+    tn = _tn(tn)
+    form = _address_from_post(request, tn)
+    if not form.is_valid():
+        return _panel(request, tn, status=422, address_form=form, editing=True)
+    outcome = attempt(lambda: services.address_check(tidy=form.tidy, actor=request.user))
+    return _panel(request, tn, address_form=form, editing=True, check_outcome=outcome, verdict=outcome.value)
+
+
+def _checked_address(request: HttpRequest) -> Address:
+    """The address the person saw validated, sent back in hidden fields."""
+    post = request.POST
+    return Address(
+        address1=post.get("address1", ""), address2=post.get("address2", ""), city=post.get("city", ""),
+        state=post.get("state", ""), zip_code=post.get("zip_code", ""), plus_four=post.get("plus_four", ""),
+        caller_name=post.get("caller_name", ""),
+    )  # fmt: skip
+
+
+@write_view(OPERATE)
+def address_provision(request: HttpRequest, tn: str) -> HttpResponse:
+    """Provision the checked address (the service validates it again before sending it)."""
+    tn = _tn(tn)
+    address = _checked_address(request)
+    if request.POST.get("store_only"):
+        outcome = attempt(lambda: services.stored_location_add(tn=tn, address=address, actor=request.user))
+        message = "Address stored at VI, not provisioned. Provision it from the stored locations." if outcome.ok else ""
+    else:
+        outcome = attempt(lambda: services.location_provision(tn=tn, address=address, actor=request.user))
+        message = outcome.value.message if outcome.ok else ""
+    return _panel(request, tn, status=200 if outcome.ok else 422, trigger=outcome.ok, action_outcome=outcome, message=message, editing=not outcome.ok)
+
+
+@write_view(OPERATE)
+def location_remove(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _tn(tn)
+    outcome = attempt(lambda: services.location_remove(tn=tn, actor=request.user))
+    message = "911 location removed: this number now has no 911 service." if outcome.ok else ""
+    return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)
+
+
+@write_view(OPERATE)
+def alert_add(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _tn(tn)
+    form = AlertForm(request.POST, prefix=f"alert-{tn}")
+    if not form.is_valid():
+        return _panel(request, tn, status=422, alert_form=form)
+    outcome = attempt(lambda: services.alert_add(tn=tn, email=form.cleaned_data["address"], actor=request.user))
+    return _panel(
+        request, tn, status=200 if outcome.ok else 422, trigger=outcome.ok, alert_outcome=outcome,
+        alert_form=AlertForm(prefix=f"alert-{tn}") if outcome.ok else form,
+        alert_message=f"{form.cleaned_data['address']} will be alerted when 911 is dialled." if outcome.ok else "",
+    )  # fmt: skip
+
+
+@write_view(OPERATE)
+def alert_remove(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _tn(tn)
+    email = request.POST.get("email", "")
+    outcome = attempt(lambda: services.alert_remove(tn=tn, email=email, actor=request.user))
+    return _panel(request, tn, trigger=outcome.ok, alert_outcome=outcome, alert_message=f"{email} removed." if outcome.ok else "")
+
+
+@write_view(OPERATE)
+def stored_provision(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _tn(tn)
+    location_id = request.POST.get("location_id", "")
+    outcome = attempt(lambda: services.stored_location_provision(tn=tn, location_id=location_id, actor=request.user))
+    message = f"Stored location {location_id} is now the one 911 calls reach." if outcome.ok else ""
+    return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)
+
+
+@write_view(OPERATE)
+def stored_remove(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _tn(tn)
+    location_id = request.POST.get("location_id", "")
+    outcome = attempt(lambda: services.stored_location_remove(tn=tn, location_id=location_id, actor=request.user))
+    message = f"Stored location {location_id} removed." if outcome.ok else ""
+    return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)
