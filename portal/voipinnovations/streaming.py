@@ -44,38 +44,41 @@ _INTEGER_TYPES = (
 )
 
 
+_TEXT = None  # converter marker: take `child.text` as is (strings, by far the most fields)
+
+
 @dataclass
 class Shape:
-    """How to turn one XML element of a complex type into a dict, field by field."""
+    """How to turn one XML element of a complex type into a dict, field by field.
 
-    scalars: dict[str, Callable[[etree._Element], Any]] = field(default_factory=dict)
-    lists: dict[str, Callable[[etree._Element], list]] = field(default_factory=dict)
-    # Fields repeated directly inside the record (maxOccurs > 1 without a wrapper).
-    repeated: dict[str, Callable[[etree._Element], Any]] = field(default_factory=dict)
+    Fields are looked up by the child's full tag (`{namespace}name`, from the schema), so a
+    record costs one dict lookup per child; strings skip the converter call altogether.
+    """
+
+    # full tag -> (field name, converter or _TEXT, repeated directly inside the record?)
+    fields: dict[str, tuple[str, Callable[[etree._Element], Any] | None, bool]] = field(default_factory=dict)
     template: dict[str, Any] = field(default_factory=dict)
+    list_names: tuple[str, ...] = ()
 
     def build(self, element: etree._Element) -> dict[str, Any]:
         record = self.template.copy()
-        scalars, lists, repeated = self.scalars, self.lists, self.repeated
-        seen_lists = []
+        fields = self.fields
         for child in element:
-            tag = child.tag
-            if not isinstance(tag, str):  # comments, processing instructions
+            found = fields.get(child.tag)  # comments have a function as tag: not found
+            if found is None:
                 continue
-            name = tag[tag.find("}") + 1 :]
-            convert = scalars.get(name)
-            if convert is not None:
+            name, convert, repeated = found
+            if convert is None:
+                record[name] = child.text
+            elif repeated:
+                items = record[name]
+                if items is None:
+                    items = record[name] = []
+                items.append(convert(child))
+            else:
                 record[name] = convert(child)
-            elif name in lists:
-                record[name] = lists[name](child)
-                seen_lists.append(name)
-            elif name in repeated:
-                if name not in seen_lists:
-                    record[name] = []
-                    seen_lists.append(name)
-                record[name].append(repeated[name](child))
-        for name in (*lists, *repeated):
-            if name not in seen_lists:
+        for name in self.list_names:
+            if record[name] is None:
                 record[name] = []
         return record
 
@@ -107,17 +110,21 @@ def _find_element_type(root: ComplexType, name: str):
 
 def _shape_of(complex_type: ComplexType) -> Shape:
     shape = Shape()
+    list_names = []
     for name, element in complex_type.elements:
-        element_type = element.type
+        tag = element.qname.text if element.qname is not None else name
+        shape.template[name] = None
         if _is_repeated(element):
-            shape.repeated[name] = _converter(element_type)
+            shape.fields[tag] = (name, _converter(element.type), True)
+            list_names.append(name)
             continue
-        array_item = _array_item(element_type)
+        array_item = _array_item(element.type)
         if array_item is not None:
-            shape.lists[name] = _list_converter(_converter(array_item.type))
+            shape.fields[tag] = (name, _list_converter(_converter(array_item.type)), False)
+            list_names.append(name)
         else:
-            shape.scalars[name] = _converter(element_type)
-            shape.template[name] = None
+            shape.fields[tag] = (name, _converter(element.type), False)
+    shape.list_names = tuple(list_names)
     return shape
 
 
@@ -135,7 +142,10 @@ def _array_item(element_type):
     return None
 
 
-def _list_converter(item: Callable[[etree._Element], Any]) -> Callable[[etree._Element], list]:
+def _list_converter(item: Callable[[etree._Element], Any] | None) -> Callable[[etree._Element], list]:
+    if item is _TEXT:
+        return lambda element: [child.text for child in element if isinstance(child.tag, str)]
+
     def convert(element: etree._Element) -> list:
         return [item(child) for child in element if isinstance(child.tag, str)]
 
@@ -153,7 +163,7 @@ def _converter(xsd_type) -> Callable[[etree._Element], Any]:
 
         return complex_value
     if isinstance(xsd_type, builtins.String):
-        return _text
+        return _TEXT
     if isinstance(xsd_type, builtins.Boolean):
         return _boolean(xsd_type)
     if isinstance(xsd_type, _INTEGER_TYPES):
@@ -163,10 +173,6 @@ def _converter(xsd_type) -> Callable[[etree._Element], Any]:
 
 def _is_nil(element: etree._Element) -> bool:
     return element.get("{http://www.w3.org/2001/XMLSchema-instance}nil") in ("true", "1")
-
-
-def _text(element: etree._Element) -> str | None:
-    return element.text
 
 
 def _boolean(xsd_type) -> Callable[[etree._Element], bool | None]:
