@@ -50,6 +50,7 @@ Choices where VI's documents are silent (each is what a caller of this sandbox w
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -448,8 +449,6 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
 
     Uses its own RNG so the 911 seed does not shift when other domains change theirs.
     """
-    import random
-
     if profile == "empty":
         return
     rng = random.Random(f"e911:{profile}")
@@ -501,6 +500,7 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
 # --- SOAP handlers -------------------------------------------------------------------------
 
 SUCCESS = {"responseCode": 100, "responseMessage": "Success"}
+NO_RESULT_911 = {"responseCode": NO_RECORDS[0], "responseMessage": NO_RECORDS[1]}
 INVALID_NUMBER = (944, "Invalid Number")
 
 
@@ -600,9 +600,6 @@ def query911(sandbox, request: Request) -> dict:
     if location is None:
         return {**_no_records(), "DID911s": [], "VILocations": []}
     return {**SUCCESS, "DID911s": [location.as_did911()], "VILocations": [location.as_vi_location()]}
-
-
-NO_RESULT_911 = {"responseCode": NO_RECORDS[0], "responseMessage": NO_RECORDS[1]}
 
 
 @operation("audit911", empty=lambda: {**NO_RESULT_911, "DID911s": []})
