@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from portal.sync.context import SyncAbandoned, SyncContext
 from portal.sync.kinds import SyncKindUnavailable, kind_service
 from portal.sync.reconcile import ShrinkHeld
 from portal.sync.runs import FINISHED_STATUSES, run_create, run_finish, run_start
+from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -104,10 +104,6 @@ def _finish_unstarted(*, run_id: int, error: str) -> None:
 
 def _provider_context(*, actor):
     """Calls made by a sync are logged as the sync's, on behalf of whoever asked for it."""
-    try:
-        from portal.voipinnovations.client import provider_context
-    except ImportError:  # the client is not there in a bare checkout of the engine
-        return contextlib.nullcontext()
     return provider_context(actor=actor, source=Source.SYNC)
 
 
