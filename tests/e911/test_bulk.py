@@ -1,0 +1,105 @@
+"""Bulk 911 from a CSV: every row checked and shown first, applied by the job, re-runs harmless."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from e911 import bulk
+from e911.models import BulkJob, BulkRow, Location
+from portal.models import ProviderCall
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "tn,address1,address2,city,state,zip,caller_name\n"
+
+
+def _csv(*lines: str) -> bytes:
+    return (HEADER + "".join(line + "\n" for line in lines)).encode()
+
+
+def _upload(client, content: bytes):
+    return client.post("/e911/bulk/upload/", {"file": SimpleUploadedFile("numbers.csv", content, content_type="text/csv")})
+
+
+@pytest.fixture
+def file_rows(number_without_911, number_with_911):
+    current = Location.objects.get(tn=number_with_911)
+    return [
+        f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk",           # ready
+        f"{number_without_911},99 W 100 S,,Salt Lake City,UT,84101,Front Desk",            # duplicate number
+        f"{number_with_911},{current.address1},{current.address2},{current.city},{current.state},{current.zip_code},{current.caller_name}",  # unchanged
+        "2025550143,350 S 200 E,,Salt Lake City,UT,84111,Not ours",                        # not owned
+        f"{number_with_911[:-1]}x,350 S 200 E,,Salt Lake City,UT,84111,Typo",             # bad number
+        "",
+    ]
+
+
+def test_every_row_gets_a_verdict_before_anything_is_applied(operator_client, file_rows, number_without_911):
+    response = _upload(operator_client, _csv(*file_rows[:5], "8015550100,1 Nowhere Rd,,Salt Lake City,UT,84111,Bad"))
+    assert response.status_code == 302
+    job = BulkJob.objects.get()
+    verdicts = list(job.rows.order_by("line").values_list("verdict", flat=True))
+    assert verdicts[:5] == ["ready", "duplicate", "unchanged", "invalid", "invalid"]
+    assert job.status == BulkJob.Status.CHECKED
+    assert not ProviderCall.objects.filter(operation__in=["insert911", "update911"]).exists()
+    page = operator_client.get(response["Location"]).content.decode()
+    assert "Provision 1 valid row" in page
+    assert "not on the account" in page
+
+
+def test_an_address_vi_cannot_place_is_refused_at_check(operator_client, number_without_911):
+    _upload(operator_client, _csv(f"{number_without_911},1 Nowhere Rd,,Salt Lake City,UT,84111,Bad"))
+    row = BulkRow.objects.get()
+    assert row.verdict == "invalid" and "cannot place" in row.message
+
+
+def test_applying_provisions_ready_rows_with_one_result_each_and_a_rerun_is_harmless(
+    operator_client, file_rows, number_without_911, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("e911.tasks.apply_bulk_job.delay", lambda **kwargs: queued.append(kwargs))
+    content = _csv(*file_rows[:4])
+    _upload(operator_client, content)
+    job = BulkJob.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator_client.post(f"/e911/bulk/{job.pk}/apply/")
+    assert response.status_code == 302
+    assert queued == [{"job_id": job.pk}]
+    bulk.bulk_apply(job_id=job.pk)  # what the worker runs
+
+    job.refresh_from_db()
+    assert job.status == BulkJob.Status.FINISHED and job.progress_done == job.progress_total == 1
+    results = list(job.rows.order_by("line").values_list("result", flat=True))
+    assert results == ["provisioned", "skipped", "skipped", "failed"]
+    assert Location.objects.get(tn=number_without_911).status_code == "PROVISIONED"
+    progress = operator_client.get(f"/e911/bulk/{job.pk}/progress/")
+    assert progress["HX-Trigger"] == "bulk-finished"
+    csv_body = b"".join(operator_client.get(f"/e911/bulk/{job.pk}/results.csv").streaming_content).decode()
+    assert len(csv_body.strip().splitlines()) == 5 and "provisioned" in csv_body
+
+    # The same file again: the provisioned row is now "unchanged", nothing is sent twice.
+    inserts = ProviderCall.objects.filter(operation__in=["insert911", "update911"]).count()
+    _upload(operator_client, content)
+    again = BulkJob.objects.latest("id")
+    assert again.rows.get(line=2).verdict == "unchanged"
+    assert again.progress_total == 0
+    assert bulk.bulk_apply(job_id=again.pk).status == BulkJob.Status.CHECKED  # never queued: nothing to run
+    assert ProviderCall.objects.filter(operation__in=["insert911", "update911"]).count() == inserts
+
+
+def test_a_redelivered_task_does_nothing_more(operator_client, number_without_911, monkeypatch):
+    monkeypatch.setattr("e911.tasks.apply_bulk_job.delay", lambda **kwargs: None)
+    _upload(operator_client, _csv(f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk"))
+    job = BulkJob.objects.get()
+    bulk.bulk_queue(job=job)
+    bulk.bulk_apply(job_id=job.pk)
+    calls = ProviderCall.objects.count()
+    bulk.bulk_apply(job_id=job.pk)
+    assert ProviderCall.objects.count() == calls
+
+
+def test_a_file_without_the_columns_is_refused_whole(operator_client):
+    response = _upload(operator_client, b"phone;street\n1;2\n")
+    assert response.status_code == 422
+    assert "missing" in response.content.decode()
+    assert not BulkJob.objects.exists()
