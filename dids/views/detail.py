@@ -140,7 +140,7 @@ def _form_kwargs(panel: Panel) -> tuple[dict, str]:
     kwargs: dict = {}
     note = ""
     if "endpoint_groups" in panel.needs:
-        kwargs["endpoint_groups"] = selectors.did_filter_choices().endpoint_groups
+        kwargs["endpoint_groups"] = selectors.endpoint_group_list()
     if "scripts" in panel.needs:
         try:
             kwargs["scripts"] = services.list_scripts()

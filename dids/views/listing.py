@@ -78,7 +78,7 @@ def _bulk_result(request: HttpRequest, *, form, outcomes, title: str) -> HttpRes
 @write_view("portal.operate_numbers")
 def bulk_configure(request: HttpRequest) -> HttpResponse:
     """One configDID for many numbers: endpoint group and inbound CNAM dip."""
-    form = BulkConfigureForm(request.POST, endpoint_groups=selectors.did_filter_choices().endpoint_groups)
+    form = BulkConfigureForm(request.POST, endpoint_groups=selectors.endpoint_group_list())
     outcomes = None
     if form.is_valid():
         outcomes = call_service(
