@@ -1,0 +1,481 @@
+"""Every write of the porting app: the mirror of ports (sync and refresh), the events a sync
+sees, followers' e-mails, portability checks, and the few local facts people keep.
+
+VI's API only reads ports, so nothing here changes anything at VI: "writes" are to the
+mirror, from what VI said.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from dids.selectors import DIDFilters, did_queryset
+from portal.history import Change, diff, model_label, record_many
+from portal.mirror import content_hash_of, field_values
+from portal.models import ChangeRecord, Source, SyncRun
+from portal.sync import SyncContext
+from portal.voipinnovations.client import provider_context
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+from . import gateway
+from .models import (
+    CANCELLED,
+    COMPLETED,
+    FINISHED_STATUSES,
+    REJECTED,
+    PortabilityJob,
+    PortabilityRow,
+    Port,
+    PortEvent,
+    PortFollow,
+    PortHistoryEntry,
+    PortingViewer,
+    PortNumber,
+)
+from .pasted import PastedNumbers, parse_pasted
+from .records import PortabilityAnswer, PortRecord
+
+logger = logging.getLogger(__name__)
+
+Action = ChangeRecord.Action
+Kind = PortEvent.Kind
+Verdict = PortabilityRow.Verdict
+
+MAX_NUMBERS_PER_CHECK = 1000
+# A person who comes back to the ports within this long is still on the same visit: the
+# "changed since I last looked" baseline stays where it was.
+VISIT_GAP = datetime.timedelta(minutes=30)
+
+_FINAL_KINDS = {COMPLETED: Kind.COMPLETED, CANCELLED: Kind.CANCELLED, REJECTED: Kind.REJECTED}
+
+
+# --- portability -----------------------------------------------------------------------------
+
+
+class NothingToCheck(Exception):
+    """The paste held no valid number."""
+
+
+class TooManyNumbers(Exception):
+    """More distinct numbers than one check takes."""
+
+
+def portability_check(*, tn: str, actor=None, source: str = Source.STAFF) -> PortabilityAnswer:
+    """One number, asked of VI now (the inline check). Raises ProviderUnavailable/Rejected."""
+    with provider_context(actor=actor, source=source):
+        return gateway.is_portable(tn=tn)
+
+
+def portability_job_create(*, text: str, actor=None) -> PortabilityJob:
+    """Store a check of a pasted list (invalid entries already answered) and queue it.
+
+    The worker picks the job up once this transaction commits.
+    """
+    pasted = parse_pasted(text)
+    if not pasted.tns:
+        raise NothingToCheck("Enter at least one valid telephone number.")
+    if len(pasted.tns) > MAX_NUMBERS_PER_CHECK:
+        raise TooManyNumbers(
+            f"At most {MAX_NUMBERS_PER_CHECK:,} numbers per check; this list has {len(pasted.tns):,} different ones."
+        )
+    with transaction.atomic():
+        job = PortabilityJob.objects.create(
+            created_by=actor, progress_total=len(pasted.tns), duplicates=pasted.duplicates
+        )
+        PortabilityRow.objects.bulk_create(_rows_for(job, pasted))
+        transaction.on_commit(lambda: _enqueue_job(job.pk))
+    return job
+
+
+def _rows_for(job: PortabilityJob, pasted: PastedNumbers) -> list[PortabilityRow]:
+    return [
+        PortabilityRow(
+            job=job, position=position, entry=entry[:100], tn=tn,
+            verdict=Verdict.PENDING if tn else Verdict.INVALID, message=message[:300],
+        )  # fmt: skip
+        for position, (entry, tn, message) in enumerate(pasted.entries, start=1)
+    ]
+
+
+def _enqueue_job(job_id: int) -> None:
+    from .tasks import check_portability  # tasks import services, not the other way round
+
+    check_portability.delay(job_id=job_id)
+
+
+def portability_job_run(*, job_id: int) -> PortabilityJob:
+    """Check every pending number of a job, saving each answer as it comes (the progress).
+
+    Idempotent: a finished job is left alone, a redelivered one carries on from the numbers
+    not yet answered. isPortable only reads, so asking again is harmless.
+    """
+    claimed = PortabilityJob.objects.filter(
+        pk=job_id, status__in=[PortabilityJob.Status.QUEUED, PortabilityJob.Status.RUNNING]
+    ).update(status=PortabilityJob.Status.RUNNING, started_at=timezone.now())
+    job = PortabilityJob.objects.get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        with provider_context(actor=job.created_by, source=Source.STAFF):
+            for row in job.rows.filter(verdict=Verdict.PENDING).order_by("position"):
+                _answer_row(row)
+                PortabilityJob.objects.filter(pk=job_id).update(
+                    progress_done=job.rows.exclude(tn="").exclude(verdict=Verdict.PENDING).count()
+                )
+    except ProviderUnavailable as error:
+        # The rest would wait for a timeout each: stop; the unanswered rows say "not checked".
+        _finish_job(job_id, PortabilityJob.Status.FAILED, f"VI unreachable: {error.message}. Numbers not yet checked were left.")
+    except ProviderRejected as refusal:
+        # A refusal of the call itself (the portal's login, say) would refuse every number.
+        _finish_job(job_id, PortabilityJob.Status.FAILED, f"VI refused the check: {refusal.message} (code {refusal.code})")
+    except Exception as error:  # a bug must not leave the job "checking" forever
+        _finish_job(job_id, PortabilityJob.Status.FAILED, f"{type(error).__name__}: {error}"[:500])
+        raise
+    else:
+        _finish_job(job_id, PortabilityJob.Status.FINISHED, "")
+    job.refresh_from_db()
+    return job
+
+
+def _answer_row(row: PortabilityRow) -> None:
+    answer = gateway.is_portable(tn=row.tn)
+    if answer.portable is None:
+        row.verdict = Verdict.INVALID
+    else:
+        row.verdict = Verdict.PORTABLE if answer.portable else Verdict.NOT_PORTABLE
+    row.code, row.message = answer.code, answer.message[:300]
+    row.save(update_fields=["verdict", "code", "message"])
+
+
+def _finish_job(job_id: int, status: str, error: str) -> None:
+    PortabilityJob.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), error=error)
+
+
+# --- the port mirror ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Applied:
+    port: Port
+    created: bool = False
+    changed: bool = False
+    events: int = 0
+
+
+def _moment_text(value: datetime.datetime | None, other: datetime.datetime | None) -> str:
+    """A FOC date as people read it; with the time when only the time differs."""
+    if value is None:
+        return ""
+    if other is not None and value.date() == other.date():
+        return f"{value:%Y-%m-%d %H:%M} UTC"
+    return f"{value:%Y-%m-%d}"
+
+
+def _events_for(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(kind, before, after) for each change people care about between two looks at a port."""
+    events: list[tuple[str, str, str]] = []
+    if after["status"] != before["status"]:
+        kind = _FINAL_KINDS.get(after["status"], Kind.STATUS_CHANGED)
+        events.append((kind, before["status"], after["status"]))
+    old_foc, new_foc = before["foc_at"], after["foc_at"]
+    if old_foc != new_foc:
+        kind = Kind.FOC_SET if old_foc is None else Kind.FOC_CHANGED
+        events.append((kind, _moment_text(old_foc, new_foc), _moment_text(new_foc, old_foc) or "none"))
+    return events
+
+
+def _apply_numbers(port: Port, record: PortRecord) -> bool:
+    """Bring the port's number rows in line with VI's list; True if anything changed."""
+    current = {number.tn: number for number in port.numbers.all()}
+    wanted = {number.tn: number for number in record.numbers}
+    changed = False
+    for tn, number in wanted.items():
+        values = {name: getattr(number, name) for name in PortNumber.VI_FIELDS}
+        row = current.get(tn)
+        if row is None:
+            PortNumber.objects.create(port=port, tn=tn, **values)
+            changed = True
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save(update_fields=list(values))
+            changed = True
+    removed = [row.pk for tn, row in current.items() if tn not in wanted]
+    if removed:
+        PortNumber.objects.filter(pk__in=removed).delete()
+        changed = True
+    return changed
+
+
+def _apply_record(
+    record: PortRecord, *, now: datetime.datetime, actor, source: str, sync_run: SyncRun | None
+) -> _Applied:
+    """Write what VI says of one port, with history and the events it amounts to."""
+    values = field_values(Port, record.mirror_values())
+    new_hash = content_hash_of(Port, values)
+    label = model_label(Port)
+    active = record.status not in FINISHED_STATUSES
+    with transaction.atomic():
+        port = Port.objects.select_for_update().filter(vi_id=record.vi_id).first()
+        if port is None:
+            port = Port.objects.create(
+                vi_id=record.vi_id, content_hash=new_hash, first_seen_at=now,
+                last_seen_active_at=now if active else None, finished_seen_at=None if active else now, **values,
+            )  # fmt: skip
+            _apply_numbers(port, record)
+            record_many([Change(label, str(port.vi_id), Action.CREATED, diff({}, values))],
+                        actor=actor, source=source, sync_run=sync_run, at=now)
+            return _Applied(port=port, created=True, changed=True)
+
+        applied = _Applied(port=port)
+        before = port.vi_values()
+        update_fields = []
+        if port.content_hash != new_hash or port.gone_at is not None:
+            changes = diff(before, values)
+            action = Action.UPDATED
+            if port.gone_at is not None:
+                changes["gone_at"] = [port.gone_at.isoformat(), None]
+                action = Action.RETURNED
+                port.gone_at = None
+            for name, value in values.items():
+                setattr(port, name, value)
+            port.content_hash = new_hash
+            update_fields += [*values, "content_hash", "gone_at"]
+            record_many([Change(label, str(port.vi_id), action, changes)],
+                        actor=actor, source=source, sync_run=sync_run, at=now)
+            events = [
+                PortEvent(port=port, kind=kind, before=old[:64], after=new[:64], seen_at=now, source=source, sync_run=sync_run)
+                for kind, old, new in _events_for(before, values)
+            ]
+            PortEvent.objects.bulk_create(events)
+            applied.changed, applied.events = True, len(events)
+        if active:
+            port.last_seen_active_at = now
+            update_fields.append("last_seen_active_at")
+        elif port.finished_seen_at is None:
+            port.finished_seen_at = now
+            update_fields.append("finished_seen_at")
+        if update_fields:
+            port.save(update_fields=update_fields)
+        if _apply_numbers(port, record):
+            applied.changed = True
+    return applied
+
+
+def _mark_gone(port: Port, *, now, actor, source: str, sync_run: SyncRun | None) -> None:
+    """VI no longer knows the port at all (not even by id)."""
+    Port.objects.filter(pk=port.pk, gone_at__isnull=True).update(gone_at=now)
+    record_many([Change(model_label(Port), str(port.vi_id), Action.GONE, {"gone_at": [None, now.isoformat()]})],
+                actor=actor, source=source, sync_run=sync_run, at=now)
+
+
+def _fetch_history(port: Port, *, now: datetime.datetime) -> int:
+    """Keep every step VI reports for the port's numbers (GetPortHistory, one call per number)."""
+    entries = []
+    for tn in port.numbers.values_list("tn", flat=True):
+        try:
+            history = gateway.port_history(tn=tn)
+        except ProviderRejected as refusal:
+            logger.info("GetPortHistory refused for a number of port %s: %s", port.vi_id, refusal)
+            continue
+        entries += [
+            PortHistoryEntry(tn=entry.tn, port_vi_id=entry.port_vi_id, status=entry.status[:64], at=entry.at,
+                             description=entry.description[:500], fetched_at=now)
+            for entry in history
+        ]
+    PortHistoryEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    Port.objects.filter(pk=port.pk).update(history_fetched_at=now)
+    return len(entries)
+
+
+def _link_numbers() -> int:
+    """Point completed ports' numbers at the numbers mirror once a numbers sync brought them in."""
+    waiting = dict(
+        PortNumber.objects.filter(did__isnull=True, port__status=COMPLETED).values_list("tn", "pk")
+    )
+    if not waiting:
+        return 0
+    found = dict(did_queryset(filters=DIDFilters(tns=frozenset(waiting))).values_list("tn", "pk"))
+    linked = 0
+    for tn, did_id in found.items():
+        linked += PortNumber.objects.filter(did__isnull=True, tn=tn, port__status=COMPLETED).update(did_id=did_id)
+    return linked
+
+
+def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
+    """The "porting" sync kind.
+
+    1. getActivePorts: the complete list of ports VI still works on (nothing is written if
+       it fails).
+    2. Each port is written with history; a status or FOC date that differs from the last
+       look is a PortEvent.
+    3. A port we held as active that left the list is asked for by id (getPortDetails) to
+       record how it ended; only one VI no longer knows at all is marked gone. So an empty
+       or shrunken list cannot wipe anything out, and needs no confirmation.
+    4. The history of every new or changed port's numbers is fetched (GetPortHistory).
+    5. Numbers of completed ports are linked to the numbers mirror when it holds them.
+    6. Followers are e-mailed about the new events, once each.
+    """
+    counts = {"seen": 0, "created": 0, "updated": 0, "unchanged": 0, "ended": 0, "gone": 0, "events": 0,
+              "history_entries": 0, "linked": 0}  # fmt: skip
+    actor, sync_run = run.actor, run.run
+    with provider_context(actor=actor, source=Source.SYNC):
+        records = gateway.active_ports()
+        now = timezone.now()
+        run.heartbeat(done=0, total=len(records), label=f"Ports: {len(records)} active at VI")
+        changed: list[Port] = []
+        for index, record in enumerate(records, start=1):
+            applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
+            counts["seen"] += 1
+            counts["created" if applied.created else "updated" if applied.changed else "unchanged"] += 1
+            counts["events"] += applied.events
+            if applied.changed or applied.port.history_fetched_at is None:
+                changed.append(applied.port)
+            run.heartbeat(done=index)
+
+        listed = {record.vi_id for record in records}
+        left = Port.objects.filter(gone_at__isnull=True).exclude(status__in=FINISHED_STATUSES).exclude(vi_id__in=listed)
+        for port in list(left):
+            record = gateway.port_details(port_id=port.vi_id)
+            if record is None:
+                _mark_gone(port, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
+                counts["gone"] += 1
+                continue
+            applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
+            counts["ended"] += int(record.status in FINISHED_STATUSES)
+            counts["events"] += applied.events
+            changed.append(applied.port)
+
+        run.heartbeat(label=f"Ports: fetching the history of {len(changed)} port(s)")
+        for port in changed:
+            counts["history_entries"] += _fetch_history(port, now=now)
+    counts["linked"] = _link_numbers()
+    run.set_counts(counts)
+    events_notify()
+
+
+def port_refresh(*, vi_id: int, actor=None, source: str = Source.STAFF) -> Port | None:
+    """Ask VI about one port now (getPortDetails and its numbers' history).
+
+    Returns the stored port, or None when neither VI nor the mirror knows it. A change seen
+    here is an event like one a sync sees, and the next sync will not see it again.
+    """
+    now = timezone.now()
+    with provider_context(actor=actor, source=source):
+        record = gateway.port_details(port_id=vi_id)
+        if record is None:
+            port = Port.objects.filter(vi_id=vi_id, gone_at__isnull=True).first()
+            if port is not None:
+                _mark_gone(port, now=now, actor=actor, source=source, sync_run=None)
+                port.refresh_from_db()
+            return port
+        applied = _apply_record(record, now=now, actor=actor, source=source, sync_run=None)
+        _fetch_history(applied.port, now=now)
+    _link_numbers()
+    events_notify()
+    applied.port.refresh_from_db()
+    return applied.port
+
+
+def ports_refresh(*, vi_ids: Iterable[int], actor=None, source: str = Source.ADMIN) -> list[Port]:
+    return [port for vi_id in vi_ids if (port := port_refresh(vi_id=vi_id, actor=actor, source=source))]
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def _mail_for(event: PortEvent, email: str) -> EmailMessage:
+    port = event.port
+    subject = f"Port {port.vi_id} ({port.end_user or port.billing_tn}): {event.get_kind_display()}"
+    if event.kind in (Kind.FOC_SET, Kind.FOC_CHANGED):
+        subject += f" — {event.after}"
+    path = reverse("porting:detail", args=[port.vi_id])
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    body = "\n".join([
+        f"{event.get_kind_display()}: {event.summary}",
+        f"Seen at {timezone.localtime(event.seen_at):%Y-%m-%d %H:%M %Z}.",
+        "",
+        f"Port {port.vi_id} for {port.end_user or '—'}, porting from {port.porting_from or '—'}.",
+        f"Status: {port.status}. FOC date: {port.foc_at:%Y-%m-%d}." if port.foc_at else f"Status: {port.status}.",
+        "",
+        f"{base}{path}",
+        "",
+        "You follow this port in the VI Back Office portal; unfollow it on its page.",
+    ])  # fmt: skip
+    return EmailMessage(subject=subject, body=body, to=[email])
+
+
+def events_notify() -> int:
+    """E-mail each new event to the followers of its port, exactly once per event.
+
+    Each event is claimed under a row lock (SKIP LOCKED: two syncs never take the same one)
+    and marked in the same transaction the mail goes out in, so a failed send is tried again
+    by the next sync and a sent one is never sent twice. Returns the e-mails sent.
+    """
+    sent = 0
+    pending = PortEvent.objects.filter(notified_at__isnull=True, kind__in=PortEvent.NOTIFY_KINDS)
+    for event_id in list(pending.order_by("id").values_list("pk", flat=True)):
+        with transaction.atomic():
+            event = (
+                PortEvent.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("port")
+                .filter(pk=event_id, notified_at__isnull=True)
+                .first()
+            )
+            if event is None:
+                continue
+            emails = list(
+                get_user_model()
+                .objects.filter(port_follows__port_id=event.port_id, is_active=True)
+                .exclude(email="")
+                .order_by("pk")
+                .values_list("email", flat=True)
+            )
+            if emails:
+                get_connection().send_messages([_mail_for(event, email) for email in emails])
+            PortEvent.objects.filter(pk=event.pk).update(notified_at=timezone.now(), notified_count=len(emails))
+            sent += len(emails)
+    return sent
+
+
+# --- people's own facts ------------------------------------------------------------------------------
+
+
+def port_follow(*, port: Port, user) -> PortFollow:
+    follow, _ = PortFollow.objects.get_or_create(port=port, user=user)
+    return follow
+
+
+def port_unfollow(*, port: Port, user) -> None:
+    PortFollow.objects.filter(port=port, user=user).delete()
+
+
+def viewer_visit(*, user, now: datetime.datetime | None = None) -> PortingViewer:
+    """Note a look at the ports; returns the viewer with the baseline this visit compares against."""
+    now = now or timezone.now()
+    viewer, _ = PortingViewer.objects.get_or_create(user=user)
+    if viewer.last_viewed_at is None or now - viewer.last_viewed_at > VISIT_GAP:
+        viewer.baseline_at = viewer.last_viewed_at
+    viewer.last_viewed_at = now
+    viewer.save(update_fields=["baseline_at", "last_viewed_at"])
+    return viewer
+
+
+def viewer_mark_seen(*, user, now: datetime.datetime | None = None) -> PortingViewer:
+    """Everything up to now counts as seen."""
+    now = now or timezone.now()
+    viewer, _ = PortingViewer.objects.get_or_create(user=user)
+    viewer.baseline_at = viewer.last_viewed_at = now
+    viewer.save(update_fields=["baseline_at", "last_viewed_at"])
+    return viewer

@@ -1,0 +1,13 @@
+"""Thin Celery tasks over the porting services. The "porting" sync runs through the generic
+`portal.tasks.run_sync` (kind "porting")."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="porting.tasks.check_portability")
+def check_portability(*, job_id: int) -> int:
+    """Check a queued job's numbers. isPortable only reads, and a redelivered message carries
+    on from the numbers not yet answered, so delivery twice is harmless."""
+    return services.portability_job_run(job_id=job_id).pk
