@@ -156,3 +156,26 @@ def test_release_page_lists_the_911_location(number_with_911):
 def test_dashboard_has_the_compliance_panel(viewer_client, number_without_911):
     page = viewer_client.get("/").content.decode()
     assert 'data-testid="e911-dashboard"' in page
+
+
+def test_stored_locations_listed_and_provisioned_from_the_panel(operator_client, number_without_911, sandbox):
+    from e911 import services
+    from e911.records import Address
+
+    tn = number_without_911
+    stored = services.stored_location_add(tn=tn, address=Address(**GOOD))
+    listing = operator_client.get(f"/e911/numbers/{tn}/?fetch=stored").content.decode()
+    assert f'data-location-id="{stored.location_id}"' in listing and "provision this one" in listing
+
+    response = operator_client.post(f"/e911/numbers/{tn}/stored/provision/", {"location_id": stored.location_id})
+    assert response.status_code == 200
+    assert sandbox.control.state(f"e911/{tn}")["has911"] is True
+    assert Location.objects.get(tn=tn).status_code == "PROVISIONED"
+
+
+def test_history_fetched_on_demand_is_kept(operator_client, number_with_911):
+    from e911.models import ProvisioningEntry
+
+    page = operator_client.get(f"/e911/numbers/{number_with_911}/?fetch=history").content.decode()
+    assert ProvisioningEntry.objects.filter(tn=number_with_911).exists()
+    assert "Not fetched yet" not in page
