@@ -9,7 +9,8 @@ An app registers a panel in its `AppConfig.ready()` (import its module that does
         return "dids/panels/summary.html", {"counts": selectors.did_counts()}
 
 The callable returns (template name, context); the dashboard renders each panel the user
-may see, in `order`, inside a card titled `title`. A failing panel is logged and shown as
+may see, in `order`, inside a card titled `title` — in a padded card body, unless the
+panel registers `padded=False` to lay out the card itself (an edge-to-edge table, a footer). A failing panel is logged and shown as
 unavailable instead of taking the whole dashboard down.
 """
 
@@ -37,6 +38,7 @@ class Panel:
     render: PanelCallable
     # Bootstrap column width out of 12 on wide screens.
     width: int = 4
+    padded: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class RenderedPanel:
     name: str
     title: str
     width: int
+    padded: bool
     html: SafeString | None  # None: the panel failed
 
 
@@ -51,13 +54,21 @@ _panels: dict[str, Panel] = {}
 
 
 def panel(
-    *, title: str, order: int = 100, permission: str = VIEW_PORTAL, width: int = 4, name: str | None = None
+    *,
+    title: str,
+    order: int = 100,
+    permission: str = VIEW_PORTAL,
+    width: int = 4,
+    padded: bool = True,
+    name: str | None = None,
 ) -> Callable[[PanelCallable], PanelCallable]:
     """Register a dashboard panel. Registering the same name again replaces it."""
 
     def decorator(render: PanelCallable) -> PanelCallable:
         key = name or f"{render.__module__}.{render.__qualname__}"
-        _panels[key] = Panel(name=key, title=title, order=order, permission=permission, render=render, width=width)
+        _panels[key] = Panel(
+            name=key, title=title, order=order, permission=permission, render=render, width=width, padded=padded
+        )
         return render
 
     return decorator
@@ -78,5 +89,7 @@ def render_panels(*, request: HttpRequest) -> list[RenderedPanel]:
         except Exception:
             logger.exception("Dashboard panel %s failed", item.name)
             html = None
-        rendered.append(RenderedPanel(name=item.name, title=item.title, width=item.width, html=html))
+        rendered.append(
+            RenderedPanel(name=item.name, title=item.title, width=item.width, padded=item.padded, html=html)
+        )
     return rendered

@@ -19,7 +19,9 @@ class ProviderCallFilter(django_filters.FilterSet):
     actor = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.order_by("username"), empty_label="Anyone"
     )
-    response_code = django_filters.NumberFilter(label="Code")
+    response_code = django_filters.NumberFilter(
+        label="Code", widget=forms.NumberInput(attrs={"style": "width: 7rem", "placeholder": "e.g. 104235"})
+    )
     date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="From",
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -31,6 +31,18 @@
     }
   });
 
+  // Live filters push their query to the address bar: keep it to the filters in use
+  // (?outcome=refused rather than ?operation=&outcome=refused&source=&...).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (detail.verb !== "get" || !detail.formData) return;
+    Array.from(detail.formData.keys()).forEach(function (key) {
+      if (detail.formData.getAll(key).every(function (value) { return value === ""; })) {
+        detail.formData.delete(key);
+      }
+    });
+  });
+
   document.addEventListener("htmx:sendError", function () {
     showMessage("The portal is not answering. Check your connection and try again.");
   });
