@@ -1,0 +1,151 @@
+"""/messaging/campaigns/: 10DLC campaigns: create, edit, register/resubmit external, delete."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from messaging import selectors, services
+from messaging.forms import CampaignEditForm, CampaignForm, ExternalCampaignForm, TagSearchForm
+from messaging.models import CampaignStatus
+from messaging.views._calls import call_service
+from portal.permissions import write_view
+from portal.voipinnovations.errors import ProviderError
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    return render(request, "messaging/campaigns.html", {
+        "campaigns": selectors.campaign_list(status=status if status in CampaignStatus.values else ""),
+        "status": status,
+        "statuses": CampaignStatus.choices,
+        "brands": {brand.customer_id: brand for brand in selectors.brand_list()},
+        "external_form": ExternalCampaignForm(),
+    })  # fmt: skip
+
+
+def _campaign_form(request: HttpRequest, data=None, *, brand_id: str = "") -> tuple[CampaignForm, str]:
+    """The form with the chosen brand's use cases (cached; asked of VI the first time)."""
+    brands = selectors.brands_verified()
+    options, note = [], ""
+    if brand_id:
+        try:
+            options = services.usecase_options(customer_id=brand_id, actor=request.user)
+        except ProviderError:
+            note = "VI's use cases for this brand could not be loaded just now."
+    initial = {"customer_id": brand_id}
+    return CampaignForm(data, initial=initial, brands=brands, options=options), note
+
+
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    brand_id = request.GET.get("brand", "")
+    form, note = _campaign_form(request, brand_id=brand_id)
+    options = services.usecase_options(customer_id=brand_id) if brand_id and not note else []
+    return render(request, "messaging/campaign_form.html", {"form": form, "note": note, "brand_id": brand_id,
+                                                            "options": options})
+
+
+@write_view("portal.operate_messaging")
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    brand_id = request.POST.get("customer_id", "")
+    form, note = _campaign_form(request, request.POST, brand_id=brand_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        called = call_service(form, lambda: services.create_campaign(
+            customer_id=data["customer_id"], display_name=data["display_name"], description=data["description"],
+            usecase_id=data["usecase_id"], sub_usecase_ids=data["sub_usecase_ids"], sample_msg1=data["sample_msg1"],
+            sample_msg2=data["sample_msg2"], message_flow=data["message_flow"], flags=form.flags(),
+            actor=request.user,
+        ))  # fmt: skip
+        if called.ok:
+            messages.success(request, f"Campaign {called.value.campaign_id} sent to review.")
+            return redirect("messaging:campaign", campaign_id=called.value.campaign_id)
+    options = services.usecase_options(customer_id=brand_id) if brand_id and not note else []
+    return render(request, "messaging/campaign_form.html", {"form": form, "note": note, "brand_id": brand_id,
+                                                            "options": options})
+
+
+@write_view("portal.operate_messaging")
+def campaign_register(request: HttpRequest) -> HttpResponse:
+    form = ExternalCampaignForm(request.POST)
+    if form.is_valid():
+        called = call_service(form, lambda: services.register_external_campaign(
+            campaign_id=form.cleaned_data["campaign_id"], display_name=form.cleaned_data["display_name"],
+            actor=request.user,
+        ))  # fmt: skip
+        if called.ok:
+            messages.success(request, f"External campaign {called.value.campaign_id} registered; VI reviews it.")
+            return redirect("messaging:campaign", campaign_id=called.value.campaign_id)
+    return render(request, "messaging/campaigns.html", {
+        "campaigns": selectors.campaign_list(), "status": "", "statuses": CampaignStatus.choices,
+        "brands": {brand.customer_id: brand for brand in selectors.brand_list()}, "external_form": form,
+    })  # fmt: skip
+
+
+def _campaign_or_404(campaign_id: str):
+    campaign = selectors.campaign_get(campaign_id=campaign_id)
+    if campaign is None:
+        raise Http404("No such campaign in the portal. Sync messaging, or check the id.")
+    return campaign
+
+
+def _detail(request: HttpRequest, campaign, *, edit_form=None, action_form=None) -> HttpResponse:
+    return render(request, "messaging/campaign_detail.html", {
+        "campaign": campaign,
+        "brand": selectors.brand_get(customer_id=campaign.customer_id) if campaign.customer_id else None,
+        "numbers": selectors.campaign_numbers(campaign=campaign),
+        "edit_form": edit_form or CampaignEditForm(initial={
+            name: getattr(campaign, name) for name in services.UPDATABLE_TEXTS}),
+        "action_form": action_form,
+        "history": selectors.history_for(model="messaging.campaign", key=campaign.campaign_id),
+    })  # fmt: skip
+
+
+def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    return _detail(request, _campaign_or_404(campaign_id))
+
+
+@write_view("portal.operate_messaging")
+def campaign_edit(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    campaign = _campaign_or_404(campaign_id)
+    form = CampaignEditForm(request.POST)
+    if form.is_valid():
+        called = call_service(form, lambda: services.update_campaign(
+            campaign_id=campaign_id, texts=form.cleaned_data, actor=request.user))
+        if called.ok:
+            messages.success(request, "Saved at VI; the campaign is back in review.")
+            return redirect("messaging:campaign", campaign_id=campaign_id)
+    return _detail(request, campaign, edit_form=form)
+
+
+def _campaign_action(request, campaign_id: str, action, success: str, *, then: str = "messaging:campaign"):
+    campaign = _campaign_or_404(campaign_id)
+    form = TagSearchForm()  # a carrier for VI's answer
+    called = call_service(form, action)
+    if called.ok:
+        messages.success(request, success if isinstance(success, str) else success(called.value))
+        return redirect(then, campaign_id=campaign_id) if then == "messaging:campaign" else redirect(then)
+    return _detail(request, campaign, action_form=form)
+
+
+@write_view("portal.operate_messaging")
+def campaign_resubmit(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    return _campaign_action(request, campaign_id,
+                            lambda: services.resubmit_external_campaign(campaign_id=campaign_id, actor=request.user),
+                            "Resubmitted; VI reviews it again.")
+
+
+@write_view("portal.operate_messaging")
+def campaign_reasons(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    return _campaign_action(request, campaign_id,
+                            lambda: services.refresh_rejection_reasons(campaign_id=campaign_id, actor=request.user),
+                            "Rejection reasons read from VI.")
+
+
+@write_view("portal.delete_messaging")
+def campaign_delete(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    return _campaign_action(
+        request, campaign_id,
+        lambda: services.delete_campaign(campaign_id=campaign_id, actor=request.user),
+        lambda freed: f"Campaign {campaign_id} deleted at VI; {len(freed)} number(s) lost messaging on it.",
+        then="messaging:campaigns",
+    )

@@ -1,0 +1,162 @@
+"""/messaging/: numbers with their SMS state, filters, bulk changes; the number page's SMS panel."""
+
+import json
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from messaging import selectors, services
+from messaging.forms import (
+    BulkCampaignForm,
+    BulkDestinationForm,
+    DestinationForm,
+    NumberCampaignForm,
+    NumberFilterForm,
+    SendMessageForm,
+)
+from messaging.models import WEBHOOK_TYPES
+from messaging.views._calls import call_service
+from portal.permissions import write_view
+
+PER_PAGE = 100
+
+
+def _index_context(request: HttpRequest, **extra) -> dict:
+    filter_form = NumberFilterForm(request.GET)
+    filter_form.is_valid()
+    filters = selectors.NumberFilters(**{name: filter_form.cleaned_data.get(name) or "" for name in filter_form.fields})
+    page = Paginator(selectors.sms_number_list(filters=filters), PER_PAGE).get_page(request.GET.get("page"))
+    campaigns = selectors.campaign_names()
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "campaigns": campaigns,
+        "destination_form": BulkDestinationForm(),
+        "campaign_form": BulkCampaignForm(campaigns=selectors.campaigns_assignable()),
+        "attention": selectors.messaging_attention(),
+    }
+    context.update(extra)
+    return context
+
+
+def messaging_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "messaging/index.html", _index_context(request))
+
+
+@write_view("portal.operate_messaging")
+def bulk_destination(request: HttpRequest) -> HttpResponse:
+    """SMS on/off and where messages go, for many numbers (ConfigSMSDestination each)."""
+    form = BulkDestinationForm(request.POST)
+    outcomes = None
+    if form.is_valid():
+        data = form.cleaned_data
+        outcomes = call_service(form, lambda: services.configure_destinations(
+            tns=data["tns"], destination_type=data["destination_type"], destination=data["destination"],
+            auth_token=data["auth_token"], actor=request.user,
+        )).value  # fmt: skip
+    context = _index_context(request, destination_form=form, outcomes=outcomes, outcomes_title="SMS destination")
+    return render(request, "messaging/index.html", context)
+
+
+@write_view("portal.operate_messaging")
+def bulk_campaign(request: HttpRequest) -> HttpResponse:
+    """Assign many numbers to a campaign, or take them off theirs; a result per number."""
+    form = BulkCampaignForm(request.POST, campaigns=selectors.campaigns_assignable())
+    outcomes = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["remove"]:
+            action = lambda: services.remove_from_campaign(tns=data["tns"], actor=request.user)  # noqa: E731
+        else:
+            action = lambda: services.assign_to_campaign(  # noqa: E731
+                tns=data["tns"], campaign_id=data["campaign"], actor=request.user
+            )
+        outcomes = call_service(form, action).value
+    title = "Removed from campaign" if form.cleaned_data.get("remove") else "Campaign assignment"
+    context = _index_context(request, campaign_form=form, outcomes=outcomes, outcomes_title=title)
+    return render(request, "messaging/index.html", context)
+
+
+# --- the number page's panel ------------------------------------------------------------------
+
+
+def _ten_digits(tn: str) -> str:
+    if len(tn) != 10 or not tn.isdigit():
+        raise Http404("Not a number.")
+    return tn
+
+
+def _panel(request: HttpRequest, tn: str, **extra) -> HttpResponse:
+    sms = selectors.sms_number_get(tn=tn)
+    campaign = selectors.campaign_get(campaign_id=sms.campaign_id) if sms and sms.campaign_id else None
+    context = {
+        "tn": tn,
+        "sms": sms,
+        "campaign": campaign,
+        "destination_form": DestinationForm(
+            initial={"destination_type": sms.destination_type, "destination": sms.destination} if sms else {}
+        ),
+        "campaign_form": NumberCampaignForm(
+            initial={"campaign": sms.campaign_id if sms else ""}, campaigns=selectors.campaigns_assignable()
+        ),
+        "send_form": SendMessageForm(),
+        "sent": selectors.sent_messages(tn=tn, limit=5),
+        "webhook_types": json.dumps(sorted(str(kind) for kind in WEBHOOK_TYPES)),
+    }
+    context.update(extra)
+    return render(request, "messaging/_number_panel_body.html", context)
+
+
+def number_panel(request: HttpRequest, tn: str) -> HttpResponse:
+    return _panel(request, _ten_digits(tn))
+
+
+@write_view("portal.operate_messaging")
+def number_destination(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _ten_digits(tn)
+    form = DestinationForm(request.POST)
+    outcome = None
+    if form.is_valid():
+        data = form.cleaned_data
+        outcomes = call_service(form, lambda: services.configure_destinations(
+            tns=[tn], destination_type=data["destination_type"], destination=data["destination"],
+            auth_token=data["auth_token"], actor=request.user,
+        )).value  # fmt: skip
+        outcome = outcomes[0] if outcomes else None
+    return _panel(request, tn, destination_form=form, destination_outcome=outcome)
+
+
+@write_view("portal.operate_messaging")
+def number_campaign(request: HttpRequest, tn: str) -> HttpResponse:
+    tn = _ten_digits(tn)
+    form = NumberCampaignForm(request.POST, campaigns=selectors.campaigns_assignable())
+    outcome = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["remove"]:
+            action = lambda: services.remove_from_campaign(tns=[tn], actor=request.user)  # noqa: E731
+        elif not data["campaign"]:
+            form.add_error("campaign", "Choose an approved campaign.")
+            action = None
+        else:
+            action = lambda: services.assign_to_campaign(tns=[tn], campaign_id=data["campaign"], actor=request.user)  # noqa: E731
+        if action:
+            outcomes = call_service(form, action).value
+            outcome = outcomes[0] if outcomes else None
+    return _panel(request, tn, campaign_form=form, campaign_outcome=outcome)
+
+
+@write_view("portal.operate_messaging")
+def number_send(request: HttpRequest, tn: str) -> HttpResponse:
+    """A test message from this number (SendSMS, or SendMMS with an image)."""
+    tn = _ten_digits(tn)
+    form = SendMessageForm(request.POST, request.FILES)
+    sent = None
+    if form.is_valid():
+        data = form.cleaned_data
+        sent = call_service(form, lambda: services.send_test_message(
+            sender_tn=tn, recipient=data["recipient"], message=data["message"], files=form.files_for_vi(),
+            actor=request.user,
+        )).value  # fmt: skip
+    return _panel(request, tn, send_form=form if not (sent and sent.ok) else SendMessageForm(), sent_now=sent)
