@@ -111,6 +111,16 @@ class PortHistoryEntry(models.Model):
         return f"{self.tn} port {self.port_vi_id} {self.status}"
 
 
+class PortHistoryLookup(models.Model):
+    """That a number's port history was asked of VI, and when (so a number page asks once)."""
+
+    tn = models.CharField("number", max_length=32, unique=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.tn
+
+
 class PortEvent(models.Model):
     """A change a sync saw between two looks at a port: what changed, from what, to what, when seen."""
 

@@ -40,6 +40,7 @@ from .models import (
     PortEvent,
     PortFollow,
     PortHistoryEntry,
+    PortHistoryLookup,
     PortingViewer,
     PortNumber,
 )
@@ -280,23 +281,38 @@ def _mark_gone(port: Port, *, now, actor, source: str, sync_run: SyncRun | None)
                 actor=actor, source=source, sync_run=sync_run, at=now)
 
 
-def _fetch_history(port: Port, *, now: datetime.datetime) -> int:
-    """Keep every step VI reports for the port's numbers (GetPortHistory, one call per number)."""
-    entries = []
-    for tn in port.numbers.values_list("tn", flat=True):
-        try:
-            history = gateway.port_history(tn=tn)
-        except ProviderRejected as refusal:
-            logger.info("GetPortHistory refused for a number of port %s: %s", port.vi_id, refusal)
-            continue
-        entries += [
+def _store_history(tn: str, *, now: datetime.datetime) -> int:
+    """Keep every step VI reports for one number (GetPortHistory); returns how many VI listed."""
+    history = gateway.port_history(tn=tn)
+    PortHistoryEntry.objects.bulk_create(
+        [
             PortHistoryEntry(tn=entry.tn, port_vi_id=entry.port_vi_id, status=entry.status[:64], at=entry.at,
                              description=entry.description[:500], fetched_at=now)
             for entry in history
-        ]
-    PortHistoryEntry.objects.bulk_create(entries, ignore_conflicts=True)
+        ],
+        ignore_conflicts=True,  # steps already kept
+    )
+    PortHistoryLookup.objects.update_or_create(tn=tn, defaults={"fetched_at": now})
+    return len(history)
+
+
+def _fetch_history(port: Port, *, now: datetime.datetime) -> int:
+    """The history of each of the port's numbers (one GetPortHistory call per number)."""
+    found = 0
+    for tn in port.numbers.values_list("tn", flat=True):
+        try:
+            found += _store_history(tn, now=now)
+        except ProviderRejected as refusal:
+            logger.info("GetPortHistory refused for a number of port %s: %s", port.vi_id, refusal)
     Port.objects.filter(pk=port.pk).update(history_fetched_at=now)
-    return len(entries)
+    return found
+
+
+def number_history_fetch(*, tn: str, actor=None, source: str = Source.STAFF) -> int:
+    """Ask VI for one number's port history now (the number page, for numbers the port sync
+    never saw: ported before the portal existed). Raises ProviderUnavailable/Rejected."""
+    with provider_context(actor=actor, source=source):
+        return _store_history(tn, now=timezone.now())
 
 
 def _link_numbers() -> int:

@@ -18,6 +18,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='PortHistoryLookup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('tn', models.CharField(max_length=32, unique=True, verbose_name='number')),
+                ('fetched_at', models.DateTimeField(default=django.utils.timezone.now)),
+            ],
+        ),
+        migrations.CreateModel(
             name='Port',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

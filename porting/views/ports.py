@@ -1,0 +1,112 @@
+"""/porting/: the active ports, one port's page (numbers, details, timeline), following, and
+the per-person "what changed" list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.permissions import write_view
+from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+from porting import selectors, services
+from porting.forms import PortFilterForm
+
+
+def _port_or_404(vi_id: int):
+    port = selectors.port_get(vi_id=vi_id)
+    if port is None:
+        raise Http404("No such port in the mirror.")
+    return port
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    viewer = services.viewer_visit(user=request.user, now=now)
+    form = PortFilterForm(request.GET or None)
+    ports = selectors.port_list(filters=form.filters(), user=request.user, baseline=viewer.baseline_at, now=now)
+    for port in ports:
+        port.days_left = selectors.days_until(port.foc_at, now=now)
+    context = {
+        "form": form,
+        "ports": ports,
+        "baseline": viewer.baseline_at,
+        "counts": selectors.porting_counts(now=now),
+        "section": "ports",
+    }
+    template = "porting/index.html#port-table" if request.htmx and request.htmx.target == "port-table" else "porting/index.html"
+    return render(request, template, context)
+
+
+@require_POST
+def mark_seen(request: HttpRequest) -> HttpResponse:
+    """Personal bookkeeping only: nothing at VI or in the mirror changes, so any viewer may."""
+    services.viewer_mark_seen(user=request.user)
+    messages.info(request, "Marked everything as seen.")
+    return redirect(request.POST.get("next") or "porting:index")
+
+
+def changes(request: HttpRequest) -> HttpResponse:
+    viewer = selectors.viewer_get(user=request.user)
+    baseline = viewer.baseline_at if viewer else None
+    following = request.GET.get("following") == "1"
+    events = selectors.events_recent(user=request.user, following=following, limit=200)
+    return render(request, "porting/changes.html", {
+        "events": events, "baseline": baseline, "following": following, "section": "changes",
+    })  # fmt: skip
+
+
+def detail(request: HttpRequest, vi_id: int) -> HttpResponse:
+    port = _port_or_404(vi_id)
+    context = {
+        "port": port,
+        "numbers": selectors.port_numbers(port=port),
+        "timeline": selectors.port_timeline(port=port),
+        "followed": selectors.port_is_followed(port=port, user=request.user),
+        "days_left": selectors.days_until(port.foc_at),
+        "section": "ports",
+    }
+    if request.htmx and request.GET.get("part") == "follow":
+        return render(request, "porting/detail.html#follow", context)
+    return render(request, "porting/detail.html", context)
+
+
+def _follow_answer(request: HttpRequest, port) -> HttpResponse:
+    if request.htmx:
+        context = {"port": port, "followed": selectors.port_is_followed(port=port, user=request.user)}
+        return render(request, "porting/detail.html#follow", context)
+    return redirect("porting:detail", vi_id=port.vi_id)
+
+
+@require_POST
+def follow(request: HttpRequest, vi_id: int) -> HttpResponse:
+    """Following is the person's own choice of e-mails: any viewer may."""
+    port = _port_or_404(vi_id)
+    services.port_follow(port=port, user=request.user)
+    return _follow_answer(request, port)
+
+
+@require_POST
+def unfollow(request: HttpRequest, vi_id: int) -> HttpResponse:
+    port = _port_or_404(vi_id)
+    services.port_unfollow(port=port, user=request.user)
+    return _follow_answer(request, port)
+
+
+@write_view("portal.run_sync")
+def refresh(request: HttpRequest, vi_id: int) -> HttpResponse:
+    try:
+        port = services.port_refresh(vi_id=vi_id, actor=request.user)
+    except ProviderUnavailable as error:
+        messages.error(request, f"VI could not be reached ({error.message}). Nothing was changed.")
+        return redirect("porting:detail", vi_id=vi_id) if selectors.port_get(vi_id=vi_id) else redirect("porting:index")
+    except ProviderRejected as refusal:
+        messages.error(request, f"VI said: {refusal.message} (code {refusal.code})")
+        return redirect("porting:detail", vi_id=vi_id) if selectors.port_get(vi_id=vi_id) else redirect("porting:index")
+    if port is None:
+        raise Http404("VI has no such port.")
+    messages.success(request, f"Port {vi_id} refreshed from VI.")
+    return redirect("porting:detail", vi_id=vi_id)
