@@ -129,7 +129,29 @@ _PER_NUMBER = [
     _code("INVALID", "Unable to geocode address", "911 could not place this address — check it."),
 ]
 
-CODES: dict[str, Code] = {code.code: code for code in [*_TOP_LEVEL, *_PER_NUMBER]}
+# SMS and 10DLC. VI documents no codes for these operations (WIRE-FORMAT.md §7), so these are
+# the ones our sandbox answers (portal/sandbox/domains/messaging.py); replace them with VI's
+# own as soon as a real answer shows them. Unknown codes still fall back to "refusal".
+_MESSAGING = [
+    _code(950, "Invalid sender", "The sending number must be on this account with SMS enabled."),
+    _code(951, "Invalid destination type or destination", "That SMS destination is not valid for its type — check it."),
+    _code(952, "Invalid message", "The message is empty or too long."),
+    _code(953, "Invalid MMS file", "The attachment was refused — send 1 to 10 JPEG, PNG or GIF images within the size limit."),
+    _code(954, "SMS is not enabled for this number", "Turn SMS on for this number first."),
+    _code(955, "Number is already on this campaign", "The number is already on this campaign.", already_yours=True),
+    _code(956, "Number is not on a campaign", "The number is not on a campaign."),
+    _code(960, "Customer not found", "VI has no such brand — refresh the list."),
+    _code(961, "Campaign not found", "VI has no such campaign — refresh the list."),
+    _code(962, "Customer has campaigns", "The brand still has campaigns — delete them first."),
+    _code(963, "Invalid customer information", "VI refused the brand details — check the fields named."),
+    _code(964, "Campaign is not active", "Numbers can only join an approved (active) campaign."),
+    _code(965, "Invalid campaign information", "VI refused the campaign details — check the fields named."),
+    _code(966, "Campaign cannot be changed in its current status", "The campaign cannot be changed while it is in this status."),
+    _code(967, "Campaign is already registered", "That campaign is already registered.", already_yours=True),
+    _code(968, "OTP verification not applicable", "This brand does not verify by one-time code."),
+]
+
+CODES: dict[str, Code] = {code.code: code for code in [*_TOP_LEVEL, *_PER_NUMBER, *_MESSAGING]}
 
 # Where one operation gives a shared code its own meaning.
 _BY_OPERATION: dict[tuple[str, str], Code] = {
