@@ -34,3 +34,23 @@ def sandbox_campaigns(sandbox) -> list[dict]:
 
 def sandbox_customers(sandbox) -> list[dict]:
     return sandbox.control.state("messaging/customers")
+
+
+def owned(sandbox, **wanted) -> list[str]:
+    """TNs of owned numbers (sandbox view) whose fields match `wanted`, e.g. sms=False."""
+    return [n["tn"] for n in sandbox.control.state("numbers/owned")
+            if all(n.get(name) == value for name, value in wanted.items())]
+
+
+def sms_enabled(sandbox, *, on_campaign: bool | None = None) -> list[str]:
+    """Owned numbers with SMS on at the sandbox, optionally only those on (or off) a campaign."""
+    found = []
+    for tn in owned(sandbox, sms=True):
+        state = sms_state(sandbox, tn)
+        if state["enabled"] and (on_campaign is None or bool(state["campaignId"]) == on_campaign):
+            found.append(tn)
+    return found
+
+
+def campaign_with(sandbox, *, status: str, external: bool = False) -> dict:
+    return next(c for c in sandbox_campaigns(sandbox) if c["status"] == status and c["external"] == external)
