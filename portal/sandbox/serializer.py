@@ -44,14 +44,16 @@ def format_scalar(value) -> str:
     if isinstance(value, str):
         return escape(value)
     if isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%dT%H:%M:%S")
+        # Not strftime: it drops the zero padding of years before 1000 on glibc, and VI's
+        # "no value" date is 0001-01-01T00:00:00.
+        text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value:%H:%M:%S}"
         if value.microsecond:
             text += f".{value.microsecond // 1000:03d}"
         if value.tzinfo is not None:
             text += "Z"
         return text
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%dT00:00:00")
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T00:00:00"
     if isinstance(value, Decimal):
         return format(value, "f")
     return escape(str(value))
