@@ -28,6 +28,9 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
 
 def call_service(form: forms.Form, action: Callable[[], Any]) -> Called:
     """Run `action`; on an expected failure attach it to `form` and report not ok."""
+    if not hasattr(form, "cleaned_data"):
+        # An unbound form used only to carry VI's answer (the brand and campaign buttons).
+        form.cleaned_data = {}
     try:
         return Called(ok=True, value=action())
     except ProviderUnavailable:
