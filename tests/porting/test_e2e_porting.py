@@ -1,0 +1,109 @@
+"""End to end in headless Chromium: check three numbers' portability (a background job on a
+real Celery worker), open an active port, and see its FOC date change after a sandbox step
+and a sync.
+
+Drives Debian's /usr/bin/chromium through Playwright against pytest-django's live server,
+which talks to the sandbox over HTTP like production talks to VI.
+"""
+
+import os
+import uuid
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+
+from porting.models import Port
+from portal.celery import app
+from tests.fixtures.users import PASSWORD
+from tests.porting.conftest import run_sync, sandbox_port
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures and
+# assertions would otherwise be refused as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+if not BROKER_URL.startswith("redis://"):
+    BROKER_URL = "redis://127.0.0.1:6379/15"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def celery_worker():
+    """A worker thread on a queue of its own (Redis), so parallel test runs never share messages."""
+    queue = f"portal-test-porting-{uuid.uuid4().hex[:12]}"
+    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue", "broker_transport_options")}
+    app.conf.update(broker_url=BROKER_URL, task_default_queue=queue, broker_transport_options={"visibility_timeout": 3600})
+    app.amqp.__dict__.pop("queues", None)
+    app._pool = None
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
+                          queues=[queue], shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+        app._pool = None
+        redis.Redis.from_url(BROKER_URL).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+@pytest.fixture
+def browser_page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+
+
+def test_check_portability_and_watch_a_foc_date_change(live_server, sandbox, operator, celery_worker, browser_page):
+    run_sync()
+    page, expect = browser_page, playwright_sync.expect
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", operator.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("current-user")).to_contain_text(operator.username)
+
+    # Three numbers, pasted the way people paste them: the worker checks them with a progress bar.
+    page.goto(f"{live_server.url}/porting/check/")
+    page.fill("#id_numbers", "(303) 234-0100\n303.239.0100, +1 212 234 0199")
+    page.get_by_role("button", name="Check portability").click()
+    expect(page.get_by_test_id("check-progress")).to_be_visible()
+    expect(page.get_by_test_id("check-summary")).to_have_attribute("data-status", "finished")
+    rows = page.get_by_test_id("check-rows")
+    expect(rows.locator("tr[data-tn='3032340100']")).to_have_attribute("data-verdict", "portable")
+    expect(rows.locator("tr[data-tn='3032390100']")).to_have_attribute("data-verdict", "not_portable")
+    expect(rows.locator("tr[data-tn='2122340199']")).to_have_attribute("data-verdict", "portable")
+    expect(page.get_by_test_id("check-summary")).to_contain_text("2 portable · 1 not portable")
+
+    # An active port whose FOC date is about to move.
+    slipping = sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")
+    old_foc = Port.objects.get(vi_id=slipping["id"]).foc_at.strftime("%Y-%m-%d")
+    page.goto(f"{live_server.url}/porting/")
+    page.locator(f"tr[data-port='{slipping['id']}'] a").click()
+    expect(page.get_by_test_id("port-title")).to_contain_text(str(slipping["id"]))
+    expect(page.get_by_test_id("port-foc")).to_contain_text(old_foc)
+    page.get_by_test_id("follow").click()
+    expect(page.get_by_test_id("unfollow")).to_be_visible()
+
+    # VI moves the FOC date; the next sync sees it and the page shows the new date and why.
+    sandbox.control.other("port_step", portId=slipping["id"])
+    run_sync()
+    new_foc = Port.objects.get(vi_id=slipping["id"]).foc_at.strftime("%Y-%m-%d")
+    assert new_foc != old_foc
+    page.reload()
+    expect(page.get_by_test_id("port-foc")).to_contain_text(new_foc)
+    expect(page.get_by_test_id("port-timeline")).to_contain_text(f"FOC date {old_foc} → {new_foc}")
+
+    # And the list flags it for anyone who has not looked since.
+    page.goto(f"{live_server.url}/porting/?changed=on")
+    expect(page.locator(f"tr[data-port='{slipping['id']}']").get_by_test_id("foc-changed")).to_be_visible()
