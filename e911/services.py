@@ -102,6 +102,27 @@ def _require_valid(address: Address) -> None:
 # --- the mirror ----------------------------------------------------------------------------
 
 
+def _current_location(tn: str) -> LocationRecord | None:
+    """What speaks for the number at VI, as audit911 would list it: the provisioned
+    location (query911), else its newest parked one (getLocations) — a number whose
+    address was only stored, or whose update911 failed, still has a record to fix."""
+    record = gateway.query_911(tn=tn)
+    if record is not None:
+        return record
+    stored = gateway.get_locations(tn=tn)
+    if not stored:
+        return None
+    parked = stored[-1]
+    return LocationRecord(
+        tn=tn, location_id=parked.location_id, caller_name=parked.caller_name, address1=parked.address1,
+        address2=parked.address2, city=parked.city, state=parked.state, zip_code=parked.zip_code,
+        latitude=parked.latitude, longitude=parked.longitude, status_code=parked.status_code,
+        status_description=parked.status_description, activated_at=None,
+        # VILocation has no dateAdded; its last update is the closest VI gives.
+        added_at=parked.updated_at, plus_four=parked.plus_four,
+    )  # fmt: skip
+
+
 def _write_location(
     *, tn: str, record: LocationRecord | None, actor, source: str, note: str, extra: Mapping[str, Any] | None = None
 ) -> Location | None:
@@ -143,7 +164,7 @@ def location_refresh(*, tn: str, actor=None, source: str = Source.STAFF, note: s
     """Read the number's location afresh (query911) and store it."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
-        record = gateway.query_911(tn=tn)
+        record = _current_location(tn)
     return _write_location(tn=tn, record=record, actor=actor, source=source, note=note)
 
 
@@ -165,7 +186,7 @@ def location_provision(*, tn: str, address: Address, actor=None, source: str = S
                 raise
             operation = "update911"
             gateway.update_911(tn=tn, address=address)
-        record = gateway.query_911(tn=tn)
+        record = _current_location(tn)
     note = "911 address provisioned" if operation == "insert911" else "911 address replaced"
     row = _write_location(tn=tn, record=record, actor=actor, source=source, note=note)
     status = row.status_description or row.status_code if row else "no location"
@@ -181,7 +202,7 @@ def location_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Locat
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
         gateway.remove_911(tn=tn)
-        record = gateway.query_911(tn=tn)
+        record = _current_location(tn)
     row = _write_location(tn=tn, record=record, actor=actor, source=source, note="911 location removed")
     return row if row is not None and row.gone_at is None else None
 
@@ -314,7 +335,7 @@ def stored_location_add(*, tn: str, address: Address, actor=None, source: str = 
     with provider_context(actor=actor, source=source):
         _require_valid(address)
         stored = gateway.add_location(tn=tn, address=address)
-        record = gateway.query_911(tn=tn)
+        record = _current_location(tn)
     # addLocation renames the caller on the number's other locations: the mirror follows.
     _write_location(tn=tn, record=record, actor=actor, source=source, note="911 location stored (not provisioned)")
     return stored
@@ -325,7 +346,7 @@ def stored_location_provision(*, tn: str, location_id: str, actor=None, source: 
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
         gateway.provision_location(tn=tn, location_id=location_id)
-        record = gateway.query_911(tn=tn)
+        record = _current_location(tn)
     return _write_location(tn=tn, record=record, actor=actor, source=source, note=f"Stored location {location_id} provisioned")
 
 
@@ -333,7 +354,7 @@ def stored_location_remove(*, tn: str, location_id: str, actor=None, source: str
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
         gateway.remove_location(tn=tn, location_id=location_id)
-        record = gateway.query_911(tn=tn)
+        record = _current_location(tn)
     return _write_location(tn=tn, record=record, actor=actor, source=source, note=f"Stored location {location_id} removed")
 
 

@@ -8,9 +8,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def e911_number_panel(context, tn: str):
-    from e911.views.number import panel_context
+    from e911.views.number import auto_fetch_alerts, panel_context
 
     request = context["request"]
+    auto_fetch_alerts(request, tn)
     return render_to_string("e911/_panel.html", panel_context(request, tn), request=request)
 
 

@@ -47,6 +47,17 @@ def panel_context(request: HttpRequest, tn: str, **extra) -> dict:
     return context
 
 
+def auto_fetch_alerts(request: HttpRequest, tn: str) -> None:
+    """Read a provisioned number's alert recipients from VI the first time its panel shows.
+
+    VI has no audit of alert emails, so until then the portal cannot know them. A failure
+    here is not worth an error on the number page: the panel offers "read from VI".
+    """
+    location = selectors.location_for_tn(tn=tn)
+    if location is not None and location.is_provisioned and location.alerts_fetched_at is None:
+        attempt(lambda: services.alerts_refresh(tn=tn, actor=request.user))
+
+
 def _panel(request: HttpRequest, tn: str, *, status: int = 200, trigger: bool = False, **extra) -> HttpResponse:
     response = render(request, "e911/_panel.html", panel_context(request, tn, **extra), status=status)
     if trigger:
@@ -75,6 +86,8 @@ def number_panel(request: HttpRequest, tn: str) -> HttpResponse:
         extra["stored"] = outcome.value if outcome.ok else None
     elif fetch == "location":
         extra["location_outcome"] = attempt(lambda: services.location_refresh(tn=tn, actor=request.user))
+    else:
+        auto_fetch_alerts(request, tn)
     return _panel(request, tn, **extra)
 
 

@@ -179,3 +179,11 @@ def test_history_fetched_on_demand_is_kept(operator_client, number_with_911):
     page = operator_client.get(f"/e911/numbers/{number_with_911}/?fetch=history").content.decode()
     assert ProvisioningEntry.objects.filter(tn=number_with_911).exists()
     assert "Not fetched yet" not in page
+
+
+def test_alert_recipients_are_read_from_vi_the_first_time_the_panel_shows(viewer_client, number_with_911, sandbox):
+    emails = sandbox.control.state(f"e911/{number_with_911}")["alerts"]
+    page = viewer_client.get(f"/numbers/{number_with_911}/").content.decode()
+    assert sorted(AlertRecipient.objects.filter(tn=number_with_911).values_list("email", flat=True)) == sorted(emails)
+    for email in emails:
+        assert email in page
