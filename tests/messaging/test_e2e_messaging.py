@@ -1,0 +1,103 @@
+"""End to end in a real headless Chromium: a brand, a campaign approved over sandbox time,
+two numbers put on it, and a test message sent from one of them.
+
+Drives Debian's /usr/bin/chromium through Playwright against pytest-django's live server,
+which talks to the sandbox over HTTP like production talks to VI.
+"""
+
+import os
+
+import pytest
+
+from messaging.models import Campaign
+from tests.fixtures.users import PASSWORD
+from tests.messaging.conftest import SANDBOX_DAY, run_sync, sms_enabled, sms_state
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_brand_campaign_approval_assignment_and_test_message(live_server, synced, administrator, browser_page):
+    page, expect, base = browser_page, playwright_sync.expect, live_server.url
+    first, second = sms_enabled(synced, on_campaign=False)[:2]
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", administrator.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("current-user")).to_contain_text(administrator.username)
+
+    # A brand, with VI's entity types and verticals in the form.
+    page.goto(f"{base}/messaging/brands/new/")
+    page.fill("#id_display_name", "E2E Bakery")
+    page.select_option("#id_entity_type", "PRIVATE_PROFIT")
+    page.fill("#id_company_name", "E2E Bakery LLC")
+    page.fill("#id_ein", "12-3456789")
+    page.select_option("#id_vertical", "RETAIL")
+    page.fill("#id_email", "sms@bakery.example")
+    page.fill("#id_phone", "18015550111")
+    page.get_by_role("button", name="Create at VI").click()
+    expect(page.get_by_test_id("brand-title")).to_have_text("E2E Bakery")
+    expect(page.get_by_test_id("status").first).to_have_attribute("data-status", "PENDING")
+
+    # Vetting takes two sandbox hours; then "Check verification" shows it verified.
+    synced.control.advance(3 * 3600)
+    page.get_by_role("button", name="Check verification at VI").click()
+    expect(page.get_by_test_id("status").first).to_have_attribute("data-status", "VERIFIED")
+
+    # A campaign with the use cases VI offers this brand.
+    page.get_by_role("link", name="New campaign").click()
+    page.fill("#id_display_name", "Bakery orders")
+    page.select_option("#id_usecase_id", "CUSTOMER_CARE")
+    page.fill("#id_description", "Order-ready notices and replies for customers who ordered at our counter")
+    page.fill("#id_sample_msg1", "Your cake is ready for pickup. Reply STOP to opt out.")
+    page.get_by_role("button", name="Send to VI for review").click()
+    expect(page.get_by_test_id("campaign-title")).to_have_text("Bakery orders")
+    expect(page.get_by_test_id("status").first).to_have_attribute("data-status", "PENDING")
+    campaign_id = page.get_by_test_id("campaign-id").inner_text()
+
+    # A sandbox day of review, then the scheduled sync: approved.
+    synced.control.advance(SANDBOX_DAY)
+    assert run_sync("messaging").status == "succeeded"
+    page.reload()
+    expect(page.get_by_test_id("status").first).to_have_attribute("data-status", "ACTIVE")
+    assert Campaign.objects.get(campaign_id=campaign_id).status == "ACTIVE"
+
+    # Put two numbers with SMS on (and no campaign) on it, from the list.
+    page.goto(f"{base}/messaging/?problem=no_campaign")
+    page.check(f"input[name=tns][value='{first}']")
+    page.check(f"input[name=tns][value='{second}']")
+    page.select_option("#id_campaign-bulk", campaign_id)
+    page.get_by_role("button", name="Assign to campaign").click()
+    expect(page.locator("[data-testid=outcomes] [data-ok=yes]")).to_have_count(2)
+    assert sms_state(synced, first)["campaignId"] == sms_state(synced, second)["campaignId"] == campaign_id
+
+    # The number page's SMS panel shows the campaign and sends a test message.
+    page.goto(f"{base}/numbers/{first}/")
+    panel = page.get_by_test_id("messaging-panel")
+    expect(panel.get_by_test_id("sms-campaign")).to_contain_text(campaign_id)
+    panel.locator("#id_recipient-sms").fill("801-555-0142")
+    panel.locator("#id_message-sms").fill("Portal test")
+    panel.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("send-result")).to_have_attribute("data-ok", "yes")
+    sent = synced.control.state("messaging/messages")[-1]
+    assert (sent["sender"], sent["recipient"], sent["message"]) == (f"1{first}", "18015550142", "Portal test")
