@@ -142,3 +142,29 @@ def test_provisioning_history_is_fetched_and_kept(number_with_911, operator):
     entries = services.provisioning_history_fetch(tn=number_with_911, actor=operator)
     assert len(entries) >= 2
     assert {entry.status_code for entry in entries} >= {"PROVISIONED", "ARCHIVED"}
+
+
+def test_why_we_validate_first_vi_update911_with_a_bad_address_leaves_no_911(number_with_911, sandbox):
+    """The gateway alone (no validation) shows VI's behaviour the services guard against."""
+    from e911 import gateway
+
+    with pytest.raises(ProviderRejected) as refusal:
+        gateway.update_911(tn=number_with_911, address=Address(**BAD))
+    assert refusal.value.code == "904"
+    assert sandbox.control.state(f"e911/{number_with_911}")["has911"] is False
+
+
+def test_a_malformed_number_is_refused_before_vi(synced, operator):
+    with pytest.raises(ValidationError):
+        services.location_provision(tn="123", address=Address(**GOOD), actor=operator)
+    assert not ProviderCall.objects.filter(operation__startswith="validate911").exists()
+
+
+def test_vi_unreachable_changes_nothing(number_with_911, operator, sandbox):
+    from portal.voipinnovations.errors import ProviderUnavailable
+
+    before = Location.objects.get(tn=number_with_911).content_hash
+    sandbox.control.fault("http500", operation="insert911")
+    with pytest.raises(ProviderUnavailable):
+        services.location_provision(tn=number_with_911, address=Address(**GOOD), actor=operator)
+    assert Location.objects.get(tn=number_with_911).content_hash == before
