@@ -42,11 +42,13 @@ def create_app_permissions(apps, labels):
         app_config = apps.get_app_config(label)
         # Historical app configs have no models module, which create_permissions reads
         # as "nothing to do"; any true value lets it run against the historical models.
-        app_config.models_module = True
+        # (Restored after: tests re-run this with the real app registry.)
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         try:
             create_permissions(app_config, apps=apps, verbosity=0)
         finally:
-            app_config.models_module = None
+            app_config.models_module = models_module
 
 
 def create_roles(apps, schema_editor):

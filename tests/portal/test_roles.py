@@ -28,7 +28,7 @@ def portal_codenames(group_name: str) -> set[str]:
 @pytest.mark.parametrize(
     ("group_name", "expected"), [("Viewer", VIEWER), ("Operator", OPERATOR), ("Administrator", ADMINISTRATOR)]
 )
-def test_each_role_holds_exactly_its_portal_permissions(group_name, expected):
+def test_each_role_holds_exactly_its_portal_permissions(roles, group_name, expected):
     assert portal_codenames(group_name) == expected
 
 
