@@ -22,3 +22,30 @@ class ProviderCallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Users and roles ---------------------------------------------------------------------
+# Administrators manage users here; a user's role is their group (Viewer, Operator,
+# Administrator), so the list shows and filters by it.
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+
+User = get_user_model()
+
+
+class PortalUserAdmin(UserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "roles", "is_staff", "is_active", "last_login")
+    list_filter = ("groups", "is_staff", "is_active", "is_superuser")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles(self, user) -> str:
+        return ", ".join(sorted(group.name for group in user.groups.all())) or "—"
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, PortalUserAdmin)

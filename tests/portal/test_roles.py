@@ -94,3 +94,13 @@ def test_a_signed_in_user_without_a_role_sees_no_portal_page(client, django_user
     # ...but can still change their password and sign out.
     assert client.get("/accounts/password/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_user_admin_lists_and_filters_by_role(administrator_client, viewer, operator):
+    page = administrator_client.get("/admin/auth/user/").content.decode()
+    assert "vera.viewer" in page and ">Viewer<" in page
+    viewer_group = Group.objects.get(name="Viewer")
+    filtered = administrator_client.get(f"/admin/auth/user/?groups__id__exact={viewer_group.pk}").content.decode()
+    assert "vera.viewer" in filtered
+    assert "otto.operator" not in filtered
