@@ -70,3 +70,11 @@ def redacted_json(value: Any) -> str:
     """Pretty JSON of a parameter dict with secret-looking keys hidden (defence in depth:
     the client already redacts before storing)."""
     return json.dumps(_redact(value), indent=2, sort_keys=False, default=str, ensure_ascii=False)
+
+
+@register.filter
+def sync_totals(counts: dict[str, Any]) -> list[tuple[str, int]]:
+    """A run's figures summed over its steps, non-zero ones only: [("seen", 3217), ...]."""
+    from portal.sync.context import total_counts
+
+    return [(name.replace("_", " "), number) for name, number in total_counts(counts or {}).items() if number]

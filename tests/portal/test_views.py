@@ -319,3 +319,19 @@ def test_the_vi_secret_never_appears_in_the_provider_log(viewer_client, vi_at_sa
         assert page.status_code == 200
         assert RECOGNISABLE_SECRET not in page.content.decode()
     assert "4352154006" in pages[2].content.decode()  # the details are shown, just not the secret
+
+
+@pytest.mark.django_db
+def test_last_sync_panel_sums_the_steps_of_a_run(administrator_client):
+    from portal.models import SyncRun
+
+    SyncRun.objects.create(
+        kind="dids",
+        trigger=SyncRun.Trigger.COMMAND,
+        status=SyncRun.Status.SUCCEEDED,
+        counts={"dids": {"seen": 3000, "created": 12, "gone": 0}, "clients": {"seen": 2, "created": 0}},
+    )
+    content = administrator_client.get("/").content.decode()
+    assert "seen 3,002" in content
+    assert "created 12" in content
+    assert "{&#x27;seen&#x27;" not in content and "{'seen'" not in content
