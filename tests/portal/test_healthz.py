@@ -38,11 +38,14 @@ def test_healthz_reports_vi_errors_by_status(client, settings, vi_at_sandbox):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_an_unreachable_broker(client, settings, vi_at_sandbox):
+def test_healthz_reports_an_unreachable_broker(client, settings, vi_at_sandbox, monkeypatch):
     from portal.celery import app
 
+    unreachable = "redis://:broker-password@127.0.0.1:1/0"
+    # Celery reads CELERY_BROKER_URL from the environment before its own config (make test sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://:broker-password@127.0.0.1:1/0"
+    app.conf.broker_url = unreachable
     try:
         response = client.get("/healthz")
     finally:
