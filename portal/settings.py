@@ -167,6 +167,12 @@ VI_AUDIT_READ_TIMEOUT = env_float("VI_AUDIT_READ_TIMEOUT", 600.0)
 SYNC_MAX_GONE_FRACTION = env_float("SYNC_MAX_GONE_FRACTION", 0.10)
 SYNC_STALE_AFTER_SECONDS = int(os.environ.get("SYNC_STALE_AFTER_SECONDS", "3600"))
 
+# --- Portal -----------------------------------------------------------------
+# The dashboard warns when VI's prepaid balance falls below this (US dollars).
+LOW_BALANCE_WARNING = os.environ.get("LOW_BALANCE_WARNING", "50.00")
+# Absolute links in e-mails (port notifications); pages themselves use relative links.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 # --- Mail -------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
