@@ -54,8 +54,9 @@ class DID(MirrorModel):
     email_to_fax = models.JSONField("email to fax addresses", default=list, blank=True)
     script_id = models.CharField("programmable telco script", max_length=64, blank=True)
 
-    # --- local only ----------------------------------------------------------------------
-    last_seen_at = models.DateTimeField(null=True, blank=True)
+    # "Last seen" is not stored per row: every active row was in the last complete audit,
+    # so it is that sync's start (dids.selectors.did_last_seen_at). Writing it to 100,000
+    # rows on every sync would cost seconds and bloat the table for no information.
 
     # Fields VI's audits report (auditDIDs merged with the feature audits and GetScripts);
     # a sync compares and writes only these.

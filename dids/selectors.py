@@ -8,6 +8,7 @@ and a CSV iterator that streams in chunks.
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import re
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from portal.models import ChangeRecord
+from portal.models import ChangeRecord, SyncRun
 
 from .models import DID, DIDGroup, EndpointGroup, PrepaidBalanceReading
 from .numbers import digits_only
@@ -241,6 +242,15 @@ def did_filter_choices(*, state: str = "") -> FilterChoices:
 
 def did_get(*, tn: str) -> DID | None:
     return DID.objects.filter(tn=tn).select_related("last_changed_by").first()
+
+
+def did_last_seen_at(*, did: DID) -> datetime.datetime | None:
+    """When VI last listed the number: the start of the last successful numbers sync (for a
+    gone number, the last one before it went)."""
+    runs = SyncRun.objects.filter(kind="dids", status=SyncRun.Status.SUCCEEDED, finished_at__gte=did.first_seen_at)
+    if did.gone_at is not None:
+        runs = runs.filter(started_at__lt=did.gone_at)
+    return runs.order_by("-started_at").values_list("started_at", flat=True).first()
 
 
 def did_history(*, tn: str, limit: int = 100) -> list[ChangeRecord]:

@@ -822,10 +822,7 @@ def _sync_numbers(run: SyncContext, group_members: Mapping[str, int]) -> None:
             values["did_group_id"] = record.did_group_id or group_members.get(record.tn)
             yield values
 
-    counts = reconcile(run=run, model=DID, records=merged(), step="dids", audit_requested_at=requested_at)
-    if counts.seen:
-        # Every active row was in this complete audit (absent ones were just marked gone).
-        DID.objects.filter(gone_at__isnull=True).update(last_seen_at=timezone.now())
+    reconcile(run=run, model=DID, records=merged(), step="dids", audit_requested_at=requested_at)
 
 
 def _read_balance(run: SyncContext) -> None:

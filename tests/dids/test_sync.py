@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from dids import services
+from dids.selectors import did_last_seen_at
 from dids.models import DID, Client, DIDGroup, EndpointGroup, IntlDID, PrepaidBalanceReading
 from portal.models import ChangeRecord, Source, SyncRun
 
@@ -30,7 +31,8 @@ def test_first_sync_mirrors_every_owned_number_and_the_account(sandbox):
     assert row.rate_center == sample["rate_center"]
     assert row.endpoint_id == sample["endpoint_group"]
     assert row.tier == sample["tier"]
-    assert row.last_seen_at is not None and row.gone_at is None
+    assert row.gone_at is None
+    assert did_last_seen_at(did=row) == run.started_at
 
     # Feature audits are merged into the numbers.
     with_name = owned_number(sandbox, cnam_name="FRONT DESK")
