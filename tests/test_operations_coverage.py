@@ -10,9 +10,9 @@ catch a slip the moment it is written rather than when some page happens to exer
 * only gateways use the provider client's `call`/`stream` (DESIGN.md: "Only `gateway.py`
   modules call it");
 * only `portal/voipinnovations/` imports zeep;
-* only services import gateways (DESIGN.md: "Only `services.py` calls gateways").
-
-docs/operations.md maps each operation further up: service, page, admin action, sync.
+* only services import gateways (DESIGN.md: "Only `services.py` calls gateways");
+* docs/operations.md, which maps each operation further up (service, page, admin action,
+  sync), lists every operation once under its app, with the gateway functions that call it.
 """
 
 from __future__ import annotations
@@ -307,3 +307,45 @@ def test_services_import_their_own_apps_gateway():
     """The check above sees the real imports: every app's services reach its gateway."""
     for app in APPS:
         assert f"{app}.gateway" in _imported_modules(REPO_DIR / app / "services.py"), app
+
+
+# --- docs/operations.md lists every operation where the code has it ------------------------
+
+OPERATIONS_DOC = REPO_DIR / "docs" / "operations.md"
+
+
+def _documented_rows() -> dict[str, list[tuple[str, str]]]:
+    """App -> [(operation, gateway-function cell)] from the tables under each "## … (`app`" heading."""
+    rows: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    app = None
+    for line in OPERATIONS_DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            app = next((name for name in APPS if f"(`{name}`" in line), None)
+        elif app and line.startswith("| ") and not line.startswith(("| operation ", "|---")):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            rows[app].append((cells[0], cells[1]))
+    return rows
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_operations_doc_lists_each_operation_once_under_its_app(app):
+    documented = [operation for operation, _ in _documented_rows()[app]]
+    duplicates = sorted({operation for operation in documented if documented.count(operation) > 1})
+    assert not duplicates, f"docs/operations.md lists these {app} operations twice: {duplicates}"
+    expected = _operations_by_app()[app]
+    assert set(documented) == expected, (
+        f"docs/operations.md, {app}: missing {sorted(expected - set(documented))}, "
+        f"not {app}'s {sorted(set(documented) - expected)}"
+    )
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_operations_doc_names_the_gateway_functions_the_code_uses(app):
+    """A renamed or newly added gateway function shows up here until the page is updated."""
+    found = gateway_operations(REPO_DIR / app / "gateway.py").operations
+    stale = {}
+    for operation, cell in _documented_rows()[app]:
+        named = set(cell.replace("`", " ").replace("(", " ").replace(")", " ").replace(";", " ").split())
+        if not found.get(operation, set()) <= named:
+            stale[operation] = sorted(found.get(operation, set()) - named)
+    assert not stale, f"docs/operations.md misses these gateway functions (operation: functions): {stale}"
