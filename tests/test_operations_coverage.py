@@ -166,9 +166,7 @@ def gateway_operations(path: Path) -> GatewayOperations:
     parameter flows into the client's first argument is followed to its own callers' literals.
     """
     functions = [node for node in ast.walk(_tree(path)) if isinstance(node, ast.FunctionDef)]
-    forwarders: dict[str, Forwarder] = {
-        name: Forwarder(0, "operation") for name in CLIENT_FUNCTIONS
-    }
+    forwarders: dict[str, Forwarder] = {name: Forwarder(0, "operation") for name in CLIENT_FUNCTIONS}
     # Find the helpers first (a helper may forward to another helper): repeat until stable.
     while True:
         before = len(forwarders)
@@ -192,7 +190,11 @@ def gateway_operations(path: Path) -> GatewayOperations:
             argument = _argument(node, target.position, target.keyword)
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                 found.operations[argument.value].add(function.name)
-            elif function.name in forwarders and isinstance(argument, ast.Name) and argument.id == forwarders[function.name].keyword:
+            elif (
+                function.name in forwarders
+                and isinstance(argument, ast.Name)
+                and argument.id == forwarders[function.name].keyword
+            ):
                 continue  # the helper itself: its callers supply the literal
             else:
                 shown = ast.unparse(argument) if argument is not None else "(no operation argument)"
