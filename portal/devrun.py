@@ -7,8 +7,10 @@ Ctrl-C stops everything. A second run reuses the database, the sandbox state and
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -49,6 +51,22 @@ def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
 
+def _die_with_parent() -> None:
+    """Runs in each child before exec: if this supervisor is killed outright (not Ctrl-C),
+    Linux sends the child SIGTERM instead of leaving it orphaned and holding the ports."""
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: Ctrl-C still stops everything through stop_all()
+
+
+def port_in_use(address: str) -> bool:
+    host, port = address.rsplit(":", 1)
+    with socket.socket() as probe:
+        return probe.connect_ex((host, int(port))) == 0
+
+
 def main() -> int:
     # The embedded filesystem broker (settings.py) reads and writes here; kombu won't create it.
     (VAR / "broker" / "processed").mkdir(parents=True, exist_ok=True)
@@ -56,6 +74,17 @@ def main() -> int:
     os.environ.setdefault("VI_LOGIN", "sandbox")
     os.environ.setdefault("VI_SECRET", "sandbox-secret")
     started = time.monotonic()
+    # Explicit even for SIGINT: started from a script in the background, SIGINT arrives ignored.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _interrupt)
+    for address in (WEB_ADDRESS, f"127.0.0.1:{SANDBOX_PORT}"):
+        if port_in_use(address):
+            print(
+                f"{address} is already in use — is another `make run` still running? Stop it first "
+                "(or set PORTAL_WEB_ADDRESS / SANDBOX_PORT).",
+                file=sys.stderr,
+            )
+            return 1
 
     print("==> Preparing the database", flush=True)
     manage("migrate", "--no-input", "-v", "0")
@@ -66,7 +95,10 @@ def main() -> int:
 
     def spawn(name: str, command: list[str]) -> None:
         print(f"==> Starting {name}", flush=True)
-        processes.append(subprocess.Popen(command, cwd=ROOT, start_new_session=True))
+        # Own session: Ctrl-C reaches only this supervisor, which stops the children in order.
+        processes.append(
+            subprocess.Popen(command, cwd=ROOT, start_new_session=True, preexec_fn=_die_with_parent)
+        )
 
     def stop_all(*_args) -> None:
         for process in processes:
@@ -116,7 +148,6 @@ def main() -> int:
             f"  ready in {time.monotonic() - started:.0f} s — Ctrl-C stops everything\n",
             flush=True,
         )
-        signal.signal(signal.SIGTERM, _interrupt)
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         print("A process stopped; stopping the rest.", file=sys.stderr)
