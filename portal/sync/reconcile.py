@@ -23,12 +23,13 @@ import datetime
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -181,12 +182,13 @@ class _Reconciler:
             values = {name: stored_value(field, data.get(name)) for name, field in self.fields}
             rows.append((key, values, content_hash_of(self.model, values)))
 
-        stored = {
-            key: (content_hash, gone_at, locally_changed_at)
-            for key, content_hash, gone_at, locally_changed_at in self.model.objects.filter(
-                **{f"{self.key_field}__in": [key for key, _, _ in rows]}
-            ).values_list(self.key_field, "content_hash", "gone_at", "locally_changed_at")
-        }
+        with transaction.atomic(), _unique_index_lookups():
+            stored = {
+                key: (content_hash, gone_at, locally_changed_at)
+                for key, content_hash, gone_at, locally_changed_at in self.model.objects.filter(
+                    **self._with_keys([key for key, _, _ in rows])
+                ).values_list(self.key_field, "content_hash", "gone_at", "locally_changed_at")
+            }
         staged = []
         for key, values, content_hash in rows:
             current = stored.get(key)
@@ -207,6 +209,9 @@ class _Reconciler:
             self.pending[action] += 1
             staged.append(_Staged(action, key, values, content_hash))
         return staged
+
+    def _with_keys(self, keys: Sequence[Any]) -> dict[str, Any]:
+        return {f"{self.key_field}__in": list(keys)}
 
     def _changed_locally(self, locally_changed_at: datetime.datetime | None) -> bool:
         return locally_changed_at is not None and locally_changed_at >= self.audit_requested_at
@@ -275,12 +280,9 @@ class _Reconciler:
     def _apply_batch(self, staged: Sequence[_Staged]) -> None:
         now = timezone.now()
         # Locked so a staff write to one of these rows waits for us, then lands on top.
-        current = {
-            getattr(row, self.key_field): row
-            for row in self.model.objects.select_for_update().filter(
-                **{f"{self.key_field}__in": [item.key for item in staged]}
-            )
-        }
+        with _unique_index_lookups():
+            rows = self.model.objects.select_for_update().filter(**self._with_keys([item.key for item in staged]))
+            current = {getattr(row, self.key_field): row for row in rows}
         creates: list[MirrorModel] = []
         updates: list[MirrorModel] = []
         history: list[Change] = []
@@ -327,13 +329,14 @@ class _Reconciler:
     @transaction.atomic
     def _mark_gone_batch(self, keys: Sequence[Any]) -> None:
         now = timezone.now()
-        still_missing = list(
-            self._active_rows()
-            .filter(**{f"{self.key_field}__in": keys})
-            .filter(Q(locally_changed_at__isnull=True) | Q(locally_changed_at__lt=self.audit_requested_at))
-            .select_for_update()
-            .values_list("pk", self.key_field)
-        )
+        with _unique_index_lookups():
+            still_missing = list(
+                self._active_rows()
+                .filter(**self._with_keys(keys))
+                .filter(Q(locally_changed_at__isnull=True) | Q(locally_changed_at__lt=self.audit_requested_at))
+                .select_for_update()
+                .values_list("pk", self.key_field)
+            )
         if not still_missing:
             return
         self.model.objects.filter(pk__in=[pk for pk, _ in still_missing]).update(gone_at=now)
@@ -347,6 +350,24 @@ class _Reconciler:
             sync_run=self.run.run,
             at=now,
         )
+
+
+@contextmanager
+def _unique_index_lookups():
+    """Within the current transaction, look rows up by key through the unique b-tree index.
+
+    pg_trgm's GIN indexes (the list pages' "digits anywhere" search) also answer `=`. While
+    a first sync fills a table, GIN's statistics still say "empty" (VACUUM updates them) so
+    the planner prices a GIN lookup at almost nothing, and each one then scans GIN's whole
+    pending list: 10-15 ms per key, seconds per batch, growing with the table (measured by
+    `make bench`: docs/benchmarks.md). GIN is only reachable through bitmap scans, so
+    turning those off for these lookups leaves the b-tree. SET LOCAL ends with the
+    transaction. Other databases need no hint.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+    yield
 
 
 def _batched(iterator: Iterator[Any], size: int) -> Iterator[list[Any]]:
