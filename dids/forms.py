@@ -272,6 +272,9 @@ class InventorySearchForm(forms.Form):
 
 class ReserveForm(forms.Form):
     tns = TNListField()
+    # Numbers found in VI's extended inventory (getDIDsExtended) travel with this flag to the
+    # assign form: VI buys them only with assignDIDExtended.
+    extended = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AssignForm(_WithEndpointGroups):
@@ -279,6 +282,7 @@ class AssignForm(_WithEndpointGroups):
     endpoint_group = EndpointGroupField()
     cnam = forms.BooleanField(label="Inbound CNAM dip", required=False)
     ref_id = forms.CharField(label="Reference", max_length=100, required=False)
+    extended = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class InventoryForm(forms.Form):

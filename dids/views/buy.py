@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from dids import selectors, services
 from dids.forms import AssignForm, InventoryForm, InventorySearchForm, ReserveForm
+from dids.records import NumberOutcome
 from dids.views._calls import UNREACHABLE_MESSAGE, ViError, call_service
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
@@ -87,17 +88,31 @@ def npas(request: HttpRequest) -> HttpResponse:
 def reserve(request: HttpRequest) -> HttpResponse:
     form = ReserveForm(request.POST)
     outcomes = None
+    reserved: list[NumberOutcome] = []
+    extended = False
     if form.is_valid():
-        outcomes = call_service(
-            form, lambda: services.reserve_dids(tns=form.cleaned_data["tns"], actor=request.user)
-        ).value
+        extended = form.cleaned_data["extended"]
+        if extended:
+            # VI holds only its standard inventory for a customer (reserveDID answers "could not
+            # find number" for an extended one), so picked extended numbers go straight to the
+            # assign form, which buys them with assignDIDExtended.
+            reserved = [
+                NumberOutcome(tn=tn, code="", ok=True, message="Extended inventory: not held, assign now.")
+                for tn in form.cleaned_data["tns"]
+            ]
+        else:
+            outcomes = call_service(
+                form, lambda: services.reserve_dids(tns=form.cleaned_data["tns"], actor=request.user)
+            ).value
+            reserved = [outcome for outcome in outcomes or () if outcome.ok]
     return render(
         request,
         "dids/buy.html#reservations",
         {
             "form": form,
             "outcomes": outcomes,
-            "reserved": [outcome for outcome in outcomes or () if outcome.ok],
+            "reserved": reserved,
+            "extended": extended,
             "expires_in_seconds": int(timedelta(minutes=RESERVATION_MINUTES).total_seconds()),
             "assign_form": AssignForm(endpoint_groups=selectors.endpoint_group_list()),
         },
@@ -117,6 +132,7 @@ def assign(request: HttpRequest) -> HttpResponse:
                 endpoint_id=data["endpoint_group"],
                 cnam=data["cnam"],
                 ref_id=data["ref_id"] or None,
+                extended=data["extended"],
                 actor=request.user,
             ),
         ).value

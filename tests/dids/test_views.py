@@ -5,6 +5,7 @@ What is asserted is what a person sees on the page and what VI (the sandbox) now
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -241,6 +242,25 @@ def test_search_reserve_and_assign_report_each_number(synced, operator_client):
     assert assigned.count('data-ok="yes"') == 2
     listing = operator_client.get(reverse("dids:list"), {"q": "order-7"}).content.decode()
     assert all(f'data-tn="{tn}"' in listing for tn in available)
+
+
+def test_extended_inventory_numbers_are_bought_with_assign_did_extended(synced, operator_client):
+    """VI refuses plain assignDID for extended-inventory numbers; the flag travels to the assign form."""
+    results = operator_client.get(reverse("dids:buy"), {"lata": "660", "extended": "on"}).content.decode()
+    assert 'name="extended" value="1"' in results
+    found = [tn for tn in re.findall(r'<tr data-tn="(\d{10})"', results)]
+    picked = [tn for tn in found if _vi_number(synced, tn)["tier"] != "777"][:2]
+    assert len(picked) == 2 and all(_vi_number(synced, tn)["extended"] for tn in picked)
+    picked_form = operator_client.post(reverse("dids:reserve"), {"tns": picked, "extended": "1"}, **HTMX).content.decode()
+    assert 'data-testid="extended-assign"' in picked_form and 'name="extended" value="1"' in picked_form
+    assert 'data-testid="countdown"' not in picked_form  # VI holds nothing, so no reservation clock
+    assigned = operator_client.post(
+        reverse("dids:assign"), {"tns": picked, "endpoint_group": "8675", "extended": "1"}, **HTMX
+    ).content.decode()
+    assert assigned.count('data-ok="yes"') == 2, assigned
+    assert all(_vi_number(synced, tn)["holder"] == "ours" for tn in picked)
+    assert ProviderCall.objects.filter(operation="assignDIDExtended").exists()
+    assert not ProviderCall.objects.filter(operation="assignDID").exists()
 
 
 def test_a_search_without_criteria_is_a_form_error(synced, operator_client):
