@@ -37,7 +37,7 @@ from . import gateway
 from .gateway import SearchCriteria
 from .models import DID, Client, DIDGroup, EndpointGroup, IntlDID, InventoryTN, PrepaidBalanceReading, UnconfiguredTN
 from .numbers import normalize_tn, normalize_tns
-from .records import DIDCount, DIDLocator, DIDRecord, NumberOutcome, Script
+from .records import DIDCount, DIDLocator, DIDRecord, EndpointGroupRecord, NumberOutcome, Script
 
 Action = ChangeRecord.Action
 
@@ -705,6 +705,26 @@ def activate_endpoint_group(*, group_id: int, actor=None, source: str = Source.S
 
 def deactivate_endpoint_group(*, group_id: int, actor=None, source: str = Source.STAFF) -> EndpointGroup:
     return _set_endpoint_group_active(group_id=group_id, active=False, actor=actor, source=source)
+
+
+def audit_endpoint_group(*, group_id: int, actor=None) -> EndpointGroupRecord | None:
+    """One endpoint group as VI describes it now (AuditEndpointGroup); None if VI has none.
+
+    What VI says also corrects the mirror row when it differs, so the list page agrees with the
+    detail page without waiting for the next sync. That is a read settling the mirror, recorded
+    as the sync's doing, not as the person's change.
+    """
+    group_id = _validate_endpoint_id(group_id)
+    with _with_context(actor, Source.STAFF):
+        record = gateway.audit_endpoint_group(group_id=group_id)
+    if record is None:
+        return None
+    values = next(_records([record]))
+    values.pop("vi_id")
+    row = EndpointGroup.objects.filter(vi_id=group_id).first()
+    if row is None or any(getattr(row, name) != value for name, value in values.items()):
+        _apply_single(EndpointGroup, key=group_id, values=values, actor=None, source=Source.SYNC, note="Read from VI")
+    return record
 
 
 def release_intl_did(*, tn: str, actor=None, source: str = Source.STAFF) -> None:

@@ -8,9 +8,12 @@ from django.shortcuts import render
 
 from dids import selectors, services
 from dids.forms import EndpointGroupStateForm, ReleaseIntlForm
-from dids.views._calls import UNREACHABLE_MESSAGE, ViError, call_service
+from dids.views._calls import ViError, call_service
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+
+
+MIRROR_FALLBACK_MESSAGE = "VI is unreachable — showing the portal's copy from the last sync."
 
 
 def endpoint_group_list(request: HttpRequest) -> HttpResponse:
@@ -28,17 +31,18 @@ def _group_or_404(vi_id: int):
 
 
 def endpoint_group_detail(request: HttpRequest, vi_id: int) -> HttpResponse:
-    group = _group_or_404(vi_id)
+    _group_or_404(vi_id)
     live = None
     vi_error = None
-    # AuditEndpointGroup, live, when the numbers services offer it; the mirror otherwise.
-    audit = getattr(services, "audit_endpoint_group", None)
+    # AuditEndpointGroup, live; the mirror (last sync) when VI cannot answer, and the page says so.
     try:
-        live = audit(group_id=vi_id, actor=request.user) if audit else None
+        live = services.audit_endpoint_group(group_id=vi_id, actor=request.user)
     except ProviderUnavailable:
-        vi_error = ViError(message=UNREACHABLE_MESSAGE, unavailable=True)
+        vi_error = ViError(message=MIRROR_FALLBACK_MESSAGE, unavailable=True)
     except ProviderRejected as refusal:
         vi_error = ViError(message=refusal.message, code=refusal.code)
+    # Read after the live call: it may have corrected the mirror row (name, active …).
+    group = _group_or_404(vi_id)
     return render(
         request,
         "dids/endpoint_group_detail.html",

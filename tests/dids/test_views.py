@@ -11,7 +11,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dids import selectors
-from portal.models import ProviderCall
+from dids.models import EndpointGroup
+from portal.models import ChangeRecord, ProviderCall
 from portal.permissions import write_permission_of
 from tests.dids.conftest import owned_numbers
 
@@ -283,6 +284,24 @@ def test_deactivating_an_endpoint_group_warns_and_needs_confirmation(synced, adm
     done = administrator_client.post(url, {"active": "0", "confirm": "on"}, **HTMX).content.decode()
     assert 'data-testid="saved"' in done
     assert not next(g for g in synced.control.state("endpoint_groups") if g["id"] == 8675)["active"]
+
+
+def test_endpoint_group_page_shows_vi_live_and_corrects_the_stale_mirror(synced, viewer_client):
+    vi_group = next(g for g in synced.control.state("endpoint_groups") if g["id"] == 8675)
+    EndpointGroup.objects.filter(vi_id=8675).update(name="Stale name from an old sync")
+    page = viewer_client.get(reverse("dids:endpoint_group", args=[8675])).content.decode()
+    assert 'data-source="vi"' in page
+    assert vi_group["name"] in page and "Stale name" not in page
+    assert ProviderCall.objects.filter(operation="AuditEndpointGroup").exists()
+    assert EndpointGroup.objects.get(vi_id=8675).name == vi_group["name"]
+    assert ChangeRecord.objects.filter(model="dids.endpointgroup", object_key="8675", note="Read from VI").exists()
+
+
+def test_endpoint_group_page_falls_back_to_the_mirror_when_vi_is_unreachable(synced, viewer_client):
+    synced.control.fault("http500", operation="AuditEndpointGroup")
+    page = viewer_client.get(reverse("dids:endpoint_group", args=[8675])).content.decode()
+    assert 'data-source="mirror"' in page and "VI is unreachable" in page
+    assert EndpointGroup.objects.get(vi_id=8675).name in page
 
 
 def test_dashboard_warns_when_the_balance_is_low(synced, viewer_client, settings):
