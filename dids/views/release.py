@@ -11,6 +11,7 @@ from django.shortcuts import render
 from dids import selectors, services
 from dids.forms import ReleaseForm, TNListField
 from dids.views._calls import call_service
+from e911 import selectors as e911_selectors
 from portal.permissions import write_view
 
 
@@ -75,7 +76,20 @@ def release_confirm(request: HttpRequest) -> HttpResponse:
         return render(request, "dids/release.html", {"errors": getattr(error, "messages", [str(error)]), "rows": []})
     rows = [_attachments(tn) for tn in tns]
     form = ReleaseForm(initial={"tns": tns})
-    return render(request, "dids/release.html", {"rows": rows, "form": form, "tns": tns})
+    return render(
+        request, "dids/release.html", {"rows": rows, "form": form, "tns": tns, "with_911": _with_911(tns, rows)}
+    )
+
+
+def _with_911(tns: list[str], rows: list[Attachments]) -> list[str]:
+    """Numbers that still have a 911 location: the e911 mirror's record, or VI's has911 flag.
+
+    VI keeps the 911 record of a released number (billed, off-net), so the page offers to
+    remove it first rather than only listing it.
+    """
+    located = set(e911_selectors.locations_for_tns(tns=tns))
+    located.update(row.tn for row in rows if row.did is not None and row.did.has911)
+    return [tn for tn in tns if tn in located]
 
 
 @write_view("portal.release_numbers")
@@ -93,4 +107,5 @@ def release_submit(request: HttpRequest) -> HttpResponse:
         "tns": tns or [],
         "rows": [_attachments(tn) for tn in tns or []] if outcomes is None else [],
     }
+    context["with_911"] = _with_911(context["tns"], context["rows"]) if context["rows"] else []
     return render(request, "dids/release.html", context)

@@ -1,5 +1,7 @@
 """The 911 pages as a person uses them: the number panel, compliance, records, release, permissions."""
 
+import re
+
 import pytest
 
 from e911.models import AlertRecipient, Location
@@ -144,6 +146,20 @@ def test_release_check_offers_to_remove_911_first(operator_client, number_with_9
     assert "Remove 911 from 1 number" in page
     response = operator_client.post("/e911/release/remove/", {"tns": [number_with_911, number_without_911]})
     assert "911 location removed" in response.content.decode()
+    assert sandbox.control.state(f"e911/{number_with_911}")["has911"] is False
+
+
+def test_release_confirmation_warns_and_leads_to_removing_911_first(
+    administrator_client, number_with_911, number_without_911, sandbox
+):
+    tns = [number_with_911, number_without_911]
+    confirm = administrator_client.get("/numbers/release/", {"tns": tns}).content.decode()
+    assert 'data-testid="release-911-warning"' in confirm and "1 of these numbers still" in confirm
+    link = re.search(r'data-testid="release-911-remove-first"\s+href="([^"]+)"', confirm).group(1).replace("&amp;", "&")
+    check = administrator_client.get(link).content.decode()
+    assert "Remove 911 from 1 number" in check and f"tns={number_without_911}" in link
+    removed = administrator_client.post("/e911/release/remove/", {"tns": tns}).content.decode()
+    assert "911 location removed" in removed
     assert sandbox.control.state(f"e911/{number_with_911}")["has911"] is False
 
 
