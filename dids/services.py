@@ -414,6 +414,26 @@ def refresh_dids(*, tns: Iterable[str], actor=None, source: str = Source.STAFF) 
     return outcomes
 
 
+def did_has911_set(*, tn: str, has911: bool, actor=None, source: str = Source.STAFF) -> bool:
+    """Keep the mirror's has911 flag in step after a 911 change made through the portal.
+
+    VI's queryDID/auditDIDs report has911 (on when a 911 location is provisioned); without
+    this the numbers list would show the old value until the next numbers sync. The e911
+    services call it after each write. Returns whether the row changed.
+    """
+    tn = normalize_tn(tn)
+    current = DID.objects.filter(tn=tn, gone_at__isnull=True).values_list("has911", flat=True).first()
+    if current is None or current == bool(has911):
+        return False
+    _apply_did_changes(
+        {tn: {"has911": bool(has911)}},
+        actor=actor,
+        source=source,
+        note="911 location provisioned" if has911 else "911 location no longer provisioned",
+    )
+    return True
+
+
 # --- per-number features -------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from dids import services as dids_services
 from dids.numbers import normalize_tn
 from portal.history import Change, diff, model_label, record_many
 from portal.models import ChangeRecord, Source
@@ -32,7 +33,7 @@ from portal.voipinnovations.errors import ProviderRejected
 
 from . import gateway
 from .addresses import TidyAddress
-from .models import AlertRecipient, Location, ProvisioningEntry
+from .models import PROVISIONED, AlertRecipient, Location, ProvisioningEntry
 from .records import Address, LocationRecord, StoredLocation
 
 Action = ChangeRecord.Action
@@ -126,7 +127,14 @@ def _current_location(tn: str) -> LocationRecord | None:
 def _write_location(
     *, tn: str, record: LocationRecord | None, actor, source: str, note: str, extra: Mapping[str, Any] | None = None
 ) -> Location | None:
-    """Store what VI holds now for `tn` (None: no current location -> the row is marked gone)."""
+    """Store what VI holds now for `tn` (None: no current location -> the row is marked gone).
+
+    The numbers mirror's has911 flag follows at once (through the dids service), so the
+    numbers list agrees with the 911 pages before the next numbers sync.
+    """
+    dids_services.did_has911_set(
+        tn=tn, has911=record is not None and record.status_code == PROVISIONED, actor=actor, source=source
+    )
     now = timezone.now()
     with transaction.atomic():
         row = Location.objects.select_for_update().filter(tn=tn).first()

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from dids.models import DID
 from e911 import services
 from e911.models import AlertRecipient, Location
 from e911.records import Address
@@ -28,6 +29,21 @@ def test_a_valid_address_is_provisioned_and_mirrored_with_history(number_without
     assert change.actor == operator and change.source == "staff"
     operations = list(ProviderCall.objects.order_by("id").values_list("operation", flat=True))
     assert operations.index("validate911") < operations.index("insert911")
+
+
+def test_the_numbers_mirror_has911_follows_a_portal_911_change_without_a_sync(number_without_911, operator, sandbox):
+    tn = number_without_911
+    assert DID.objects.get(tn=tn).has911 is False
+
+    services.location_provision(tn=tn, address=Address(**GOOD), actor=operator)
+    assert sandbox.control.state(f"number/{tn}")["has911"] is True
+    assert DID.objects.get(tn=tn).has911 is True
+    change = ChangeRecord.objects.filter(model="dids.did", object_key=tn).latest("at")
+    assert change.changes == {"has911": [False, True]} and change.actor == operator
+
+    services.location_remove(tn=tn, actor=operator)
+    assert sandbox.control.state(f"number/{tn}")["has911"] is False
+    assert DID.objects.get(tn=tn).has911 is False
 
 
 def test_an_invalid_address_is_never_sent_to_insert_or_update(number_with_911, operator, sandbox):

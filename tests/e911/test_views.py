@@ -161,6 +161,10 @@ def test_release_confirmation_warns_and_leads_to_removing_911_first(
     removed = administrator_client.post("/e911/release/remove/", {"tns": tns}).content.decode()
     assert "911 location removed" in removed
     assert sandbox.control.state(f"e911/{number_with_911}")["has911"] is False
+    # The numbers mirror follows at once, so the confirmation no longer warns.
+    again = administrator_client.get("/numbers/release/", {"tns": tns}).content.decode()
+    assert 'data-testid="release-911-warning"' not in again
+    assert 'data-testid="release-list"' in again
 
 
 def test_release_page_lists_the_911_location(number_with_911):
