@@ -25,10 +25,9 @@ from django.utils import timezone
 from dids.models import DID
 from dids.numbers import normalize_tn
 from portal.models import Source
-from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
-from . import gateway, services
+from . import services
 from .addresses import clean_address
 from .models import PROVISIONED, BulkJob, BulkRow, Location
 from .records import Address
@@ -98,9 +97,13 @@ def bulk_check(*, content: bytes, file_name: str = "", actor=None, source: str =
     seen: set[str] = set()
     validated: dict[Address, bool] = {}
     checked: list[BulkRow] = []
-    with provider_context(actor=actor, source=source):
-        for line, cells in rows:
-            checked.append(_check_row(line, cells, owned=owned, provisioned=provisioned, seen=seen, validated=validated))
+    def validate(address: Address) -> bool:
+        return services.address_valid(address=address, actor=actor, source=source)
+
+    for line, cells in rows:
+        checked.append(
+            _check_row(line, cells, owned=owned, provisioned=provisioned, seen=seen, validated=validated, validate=validate)
+        )
     with transaction.atomic():
         job = BulkJob.objects.create(file_name=file_name[:200], created_by=actor, progress_total=0)
         for row in checked:
@@ -111,7 +114,7 @@ def bulk_check(*, content: bytes, file_name: str = "", actor=None, source: str =
     return job
 
 
-def _check_row(line, cells, *, owned, provisioned, seen, validated) -> BulkRow:
+def _check_row(line, cells, *, owned, provisioned, seen, validated, validate) -> BulkRow:
     row = BulkRow(
         line=line, tn=cells.get("tn", "")[:32], caller_name=cells.get("caller_name", "")[:100],
         address1=cells.get("address1", "")[:200], address2=cells.get("address2", "")[:200],
@@ -150,7 +153,7 @@ def _check_row(line, cells, *, owned, provisioned, seen, validated) -> BulkRow:
         return row
     try:
         if address not in validated:
-            validated[address] = gateway.validate_911(address=address)
+            validated[address] = validate(address)
     except (ProviderRejected, ProviderUnavailable) as error:
         return refuse(f"Could not validate with VI: {error}")
     if not validated[address]:

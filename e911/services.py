@@ -95,6 +95,12 @@ def address_check(*, tidy: TidyAddress, actor=None, source: str = Source.STAFF) 
     )
 
 
+def address_valid(*, address: Address, actor=None, source: str = Source.STAFF) -> bool:
+    """validate911 for one address, already tidied (the bulk upload's check step)."""
+    with provider_context(actor=actor, source=source):
+        return gateway.validate_911(address=address)
+
+
 def _require_valid(address: Address) -> None:
     if not gateway.validate_911(address=address):
         raise AddressInvalid(address)

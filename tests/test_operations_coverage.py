@@ -44,12 +44,8 @@ CLIENT_USERS_ALLOWED = {
     # against the real sync. Not reachable from the portal.
     "benchmarks/naive.py": "benchmark baseline",
 }
-GATEWAY_IMPORTERS_ALLOWED = {
-    # Bulk 911 is a service module in all but name (it writes BulkJob rows, runs the check
-    # and apply steps); it calls `gateway.validate_911` for the check step. Renaming or
-    # moving that call into e911/services.py is the 911 owner's to do.
-    "e911/bulk.py": "bulk 911 check step calls gateway.validate_911",
-}
+# (e911/bulk.py used to call gateway.validate_911; it now goes through e911.services.address_valid.)
+GATEWAY_IMPORTERS_ALLOWED: dict[str, str] = {}
 
 
 # --- reading the source -------------------------------------------------------------------

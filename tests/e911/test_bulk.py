@@ -50,6 +50,9 @@ def test_an_address_vi_cannot_place_is_refused_at_check(operator_client, number_
     _upload(operator_client, _csv(f"{number_without_911},1 Nowhere Rd,,Salt Lake City,UT,84111,Bad"))
     row = BulkRow.objects.get()
     assert row.verdict == "invalid" and "cannot place" in row.message
+    # The check went to VI in the uploader's name (through the e911 service, like every call).
+    call = ProviderCall.objects.get(operation="validate911")
+    assert call.actor.username == "otto.operator" and call.source == "staff"
 
 
 def test_applying_provisions_ready_rows_with_one_result_each_and_a_rerun_is_harmless(
