@@ -8,6 +8,8 @@ from django import forms
 
 from dids import selectors
 from dids.numbers import normalize_tns
+from e911 import selectors as e911_selectors
+from messaging import selectors as messaging_selectors
 
 FEATURE_CHOICES = [
     ("forward", "Forward"),
@@ -34,17 +36,25 @@ SORTABLE_COLUMNS = {
 }
 
 SHOW_CHOICES = [("active", "On the account"), ("gone", "Gone (released)"), ("all", "All")]
-E911_CHOICES = [("", "Any"), ("yes", "Has 911"), ("no", "No 911")]
+# "yes"/"no" are VI's has911 on the numbers mirror (a provisioned 911 location; kept fresh by
+# the e911 services after every portal 911 change). "unprovisioned" asks the e911 mirror for
+# the few numbers with a parked or invalid location. "No location at all" is not offered: the
+# list selector takes other apps' numbers as a Python list, too big for that set at 100,000.
+E911_CHOICES = [
+    ("", "Any"),
+    ("yes", "911 provisioned"),
+    ("no", "No provisioned 911"),
+    ("unprovisioned", "911 location parked or invalid"),
+]
 
 
-def _sms_tns() -> frozenset[str] | None:
-    """Numbers with SMS on, if the messaging app can say which (guarded: it may not exist yet)."""
-    try:
-        from messaging import selectors as messaging_selectors
-    except ImportError:
-        return None
-    sms_enabled = getattr(messaging_selectors, "sms_enabled_tns", None)
-    return frozenset(sms_enabled()) if sms_enabled else None
+def _sms_tns() -> frozenset[str]:
+    """Numbers with SMS enabled, as the messaging mirror has them."""
+    return frozenset(messaging_selectors.sms_enabled_tns())
+
+
+def _unprovisioned_911_tns() -> frozenset[str]:
+    return frozenset(e911_selectors.unprovisioned_location_tns())
 
 
 class DIDFilterForm(forms.Form):
@@ -80,12 +90,14 @@ class DIDFilterForm(forms.Form):
         if "sms" in features:
             features.discard("sms")
             sms = _sms_tns()
-            if sms is not None:
-                tns = sms if tns is None else tns & sms
+            tns = sms if tns is None else tns & sms
         if data.get("e911") == "yes":
             features.add("has911")
         elif data.get("e911") == "no":
             features.add("no911")
+        elif data.get("e911") == "unprovisioned":
+            unprovisioned = _unprovisioned_911_tns()
+            tns = unprovisioned if tns is None else tns & unprovisioned
         show = data.get("show") or "active"
         return selectors.DIDFilters(
             q=(data.get("q") or "").strip(),

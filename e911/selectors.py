@@ -115,6 +115,16 @@ def _caller_name_mismatch() -> QuerySet[Location]:
     )
 
 
+def unprovisioned_location_tns() -> list[str]:
+    """Owned numbers whose 911 location is parked or invalid (not provisioned).
+
+    For the numbers list's 911 filter. A list is fine here: these are the records someone
+    must fix, a handful even on a 100,000-number account (unlike "no location", which is
+    the numbers mirror's own has911=False and needs no list).
+    """
+    return list(_unprovisioned().values_list("tn", flat=True))
+
+
 def compliance_counts() -> ComplianceCounts:
     return ComplianceCounts(
         owned=_owned().count(),

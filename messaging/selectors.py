@@ -121,3 +121,14 @@ def messaging_attention() -> MessagingAttention:
 
 def campaigns_matching(*, query: str) -> QuerySet[Campaign]:
     return campaign_list().filter(Q(campaign_id__icontains=query) | Q(display_name__icontains=query))
+
+
+# --- for other apps ------------------------------------------------------------------------
+
+
+def sms_enabled_tns() -> QuerySet:
+    """The numbers with SMS enabled in the mirror (AuditSMS), as a lazy queryset of TNs.
+
+    The numbers list's "SMS" feature filter restricts itself to these.
+    """
+    return SMSNumber.objects.filter(gone_at__isnull=True, enabled=True).values_list("tn", flat=True)

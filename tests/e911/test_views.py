@@ -4,8 +4,10 @@ import re
 
 import pytest
 
+from dids.models import DID
 from e911.models import AlertRecipient, Location
-from portal.models import ProviderCall
+from portal.models import ProviderCall, SyncRun
+from portal.sync import sync_execute
 
 from .conftest import BAD, GOOD
 
@@ -207,3 +209,36 @@ def test_alert_recipients_are_read_from_vi_the_first_time_the_panel_shows(viewer
     assert sorted(AlertRecipient.objects.filter(tn=number_with_911).values_list("email", flat=True)) == sorted(emails)
     for email in emails:
         assert email in page
+
+
+# --- the numbers list's 911 and SMS filters ----------------------------------------------------------
+
+
+def _listed(client, **query) -> set[str]:
+    page = client.get("/numbers/", {**query, "show": "active"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="did-results")
+    return set(re.findall(r'<tr[^>]*data-tn="(\d{10})"', page.content.decode()))
+
+
+def test_the_numbers_list_filters_by_911_status(viewer_client, number_with_911, number_without_911, operator):
+    from e911 import services
+    from e911.records import Address
+
+    services.stored_location_add(tn=number_without_911, address=Address(**GOOD), actor=operator)  # parked, not provisioned
+    provisioned = _listed(viewer_client, e911="yes")
+    assert number_with_911 in provisioned and number_without_911 not in provisioned
+    parked = _listed(viewer_client, e911="unprovisioned")
+    assert number_without_911 in parked and number_with_911 not in parked
+    assert number_without_911 in _listed(viewer_client, e911="no")
+    assert "911 location parked or invalid" in viewer_client.get("/numbers/").content.decode()
+
+
+def test_the_numbers_list_sms_filter_keeps_only_sms_enabled_numbers(viewer_client, synced):
+    from messaging.models import SMSNumber
+
+    run = sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND)
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    enabled = set(SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).values_list("tn", flat=True))
+    disabled = set(DID.objects.filter(gone_at__isnull=True).values_list("tn", flat=True)) - enabled
+    assert enabled and disabled
+    listed = _listed(viewer_client, features="sms")
+    assert listed and listed <= enabled and not listed & disabled
