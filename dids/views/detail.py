@@ -186,6 +186,13 @@ def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
     did = _did_or_404(tn)
     spec = PANELS[panel]
     kwargs, note = _form_kwargs(spec)
+    if panel == "email_to_fax" and request.GET.get("fetch") == "vi":
+        # The sender list as VI holds it now (GetEmailToFax); the service corrects the mirror.
+        try:
+            services.list_email_to_fax(tn=did.tn, actor=request.user)
+        except ProviderError:
+            note = "VI could not be asked just now; this is the portal's copy from the last sync."
+        did = _did_or_404(tn)
     form = spec.form_class(initial=spec.initial(did), **kwargs)
     return _render_panel(request, _panel_context(spec, did, form, note=note))
 
