@@ -37,7 +37,7 @@ from portal.history import Change, diff, model_label, record_many
 from portal.mirror import MirrorModel, content_hash_of, stored_value
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
-from portal.sync.writers import BulkWriter, MirrorWriter
+from portal.sync.writers import MirrorWriter, default_writer
 
 Action = ChangeRecord.Action
 
@@ -109,7 +109,7 @@ def reconcile(
         scope=scope,
         to_fields=to_fields,
         audit_requested_at=audit_requested_at,
-        writer=writer or BulkWriter(),
+        writer=writer or default_writer(),
         batch_size=batch_size,
     )
     return engine.reconcile(records)
