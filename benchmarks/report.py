@@ -28,7 +28,8 @@ def verdicts(figures: dict) -> list[Verdict]:
         Verdict("no-change re-sync writes", _writes(quiet), "0 / 0 / 0",
                 quiet["mirror_rows_written"] == 0 and quiet["history_rows"] == 0 and quiet["tuple_writes"] == 0),
         Verdict(f"1 % change: numbers written (changed at VI: {changed['changed_at_vi']:,})",
-                f"{changed['numbers_written']:,} numbers, {changed['locations_written']:,} locations; {_writes(changed)}",
+                f"{changed['numbers_written']:,} numbers, {changed['locations_written']:,} locations; "
+                f"{_writes(changed)}",
                 "= changes", _only_the_changes(changed)),
     ]
     pages = figures["list_pages"]
@@ -78,7 +79,8 @@ def figures_table(figures: dict) -> str:
     lines = [
         f"{figures['n']:,} numbers, 911 on {figures['locations']:,}; {figures['machine']['summary']}",
         "",
-        "| phase | wall s | records | records/s | ms/record | SQL statements | peak RSS MB | writes (mirror / history / tuples) |",
+        "| phase | wall s | records | records/s | ms/record | SQL statements | peak RSS MB "
+        "| writes (mirror / history / tuples) |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
         _row("floor (raw parse + COPY)", floor["seconds"], floor["records"], None, None, None),
         _row(f"naive (zeep + update_or_create, {naive['numbers']:,} numbers)", naive["seconds"], naive["records"],
@@ -92,7 +94,8 @@ def figures_table(figures: dict) -> str:
         "",
         f"Full sync: {full['vs_floor']:.2f}× the floor's time, {full['vs_naive']:.1f}× faster per record than naive.",
         f"Bulk assign of {assign['numbers']:,} reserved numbers: {assign['soap_calls']} SOAP calls, "
-        f"{assign['seconds']:.2f} s (reserving them: {assign['reserve_soap_calls']} calls, {assign['reserve_seconds']:.2f} s).",
+        f"{assign['seconds']:.2f} s (reserving them: {assign['reserve_soap_calls']} calls, "
+        f"{assign['reserve_seconds']:.2f} s).",
         "",
         "| /numbers/ view | size | median ms | p95 ms | queries |",
         "|---|---:|---:|---:|---:|",
