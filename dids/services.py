@@ -229,13 +229,6 @@ def list_available_npas(*, state: str = "", rate_center: str = "", actor=None) -
         return gateway.get_available_npas(state=state, rate_center=rate_center)
 
 
-def query_did(*, tn: str, actor=None) -> DIDRecord | None:
-    """What VI says about any number (owned, available, someone else's); None if unknown."""
-    tn = normalize_tn(tn)
-    with _with_context(actor, Source.STAFF):
-        return gateway.query_did(tn=tn)
-
-
 # --- the numbers' lifecycle ------------------------------------------------------------------
 
 
@@ -450,13 +443,6 @@ def _single_feature_write(
         write()
     _apply_did_changes({tn: values}, actor=actor, source=source, note=note)
     return NumberOutcome(tn=tn, code="100", ok=True, message=f"{note}.")
-
-
-def get_cnam_name(*, tn: str, actor=None) -> str:
-    """The outbound caller-ID name VI holds for a number (GetCNAMDisplay)."""
-    tn = normalize_tn(tn)
-    with _with_context(actor, Source.STAFF):
-        return gateway.get_cnam_display(tn=tn)
 
 
 def update_cnam_name(*, tn: str, name: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -402,10 +402,6 @@ def port_refresh(*, vi_id: int, actor=None, source: str = Source.STAFF) -> Port 
     events_notify()
     applied.port.refresh_from_db()
     return applied.port
-
-
-def ports_refresh(*, vi_ids: Iterable[int], actor=None, source: str = Source.ADMIN) -> list[Port]:
-    return [port for vi_id in vi_ids if (port := port_refresh(vi_id=vi_id, actor=actor, source=source))]
 
 
 # --- notifications ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from dids import forms as did_forms
 from dids import selectors, services
 from dids.views._calls import call_service
+from messaging import services as messaging_services
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderError
 
@@ -240,10 +241,18 @@ def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
     form.is_valid()
     called = call_service(form, lambda: services.refresh_did(tn=tn, actor=request.user))
     did = selectors.did_get(tn=tn)
+    sms_refreshed = None
+    if called.ok and called.value is not None:
+        # The number's SMS settings live in the messaging mirror; a person asking for "the
+        # number as VI has it now" means those too (AuditSMS for this one number).
+        try:
+            sms_refreshed = messaging_services.refresh_sms_number(tn=tn, actor=request.user) is not None
+        except ProviderError:
+            sms_refreshed = False
     response = render(
         request,
         "dids/detail.html#refresh_result",
-        {"form": form, "did": did, "refreshed": called.ok},
+        {"form": form, "did": did, "refreshed": called.ok, "sms_refreshed": sms_refreshed},
     )
     if called.ok:
         response["HX-Trigger"] = "did-changed"

@@ -166,7 +166,7 @@ def test_cnam_name_is_checked_before_the_call_and_stored_after(synced, operator)
     services.update_cnam_name(tn=number["tn"], name="ACME  Plumbing", actor=operator)
 
     assert DID.objects.get(tn=number["tn"]).cnam_name == "ACME Plumbing"
-    assert services.get_cnam_name(tn=number["tn"], actor=operator) == "ACME Plumbing"
+    assert synced.control.state(f"number/{number['tn']}")["cnam_name"] == "ACME Plumbing"
     services.remove_cnam_name(tn=number["tn"], actor=operator)
     assert DID.objects.get(tn=number["tn"]).cnam_name == ""
 

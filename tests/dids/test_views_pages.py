@@ -123,3 +123,19 @@ def test_email_to_fax_list_falls_back_to_the_mirror_when_vi_is_unreachable(synce
     synced.control.fault("http500", operation="GetEmailToFax")
     fetched = operator_client.get(reverse("dids:panel", args=[tn, "email_to_fax"]), {"fetch": "vi"}, **HTMX).content.decode()
     assert "copy from the last sync" in fetched
+
+
+def test_refresh_from_vi_on_the_number_page_also_rereads_its_sms_settings(synced, operator_client):
+    from messaging.models import SMSNumber
+    from portal.models import SyncRun
+    from portal.sync import sync_execute
+
+    assert sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND).status == SyncRun.Status.SUCCEEDED
+    row = SMSNumber.objects.filter(gone_at__isnull=True).order_by("tn").first()
+    was = row.enabled
+    SMSNumber.objects.filter(pk=row.pk).update(enabled=not was)  # a stale mirror
+
+    page = operator_client.post(reverse("dids:refresh", args=[row.tn]), **HTMX).content.decode()
+    assert 'data-testid="refreshed"' in page and "SMS settings included" in page
+    assert SMSNumber.objects.get(pk=row.pk).enabled is was
+    assert ProviderCall.objects.filter(operation="AuditSMS").exists()
