@@ -5,7 +5,7 @@ import pytest
 from dids.models import DID
 from dids.selectors import DIDFilters, did_count, did_csv_rows, did_filter_choices, did_history, did_list
 
-from .conftest import owned_number
+from .conftest import owned_number, owned_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,31 @@ def test_filter_choices(synced, django_assert_max_num_queries):
         choices = did_filter_choices(state="NY")
     assert "NY" in choices.states
     assert {group.vi_id for group in choices.endpoint_groups} >= {8674, 8675}
+
+
+def test_a_reference_is_found_by_its_text(synced):
+    reference = next(number for number in owned_numbers(synced) if number.get("ref_id"))
+    found = did_list(filters=DIDFilters(q=reference["ref_id"].lower())).rows
+    assert reference["tn"] in [row.tn for row in found]
+
+
+def test_digits_search_only_the_number_not_references_that_contain_them(synced):
+    reference = next(number for number in owned_numbers(synced) if number.get("ref_id"))
+    digits = "".join(character for character in reference["ref_id"] if character.isdigit())
+    expected = sorted(DID.objects.filter(tn__contains=digits, gone_at__isnull=True).values_list("tn", flat=True))
+    assert [row.tn for row in did_list(filters=DIDFilters(q=digits), page_size=500).rows] == expected
+    assert did_count(filters=DIDFilters(q=digits)) == (len(expected), False)
+
+
+def test_a_number_with_country_code_finds_it(synced):
+    tn = owned_number(synced, state="NY")["tn"]
+    assert [row.tn for row in did_list(filters=DIDFilters(q=f"+1 ({tn[:3]}) {tn[3:6]}-{tn[6:]}")).rows] == [tn]
+
+
+def test_count_stops_at_the_cap_without_sorting(synced, django_assert_max_num_queries):
+    total = DID.objects.filter(gone_at__isnull=True).count()
+    with django_assert_max_num_queries(1) as captured:
+        assert did_count(filters=DIDFilters(), limit=total - 1) == (total - 1, True)
+    # Ordered, PostgreSQL must find and sort every match before the cap can stop it.
+    assert "ORDER BY" not in captured.captured_queries[0]["sql"]
+    assert did_count(filters=DIDFilters(), limit=total) == (total, False)
