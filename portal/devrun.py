@@ -69,7 +69,8 @@ def port_in_use(address: str) -> bool:
 
 def main() -> int:
     # The embedded filesystem broker (settings.py) reads and writes here; kombu won't create it.
-    (VAR / "broker" / "processed").mkdir(parents=True, exist_ok=True)
+    for folder in ("processed", "control"):
+        (VAR / "broker" / folder).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("VI_API_URL", f"http://127.0.0.1:{SANDBOX_PORT}/Services/APIService.asmx")
     os.environ.setdefault("VI_LOGIN", "sandbox")
     os.environ.setdefault("VI_SECRET", "sandbox-secret")

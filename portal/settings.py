@@ -137,6 +137,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
+        # kombu otherwise writes its exchange table to ./control in whatever the cwd is.
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 else:
