@@ -3,4 +3,6 @@
 pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.users",
+    "tests.fixtures.browser",
+    "tests.fixtures.celery_worker",
 ]

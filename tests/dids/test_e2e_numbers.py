@@ -4,42 +4,16 @@ Drives Debian's /usr/bin/chromium through Playwright against pytest-django's liv
 which talks to the sandbox over HTTP like production talks to VI.
 """
 
-import os
 import re
 
 import pytest
 
 from tests.dids.conftest import run_dids_sync
-from tests.fixtures.users import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-# test (fixtures, assertions) would otherwise be refused as "async unsafe".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.fixtures.browser import sign_in
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, administrator, browser_page):
@@ -48,11 +22,7 @@ def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, admin
     expect = playwright_sync.expect
 
     # Log in.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", administrator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(administrator.username)
+    sign_in(page, live_server.url, administrator)
 
     # Search VI's inventory in New York, for numbers that can carry a caller-ID name.
     page.goto(f"{live_server.url}/numbers/buy/")

@@ -4,40 +4,15 @@ Eager mode would prove nothing about serialisation, commit timing or the worker'
 database connection. Each run uses a queue of its own so parallel test runs never meet.
 """
 
-import os
 import time
-import uuid
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from e911.models import BulkJob, Location
-from portal.celery import app
 
-BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-if not BROKER_URL.startswith("redis://"):
-    BROKER_URL = "redis://127.0.0.1:6379/15"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def celery_worker():
-    queue = f"e911-test-{uuid.uuid4().hex[:12]}"
-    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue", "broker_transport_options")}
-    app.conf.update(broker_url=BROKER_URL, task_default_queue=queue, broker_transport_options={"visibility_timeout": 3600})
-    app.amqp.__dict__.pop("queues", None)
-    app._pool = None
-    try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                          queues=[queue], shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.update(saved)
-        app._pool = None
-        redis.Redis.from_url(BROKER_URL).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def test_a_bulk_job_applied_from_the_page_runs_on_the_worker(celery_worker, operator_client, number_without_911):

@@ -1,44 +1,19 @@
 """End to end in headless Chromium: a number without 911 gets an address, validated first,
 then provisioned, and the compliance count drops."""
 
-import os
-
 import pytest
 
-from tests.fixtures.users import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures and
-# assertions would otherwise be refused as "async unsafe".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.fixtures.browser import sign_in
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_give_a_number_911_in_a_browser(live_server, number_without_911, operator, browser_page):
     page, expect, tn = browser_page, playwright_sync.expect, number_without_911
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(operator.username)
+    sign_in(page, live_server.url, operator)
 
     page.goto(f"{live_server.url}/e911/")
     missing_before = int(page.get_by_test_id("count-missing").inner_text())

@@ -5,46 +5,22 @@ Drives Debian's /usr/bin/chromium through Playwright against pytest-django's liv
 which talks to the sandbox over HTTP like production talks to VI.
 """
 
-import os
-
 import pytest
 
 from messaging.models import Campaign
-from tests.fixtures.users import PASSWORD
+from tests.fixtures.browser import sign_in
 from tests.messaging.conftest import SANDBOX_DAY, run_sync, sms_enabled, sms_state
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_brand_campaign_approval_assignment_and_test_message(live_server, synced, administrator, browser_page):
     page, expect, base = browser_page, playwright_sync.expect, live_server.url
     first, second = sms_enabled(synced, on_campaign=False)[:2]
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", administrator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(administrator.username)
+    sign_in(page, base, administrator)
 
     # A brand, with VI's entity types and verticals in the form.
     page.goto(f"{base}/messaging/brands/new/")

@@ -1,48 +1,22 @@
 """The layout in a real headless Chromium: sign in, live filters, expandable rows, the
 confirmation component posting through htmx with the CSRF header, errors shown, sign out."""
 
-import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from portal.models import ProviderCall, Source
-from tests.fixtures.users import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-# test would otherwise be refused as "async unsafe".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.fixtures.browser import sign_in
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
-        browser.close()
-        assert errors == [], f"JavaScript errors: {errors}"
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    playwright_sync.expect(page.get_by_test_id("current-user")).to_contain_text(user.username)
+def page(browser_page):
+    return browser_page
 
 
 def test_provider_log_live_filter_and_row_details_then_sign_out(live_server, viewer, page):
@@ -55,7 +29,7 @@ def test_provider_log_live_filter_and_row_details_then_sign_out(live_server, vie
                      created_at=now - timedelta(minutes=2), response_message="Number is not yours",
                      parameters={"tn": "4352154007"}),
     ])
-    sign_in(page, live_server, viewer)
+    sign_in(page, live_server.url, viewer)
     page.goto(f"{live_server.url}/provider-log/")
     expect(page.locator("#results tbody > tr:first-child")).to_have_count(2)
 
@@ -76,7 +50,7 @@ def test_provider_log_live_filter_and_row_details_then_sign_out(live_server, vie
 @pytest.mark.urls("tests.portal.urls_write_probe")
 def test_confirm_component_posts_with_csrf_through_htmx(live_server, administrator, page):
     expect = playwright_sync.expect
-    sign_in(page, live_server, administrator)
+    sign_in(page, live_server.url, administrator)
     page.goto(f"{live_server.url}/probe/components/")
     expect(page.locator("[data-vi-code='104235']")).to_contain_text("VI said: Number is not reserved by you (code 104235)")
 
@@ -91,7 +65,7 @@ def test_confirm_component_posts_with_csrf_through_htmx(live_server, administrat
 @pytest.mark.urls("tests.portal.urls_write_probe")
 def test_a_refused_htmx_request_is_reported_not_silent(live_server, operator, page):
     expect = playwright_sync.expect
-    sign_in(page, live_server, operator)  # an Operator may not release numbers
+    sign_in(page, live_server.url, operator)  # an Operator may not release numbers
     page.goto(f"{live_server.url}/probe/components/")
     page.click("summary:has-text('Release')")
     page.click("#release-result button[type=submit]")
@@ -101,7 +75,7 @@ def test_a_refused_htmx_request_is_reported_not_silent(live_server, operator, pa
 
 def test_an_expired_session_sends_htmx_requests_to_the_login_page(live_server, viewer, page):
     expect = playwright_sync.expect
-    sign_in(page, live_server, viewer)
+    sign_in(page, live_server.url, viewer)
     page.goto(f"{live_server.url}/provider-log/")
     page.context.clear_cookies()  # as if the session expired
     page.select_option("#id_outcome", "refused")

@@ -7,18 +7,14 @@ tests at once on one Redis never take each other's messages.
 
 import os
 import time
-import uuid
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
 from tests.portal.sync_testapp import install
 
 install()
 
-from portal.celery import app  # noqa: E402
 from portal.models import SyncRun  # noqa: E402
 from portal.voipinnovations.errors import ProviderUnavailable  # noqa: E402
 from tests.portal.sync_testapp.fixtures import KIND, audit_of, gadgets_kind  # noqa: E402,F401
@@ -27,6 +23,7 @@ from tests.portal.sync_testapp.models import Gadget  # noqa: E402
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if not BROKER_URL.startswith("redis://"):
     BROKER_URL = "redis://127.0.0.1:6379/15"
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,35 +43,6 @@ def operator_client(django_user_model):
     client.force_login(user)
     client.user = user
     return client
-
-
-def forget_broker_state() -> None:
-    """Drop what the app cached from the previous broker and queue settings."""
-    for cached in ("default_queue", "queues", "router"):
-        app.amqp.__dict__.pop(cached, None)
-    app.amqp._producer_pool = None
-    app._pool = None
-
-
-@pytest.fixture
-def celery_worker():
-    """A worker thread on a queue of its own, consuming from Redis; stopped after the test."""
-    queue = f"portal-test-{uuid.uuid4().hex[:12]}"
-    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue", "broker_transport_options")}
-    app.conf.update(
-        broker_url=BROKER_URL,
-        task_default_queue=queue,
-        broker_transport_options={"visibility_timeout": 3600},
-    )
-    forget_broker_state()
-    try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                          queues=[queue], shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.update(saved)
-        forget_broker_state()
-        redis.Redis.from_url(BROKER_URL).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def wait_until_finished(run: SyncRun, *, seconds: float = 30) -> SyncRun:

@@ -6,72 +6,22 @@ Drives Debian's /usr/bin/chromium through Playwright against pytest-django's liv
 which talks to the sandbox over HTTP like production talks to VI.
 """
 
-import os
-import uuid
-
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 
 from porting.models import Port
-from portal.celery import app
-from tests.fixtures.users import PASSWORD
+from tests.fixtures.browser import sign_in
 from tests.porting.conftest import run_sync, sandbox_port
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures and
-# assertions would otherwise be refused as "async unsafe".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-if not BROKER_URL.startswith("redis://"):
-    BROKER_URL = "redis://127.0.0.1:6379/15"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def celery_worker():
-    """A worker thread on a queue of its own (Redis), so parallel test runs never share messages."""
-    queue = f"portal-test-porting-{uuid.uuid4().hex[:12]}"
-    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue", "broker_transport_options")}
-    app.conf.update(broker_url=BROKER_URL, task_default_queue=queue, broker_transport_options={"visibility_timeout": 3600})
-    app.amqp.__dict__.pop("queues", None)
-    app._pool = None
-    try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                          queues=[queue], shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.update(saved)
-        app._pool = None
-        redis.Redis.from_url(BROKER_URL).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-
-
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
 
 
 def test_check_portability_and_watch_a_foc_date_change(live_server, sandbox, operator, celery_worker, browser_page):
     run_sync()
     page, expect = browser_page, playwright_sync.expect
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(operator.username)
+    sign_in(page, live_server.url, operator)
 
     # Three numbers, pasted the way people paste them: the worker checks them with a progress bar.
     page.goto(f"{live_server.url}/porting/check/")
