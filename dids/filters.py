@@ -48,11 +48,6 @@ E911_CHOICES = [
 ]
 
 
-def _sms_tns() -> frozenset[str]:
-    """Numbers with SMS enabled, as the messaging mirror has them."""
-    return frozenset(messaging_selectors.sms_enabled_tns())
-
-
 def _unprovisioned_911_tns() -> frozenset[str]:
     return frozenset(e911_selectors.unprovisioned_location_tns())
 
@@ -87,10 +82,10 @@ class DIDFilterForm(forms.Form):
                 tns = frozenset(normalize_tns(data["tns"]))
             except forms.ValidationError:
                 tns = frozenset()
+        tn_querysets = []
         if "sms" in features:
             features.discard("sms")
-            sms = _sms_tns()
-            tns = sms if tns is None else tns & sms
+            tn_querysets.append(messaging_selectors.sms_enabled_tns())
         if data.get("e911") == "yes":
             features.add("has911")
         elif data.get("e911") == "no":
@@ -108,6 +103,7 @@ class DIDFilterForm(forms.Form):
             tier=(data.get("tier") or "").strip(),
             features=frozenset(features & set(selectors.FEATURES)),
             tns=tns,
+            tn_querysets=tuple(tn_querysets),
             include_gone=show in {"all", "gone"},
             only_gone=show == "gone",
         )

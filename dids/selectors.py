@@ -67,8 +67,12 @@ class DIDFilters:
     did_group_id: int | None = None
     tier: str = ""
     features: frozenset[str] = field(default_factory=frozenset)
-    # Numbers limited by another app's selector (e.g. e911's "no 911 location" list).
+    # Numbers picked elsewhere ("release these"), matched exactly.
     tns: frozenset[str] | None = None
+    # Restrictions from other apps' selectors, each a lazy queryset of TNs (messaging's
+    # "SMS enabled"): applied as subqueries, never materialised — at 100,000 numbers such a
+    # set would be a 75,000-element IN list.
+    tn_querysets: tuple[QuerySet, ...] = ()
     include_gone: bool = False
     only_gone: bool = False
 
@@ -110,6 +114,8 @@ def did_queryset(*, filters: DIDFilters) -> QuerySet[DID]:
             rows = rows.filter(FEATURES[name])
     if filters.tns is not None:
         rows = rows.filter(tn__in=list(filters.tns))
+    for tns in filters.tn_querysets:
+        rows = rows.filter(tn__in=tns)
     return rows
 
 

@@ -89,6 +89,25 @@ def test_filters_by_endpoint_group_and_feature(synced, viewer_client):
     assert page.count('<tr data-tn="') == min(len(named), 50)
 
 
+def test_sms_feature_filter_lists_exactly_the_numbers_with_sms_on(synced, viewer_client, django_assert_max_num_queries):
+    from messaging.models import SMSNumber
+    from portal.models import SyncRun
+    from portal.sync.services import sync_execute
+
+    assert sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND).status == SyncRun.Status.SUCCEEDED
+    sms_on = set(SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).values_list("tn", flat=True))
+    assert sms_on and len(sms_on) < len(owned_numbers(synced))  # the seed has both kinds
+    with django_assert_max_num_queries(10) as queries:
+        page = viewer_client.get(reverse("dids:list"), {"features": "sms"}).content.decode()
+    listed = set(re.findall(r'<tr data-tn="(\d{10})"', page))
+    assert listed and listed <= sms_on
+    assert len(listed) == min(len(sms_on), 50)
+    # Asked of the database as a subquery, not as a list of every SMS number (75,000 at scale).
+    list_query = next(q["sql"] for q in queries.captured_queries if 'FROM "dids_did"' in q["sql"] and "LIMIT" in q["sql"])
+    assert "messaging_smsnumber" in list_query
+    assert not any(tn in list_query for tn in sms_on - listed)
+
+
 def test_csv_export_streams_the_filtered_numbers(synced, viewer_client):
     in_8675 = sorted(number["tn"] for number in owned_numbers(synced) if number["endpoint_group"] == 8675)
     response = viewer_client.get(reverse("dids:export"), {"endpoint_id": 8675})
