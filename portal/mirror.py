@@ -88,27 +88,62 @@ def stored_value(field: models.Field, value: Any) -> Any:
 
 
 def content_hash_of(model: type[MirrorModel], values: Mapping[str, Any]) -> str:
-    """A stable 128-bit hash of the VI-owned values (already converted by `field_values`)."""
-    canonical = json.dumps(
-        [_canonical(values.get(name)) for name in model.vi_fields],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+    """A stable 128-bit hash of the VI-owned values (already converted by `field_values`).
+
+    The md5 of a JSON array holding each VI field's canonical text (`hash_text`). The same
+    string is built in SQL by the set-based sync on PostgreSQL (`portal.sync.columns`), so a
+    row hashed by a service, by the portable sync or by the set-based one hashes alike.
+    """
+    texts = [hash_text(model._meta.get_field(name), values.get(name)) for name in model.vi_fields]
+    canonical = json.dumps(texts, ensure_ascii=False)  # ", " separators: json_build_array's
+    return hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # Normalised so 1.50 and 1.5 hash alike; "n" marks it so "1.5" the string differs.
-        return ["n", format(value.normalize(), "f")]
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = value.astimezone(datetime.UTC)
-        return ["t", value.isoformat()]
-    if isinstance(value, datetime.date):
-        return ["d", value.isoformat()]
+def hash_text(field: models.Field, value: Any) -> str | None:
+    """`value` as the text PostgreSQL gives for the stored column (`portal.sync.columns.hash_text_sql`).
+
+    Decimals at the column's scale ("1.5000"), times in UTC to the microsecond, booleans
+    as "true"/"false", JSON as jsonb prints it: whatever form a value arrives in, the text
+    is that of what the column stores.
+    """
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return "true" if value else "false"
+    if kind == "DateTimeField":
+        value = field.to_python(value)
+        if timezone.is_naive(value):  # stored as the default time zone's wall clock, as Django does
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+    if kind == "DateField":
+        return field.to_python(value).isoformat()
+    if kind == "DecimalField":
+        number = field.to_python(value)
+        return format(number.quantize(Decimal(1).scaleb(-field.decimal_places)), "f")
+    if kind == "JSONField":
+        return jsonb_text(value)
+    return str(value)
+
+
+def jsonb_text(value: Any) -> str:
+    """JSON as PostgreSQL's `jsonb::text` prints it: keys by length then bytes, ", " and ": "."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        items = {str(key): item for key, item in value.items()}
+        keys = sorted(items, key=lambda key: (len(key.encode()), key.encode()))
+        return "{" + ", ".join(f"{json.dumps(key, ensure_ascii=False)}: {jsonb_text(items[key])}" for key in keys) + "}"
     if isinstance(value, (list, tuple)):
-        return [_canonical(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _canonical(item) for key, item in sorted(value.items())}
-    return value
+        return "[" + ", ".join(jsonb_text(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)

@@ -15,6 +15,10 @@ Three phases, so that nothing is written unless the whole audit arrived and look
 Race with staff writes: a row whose `locally_changed_at` is at or after the moment the
 audit was requested holds newer data than the audit; it is neither overwritten nor marked
 gone (checked when read, and again under a row lock when written). The next sync settles it.
+
+On PostgreSQL `reconcile` hands the work to the set-based path (`portal.sync.setbased`:
+the same phases and guarantees, the audit staged by COPY and diffed in SQL); the Python
+path below is the portable one (SQLite, `make run`), or wherever a caller passes a writer.
 """
 
 from __future__ import annotations
@@ -24,11 +28,10 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +40,8 @@ from portal.history import Change, diff, model_label, record_many
 from portal.mirror import MirrorModel, content_hash_of, stored_value
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
+from portal.sync.outcome import ReconcileCounts, ShrinkHeld, hold_if_shrunk  # noqa: F401 - ShrinkHeld: importers use this path
+from portal.sync.setbased import SetBasedReconciler, set_based_supported
 from portal.sync.writers import MirrorWriter, default_writer
 
 Action = ChangeRecord.Action
@@ -44,32 +49,6 @@ Action = ChangeRecord.Action
 BATCH_SIZE = 2000
 
 CREATE, UPDATE, RETURN = "create", "update", "return"
-
-
-class ShrinkHeld(Exception):
-    """The audit would remove too much at once; nothing was applied."""
-
-    def __init__(self, message: str, counts: Mapping[str, int]):
-        super().__init__(message)
-        self.message = message
-        self.counts = dict(counts)
-
-
-@dataclass
-class ReconcileCounts:
-    seen: int = 0
-    created: int = 0
-    updated: int = 0
-    returned: int = 0
-    gone: int = 0
-    unchanged: int = 0
-    # Rows changed by staff after the audit was requested, left for the next sync.
-    kept_local: int = 0
-    # Records listed twice in one audit (the first one counts).
-    duplicates: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -102,6 +81,16 @@ def reconcile(
     audit's own errors (ProviderUnavailable, ProviderRejected) through, nothing applied.
     """
     audit_requested_at = audit_requested_at or timezone.now()
+    if writer is None and set_based_supported(model):
+        return SetBasedReconciler(
+            run=run,
+            model=model,
+            step=step,
+            scope=scope,
+            to_fields=to_fields,
+            audit_requested_at=audit_requested_at,
+            batch_size=batch_size,
+        ).reconcile(records)
     engine = _Reconciler(
         run=run,
         model=model,
@@ -238,28 +227,10 @@ class _Reconciler:
         return missing, active
 
     def _judge(self, *, gone: int, active: int) -> None:
-        if self.run.confirmed or not active:
-            return
-        limit = settings.SYNC_MAX_GONE_FRACTION
-        if self.counts.seen == 0:
-            reason = f"VI's audit listed no {self.title} while the portal has {active:,} active."
-        elif gone > limit * active:
-            reason = (
-                f"VI's audit would mark {gone:,} of {active:,} active {self.title} gone "
-                f"({gone / active:.0%}, more than the {limit:.0%} allowed at once)."
-            )
-        else:
-            return
-        figures = {
-            **self.counts.as_dict(),
-            "created": self.pending[CREATE],
-            "updated": self.pending[UPDATE],
-            "returned": self.pending[RETURN],
-            "gone": gone,
-            "active": active,
-        }
-        self.run.set_counts(figures, step=self.step)
-        raise ShrinkHeld(f"{reason} Nothing was applied; a person may confirm it.", figures)
+        hold_if_shrunk(
+            run=self.run, counts=self.counts, pending=self.pending, gone=gone, active=active,
+            title=self.title, step=self.step,
+        )
 
     # --- phase 3: apply --------------------------------------------------------------
 
