@@ -84,6 +84,7 @@ class SetBasedReconciler:
         self.label = model_label(model)
         self.counts = ReconcileCounts()
         self.pending = {"create": 0, "update": 0, "return": 0}
+        self.missing = 0
 
         quote = connection.ops.quote_name
         self.key = Column(model.natural_key_field, model._meta.get_field(model.natural_key_field))
@@ -202,6 +203,7 @@ class SetBasedReconciler:
             )
             active, missing, kept_missing = cursor.fetchone()
         self.pending = {"create": created, "update": updated, "return": returned}
+        self.missing = missing
         self.counts.unchanged = unchanged
         self.counts.kept_local = kept_listed + kept_missing
         hold_if_shrunk(
@@ -226,7 +228,9 @@ class SetBasedReconciler:
         # Rows a person changed (or created) between judging and applying were left alone.
         applied = self.counts.created + self.counts.updated + self.counts.returned
         self.counts.kept_local = kept_before + total - applied
-        self.counts.gone = self._mark_missing_gone()
+        # Nothing missing when judged means nothing to mark: a row that goes missing later
+        # was created or brought back by a person meanwhile, and is theirs to keep.
+        self.counts.gone = self._mark_missing_gone() if self.missing else 0
         if self.counts.gone:
             self.run.heartbeat(label=f"{self.title}: marked {self.counts.gone:,} gone")
 
