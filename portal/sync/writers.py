@@ -1,9 +1,9 @@
 """How reconciled rows reach the table: the seam where a faster path can be swapped in.
 
-`BulkWriter` uses the ORM's bulk_create/bulk_update and works on every database. A
-PostgreSQL writer (COPY into a temporary table, then INSERT … ON CONFLICT DO UPDATE …
-WHERE … IS DISTINCT FROM) can replace it without touching the engine: it receives the
-same already-diffed model instances, de-duplicated by natural key.
+These serve the portable reconcile path: SQLite always, and PostgreSQL only when a caller
+passes a writer (every mirror model's field types are otherwise reconciled set-based, in
+SQL, by `portal.sync.setbased`, which writes without model instances). `BulkWriter` uses
+the ORM's bulk_create/bulk_update and works on every database.
 """
 
 from __future__ import annotations
