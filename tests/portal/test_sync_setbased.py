@@ -61,7 +61,7 @@ def snapshot():
     )
     history = [
         (key, action, {name: [_instant(value) for value in pair] for name, pair in changes.items()})
-        for key, action, changes in ChangeRecord.objects.order_by("object_key", "action").values_list(
+        for key, action, changes in ChangeRecord.objects.order_by("object_key", "at", "id").values_list(
             "object_key", "action", "changes"
         )
     ]
