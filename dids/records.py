@@ -5,7 +5,7 @@ both carrying VI's own element names; nothing above the gateway sees VI's spelli
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +80,14 @@ def moment(source: Any, name: str) -> datetime | None:
         return None
     return value
 
+
+
+def utc_moment(source: Any, name: str) -> datetime | None:
+    """A VI dateTime as an aware time: VI mostly sends no zone, and its clock is UTC."""
+    value = moment(source, name)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 @dataclass(frozen=True)
 class DIDRecord:

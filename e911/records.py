@@ -7,19 +7,10 @@ names; nothing above the gateway sees VI's spelling.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
-from dids.records import moment, text
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """VI's dateTimes carry no zone; the portal stores UTC-aware times (VI's clock is UTC)."""
-    if value is None or timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value, UTC)
+from dids.records import text, utc_moment
 
 
 @dataclass(frozen=True)
@@ -102,8 +93,8 @@ class LocationRecord:
             longitude=text(record, "longitude"),
             status_code=text(record, "statusCode"),
             status_description=text(record, "statusDescription"),
-            activated_at=aware(moment(record, "activatedTime")),
-            added_at=aware(moment(record, "dateAdded")),
+            activated_at=utc_moment(record, "activatedTime"),
+            added_at=utc_moment(record, "dateAdded"),
         )
 
     def mirror_values(self) -> dict[str, Any]:
@@ -161,8 +152,8 @@ class StoredLocation:
             status_code=text(record, "statusCode"),
             status_description=text(record, "statusDescription"),
             order_id=text(record, "orderId"),
-            activated_at=aware(moment(record, "activatedTime")),
-            updated_at=aware(moment(record, "updateTime")),
+            activated_at=utc_moment(record, "activatedTime"),
+            updated_at=utc_moment(record, "updateTime"),
         )
 
     @property

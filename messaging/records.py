@@ -8,18 +8,10 @@ dict alike (`dids.records.vi_value` reads both).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from dids.records import flag, integer, moment, text, vi_list, vi_value
-
-
-def _moment(row: Any, name: str) -> datetime | None:
-    """VI's dates carry no zone; the portal stores them as UTC."""
-    value = moment(row, name)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
+from dids.records import flag, integer, text, utc_moment, vi_list, vi_value
 
 
 @dataclass(frozen=True)
@@ -87,7 +79,7 @@ class BrandRecord:
     @classmethod
     def from_vi(cls, row: Any) -> BrandRecord:
         values = {ours: text(row, theirs) for theirs, ours in BRAND_FIELDS.items()}
-        return cls(customer_id=text(row, "customerId"), created_date=_moment(row, "createdDate"), **values)
+        return cls(customer_id=text(row, "customerId"), created_date=utc_moment(row, "createdDate"), **values)
 
 
 # SMSCampaign element -> Campaign field.
@@ -141,7 +133,7 @@ class CampaignRecord:
         tns = tuple(str(tn).strip() for tn in vi_list(row, "tns", "string") if tn and str(tn).strip())
         return cls(
             campaign_id=text(row, "CampaignId"),
-            created_date=_moment(row, "createdDate"),
+            created_date=utc_moment(row, "createdDate"),
             tns=tuple(sorted(tns)),
             external=flag(row, "external"),
             **values,

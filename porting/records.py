@@ -7,18 +7,10 @@ VI's port dates carry no zone and VI's clock is UTC, so they become UTC-aware he
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from dids.records import flag, integer, moment, text, vi_list
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+from dids.records import flag, integer, text, utc_moment, vi_list
 
 
 @dataclass(frozen=True)
@@ -73,9 +65,9 @@ class PortRecord:
             billing_tn=text(detail, "billingTN"),
             porting_from=text(detail, "portingFrom"),
             sales_rep=text(detail, "salesRep"),
-            submitted_at=_aware(moment(detail, "submittedDate")),
-            foc_at=_aware(moment(detail, "focDate")),
-            requested_foc_at=_aware(moment(detail, "requestedFocDate")),
+            submitted_at=utc_moment(detail, "submittedDate"),
+            foc_at=utc_moment(detail, "focDate"),
+            requested_foc_at=utc_moment(detail, "requestedFocDate"),
             default_endpoint_group=integer(detail, "defaultEndpointGroup"),
             numbers=tuple(
                 PortNumberRecord.from_vi(did) for did in vi_list(detail, "dids", "PortDID") if did is not None and text(did, "tn")
@@ -113,7 +105,7 @@ class PortHistoryRecord:
             tn=text(entry, "tn"),
             port_vi_id=integer(entry, "portId") or 0,
             status=text(entry, "status").upper(),
-            at=_aware(moment(entry, "date")),
+            at=utc_moment(entry, "date"),
             description=text(entry, "description"),
         )
 
