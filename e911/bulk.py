@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from dids.models import DID
 from dids.numbers import normalize_tn
+from portal.csv_export import csv_line
 from portal.models import Source
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
@@ -232,11 +233,7 @@ RESULT_HEADER = ["line", "tn", "address1", "address2", "city", "state", "zip", "
 
 
 def bulk_results_csv(*, job: BulkJob) -> Iterator[str]:
-    def line(values) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(values)
-        return buffer.getvalue()
-
+    line = csv_line  # formula-safe cells (portal/csv_export.py)
     yield line(RESULT_HEADER)
     for row in job.rows.order_by("line"):
         zip_code = f"{row.zip_code}-{row.plus_four}" if row.plus_four else row.zip_code

@@ -8,8 +8,6 @@ number's outbound caller-ID name (CNAM).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,6 +16,7 @@ from django.db.models.functions import Coalesce, Trim, Upper
 
 from dids.models import DID
 from dids.numbers import digits_only
+from portal.csv_export import csv_line
 
 from .models import PROVISIONED, AlertRecipient, BulkJob, Location, ProvisioningEntry
 
@@ -176,9 +175,7 @@ def compliance_csv(*, problem: str, q: str = "") -> Iterator[str]:
 
 
 def _csv_line(values: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue()
+    return csv_line(values)  # formula-safe cells (portal/csv_export.py)
 
 
 # --- all records ---------------------------------------------------------------------------

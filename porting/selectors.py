@@ -3,14 +3,14 @@ number's port history, events ("what changed"), portability results."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
+
+from portal.csv_export import csv_line
 
 from .models import (
     FINISHED_STATUSES,
@@ -188,11 +188,7 @@ RESULT_HEADER = ["entry", "number", "result", "vi_code", "message"]
 
 
 def portability_results_csv(*, job: PortabilityJob) -> Iterator[str]:
-    def line(values) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(values)
-        return buffer.getvalue()
-
+    line = csv_line  # formula-safe cells (portal/csv_export.py)
     yield line(RESULT_HEADER)
     for row in job.rows.order_by("position").iterator(chunk_size=500):
         yield line([row.entry, row.tn, row.get_verdict_display(), row.code, row.message])

@@ -1,8 +1,5 @@
 """/numbers/: the owned-number list, its CSV export and the bulk actions on a selection."""
 
-import csv
-from collections.abc import Iterator
-
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +9,7 @@ from dids.filters import SORTABLE_COLUMNS, DIDFilterForm
 from dids.forms import BulkConfigureForm, BulkDIDGroupForm
 from dids.records import NumberOutcome
 from dids.views._calls import UNREACHABLE_MESSAGE, call_service
+from portal.csv_export import csv_lines, csv_response
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
@@ -41,27 +39,12 @@ def did_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dids/list.html", context)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow(row)
-
-
 def did_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed: 100,000 numbers never sit in memory at once."""
     form = DIDFilterForm(request.GET)
     rows = selectors.did_csv_rows(filters=form.filters(), sort=form.chosen_sort())
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="numbers-{stamp}.csv"'
-    return response
+    return csv_response(csv_lines(rows), filename=f"numbers-{stamp}.csv")
 
 
 def _bulk_result(request: HttpRequest, *, form, outcomes, title: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from e911 import bulk, selectors
 from e911.forms import BulkUploadForm
 from e911.models import BulkJob, BulkRow
 from e911.views._context import attempt
+from portal.csv_export import csv_response
 from portal.permissions import write_view
 
 OPERATE = "portal.operate_e911"
@@ -71,8 +72,6 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     job_ = get_object_or_404(BulkJob, pk=pk)
-    response = StreamingHttpResponse(bulk.bulk_results_csv(job=job_), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="911-bulk-{job_.pk}-results.csv"'
-    return response
+    return csv_response(bulk.bulk_results_csv(job=job_), filename=f"911-bulk-{job_.pk}-results.csv")
 
 

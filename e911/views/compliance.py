@@ -11,6 +11,7 @@ from django.shortcuts import render
 from dids.numbers import normalize_tns
 from e911 import selectors, services
 from e911.views._context import attempt
+from portal.csv_export import csv_response
 from portal.permissions import write_view
 
 PAGE_SIZE = 50
@@ -39,11 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest) -> StreamingHttpResponse:
     problem = _problem(request)
-    response = StreamingHttpResponse(
-        selectors.compliance_csv(problem=problem, q=request.GET.get("q", "")), content_type="text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="911-{problem}.csv"'
-    return response
+    return csv_response(selectors.compliance_csv(problem=problem, q=request.GET.get("q", "")), filename=f"911-{problem}.csv")
 
 
 def _off_net(value: str) -> bool | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
+from portal.csv_export import csv_response
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
@@ -83,6 +84,4 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     job_ = _job_or_404(pk)
-    response = StreamingHttpResponse(selectors.portability_results_csv(job=job_), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="portability-{job_.pk}.csv"'
-    return response
+    return csv_response(selectors.portability_results_csv(job=job_), filename=f"portability-{job_.pk}.csv")

@@ -75,7 +75,7 @@ def test_the_results_download_as_csv(sandbox, operator_client, operator, monkeyp
     job = services.portability_job_create(text=f"{PORTABLE}, {NOT_PORTABLE}, 99", actor=operator)
     services.portability_job_run(job_id=job.pk)
     response = operator_client.get(reverse("porting:check_results", args=[job.pk]))
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(row["number"], row["result"]) for row in rows] == [
         (PORTABLE, "Portable"), (NOT_PORTABLE, "Not portable"), ("", "Invalid number"),
