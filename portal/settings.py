@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
+    "portal.method_not_allowed.ReadableMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -7,6 +7,7 @@ from portal import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("provider-log/", views.provider_log, name="provider_log"),
     path("provider-log/<int:pk>/", views.provider_call_detail, name="provider_call_detail"),
     path("numbers/", include("dids.urls")),

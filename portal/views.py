@@ -2,7 +2,8 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -28,6 +29,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health.run_checks()
     return JsonResponse(report, status=503 if report["status"] == "down" else 200)
+
+
+FAVICON = "portal/favicon.svg"
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico: browsers ask for it on every site whatever the page links; answer with
+    the portal's icon (SVG, which browsers accept here) instead of a logged 404."""
+    path = finders.find(FAVICON)
+    if not path:
+        raise Http404("No icon.")
+    response = FileResponse(open(path, "rb"), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

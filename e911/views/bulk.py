@@ -28,7 +28,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return _upload_page(request, form=BulkUploadForm())
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback="e911:bulk")
 def upload_submit(request: HttpRequest) -> HttpResponse:
     """Check the file row by row (validate911 included) and show its job; nothing applied."""
     form = BulkUploadForm(request.POST, request.FILES)
@@ -55,7 +55,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "e911/bulk_job.html", _job_context(get_object_or_404(BulkJob, pk=pk)))
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback="e911:bulk_job")
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     bulk.bulk_queue(job=get_object_or_404(BulkJob, pk=pk), actor=request.user)
     return redirect("e911:bulk_job", pk=pk)

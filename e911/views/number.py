@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from dids.numbers import normalize_tn
 from e911 import selectors, services
@@ -19,6 +20,11 @@ from e911.views._context import attempt
 from portal.permissions import write_view
 
 OPERATE = "portal.operate_e911"
+
+
+def _number_page(request: HttpRequest, tn: str) -> str:
+    """Where the 911 panel's forms live: the number's own page."""
+    return reverse("dids:detail", kwargs={"tn": tn})
 
 
 def _address_initial(tn: str, location) -> dict:
@@ -95,7 +101,7 @@ def _address_from_post(request: HttpRequest, tn: str) -> AddressForm:
     return AddressForm(request.POST, prefix=f"e911-{tn}")
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def address_check(request: HttpRequest, tn: str) -> HttpResponse:
     """validate911 on the typed address (and its USPS form): the verdict, nothing provisioned."""
     tn = _tn(tn)
@@ -116,7 +122,7 @@ def _checked_address(request: HttpRequest) -> Address:
     )  # fmt: skip
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def address_provision(request: HttpRequest, tn: str) -> HttpResponse:
     """Provision the checked address (the service validates it again before sending it)."""
     tn = _tn(tn)
@@ -130,7 +136,7 @@ def address_provision(request: HttpRequest, tn: str) -> HttpResponse:
     return _panel(request, tn, status=200 if outcome.ok else 422, trigger=outcome.ok, action_outcome=outcome, message=message, editing=not outcome.ok)
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def location_remove(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     outcome = attempt(lambda: services.location_remove(tn=tn, actor=request.user))
@@ -138,7 +144,7 @@ def location_remove(request: HttpRequest, tn: str) -> HttpResponse:
     return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def alert_add(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     form = AlertForm(request.POST, prefix=f"alert-{tn}")
@@ -152,7 +158,7 @@ def alert_add(request: HttpRequest, tn: str) -> HttpResponse:
     )  # fmt: skip
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def alert_remove(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     email = request.POST.get("email", "")
@@ -160,7 +166,7 @@ def alert_remove(request: HttpRequest, tn: str) -> HttpResponse:
     return _panel(request, tn, trigger=outcome.ok, alert_outcome=outcome, alert_message=f"{email} removed." if outcome.ok else "")
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def stored_provision(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     location_id = request.POST.get("location_id", "")
@@ -169,7 +175,7 @@ def stored_provision(request: HttpRequest, tn: str) -> HttpResponse:
     return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)
 
 
-@write_view(OPERATE)
+@write_view(OPERATE, fallback=_number_page)
 def stored_remove(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     location_id = request.POST.get("location_id", "")

@@ -26,7 +26,7 @@ def form(request: HttpRequest) -> HttpResponse:
     return _page(request, form=PortabilityCheckForm())
 
 
-@write_view(CHECK)
+@write_view(CHECK, fallback="porting:check")
 def submit(request: HttpRequest) -> HttpResponse:
     check_form = PortabilityCheckForm(request.POST)
     if not check_form.is_valid():

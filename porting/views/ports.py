@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.permissions import write_view
+from portal.redirects import safe_next
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from porting import selectors, services
@@ -46,7 +47,7 @@ def mark_seen(request: HttpRequest) -> HttpResponse:
     """Personal bookkeeping only: nothing at VI or in the mirror changes, so any viewer may."""
     services.viewer_mark_seen(user=request.user)
     messages.info(request, "Marked everything as seen.")
-    return redirect(request.POST.get("next") or "porting:index")
+    return redirect(safe_next(request, "porting:index"))
 
 
 def changes(request: HttpRequest) -> HttpResponse:
@@ -96,7 +97,7 @@ def unfollow(request: HttpRequest, vi_id: int) -> HttpResponse:
     return _follow_answer(request, port)
 
 
-@write_view("portal.run_sync")
+@write_view("portal.run_sync", fallback="porting:detail")
 def refresh(request: HttpRequest, vi_id: int) -> HttpResponse:
     try:
         port = services.port_refresh(vi_id=vi_id, actor=request.user)

@@ -7,7 +7,7 @@ from tests.portal.url_walker import all_endpoints
 
 # The only pages an anonymous visitor may see. (Static files are served by WhiteNoise
 # before any URL pattern, so they are not in this list.)
-PUBLIC_URL_NAMES = {"login", "healthz", "admin:login"}
+PUBLIC_URL_NAMES = {"login", "healthz", "admin:login", "favicon"}
 
 ENDPOINTS = all_endpoints()
 WRITE_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.write_permission]
