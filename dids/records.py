@@ -4,13 +4,90 @@ Each record is built from either a zeep object (`client.call`) or a dict (`clien
 both carrying VI's own element names; nothing above the gateway sees VI's spelling.
 """
 
+import dataclasses
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from functools import wraps
 from typing import Any
+
+from portal.voipinnovations.values import Unfit, Unparsed, UnfitRecord, setting_aside
 
 # VI's "no date" sentinels (WIRE-FORMAT.md §1): 1900-01-01 on DIDs, 0001-01-01 elsewhere.
 _NO_DATE_YEARS = {1, 1900}
+
+# The portal keeps whole numbers in 64 bits and amounts as 14 digits, 4 after the point:
+# anything beyond is no number VI could mean (an id of 10^30, a balance of 10^400).
+_INT64 = (-(2**63), 2**63 - 1)
+MONEY_LIMIT = Decimal(10) ** 10
+
+_TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
+
+# Problems found while one record is being built (see `vi_record`); None outside one.
+_collecting: ContextVar[list[Unfit] | None] = ContextVar("vi_record_problems", default=None)
+
+
+def _unfit(name: str, raw: Any, reason: str) -> Unfit:
+    """Report a value that cannot be used: raise, or note it while a record is being built."""
+    problem = Unfit(name, raw if isinstance(raw, str) else repr(raw), reason)
+    collected = _collecting.get()
+    if collected is None:
+        raise UnfitRecord([problem])
+    collected.append(problem)
+    return problem
+
+
+def vi_record(model: str | None = None, *, set_aside: bool = True) -> Callable:
+    """Make a record's `from_vi` refuse values it cannot use instead of guessing.
+
+    Every helper below reports a value that did not parse (`<endpointId>abc</endpointId>`,
+    `<has911>maybe</has911>`) or is absurd (10^30, NaN). With `model` ("app.Model"), the
+    record's fields named like the model's are also checked against its columns (length,
+    range, NUL). Then the record either raises UnfitRecord — nothing is stored, the page says
+    so — or, with `set_aside` while a sync runs, comes back with an `Unfit` marker in each bad
+    field, so the sync engine sets that one record aside and applies the others.
+    """
+
+    def decorate(build: Callable) -> classmethod:
+        @wraps(build)
+        def from_vi(cls, source: Any, *args: Any, **kwargs: Any):
+            problems: list[Unfit] = []
+            token = _collecting.set(problems)
+            try:
+                record = build(cls, source, *args, **kwargs)
+            finally:
+                _collecting.reset(token)
+            # In a sync the engine checks the record against its columns anyway (portal.sync.fit).
+            tolerant = set_aside and setting_aside()
+            if model is not None and not tolerant:
+                misfits = _column_problems(model, record)
+                if misfits:
+                    problems.extend(misfits)
+                    record = dataclasses.replace(record, **{problem.field: problem for problem in misfits})
+            if problems and not tolerant:
+                raise UnfitRecord(problems)
+            return record
+
+        return classmethod(from_vi)
+
+    return decorate
+
+
+def _column_problems(model_label: str, record: Any) -> list[Unfit]:
+    from django.apps import apps
+
+    from portal.sync.fit import record_problems
+
+    model = apps.get_model(model_label)
+    names = {f.name for f in model._meta.concrete_fields}
+    values = {
+        f.name: getattr(record, f.name)
+        for f in dataclasses.fields(record)
+        if f.name in names and not isinstance(getattr(record, f.name), Unfit)
+    }
+    return record_problems(model, values)
 
 
 def vi_value(source: Any, name: str, default: Any = None) -> Any:
@@ -43,51 +120,82 @@ def text(source: Any, name: str) -> str:
 
 
 def flag(source: Any, name: str) -> bool:
+    """A yes/no: a boolean, or VI's words for one; anything else is not taken as "no"."""
     value = vi_value(source, name, False)
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes"}
-    return bool(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and not isinstance(value, Unparsed):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    elif isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return _unfit(name, value, "not yes or no")
 
 
 def integer(source: Any, name: str) -> int | None:
     value = vi_value(source, name)
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, bool) or isinstance(value, Unparsed):
+        return _unfit(name, value, "not a whole number")
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+        number = int(value.strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        return _unfit(name, value, "not a whole number")
+    if isinstance(value, float | Decimal) and number != value:
+        return _unfit(name, value, "not a whole number")
+    if not _INT64[0] <= number <= _INT64[1]:
+        return _unfit(name, value, "out of range")
+    return number
 
 
 def decimal(source: Any, name: str) -> Decimal | None:
+    """An amount: finite and within what the portal keeps (see MONEY_LIMIT)."""
     value = vi_value(source, name)
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, bool) or isinstance(value, Unparsed):
+        return _unfit(name, value, "not a number")
     try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None
+        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        return _unfit(name, value, "not a number")
+    if not amount.is_finite():
+        return _unfit(name, value, "not a finite number")
+    try:
+        if abs(amount) >= MONEY_LIMIT:
+            return _unfit(name, value, "out of range")
+    except InvalidOperation:
+        return _unfit(name, value, "out of range")
+    return amount
 
 
 def moment(source: Any, name: str) -> datetime | None:
     value = vi_value(source, name)
-    if isinstance(value, str):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and not isinstance(value, Unparsed):
         try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            return None
-    if not isinstance(value, datetime) or value.year in _NO_DATE_YEARS:
+            return _unfit(name, value, "not a date")
+    if not isinstance(value, datetime):
+        return _unfit(name, value, "not a date")
+    if value.year in _NO_DATE_YEARS:
         return None
     return value
-
 
 
 def utc_moment(source: Any, name: str) -> datetime | None:
     """A VI dateTime as an aware time: VI mostly sends no zone, and its clock is UTC."""
     value = moment(source, name)
-    if value is not None and value.tzinfo is None:
+    if isinstance(value, datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value
+
 
 @dataclass(frozen=True)
 class DIDRecord:
@@ -116,7 +224,7 @@ class DIDRecord:
     cnam_storage_available: bool = False
     t38: bool = False
 
-    @classmethod
+    @vi_record("dids.DID")
     def from_vi(cls, did: Any) -> "DIDRecord":
         endpoint_id = integer(did, "endpointId")
         return cls(
@@ -160,7 +268,7 @@ class DIDLocator:
     t38: bool = False
     sms: bool = False
 
-    @classmethod
+    @vi_record(set_aside=False)
     def from_vi(cls, locator: Any) -> "DIDLocator":
         return cls(
             tn=text(locator, "tn"),
@@ -187,7 +295,7 @@ class DIDCount:
     t38: bool = False
     sms: bool = False
 
-    @classmethod
+    @vi_record(set_aside=False)
     def from_vi(cls, row: Any) -> "DIDCount":
         return cls(
             # VI types didCount as a string.
@@ -252,7 +360,7 @@ class IntlDIDRecord:
     tier: str = ""
     status: str = ""
 
-    @classmethod
+    @vi_record("dids.IntlDID")
     def from_vi(cls, did: Any) -> "IntlDIDRecord":
         return cls(
             tn=text(did, "tn"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dids.records import text, utc_moment
+from dids.records import text, utc_moment, vi_record
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class LocationRecord:
     added_at: datetime | None
     plus_four: str = ""
 
-    @classmethod
+    @vi_record("e911.Location")
     def from_vi(cls, record: Any) -> LocationRecord:
         return cls(
             tn=text(record, "tn"),
@@ -136,7 +136,7 @@ class StoredLocation:
     activated_at: datetime | None
     updated_at: datetime | None
 
-    @classmethod
+    @vi_record(set_aside=False)
     def from_vi(cls, record: Any) -> StoredLocation:
         return cls(
             location_id=text(record, "locationId"),

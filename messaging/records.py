@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dids.records import flag, integer, text, utc_moment, vi_list, vi_value
+from dids.records import flag, integer, text, utc_moment, vi_list, vi_record, vi_value
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class SMSSetting:
     dlr: bool = False
     campaign_id: str = ""
 
-    @classmethod
+    @vi_record("messaging.SMSNumber")
     def from_vi(cls, row: Any) -> SMSSetting:
         return cls(
             tn=text(row, "tn"),
@@ -76,7 +76,7 @@ class BrandRecord:
     verification_status: str = ""
     created_date: datetime | None = None
 
-    @classmethod
+    @vi_record("messaging.Brand")
     def from_vi(cls, row: Any) -> BrandRecord:
         values = {ours: text(row, theirs) for theirs, ours in BRAND_FIELDS.items()}
         return cls(customer_id=text(row, "customerId"), created_date=utc_moment(row, "createdDate"), **values)
@@ -125,7 +125,7 @@ class CampaignRecord:
     external: bool = False
     rejection_reasons: tuple[str, ...] = ()
 
-    @classmethod
+    @vi_record("messaging.Campaign")
     def from_vi(cls, row: Any) -> CampaignRecord:
         values: dict[str, Any] = {ours: text(row, theirs) for theirs, ours in CAMPAIGN_TEXTS.items()}
         values.update({ours: flag(row, theirs) for theirs, ours in CAMPAIGN_FLAGS.items()})
@@ -155,7 +155,7 @@ class UsecaseOption:
     max_sub_usecases: int = 0
     sub_usecases: tuple[str, ...] = ()
 
-    @classmethod
+    @vi_record(set_aside=False)
     def from_vi(cls, row: Any) -> UsecaseOption:
         subs = tuple(str(item).strip() for item in vi_list(row, "subUsecases", "string") if item)
         return cls(

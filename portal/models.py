@@ -167,3 +167,29 @@ class AccessPolicy(models.Model):
             ("edit_sync_schedules", "Can edit sync schedules"),
             ("manage_users", "Can manage users"),
         ]
+
+
+class SetAsideRecord(models.Model):
+    """A record from a VI audit that the sync could not store, kept to be looked at.
+
+    One unfit value (a caller-ID name longer than its column, an endpoint id of 10^30, a
+    field that did not parse) used to fail the whole sync of its kind. Now that record alone
+    is set aside here with VI's raw values, every other record is applied, and the mirror
+    keeps the record's last good values until VI sends a usable one. Shown on the Sync page.
+    """
+
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="set_aside")
+    created_at = models.DateTimeField(default=timezone.now)
+    step = models.CharField(max_length=64, blank=True)  # "dids", "locations", ...
+    model = models.CharField(max_length=64)  # "dids.did", as in ChangeRecord
+    object_key = models.CharField(max_length=220, blank=True)  # shown raw; may not be a valid key
+    # [{"field": name, "raw": VI's value (escaped, cut short), "reason": plain words}]
+    problems = models.JSONField(default=list, blank=True)
+    # {field: VI's value, escaped and cut short}: the whole record as VI sent it
+    values = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["sync_run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_key} set aside in run #{self.sync_run_id}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dids.records import flag, integer, text, utc_moment, vi_list
+from dids.records import flag, integer, text, utc_moment, vi_list, vi_record
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class PortNumberRecord:
     cnam: bool = False
     e911: bool = False
 
-    @classmethod
+    @vi_record("porting.PortNumber", set_aside=False)
     def from_vi(cls, did: Any) -> PortNumberRecord:
         return cls(
             tn=text(did, "tn"),
@@ -56,7 +56,7 @@ class PortRecord:
     default_endpoint_group: int | None = None
     numbers: tuple[PortNumberRecord, ...] = ()
 
-    @classmethod
+    @vi_record("porting.Port", set_aside=False)
     def from_vi(cls, detail: Any) -> PortRecord:
         return cls(
             vi_id=integer(detail, "id") or 0,
@@ -99,7 +99,7 @@ class PortHistoryRecord:
     at: datetime | None
     description: str
 
-    @classmethod
+    @vi_record("porting.PortHistoryEntry", set_aside=False)
     def from_vi(cls, entry: Any) -> PortHistoryRecord:
         return cls(
             tn=text(entry, "tn"),

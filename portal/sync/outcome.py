@@ -31,6 +31,8 @@ class ReconcileCounts:
     kept_local: int = 0
     # Records listed twice in one audit (the first one counts).
     duplicates: int = 0
+    # Records with a value the mirror cannot store: kept aside (portal.sync.setaside), not applied.
+    set_aside: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

@@ -3,8 +3,9 @@
 Three phases, so that nothing is written unless the whole audit arrived and looks sane:
 
 1. Read: stream the audit in batches; per batch, load the stored hashes in one query and
-   set aside (in a temporary file, not memory) only the records that are new, changed or
-   back. Unchanged rows cost one hash comparison.
+   spool (in a temporary file, not memory) only the records that are new, changed or
+   back. Unchanged rows cost one hash comparison. A record with a value the mirror cannot
+   store is set aside (`portal.sync.setaside`): not applied, and not marked gone either.
 2. Judge: the active rows in scope the audit did not list would be marked gone. An empty
    audit, or one that would mark more than SYNC_MAX_GONE_FRACTION of the active rows gone,
    is held (`ShrinkHeld`) until a person confirms it; a failed audit raises before
@@ -41,6 +42,7 @@ from portal.mirror import MirrorModel, content_hash_of, stored_value
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
 from portal.sync.outcome import ReconcileCounts, ShrinkHeld, hold_if_shrunk  # noqa: F401 - ShrinkHeld: importers use this path
+from portal.sync.setaside import SetAside
 from portal.sync.setbased import SetBasedReconciler, set_based_supported
 from portal.sync.writers import MirrorWriter, default_writer
 
@@ -133,7 +135,9 @@ class _Reconciler:
         self.label = model_label(model)
         self.title = step or model._meta.verbose_name_plural
         self.counts = ReconcileCounts()
-        # What phase 1 set aside, by action: the figures a held run reports.
+        self.set_aside = SetAside(run=run, model=model, step=step)
+        self.check_names = (self.key_field, *model.vi_fields)
+        # What phase 1 staged, by action: the figures a held run reports.
         self.pending = {CREATE: 0, UPDATE: 0, RETURN: 0}
         self.seen: set[Any] = set()
 
@@ -148,6 +152,7 @@ class _Reconciler:
                 self.run.heartbeat(
                     done=self.counts.seen, total=None, label=f"{self.title}: read {self.counts.seen:,} records"
                 )
+            self.set_aside.save()
             gone_keys, active = self._missing_rows()
             self._judge(gone=len(gone_keys), active=active)
             self._apply_staged(spool)
@@ -160,10 +165,17 @@ class _Reconciler:
         for record in records:
             data = self.to_fields(record) if self.to_fields else record
             key = data.get(self.key_field)
-            key = None if key is None else self.key_model_field.to_python(key)
-            if key in (None, ""):
+            if key is None or (isinstance(key, str) and key == ""):
                 continue
             self.counts.seen += 1
+            fits, key_usable = self.set_aside.check(key, data, self.check_names, self.key_field)
+            if not fits:
+                self.counts.set_aside += 1
+                if key_usable:
+                    # Listed by VI: the row keeps its last good values, it is not gone.
+                    self.seen.add(self.key_model_field.to_python(key))
+                continue
+            key = self.key_model_field.to_python(key)
             if key in self.seen:
                 self.counts.duplicates += 1
                 continue

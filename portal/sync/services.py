@@ -7,13 +7,14 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Source, SyncRun
+from portal.models import SetAsideRecord, Source, SyncRun
 from portal.sync.context import SyncAbandoned, SyncContext
 from portal.sync.kinds import SyncKindUnavailable, kind_service
 from portal.sync.reconcile import ShrinkHeld
 from portal.sync.runs import FINISHED_STATUSES, run_create, run_finish, run_start
 from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.voipinnovations.values import UnfitRecord, set_aside_scope, shown
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def sync_execute(
 
     context = SyncContext(run=run, confirmed=confirmed or run.confirmed_by_id is not None)
     try:
-        with _provider_context(actor=run.requested_by):
+        # In a sync an unfit record is set aside, not raised (portal.voipinnovations.values).
+        with _provider_context(actor=run.requested_by), set_aside_scope():
             service(run=context, confirmed=context.confirmed)
     except ShrinkHeld as held:
         run_finish(run=run, status=Status.NEEDS_CONFIRMATION, counts=context.counts, error=held.message)
@@ -68,6 +70,12 @@ def sync_execute(
     except ProviderUnavailable as exc:
         run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI unreachable: {exc.message}")
         raise
+    except UnfitRecord as exc:
+        # A single value outside any record list (a balance of NaN): kept aside to be seen.
+        # The steps a domain service runs regardless were applied; the run says it failed
+        # because a part of it was not. No retry: VI will send the same value again.
+        _set_aside_value(run=run, problem=exc)
+        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=exc.message[:500])
     except ProviderRejected as exc:
         run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI refused the audit: {exc}")
     except Exception as exc:  # the run must never stay RUNNING because of a bug
@@ -76,6 +84,15 @@ def sync_execute(
     else:
         run_finish(run=run, status=Status.SUCCEEDED, counts=context.counts)
     return run
+
+
+def _set_aside_value(*, run: SyncRun, problem: UnfitRecord) -> None:
+    SetAsideRecord.objects.create(
+        sync_run=run,
+        model="",
+        problems=[{"field": p.field, "raw": shown(p.raw), "reason": p.reason} for p in problem.problems],
+        values={p.field: shown(p.raw) for p in problem.problems},
+    )
 
 
 def _run_for(*, kind: str, trigger: str, requested_by_id: int | None, run_id: int | None) -> SyncRun | None:

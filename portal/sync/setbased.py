@@ -7,7 +7,8 @@ the per-record work moved from Python into a handful of statements:
    between them), values typed as the mirror's columns. Python only picks each record's
    values out of its dict; no model instances, no hashing. The staging table is the
    "fully staged first": the mirror is not touched while the audit is read, so a failed
-   or truncated audit writes nothing.
+   or truncated audit writes nothing. A record with a value the mirror cannot store is
+   staged with its key only, flagged `set_aside` (`portal.sync.setaside`).
 2. Judge: one join of the staging table with the mirror counts the new, changed,
    unchanged, returned and locally changed rows, another the active rows the audit did
    not list; an empty or sharply shrunken audit is held exactly as on the portable path.
@@ -43,6 +44,7 @@ from portal.models import ChangeRecord, Source
 from portal.sync.columns import Column, columns_of, content_hash_sql, iso_datetime_sql, literal, supported
 from portal.sync.context import SyncContext
 from portal.sync.outcome import ReconcileCounts, hold_if_shrunk
+from portal.sync.setaside import SetAside
 
 Action = ChangeRecord.Action
 
@@ -83,6 +85,7 @@ class SetBasedReconciler:
         self.title = step or model._meta.verbose_name_plural
         self.label = model_label(model)
         self.counts = ReconcileCounts()
+        self.set_aside = SetAside(run=run, model=model, step=step)
         self.pending = {"create": 0, "update": 0, "return": 0}
         self.missing = 0
 
@@ -103,6 +106,7 @@ class SetBasedReconciler:
         self._create_stage()
         try:
             self._stage_records(iter(records))
+            self.set_aside.save()
             kept_before = self._drop_duplicates_and_judge()
             self._apply(kept_before)
         finally:
@@ -114,9 +118,12 @@ class SetBasedReconciler:
 
     def _create_stage(self) -> None:
         definitions = ", ".join(f"{column.identifier} {column.stage_type}" for column in self.stage_columns)
+        # `set_aside`: a record VI listed whose values cannot be stored (portal.sync.setaside).
+        # It is staged with its key only: never applied, but never marked gone either.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMP TABLE {self.stage} (position bigint GENERATED ALWAYS AS IDENTITY, {definitions})"
+                f"CREATE TEMP TABLE {self.stage} (position bigint GENERATED ALWAYS AS IDENTITY, "
+                f"set_aside boolean NOT NULL DEFAULT false, {definitions})"
             )
 
     def _drop_stage(self) -> None:
@@ -135,6 +142,9 @@ class SetBasedReconciler:
         adapters = [(index, column.copy_adapter()) for index, column in enumerate(self.stage_columns)]
         adapters = [(index, adapt) for index, adapt in adapters if adapt is not None]
         to_fields = self.to_fields
+        set_aside, check_names = self.set_aside, (key_name, *self.model.vi_fields)
+        blank = [None] * (len(names) - 1)
+        columns = ["set_aside", *(column.field.column for column in self.stage_columns)]
         # A batch is gathered before its COPY: the audit's iterator may itself use the
         # connection (the provider call log), which a COPY in progress holds.
         while batch := list(islice(records, self.batch_size)):
@@ -142,16 +152,23 @@ class SetBasedReconciler:
             for record in batch:
                 data = to_fields(record) if to_fields else record
                 get = data.get
-                if get(key_name) in (None, ""):
+                key = get(key_name)
+                if key is None or (isinstance(key, str) and key == ""):
+                    continue
+                self.counts.seen += 1
+                fits, key_usable = set_aside.check(key, data, check_names, key_name)
+                if not fits:
+                    self.counts.set_aside += 1
+                    if key_usable:
+                        rows.append([True, key, *blank])
                     continue
                 row = [get(name) for name in names]
                 for index, adapt in adapters:
                     if row[index] is not None:
                         row[index] = adapt(row[index])
-                rows.append(row)
-            self.counts.seen += len(rows)
+                rows.append([False, *row])
             with transaction.atomic():
-                copy_rows(table=self.stage, columns=[column.field.column for column in self.stage_columns], rows=rows)
+                copy_rows(table=self.stage, columns=columns, rows=rows)
             self.run.heartbeat(
                 done=self.counts.seen, total=None, label=f"{self.title}: read {self.counts.seen:,} records"
             )
@@ -353,7 +370,7 @@ class SetBasedReconciler:
             for column in self.columns
             if column.name != self.key.name
         ]
-        return f"(SELECT {', '.join(values)} FROM {self.stage} s) s"
+        return f"(SELECT {', '.join(values)} FROM {self.stage} s WHERE NOT s.set_aside) s"
 
     def _locally_changed(self, alias: str) -> str:
         return f"({alias}.locally_changed_at IS NOT NULL AND {alias}.locally_changed_at >= %(audit_requested_at)s)"

@@ -42,7 +42,7 @@ from zeep.wsdl.bindings.soap import Soap11Binding
 
 from portal.models import ProviderCall, Source
 
-from . import codes
+from . import codes, strict_types  # noqa: F401 - a value that does not parse is said so (values.py)
 from .calllog import write_provider_call
 from .errors import ProviderRejected, ProviderUnavailable
 from .redaction import redact_parameters, redact_text, sensitive_values

@@ -4,7 +4,8 @@ zeep needs ~30 s and ~900 MB for a 100,000-number auditDIDs; `lxml.etree.iterpar
 one dict per record built from `child.tag` slices needs ~3 s and almost no memory
 (DESIGN.md, figures). The types still come from the WSDL: each record field is converted
 the way zeep would convert it (int, bool, Decimal, datetime; None for an empty element,
-`xsi:nil` or a missing one), so both paths hand the sync identical values.
+`xsi:nil` or a missing one; `values.Unparsed` for text that does not parse, as our
+`strict_types` makes zeep do), so both paths hand the sync identical values.
 
 Arrays (an `ArrayOfX` wrapper or a repeated element) become plain lists — empty when the
 element is empty or absent — where zeep gives a wrapper object (`ipAddresses.string`).
@@ -24,9 +25,10 @@ from lxml import etree
 from zeep.xsd import ComplexType
 from zeep.xsd.types import builtins
 
-from . import codes
+from . import codes, strict_types  # noqa: F401 - strict_types: xsd:boolean as XML Schema says
 from .errors import ProviderRejected, ProviderUnavailable
 from .redaction import redact_text
+from .values import Unparsed
 
 SOAP11_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENVELOPE = "http://www.w3.org/2003/05/soap-envelope"
@@ -216,10 +218,15 @@ def _zeep_value(xsd_type) -> Callable[[etree._Element], Any]:
             return cache[text]
         except KeyError:
             pass
-        try:
-            value = xsd_type.pythonvalue(text)
-        except (TypeError, ValueError):
-            value = None  # as zeep does, which logs and gives None
+        if not text.strip():
+            value = None  # an empty element: VI's way of saying "none"
+        else:
+            try:
+                value = xsd_type.pythonvalue(text)
+            except (TypeError, ValueError, ArithmeticError):
+                # Not None (zeep's own default): a value that does not parse must be refused
+                # by the record builders, never stored as "none" (see values.py).
+                value = Unparsed(text)
         if len(cache) < 4096:
             cache[text] = value
         return value

@@ -47,7 +47,7 @@ def test_first_sync_creates_every_row_with_history(gadgets_kind):
     assert run.status == Status.SUCCEEDED
     assert run.counts == {
         "seen": 3, "created": 3, "updated": 0, "returned": 0, "gone": 0,
-        "unchanged": 0, "kept_local": 0, "duplicates": 0,
+        "unchanged": 0, "kept_local": 0, "duplicates": 0, "set_aside": 0,
     }
     assert run.started_at and run.finished_at and run.finished_at >= run.started_at
     gadget = Gadget.objects.get(code="G000001")
