@@ -35,6 +35,7 @@ from . import gateway
 from .addresses import TidyAddress
 from .models import PROVISIONED, AlertRecipient, Location, ProvisioningEntry
 from .records import Address, LocationRecord, StoredLocation
+from .words import status_words
 
 Action = ChangeRecord.Action
 
@@ -203,8 +204,8 @@ def location_provision(*, tn: str, address: Address, actor=None, source: str = S
         record = _current_location(tn)
     note = "911 address provisioned" if operation == "insert911" else "911 address replaced"
     row = _write_location(tn=tn, record=record, actor=actor, source=source, note=note)
-    status = row.status_description or row.status_code if row else "no location"
-    return ProvisionResult(location=row, operation=operation, message=f"{note}: {status}.")
+    status = status_words(row.status_code if row else "")
+    return ProvisionResult(location=row, operation=operation, message=f"{note}. {status}")
 
 
 def location_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Location | None:

@@ -43,19 +43,35 @@ def model_label(model: type[models.Model] | models.Model) -> str:
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """`{field: [before, after]}` for the fields whose value differs, JSON-ready."""
-    return {
-        name: [jsonable(before.get(name)), jsonable(after.get(name))]
-        for name in after
-        if before.get(name) != after.get(name)
-    }
+    """`{field: [before, after]}` for the fields whose value differs, JSON-ready.
+
+    A field differs when both its value and its stored (JSON) form differ: Decimal("1.50")
+    against "1.50" from a form is the same to a person and is not history.
+    """
+    changes = {}
+    for name in after:
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        old_json, new_json = jsonable(old), jsonable(new)
+        if old_json != new_json:
+            changes[name] = [old_json, new_json]
+    return changes
 
 
 def jsonable(value: Any) -> Any:
-    """History values as JSON: decimals and times as text, the way a person reads them."""
-    if value is None or type(value) in _PLAIN:  # the common case, checked cheaply first
+    """History values as JSON: decimals and times as text, the way a person reads them.
+
+    A NUL in text (from VI or anywhere) becomes U+FFFD: PostgreSQL's jsonb cannot hold
+    a NUL, and one such character would otherwise fail the whole write.
+    """
+    if type(value) is str:  # the common case, checked cheaply first
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if value is None or type(value) in _PLAIN:
         return value
-    if isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        return jsonable(str(value))
+    if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, Decimal):
         return str(value)
@@ -184,3 +200,79 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any
         # wrappers; it has been stable since Django 2.0.
         cursor._execute_with_wrappers(statement, None, False, executor=copy)
     return written
+
+
+# ---- Reading history back: field labels, plain values, unchanged fields left out ----------
+
+# Fields that mean nothing to a person reading a history (bookkeeping of the mirror itself).
+_BOOKKEEPING_FIELDS = frozenset({"content_hash", "locally_changed_at", "synced_at", "updated_at", "created_at", "id"})
+MAX_SHOWN_VALUE = 120
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    """One field of one history row, the way a person reads it."""
+
+    name: str  # the field's own name, kept for tests and data attributes
+    label: str  # the model's verbose_name: "outbound CNAM active", not `cnam_storage_active`
+    before: str
+    after: str
+
+
+def field_label(model: str, name: str) -> str:
+    """The label a field carries on its model ("dids.did", "has911" -> "911").
+
+    History outlives schema changes: a field that no longer exists (or a model label that
+    does not resolve) falls back to its name with the underscores turned into spaces.
+    """
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    try:
+        label = apps.get_model(model)._meta.get_field(name).verbose_name
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        label = name.replace("_", " ")
+    return capfirst(str(label))
+
+
+def shown_value(value: Any) -> str:
+    """A stored history value as words: yes/no, a dash for nothing, lists joined, long text cut."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, (list, tuple)):
+        text = ", ".join(shown_value(item) for item in value)
+    elif isinstance(value, Mapping):
+        text = ", ".join(f"{key}: {shown_value(item)}" for key, item in value.items())
+    else:
+        text = str(value)
+    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 1] + "…"
+
+
+def shown_changes(model: str, changes: Any) -> list[ShownChange]:
+    """`ChangeRecord.changes` as labelled before/after pairs, leaving out what did not change.
+
+    Unchanged means equal as stored (JSON) or as shown ("" and None are both "—"): older
+    rows and some writers recorded every field, changed or not. Anything not shaped like
+    [before, after] is shown as the new value, never dropped.
+    """
+    if not isinstance(changes, Mapping):
+        return []
+    shown = []
+    for name, values in changes.items():
+        name = str(name)
+        if name in _BOOKKEEPING_FIELDS:
+            continue
+        if isinstance(values, (list, tuple)) and len(values) == 2:
+            before, after = values
+        else:
+            before, after = None, values
+        before_text, after_text = shown_value(jsonable(before)), shown_value(jsonable(after))
+        if jsonable(before) == jsonable(after) or before_text == after_text:
+            continue
+        shown.append(ShownChange(name=name, label=field_label(model, name), before=before_text, after=after_text))
+    return shown

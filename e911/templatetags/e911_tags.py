@@ -20,3 +20,11 @@ def e911_status_colour(status: str | None) -> str:
     return {"PROVISIONED": "success", "GEOCODED": "warning", "INVALID": "danger", "ARCHIVED": "secondary"}.get(
         (status or "").upper(), "secondary"
     )
+
+
+@register.filter
+def e911_status_words(status: str | None) -> str:
+    """VI's 911 status as a sentence for staff (e911.words), not VI's own sentence."""
+    from e911.words import status_words
+
+    return status_words(status)

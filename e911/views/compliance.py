@@ -15,6 +15,12 @@ from portal.csv_export import csv_response
 from portal.permissions import write_view
 
 PAGE_SIZE = 50
+# The search boxes' maxlength; a longer value (typed past the page) is cut, never a 414 or 500.
+SEARCH_MAX = 100
+
+
+def _search(request: HttpRequest, name: str = "q") -> str:
+    return request.GET.get(name, "")[:SEARCH_MAX]
 
 
 def _problem(request: HttpRequest) -> str:
@@ -24,7 +30,7 @@ def _problem(request: HttpRequest) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     problem = _problem(request)
-    q = request.GET.get("q", "")
+    q = _search(request)
     rows = selectors.compliance_rows(problem=problem, q=q)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -33,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "problems": selectors.PROBLEMS,
         "q": q,
         "page": page,
+        "search_max": SEARCH_MAX,
     }
     template = "e911/index.html#results" if request.htmx else "e911/index.html"
     return render(request, template, context)
@@ -40,7 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest) -> StreamingHttpResponse:
     problem = _problem(request)
-    return csv_response(selectors.compliance_csv(problem=problem, q=request.GET.get("q", "")), filename=f"911-{problem}.csv")
+    return csv_response(selectors.compliance_csv(problem=problem, q=_search(request)), filename=f"911-{problem}.csv")
 
 
 def _off_net(value: str) -> bool | None:
@@ -48,13 +55,13 @@ def _off_net(value: str) -> bool | None:
 
 
 def records(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
+    q = _search(request)
     status = request.GET.get("status", "")
     off_net = request.GET.get("off_net", "")
-    rows = selectors.location_search(q=q, status=status, city=request.GET.get("city", ""), off_net=_off_net(off_net))
+    rows = selectors.location_search(q=q, status=status, city=_search(request, "city"), off_net=_off_net(off_net))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "status": status, "off_net": off_net, "statuses": selectors.STATUS_CHOICES,
-               "city": request.GET.get("city", "")}
+               "city": _search(request, "city"), "search_max": SEARCH_MAX}
     template = "e911/records.html#results" if request.htmx else "e911/records.html"
     return render(request, template, context)
 

@@ -78,3 +78,31 @@ def sync_totals(counts: dict[str, Any]) -> list[tuple[str, int]]:
     from portal.sync.context import total_counts
 
     return [(name.replace("_", " "), number) for name, number in total_counts(counts or {}).items() if number]
+
+
+@register.filter
+def history_changes(change) -> list:
+    """A ChangeRecord's fields as labelled before/after pairs, unchanged ones left out:
+    `{% for item in change|history_changes %}{{ item.label }}: {{ item.before }} → {{ item.after }}`."""
+    from portal.history import shown_changes
+
+    return shown_changes(getattr(change, "model", ""), getattr(change, "changes", None))
+
+
+@register.filter
+def vi_words(code: Any, operation: str | None = None) -> str:
+    """VI's code as plain words for staff (codes.describe), for where only a code is stored."""
+    from portal.voipinnovations import codes
+
+    return codes.describe(code, operation=operation or None).message
+
+
+@register.filter
+def vi_refusal_code(code: Any) -> str:
+    """The code to print beside a failure: VI's code, unless it is VI's "success" — a 100
+    beside "not portable" reads as a contradiction (the call worked; the answer is no)."""
+    from portal.voipinnovations import codes
+
+    if code is None or str(code).strip() == "":
+        return ""
+    return "" if codes.describe(code).is_success else str(code).strip()
