@@ -1,0 +1,18 @@
+"""`{{ brand.entity_type|plain:"entity_type" }}`: VI's enumeration values as plain words."""
+
+from django import template
+
+from messaging import words
+
+register = template.Library()
+
+
+@register.filter
+def plain(value, kind: str) -> str:
+    return words.plain(kind, value)
+
+
+@register.filter
+def plain_list(value, kind: str) -> str:
+    return words.plain_list(kind, value)
+
