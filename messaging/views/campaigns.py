@@ -23,32 +23,43 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _campaign_form(request: HttpRequest, data=None, *, brand_id: str = "") -> tuple[CampaignForm, str]:
-    """The form with the chosen brand's use cases (cached; asked of VI the first time)."""
+# The brand picker (a GET form) and the brand page's "New campaign" link both name the brand
+# with this one parameter; the create form carries it on as its `customer_id` field.
+BRAND_PARAMETER = "brand"
+
+
+def _campaign_page(request: HttpRequest, *, brand_id: str, data=None) -> tuple[CampaignForm, dict]:
+    """The form for the chosen brand, with VI's use cases for it (cached; asked of VI the first time).
+
+    Only a verified brand from the list can be chosen: anything else (a stale link, a typed
+    id) says so instead of asking VI about it.
+    """
     brands = selectors.brands_verified()
+    brand_id = (brand_id or "").strip()
     options, note = [], ""
-    if brand_id:
+    if brand_id and brand_id not in {brand.customer_id for brand in brands}:
+        note = "That brand is not one of the verified brands below: choose one from the list."
+        brand_id = ""
+    elif brand_id:
         try:
             options = services.usecase_options(customer_id=brand_id, actor=request.user)
         except ProviderError:
-            note = "VI's use cases for this brand could not be loaded just now."
-    initial = {"customer_id": brand_id}
-    return CampaignForm(data, initial=initial, brands=brands, options=options), note
+            note = "VI's use cases for this brand could not be loaded just now: choose the brand again in a minute."
+    form = CampaignForm(data, initial={"customer_id": brand_id}, brands=brands, options=options)
+    context = {"form": form, "note": note, "brand_id": brand_id if options else "", "options": options,
+               "brands": brands, "brand_parameter": BRAND_PARAMETER}
+    return form, context
 
 
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    brand_id = request.GET.get("brand", "")
-    form, note = _campaign_form(request, brand_id=brand_id)
-    options = services.usecase_options(customer_id=brand_id) if brand_id and not note else []
-    return render(request, "messaging/campaign_form.html", {"form": form, "note": note, "brand_id": brand_id,
-                                                            "options": options})
+    _, context = _campaign_page(request, brand_id=request.GET.get(BRAND_PARAMETER, ""))
+    return render(request, "messaging/campaign_form.html", context)
 
 
 @write_view("portal.operate_messaging")
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    brand_id = request.POST.get("customer_id", "")
-    form, note = _campaign_form(request, request.POST, brand_id=brand_id)
-    if form.is_valid():
+    form, context = _campaign_page(request, brand_id=request.POST.get("customer_id", ""), data=request.POST)
+    if context["brand_id"] and form.is_valid():
         data = form.cleaned_data
         called = call_service(form, lambda: services.create_campaign(
             customer_id=data["customer_id"], display_name=data["display_name"], description=data["description"],
@@ -57,11 +68,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         ))  # fmt: skip
         if called.ok:
-            messages.success(request, f"Campaign {called.value.campaign_id} sent to review.")
+            messages.success(request, f"Campaign “{called.value.display_name}” sent to VI for review.")
             return redirect("messaging:campaign", campaign_id=called.value.campaign_id)
-    options = services.usecase_options(customer_id=brand_id) if brand_id and not note else []
-    return render(request, "messaging/campaign_form.html", {"form": form, "note": note, "brand_id": brand_id,
-                                                            "options": options})
+    return render(request, "messaging/campaign_form.html", context)
 
 
 @write_view("portal.operate_messaging")
