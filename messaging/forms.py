@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from dids.numbers import normalize_tns
 
+from . import words
 from .models import CAMPAIGN_FLAGS, Campaign, DestinationType
 from .records import Choice, UsecaseOption
 
@@ -15,10 +20,6 @@ PROBLEMS = [
     ("no_campaign", "SMS on, no campaign (will be blocked)"),
     ("rejected_campaign", "On a rejected campaign"),
 ]
-
-
-def _choices(items: list[Choice], *, blank: str = "—") -> list[tuple[str, str]]:
-    return [("", blank), *((item.value, item.label) for item in items)]
 
 
 class NumberFilterForm(forms.Form):
@@ -95,6 +96,19 @@ class SendMessageForm(forms.Form):
     message = forms.CharField(label="Message", required=False, max_length=1600, widget=forms.Textarea(attrs={"rows": 2}))
     image = forms.FileField(label="Image (MMS)", required=False)
 
+    def clean_image(self):
+        # Refused by its declared size, before a byte is read into memory: a 300 MB picture
+        # read whole took a worker from 105 to 411 MB (issue 12). Django has it on disk.
+        from .services import MAX_MMS_BYTES
+
+        upload = self.cleaned_data.get("image")
+        if upload and upload.size > MAX_MMS_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; VI takes at most {MAX_MMS_BYTES // 1024} KB per MMS.",
+                code="file_size",
+            )
+        return upload
+
     def files_for_vi(self) -> list[dict]:
         upload = self.cleaned_data.get("image")
         if not upload:
@@ -102,50 +116,246 @@ class SendMessageForm(forms.Form):
         return [{"file_name": upload.name, "content_type": (upload.content_type or "").lower(), "content": upload.read()}]
 
 
+# --- 10DLC registration ------------------------------------------------------------------------
+#
+# Every brand and campaign VI sends to The Campaign Registry is charged, and TCR refuses (or its
+# vetting fails) a brand with a phone like "abc-not-phone" or an EIN like "-12" after the money
+# is spent. So the forms check every field the way TCR does before VI is called. Our choices,
+# from TCR's CSP API as we read it (where our mirror column is shorter, the column wins):
+# * Lengths: display name and company name 200 (TCR 255; our columns), EIN 21, phone 20,
+#   e-mail 100, website 100, street 100, city 100, state 20, postal code 10, country 2,
+#   stock symbol 10, first and last name 100, tag 100.
+# * Phone: a real, dialable number for the brand's country (phonenumbers' is_valid_number),
+#   sent to VI in E.164 (+18015550111) as TCR stores it.
+# * EIN by entity type: private and public for-profit companies, non-profits and government
+#   bodies need one; sole proprietors have none (they verify by a one-time password
+#   texted to them instead), so an EIN given for one is refused rather than sent.
+#   A US EIN is 9 digits written NN-NNNNNNN (we accept it with or without the hyphen and send
+#   it hyphenated); nine identical digits (000000000, 999999999) are placeholders vetting
+#   always fails, so they are refused. A tax id issued elsewhere is 1-21 letters, digits
+#   or hyphens.
+# * Publicly traded companies also need the stock symbol (1-10 letters, digits, "." or "-")
+#   and an exchange other than "not listed".
+# * Website: http(s) only; "example.com" is read as https://example.com.
+# * Country and EIN country: two-letter ISO codes. US addresses: a USPS state or territory
+#   code and a ZIP code (12345 or 12345-6789).
+# * Campaigns: description 40-4,096 characters, how people opt in 40-2,048, sample messages
+#   20-1,024, HELP and STOP answers 20-255 (TCR's limits); the use case and sub use cases
+#   are checked against VI's list for the brand by the service.
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+    "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
+)
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_US_EIN = re.compile(r"^(\d{2})-?(\d{7})$")
+_FOREIGN_TAX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,20}$")
+_STOCK_SYMBOL = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
+_US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,9}$")
+
+SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
+PUBLIC_PROFIT = "PUBLIC_PROFIT"
+
+
+def _plain_choices(kind: str, items: list[Choice]) -> list[tuple[str, str]]:
+    """VI's list with our plain words for each value (VI's own label when we have none)."""
+    return [("", "—"), *((item.value, words.plain(kind, item.value, fallback=item.label)) for item in items)]
+
+
+def _country_code(value: str, *, label: str) -> str:
+    code = (value or "").strip().upper()
+    if code and not _COUNTRY.match(code):
+        raise ValidationError(f"{label} is a two-letter country code, e.g. US.", code="invalid")
+    return code
+
+
+def brand_phone(value: str, *, country: str = "US") -> str:
+    """The brand's phone as TCR stores it (E.164), or a ValidationError in plain words."""
+    text = (value or "").strip()
+    region = country if _COUNTRY.match(country or "") else "US"
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            "This is not a phone number. Give the brand's number with its area code, e.g. 801-555-0111, "
+            "or + and the country code for a number outside North America.",
+            code="invalid",
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def brand_ein(value: str, *, country: str = "US") -> str:
+    """A US EIN as NN-NNNNNNN, or another country's tax id, or a ValidationError."""
+    text = (value or "").strip()
+    if (country or "US") == "US":
+        match = _US_EIN.match(text)
+        if not match:
+            raise ValidationError(
+                "A US EIN is 9 digits, written 12-3456789 (as on the IRS letter).", code="invalid"
+            )
+        digits = match.group(1) + match.group(2)
+        if len(set(digits)) == 1:
+            raise ValidationError(
+                "This EIN is a placeholder (nine identical digits); vetting fails it. Give the real EIN.",
+                code="placeholder",
+            )
+        return f"{digits[:2]}-{digits[2:]}"
+    if not _FOREIGN_TAX_ID.match(text):
+        raise ValidationError("A tax id is 1 to 21 letters, digits or hyphens.", code="invalid")
+    return text
+
+
 class BrandForm(forms.Form):
     display_name = forms.CharField(label="Display name", max_length=200)
     entity_type = forms.ChoiceField(label="Entity type")
-    company_name = forms.CharField(label="Company name", required=False, max_length=200)
-    ein = forms.CharField(label="EIN (tax id)", required=False, max_length=32)
-    ein_country = forms.CharField(label="EIN country", required=False, max_length=8, initial="US")
-    vertical = forms.ChoiceField(label="Vertical", required=False)
-    stock_symbol = forms.CharField(label="Stock symbol", required=False, max_length=16)
+    company_name = forms.CharField(label="Company name (legal)", required=False, max_length=200)
+    ein = forms.CharField(
+        label="EIN (tax id)", required=False, max_length=21,
+        help_text="US: 9 digits, 12-3456789. Not for sole proprietors.",
+    )  # fmt: skip
+    ein_country = forms.CharField(label="EIN country", required=False, max_length=2, initial="US")
+    vertical = forms.ChoiceField(label="Industry", required=False)
+    stock_symbol = forms.CharField(label="Stock symbol", required=False, max_length=10)
     stock_exchange = forms.ChoiceField(label="Stock exchange", required=False)
     first_name = forms.CharField(label="First name (sole proprietor)", required=False, max_length=100)
     last_name = forms.CharField(label="Last name (sole proprietor)", required=False, max_length=100)
-    email = forms.EmailField(label="Email", max_length=254)
-    phone = forms.CharField(label="Phone", max_length=32)
-    website = forms.CharField(label="Website", required=False, max_length=300)
-    street = forms.CharField(label="Street", required=False, max_length=200)
+    email = forms.EmailField(label="Email", max_length=100)
+    phone = forms.CharField(label="Phone", max_length=20, help_text="With the area code, e.g. 801-555-0111.")
+    website = forms.CharField(label="Website", required=False, max_length=100)
+    street = forms.CharField(label="Street", required=False, max_length=100)
     city = forms.CharField(label="City", required=False, max_length=100)
-    state = forms.CharField(label="State", required=False, max_length=32)
-    postal_code = forms.CharField(label="Postal code", required=False, max_length=16)
-    country = forms.CharField(label="Country", max_length=8, initial="US")
+    state = forms.CharField(label="State", required=False, max_length=20, help_text="US: two letters, e.g. UT.")
+    postal_code = forms.CharField(label="Postal code", required=False, max_length=10)
+    country = forms.CharField(label="Country", max_length=2, initial="US", help_text="Two letters, e.g. US.")
     tag = forms.CharField(label="Tag", required=False, max_length=100, help_text="Your own label, to find brands by")
 
     def __init__(self, *args, entity_types: list[Choice] = (), verticals: list[Choice] = (),
                  stock_exchanges: list[Choice] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entity_type"].choices = _choices(list(entity_types))
-        self.fields["vertical"].choices = _choices(list(verticals))
-        self.fields["stock_exchange"].choices = _choices(list(stock_exchanges))
+        self.fields["entity_type"].choices = _plain_choices("entity_type", list(entity_types))
+        self.fields["vertical"].choices = _plain_choices("vertical", list(verticals))
+        self.fields["stock_exchange"].choices = _plain_choices("stock_exchange", list(stock_exchanges))
+
+    def clean_country(self) -> str:
+        return _country_code(self.cleaned_data["country"], label="Country")
+
+    def clean_ein_country(self) -> str:
+        return _country_code(self.cleaned_data["ein_country"], label="EIN country")
+
+    def clean_website(self) -> str:
+        text = self.cleaned_data["website"].strip()
+        if not text:
+            return ""
+        if "://" not in text:
+            text = f"https://{text}"
+        try:
+            URLValidator(schemes=["http", "https"])(text)
+        except ValidationError:
+            raise ValidationError("This is not a website address, e.g. https://example.com.", code="invalid") from None
+        if len(text) > 100:
+            raise ValidationError("A website address is at most 100 characters.", code="max_length")
+        return text
+
+    def clean_stock_symbol(self) -> str:
+        symbol = self.cleaned_data["stock_symbol"].strip().upper()
+        if symbol and not _STOCK_SYMBOL.match(symbol):
+            raise ValidationError("A stock symbol is 1 to 10 letters or digits, e.g. ACME.", code="invalid")
+        return symbol
+
+    def clean(self):
+        data = super().clean()
+        entity = data.get("entity_type")
+        country = data.get("country") or "US"
+        if data.get("phone"):
+            try:
+                data["phone"] = brand_phone(data["phone"], country=country)
+            except ValidationError as error:
+                self.add_error("phone", error)
+        if country == "US":
+            state = (data.get("state") or "").strip().upper()
+            if state and state not in US_STATES:
+                self.add_error("state", "A US state is its two-letter postal code, e.g. UT.")
+            else:
+                data["state"] = state
+            postal = (data.get("postal_code") or "").strip()
+            if postal and not _US_ZIP.match(postal):
+                self.add_error("postal_code", "A ZIP code is 5 digits, or 5 and 4: 84101 or 84101-1234.")
+        elif data.get("postal_code") and not _POSTAL_CODE.match(data["postal_code"].strip()):
+            self.add_error("postal_code", "A postal code is letters, digits, spaces or hyphens.")
+        if entity == SOLE_PROPRIETOR:
+            self._require(data, ("first_name", "last_name"), "A sole proprietor's first and last name are needed.")
+            if data.get("ein"):
+                self.add_error("ein", "Sole proprietors have no EIN: leave it empty (they verify by a texted password).")
+        elif entity:
+            self._require(data, ("company_name",), "The company's legal name is needed.")
+            self._require(data, ("vertical",), "Choose the industry.")
+            if not data.get("ein"):
+                self.add_error("ein", "This kind of brand needs its EIN (tax id).")
+            else:
+                try:
+                    data["ein"] = brand_ein(data["ein"], country=data.get("ein_country") or "US")
+                except ValidationError as error:
+                    self.add_error("ein", error)
+                if not data.get("ein_country"):
+                    data["ein_country"] = "US"
+        if entity == PUBLIC_PROFIT:
+            self._require(data, ("stock_symbol",), "A publicly traded company needs its stock symbol.")
+            if data.get("stock_exchange") in ("", None, "NONE"):
+                self.add_error("stock_exchange", "Choose the exchange the company is listed on.")
+        return data
+
+    def _require(self, data: dict, names: tuple[str, ...], message: str) -> None:
+        for name in names:
+            if not (data.get(name) or "").strip() and name not in self.errors:
+                self.add_error(name, message)
 
 
-class CampaignForm(forms.Form):
+def _texts(value: str) -> str:
+    return (value or "").strip()
+
+
+class CampaignTextsMixin:
+    """TCR's lengths for a campaign's texts, the same on create and edit."""
+
+    LIMITS = {"description": (40, 4096), "message_flow": (40, 2048), "sample_msg1": (20, 1024),
+              "sample_msg2": (20, 1024), "help_message": (20, 255), "opt_out_message": (20, 255)}
+
+    def _check_lengths(self, data: dict) -> None:
+        for name, (shortest, longest) in self.LIMITS.items():
+            if name not in self.fields or name in self.errors:
+                continue
+            text = _texts(data.get(name))
+            data[name] = text
+            if text and len(text) < shortest:
+                self.add_error(name, f"At least {shortest} characters (this has {len(text)}).")
+            elif len(text) > longest:
+                self.add_error(name, f"At most {longest:,} characters (this has {len(text):,}).")
+
+
+class CampaignForm(CampaignTextsMixin, forms.Form):
     customer_id = forms.ChoiceField(label="Brand")
     display_name = forms.CharField(label="Name", max_length=200)
     usecase_id = forms.ChoiceField(label="Use case")
     sub_usecase_ids = forms.MultipleChoiceField(label="Sub use cases", required=False, widget=forms.CheckboxSelectMultiple)
     description = forms.CharField(
         label="Description", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Who sends the messages and why (reviewers reject fewer than 40 characters).",
+        help_text="Who sends the messages and why: 40 to 4,096 characters.",
     )  # fmt: skip
-    message_flow = forms.CharField(label="How people opt in", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    message_flow = forms.CharField(
+        label="How people opt in", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where and how a person agrees to get these texts: 40 to 2,048 characters.",
+    )  # fmt: skip
     sample_msg1 = forms.CharField(
         label="Sample message 1", widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Include opt-out language, e.g. “Reply STOP to unsubscribe”.",
+        help_text="20 to 1,024 characters. Include opt-out language, e.g. “Reply STOP to unsubscribe”.",
     )  # fmt: skip
-    sample_msg2 = forms.CharField(label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    sample_msg2 = forms.CharField(
+        label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional; 20 to 1,024 characters.",
+    )  # fmt: skip
     sub_opt_in = forms.BooleanField(label="Subscribers opt in", required=False, initial=True)
     sub_opt_out = forms.BooleanField(label="Subscribers can opt out (STOP)", required=False, initial=True)
     sub_help = forms.BooleanField(label="Answers HELP", required=False, initial=True)
@@ -159,21 +369,38 @@ class CampaignForm(forms.Form):
     def __init__(self, *args, brands=(), options: list[UsecaseOption] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer_id"].choices = [("", "—")] + [(b.customer_id, str(b)) for b in brands]
-        self.fields["usecase_id"].choices = [("", "—")] + [(o.usecase_id, o.name) for o in options]
+        self.fields["usecase_id"].choices = [("", "—")] + [
+            (o.usecase_id, words.plain("usecase", o.usecase_id, fallback=o.name)) for o in options]
         subs = sorted({sub for option in options for sub in option.sub_usecases})
-        self.fields["sub_usecase_ids"].choices = [(sub, sub.replace("_", " ").capitalize()) for sub in subs]
+        self.fields["sub_usecase_ids"].choices = [(sub, words.plain("usecase", sub)) for sub in subs]
+
+    def clean(self):
+        data = super().clean()
+        self._check_lengths(data)
+        return data
 
     def flags(self) -> dict[str, bool]:
         return {name: bool(self.cleaned_data.get(name)) for name in CAMPAIGN_FLAGS}
 
 
-class CampaignEditForm(forms.Form):
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    message_flow = forms.CharField(label="How people opt in", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    help_message = forms.CharField(label="HELP answer", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    opt_out_message = forms.CharField(label="STOP answer", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    sample_msg1 = forms.CharField(label="Sample message 1", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    sample_msg2 = forms.CharField(label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class CampaignEditForm(CampaignTextsMixin, forms.Form):
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="40 to 4,096 characters.")
+    message_flow = forms.CharField(label="How people opt in", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text="40 to 2,048 characters.")
+    help_message = forms.CharField(label="HELP answer", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text="20 to 255 characters.")
+    opt_out_message = forms.CharField(label="STOP answer", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text="20 to 255 characters.")
+    sample_msg1 = forms.CharField(label="Sample message 1", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="20 to 1,024 characters.")
+    sample_msg2 = forms.CharField(label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="20 to 1,024 characters.")
+
+    def clean(self):
+        data = super().clean()
+        self._check_lengths(data)
+        return data
 
 
 class ExternalCampaignForm(forms.Form):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dids.numbers import digits_only
 from messaging import selectors, services
 from messaging.forms import BrandForm, TagSearchForm
 from messaging.views._calls import call_service
@@ -70,12 +71,32 @@ def brand_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
     return _detail(request, _brand_or_404(customer_id))
 
 
+def _digits(name: str, value) -> str:
+    digits = digits_only(str(value or ""))
+    # A North American phone with or without its country code is the same phone.
+    return digits[1:] if name == "phone" and len(digits) == 11 and digits.startswith("1") else digits
+
+
+def _same(name: str, new, old) -> bool:
+    """Whether a form value says what the mirror already holds.
+
+    The form writes phones in E.164 and EINs hyphenated; a brand VI holds as "18015550111"
+    or "123456789" is not changed by that, and sending it would send the brand back to
+    (paid) vetting for nothing.
+    """
+    if name in ("phone", "ein"):
+        return _digits(name, new) == _digits(name, old)
+    return new == old
+
+
 @write_view("portal.operate_messaging")
 def brand_edit(request: HttpRequest, customer_id: str) -> HttpResponse:
     brand = _brand_or_404(customer_id)
     form = _brand_form(request.POST)
     if form.is_valid():
-        changed = {name: value for name, value in form.cleaned_data.items() if value != getattr(brand, name)}
+        changed = {
+            name: value for name, value in form.cleaned_data.items() if not _same(name, value, getattr(brand, name))
+        }
         if not changed:
             messages.info(request, "Nothing changed.")
             return redirect("messaging:brand", customer_id=customer_id)

@@ -101,17 +101,19 @@ def test_brand_and_campaign_pages_create_with_vis_lists(synced, operator_client)
     assert "SOLE_PROPRIETOR" in new and "HEALTHCARE" in new  # choices from GetSMSEnumerations
     missing = operator_client.post("/messaging/brands/create/", {"display_name": "X", "entity_type": "PRIVATE_PROFIT",
                                                                  "email": "a@b.example", "phone": "1801", "country": "US"})
-    assert missing.status_code == 200 and "Required for this kind of brand." in missing.content.decode()
+    assert missing.status_code == 200 and "needs its EIN" in missing.content.decode()
+    assert "This is not a phone number" in missing.content.decode()
 
     brand = Brand.objects.filter(verification_status="VERIFIED").first()
     form = operator_client.get(f"/messaging/campaigns/new/?brand={brand.customer_id}").content.decode()
     assert "MIXED" in form and "Sample message 1" in form
     refused = operator_client.post("/messaging/campaigns/create/", {"customer_id": brand.customer_id,
                                                                     "display_name": "X", "usecase_id": "MARKETING"})
-    assert refused.status_code == 200 and refused.content.decode().count("This field is required.") == 2
+    assert refused.status_code == 200 and refused.content.decode().count("This field is required.") == 3
     created = operator_client.post("/messaging/campaigns/create/", {
         "customer_id": brand.customer_id, "display_name": "Promos", "usecase_id": "MARKETING",
         "description": "Monthly offers for customers who joined the loyalty club at the till",
+        "message_flow": "Customers tick the texting box on the loyalty club sign-up form at the till",
         "sample_msg1": "20% off this week. Reply STOP to unsubscribe.", "sub_opt_out": "on"})
     assert created.status_code == 302
     campaign = Campaign.objects.get(display_name="Promos")
