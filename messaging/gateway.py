@@ -43,7 +43,7 @@ MESSAGES: dict[str, str] = {
     "951": "VI refused the destination for this type — check it.",
     "952": "The message is empty or too long (at most 1,600 characters).",
     "953": "VI refused the file: at most 10 files, 1 MB in all, images, video, audio, text or PDF.",
-    "954": "SMS is not enabled for this number — enable it first.",
+    "954": "SMS is off on this number: enable it first (“Turn SMS on” on the number's page).",
     "955": "The number is already on this campaign.",
     "956": "The number is not on a campaign.",
     "960": "VI does not know this brand.",
@@ -58,25 +58,38 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def describe(code: int | str | None, vi_message: str = "") -> str:
-    """Plain words for a messaging code, keeping VI's own detail when it says more."""
+# VI reuses a code with another meaning on some operations: 954 on a configuration call means
+# the number itself cannot have SMS (its carrier or kind of number), not that SMS is off.
+CANNOT_HAVE_SMS = (
+    "This number cannot have SMS: VI does not offer text messaging on it (its carrier or kind of "
+    "number does not support it). Nothing was changed."
+)
+MESSAGES_BY_OPERATION: dict[tuple[str, str], str] = {
+    ("ConfigSMSDestination", "954"): CANNOT_HAVE_SMS,
+    ("ConfigSMS", "954"): CANNOT_HAVE_SMS,
+}
+
+
+def describe(code: int | str | None, vi_message: str = "", *, operation: str = "") -> str:
+    """Plain words for a messaging code. VI's own sentence is never the message: the page
+    shows the code in small print; only for a code we have no words for are VI's words quoted."""
     key = "" if code is None else str(code).strip()
+    if (operation, key) in MESSAGES_BY_OPERATION:
+        return MESSAGES_BY_OPERATION[(operation, key)]
     if key in MESSAGES:
-        words = MESSAGES[key]
-        # VI's text often names the exact field or rule ("… sampleMsg1 required"): keep it.
-        detail = vi_message.split(":", 1)[1].strip() if ":" in vi_message else ""
-        return f"{words} ({detail})" if detail else words
+        return MESSAGES[key]
     described = codes.describe(key)
     if described.meaning == "Unknown code" and vi_message:
-        return vi_message
+        return f"VI refused it with a code the portal does not know; VI's words: “{vi_message.strip()[:200]}”."
     return described.message
 
 
-def _check(result: Any, *, allow_empty: bool = False) -> int:
+def _check(result: Any, *, allow_empty: bool = False, operation: str = "") -> int:
     code = integer(result, "responseCode")
     if code == SUCCESS or (allow_empty and code == EMPTY):
         return code
-    raise ProviderRejected(code if code is not None else "", describe(code, text(result, "responseMessage")))
+    raise ProviderRejected(code if code is not None else "",
+                           describe(code, text(result, "responseMessage"), operation=operation))
 
 
 def _strings(values: Sequence[str]) -> dict:
@@ -102,8 +115,8 @@ def audit_sms_number(*, tn: str) -> SMSSetting | None:
     return next((row for row in rows if row.tn), None)
 
 
-def _sms_answer(result: Any, tn: str) -> SMSSetting:
-    _check(result)
+def _sms_answer(result: Any, tn: str, *, operation: str) -> SMSSetting:
+    _check(result, operation=operation)
     rows = [SMSSetting.from_vi(row) for row in vi_list(result, "SMSDIDs", "SMSDID")]
     return next((row for row in rows if row.tn == tn), rows[0] if rows else SMSSetting(tn=tn))
 
@@ -117,13 +130,13 @@ def config_sms_destination(*, tn: str, destination_type: str, destination: str =
         destination=destination or None,
         authToken=auth_token or None,
     )
-    return _sms_answer(result, tn)
+    return _sms_answer(result, tn, operation="ConfigSMSDestination")
 
 
 def config_sms(*, tn: str, enable: bool, forward_email: str = "") -> SMSSetting:
     """Deprecated by VI in favour of ConfigSMSDestination; kept for completeness, unused by pages."""
     result = call("ConfigSMS", tn=tn, enable=enable, forwardEmail=forward_email or None)
-    return _sms_answer(result, tn)
+    return _sms_answer(result, tn, operation="ConfigSMS")
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -313,20 +326,22 @@ def resubmit_external_sms_campaign(*, campaign_id: str) -> CampaignRecord:
     return _one_campaign(call("ResubmitExternalSMSCampaign", campaignId=campaign_id))
 
 
-def _tn_outcomes(result: Any, tns: Sequence[str]) -> list[NumberOutcome]:
+def _tn_outcomes(result: Any, tns: Sequence[str], *, done: str) -> list[NumberOutcome]:
+    """One outcome per number: `done` in our words when VI did it, the code's words when not."""
     _check(result)
     by_tn: dict[str, NumberOutcome] = {}
     for row in vi_list(result, "TNResults", "SMSTNResult"):
         tn, code, status = text(row, "tn"), text(row, "statusCode"), text(row, "status")
         ok = code == str(SUCCESS)
-        by_tn.setdefault(tn, NumberOutcome(tn=tn, code=code, ok=ok, message=status if ok else describe(code, status)))
+        by_tn.setdefault(tn, NumberOutcome(tn=tn, code=code, ok=ok, message=done if ok else describe(code, status)))
     return [by_tn.get(tn) or NumberOutcome(tn=tn, code="", ok=False, message="VI said nothing about this number.")
             for tn in tns]
 
 
 def assign_to_sms_campaign(*, tns: Sequence[str], campaign_id: str) -> list[NumberOutcome]:
-    return _tn_outcomes(call("AssignToSMSCampaign", tns=_strings(tns), campaignId=campaign_id), tns)
+    return _tn_outcomes(call("AssignToSMSCampaign", tns=_strings(tns), campaignId=campaign_id), tns,
+                        done=f"Now on campaign {campaign_id}.")
 
 
 def remove_from_sms_campaign(*, tns: Sequence[str]) -> list[NumberOutcome]:
-    return _tn_outcomes(call("RemoveFromSMSCampaign", tns=_strings(tns)), tns)
+    return _tn_outcomes(call("RemoveFromSMSCampaign", tns=_strings(tns)), tns, done="Taken off its campaign.")

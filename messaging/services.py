@@ -235,10 +235,21 @@ def configure_destinations(
                 )
                 break
             confirmed[tn] = _setting_values(setting)
-            words = "SMS off." if kind == DestinationType.NONE else f"SMS on, delivered by {kind}."
+            words = "SMS off." if kind == DestinationType.NONE else f"SMS on — {DestinationType(kind).label}."
             outcomes.append(NumberOutcome(tn=tn, code="100", ok=True, message=words))
     _save_rows(SMSNumber, confirmed, actor=actor, source=source, note=f"SMS destination {kind}")
     return outcomes
+
+
+def enable_sms(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Turn SMS on for one number, delivering to its endpoint group (SIP) until someone picks
+    another destination.
+
+    VI's older ConfigSMS(enable=true) does the same, but VI deprecates it in favour of
+    ConfigSMSDestination, and SIP with no destination is what its "enable" means. A number VI
+    cannot give SMS (its carrier or kind of number) is refused with 954: the outcome says so.
+    """
+    return configure_destinations(tns=[tn], destination_type=DestinationType.SIP, actor=actor, source=source)[0]
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/destination/", numbers.bulk_destination, name="bulk_destination"),
     path("bulk/campaign/", numbers.bulk_campaign, name="bulk_campaign"),
     path("numbers/<str:tn>/panel/", numbers.number_panel, name="number_panel"),
+    path("numbers/<str:tn>/enable/", numbers.number_enable, name="number_enable"),
     path("numbers/<str:tn>/destination/", numbers.number_destination, name="number_destination"),
     path("numbers/<str:tn>/campaign/", numbers.number_campaign, name="number_campaign"),
     path("numbers/<str:tn>/send/", numbers.number_send, name="number_send"),

@@ -2,6 +2,7 @@
 
 import json
 
+from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -103,6 +104,7 @@ def _panel(request: HttpRequest, tn: str, **extra) -> HttpResponse:
         "send_form": SendMessageForm(),
         "sent": selectors.sent_messages(tn=tn, limit=5),
         "webhook_types": json.dumps(sorted(str(kind) for kind in WEBHOOK_TYPES)),
+        "enable_form": None,
     }
     context.update(extra)
     return render(request, "messaging/_number_panel_body.html", context)
@@ -110,6 +112,15 @@ def _panel(request: HttpRequest, tn: str, **extra) -> HttpResponse:
 
 def number_panel(request: HttpRequest, tn: str) -> HttpResponse:
     return _panel(request, _ten_digits(tn))
+
+
+@write_view("portal.operate_messaging")
+def number_enable(request: HttpRequest, tn: str) -> HttpResponse:
+    """Turn SMS on (to the endpoint group); VI's refusal for a number that cannot have SMS is said plainly."""
+    tn = _ten_digits(tn)
+    form = forms.Form(request.POST)  # a carrier for VI being unreachable
+    outcome = call_service(form, lambda: services.enable_sms(tn=tn, actor=request.user)).value
+    return _panel(request, tn, enable_form=form, enable_outcome=outcome)
 
 
 @write_view("portal.operate_messaging")
