@@ -146,6 +146,27 @@ def _decode_cursor(cursor: str) -> list[Any] | None:
     return values if isinstance(values, list) and len(values) == 2 else None
 
 
+def _cursor_position(cursor: str, key: str) -> tuple[Any, str] | None:
+    """The (sort value, tn) a cursor points after, typed for the sort column; None (the first
+    page) for a cursor that is not one of ours: a crafted one must not reach the query with
+    the wrong types and fail the page (issue 12)."""
+    from django.utils.dateparse import parse_datetime
+
+    position = _decode_cursor(cursor)
+    if position is None or not isinstance(position[1], str) or isinstance(position[0], bool):
+        return None
+    value, tn = position
+    try:
+        if key in _NULLABLE_INT_SORTS:
+            return (value, tn) if isinstance(value, int) and -(2**31) <= value < 2**31 else None
+        if key.endswith("_at"):
+            value = parse_datetime(value) if isinstance(value, str) else None
+            return (value, tn) if value is not None else None
+    except ValueError:  # well-formed but impossible, like 2026-02-31
+        return None
+    return (value, tn) if isinstance(value, str) else None
+
+
 def _sorted(rows: QuerySet[DID], sort: str) -> tuple[QuerySet[DID], str, bool]:
     descending = sort.startswith("-")
     key = SORTS.get(sort.lstrip("-"), "tn")
@@ -168,13 +189,9 @@ def did_list(
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     rows, key, descending = _sorted(did_queryset(filters=filters), sort)
-    position = _decode_cursor(cursor) if cursor else None
+    position = _cursor_position(cursor, key) if cursor else None
     if position is not None:
         value, tn = position
-        if key.endswith("_at") and value is not None:
-            from django.utils.dateparse import parse_datetime
-
-            value = parse_datetime(value)
         if descending:
             rows = rows.filter(Q(sort_key__lt=value) | Q(sort_key=value, tn__lt=tn))
         else:

@@ -5,6 +5,7 @@ Defaults are for `make run` on a laptop: a SQLite file and a filesystem broker u
 CELERY_BROKER_URL to PostgreSQL and Redis/RabbitMQ.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -22,7 +23,8 @@ def env_float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-dev-key-change-me-in-production")
+DEVELOPMENT_SECRET_KEY = "insecure-dev-key-change-me-in-production"  # refused with PORTAL_HTTPS
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "django_celery_beat",
+    "csp",
+    "axes",
     "portal",
     "dids",
     "e911",
@@ -50,8 +54,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RefuseOversizedRequestsMiddleware",  # 413 before the body is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.RefuseNulBytesMiddleware",  # 400, never a 500, for a NUL anywhere
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,7 +66,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.NoStoreMiddleware",  # data pages are kept by no browser or proxy
     "portal.method_not_allowed.ReadableMethodNotAllowedMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -191,13 +200,87 @@ LOGGING = {
         # zeep's transport logger prints whole envelopes, secret included, at DEBUG.
         "zeep.transports": {"level": "WARNING"},
         "zeep": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# --- Security (docs/security.md has the threat model) -------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# A session ends after this long without a request (a working day by default), not at a
+# fixed time after sign-in: every request moves the deadline.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Request bodies: refused above this size before they are read (portal.middleware); form
+# fields (not files) are held in memory up to Django's 2.5 MB, files above 1 MB go to disk.
+PORTAL_MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Reverse proxies in front of the portal that set X-Forwarded-For / X-Forwarded-Proto. 0 (the
+# default) trusts neither header: anyone could write them.
+PORTAL_PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "0"))
+if PORTAL_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# PORTAL_HTTPS=true: everything a site served over HTTPS needs. `make run` (plain HTTP on
+# loopback) leaves it off.
+PORTAL_HTTPS = env_bool("PORTAL_HTTPS", False)
+if PORTAL_HTTPS:
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "PORTAL_HTTPS is on but DJANGO_SECRET_KEY is the built-in development key (or shorter than 50 "
+            "characters). Set a long random one: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("PORTAL_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PORTAL_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("PORTAL_HSTS_PRELOAD", True)
+
+# Content Security Policy (django-csp). Scripts come only from our own static files: no inline
+# handler, no eval (htmx runs with allowEval off, templates/base.html), no CDN. Inline style
+# attributes stay allowed (Bootstrap markup uses them; a style cannot run code). Enforced with
+# PORTAL_HTTPS; over plain HTTP (make run, tests) the browser reports violations in its
+# console without blocking, so a page under development is not broken by it.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],  # NONCE: a full page's own <script nonce="{{ request.csp_nonce }}">
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+if env_bool("PORTAL_CSP_ENFORCE", PORTAL_HTTPS):
+    CONTENT_SECURITY_POLICY = _CSP
+else:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+
+# Sign-in throttling (django-axes, portal/throttling.py): AXES_FAILURE_LIMIT wrong passwords
+# for one account, or from one address, pause sign-in there for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = ["portal.throttling.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.throttling.lockout_response"
 
 LOGIN_URL_PATH = "/accounts/login/"

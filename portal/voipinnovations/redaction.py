@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote, quote_plus
+from xml.sax.saxutils import escape as xml_escape
 
 # Values never kept: the API secret, conference-line PINs, the token VI sends with inbound
 # SMS, and MMS file contents (big and private). A name is sensitive when one of its words
@@ -93,10 +95,28 @@ def redact_text(text: Any, *, secrets: Iterable[str] = (), limit: int = MAX_ERRO
     cleaned = _SENSITIVE_ELEMENT.sub(
         lambda m: f"<{m['prefix'] or ''}{m['name']}>{REDACTED}</{m['prefix'] or ''}{m['name']}>", str(text)
     )
-    # Longest first, so a secret containing another secret is not half-replaced.
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        cleaned = cleaned.replace(secret, REDACTED)
+    pattern = secrets_pattern(secrets)
+    if pattern is not None:
+        cleaned = pattern.sub(REDACTED, cleaned)
     cleaned = _WHITESPACE.sub(" ", cleaned).strip()
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1] + "…"
     return cleaned
+
+
+def secrets_pattern(secrets: Iterable[str]) -> re.Pattern | None:
+    """One case-insensitive pattern for every secret as text may carry it.
+
+    A fault text may echo the secret in another case (a server that upper-cases what it
+    quotes, issue 12), XML-escaped (it came back inside an envelope) or percent-encoded (a
+    URL in a message). Longest first, so a secret containing another is not half-replaced.
+    """
+    forms: set[str] = set()
+    for secret in secrets:
+        secret = str(secret or "")
+        if secret:
+            forms |= {secret, xml_escape(secret, {'"': "&quot;", "'": "&apos;"}), quote(secret, safe=""), quote_plus(secret)}
+    if not forms:
+        return None
+    alternatives = sorted(forms, key=len, reverse=True)
+    return re.compile("|".join(re.escape(form) for form in alternatives), re.IGNORECASE)
