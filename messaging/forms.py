@@ -154,6 +154,20 @@ _STOCK_SYMBOL = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
 _US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,9}$")
 
+# Registration texts are plain text read by TCR's reviewers and carriers: markup or invisible
+# control characters (often pasted from another program) are refused rather than sent.
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str) -> None:
+    if _MARKUP.search(value or ""):
+        raise ValidationError("Plain text only: take out the HTML (anything like <b> or <script>).", code="markup")
+    if _CONTROL.search(value or ""):
+        raise ValidationError("Take out the invisible control characters (pasted from another program?).",
+                              code="control")
+
+
 SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
 PUBLIC_PROFIT = "PUBLIC_PROFIT"
 
@@ -209,9 +223,10 @@ def brand_ein(value: str, *, country: str = "US") -> str:
 
 
 class BrandForm(forms.Form):
-    display_name = forms.CharField(label="Display name", max_length=200)
+    display_name = forms.CharField(validators=[plain_text], label="Display name", max_length=200)
     entity_type = forms.ChoiceField(label="Entity type")
-    company_name = forms.CharField(label="Company name (legal)", required=False, max_length=200)
+    company_name = forms.CharField(
+        label="Company name (legal)", required=False, max_length=200, validators=[plain_text])
     ein = forms.CharField(
         label="EIN (tax id)", required=False, max_length=21,
         help_text="US: 9 digits, 12-3456789. Not for sole proprietors.",
@@ -220,17 +235,20 @@ class BrandForm(forms.Form):
     vertical = forms.ChoiceField(label="Industry", required=False)
     stock_symbol = forms.CharField(label="Stock symbol", required=False, max_length=10)
     stock_exchange = forms.ChoiceField(label="Stock exchange", required=False)
-    first_name = forms.CharField(label="First name (sole proprietor)", required=False, max_length=100)
-    last_name = forms.CharField(label="Last name (sole proprietor)", required=False, max_length=100)
+    first_name = forms.CharField(
+        label="First name (sole proprietor)", required=False, max_length=100, validators=[plain_text])
+    last_name = forms.CharField(
+        label="Last name (sole proprietor)", required=False, max_length=100, validators=[plain_text])
     email = forms.EmailField(label="Email", max_length=100)
     phone = forms.CharField(label="Phone", max_length=20, help_text="With the area code, e.g. 801-555-0111.")
     website = forms.CharField(label="Website", required=False, max_length=100)
-    street = forms.CharField(label="Street", required=False, max_length=100)
-    city = forms.CharField(label="City", required=False, max_length=100)
+    street = forms.CharField(validators=[plain_text], label="Street", required=False, max_length=100)
+    city = forms.CharField(validators=[plain_text], label="City", required=False, max_length=100)
     state = forms.CharField(label="State", required=False, max_length=20, help_text="US: two letters, e.g. UT.")
     postal_code = forms.CharField(label="Postal code", required=False, max_length=10)
     country = forms.CharField(label="Country", max_length=2, initial="US", help_text="Two letters, e.g. US.")
-    tag = forms.CharField(label="Tag", required=False, max_length=100, help_text="Your own label, to find brands by")
+    tag = forms.CharField(label="Tag", required=False, max_length=100, validators=[plain_text],
+                          help_text="Your own label, to find brands by")
 
     def __init__(self, *args, entity_types: list[Choice] = (), verticals: list[Choice] = (),
                  stock_exchanges: list[Choice] = (), **kwargs):
@@ -337,22 +355,22 @@ class CampaignTextsMixin:
 
 class CampaignForm(CampaignTextsMixin, forms.Form):
     customer_id = forms.ChoiceField(label="Brand")
-    display_name = forms.CharField(label="Name", max_length=200)
+    display_name = forms.CharField(validators=[plain_text], label="Name", max_length=200)
     usecase_id = forms.ChoiceField(label="Use case")
     sub_usecase_ids = forms.MultipleChoiceField(label="Sub use cases", required=False, widget=forms.CheckboxSelectMultiple)
-    description = forms.CharField(
+    description = forms.CharField(validators=[plain_text], 
         label="Description", widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Who sends the messages and why: 40 to 4,096 characters.",
     )  # fmt: skip
-    message_flow = forms.CharField(
+    message_flow = forms.CharField(validators=[plain_text], 
         label="How people opt in", widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Where and how a person agrees to get these texts: 40 to 2,048 characters.",
     )  # fmt: skip
-    sample_msg1 = forms.CharField(
+    sample_msg1 = forms.CharField(validators=[plain_text], 
         label="Sample message 1", widget=forms.Textarea(attrs={"rows": 2}),
         help_text="20 to 1,024 characters. Include opt-out language, e.g. “Reply STOP to unsubscribe”.",
     )  # fmt: skip
-    sample_msg2 = forms.CharField(
+    sample_msg2 = forms.CharField(validators=[plain_text], 
         label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional; 20 to 1,024 characters.",
     )  # fmt: skip
@@ -383,19 +401,18 @@ class CampaignForm(CampaignTextsMixin, forms.Form):
         return {name: bool(self.cleaned_data.get(name)) for name in CAMPAIGN_FLAGS}
 
 
+def _text_area(label: str, hint: str, *, rows: int = 2, required: bool = False) -> forms.CharField:
+    return forms.CharField(label=label, required=required, validators=[plain_text], help_text=hint,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
 class CampaignEditForm(CampaignTextsMixin, forms.Form):
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                  help_text="40 to 4,096 characters.")
-    message_flow = forms.CharField(label="How people opt in", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                   help_text="40 to 2,048 characters.")
-    help_message = forms.CharField(label="HELP answer", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                   help_text="20 to 255 characters.")
-    opt_out_message = forms.CharField(label="STOP answer", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                      help_text="20 to 255 characters.")
-    sample_msg1 = forms.CharField(label="Sample message 1", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text="20 to 1,024 characters.")
-    sample_msg2 = forms.CharField(label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text="20 to 1,024 characters.")
+    description = _text_area("Description", "40 to 4,096 characters.", rows=3)
+    message_flow = _text_area("How people opt in", "40 to 2,048 characters.")
+    help_message = _text_area("HELP answer", "20 to 255 characters.")
+    opt_out_message = _text_area("STOP answer", "20 to 255 characters.")
+    sample_msg1 = _text_area("Sample message 1", "20 to 1,024 characters.")
+    sample_msg2 = _text_area("Sample message 2", "20 to 1,024 characters.")
 
     def clean(self):
         data = super().clean()

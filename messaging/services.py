@@ -267,7 +267,8 @@ def _campaign_calls(numbers: Sequence[str], write: Callable[[Sequence[str]], lis
             if index == 0:
                 raise
             code = str(getattr(error, "code", "") or "")
-            outcomes.extend(NumberOutcome(tn=tn, code=code, ok=False, message=str(error)) for tn in chunk)
+            words = getattr(error, "message", "") or str(error)
+            outcomes.extend(NumberOutcome(tn=tn, code=code, ok=False, message=words) for tn in chunk)
     return outcomes
 
 
