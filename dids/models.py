@@ -5,6 +5,7 @@ write after VI accepted it, or a sync from VI's audits). Field names follow VI's
 person would search VI's documentation for them; the VI element each comes from is noted.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -226,3 +227,34 @@ class PrepaidBalanceReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} at {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class Reservation(models.Model):
+    """A number VI holds for the account after reserveDID, until it is bought or 30 minutes pass.
+
+    A local record, not a mirror: VI has no call that lists reservations, so this is the only
+    place a person can find a number reserved and left behind. Written by `dids.services` only.
+    """
+
+    tn = models.CharField("number", max_length=10)
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reserved_at = models.DateTimeField(default=timezone.now)
+    # Counted from before the call, so the portal never promises more time than VI gives.
+    expires_at = models.DateTimeField(db_index=True)
+    ref_id = models.CharField("reference", max_length=100, blank=True)
+    # Set when the reservation stops mattering: bought, let go, or replaced by a newer one.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["expires_at", "tn"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tn"], condition=models.Q(ended_at__isnull=True), name="reservation_one_open_per_tn"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tn} until {self.expires_at:%H:%M}"

@@ -14,14 +14,15 @@ VI's refusal of a whole call raises `ProviderRejected`; VI being unreachable rai
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -35,7 +36,17 @@ from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import gateway
 from .gateway import SearchCriteria
-from .models import DID, Client, DIDGroup, EndpointGroup, IntlDID, InventoryTN, PrepaidBalanceReading, UnconfiguredTN
+from .models import (
+    DID,
+    Client,
+    DIDGroup,
+    EndpointGroup,
+    IntlDID,
+    InventoryTN,
+    PrepaidBalanceReading,
+    Reservation,
+    UnconfiguredTN,
+)
 from .numbers import normalize_tn, normalize_tns
 from .records import DIDCount, DIDLocator, DIDRecord, EndpointGroupRecord, NumberOutcome, Script
 
@@ -106,15 +117,42 @@ def _apply_did_changes(
     note: str = "",
     create_missing: bool = False,
     gone: bool | None = None,
+    skip_unchanged: bool = False,
 ) -> None:
     """Write VI-confirmed values to the DID rows, with history, in one transaction.
 
     `gone=True` marks the rows gone (release), `gone=False` brings gone rows back (a
     number bought again). Numbers the mirror does not hold are created only when
     `create_missing` (a purchase); otherwise the next sync will bring them.
+    `skip_unchanged` leaves rows VI agrees with untouched and without history (a read-back).
     """
     if not changes_by_tn:
         return
+    # SELECT … FOR UPDATE cannot lock a row that does not exist yet: when another writer
+    # (a sync, a second purchase) inserts the same number first, our insert fails on the
+    # unique key and the second attempt finds the row and updates it instead.
+    for attempt in range(2):
+        try:
+            _write_did_changes(
+                changes_by_tn, actor=actor, source=source, note=note, create_missing=create_missing,
+                gone=gone, skip_unchanged=skip_unchanged,
+            )  # fmt: skip
+            return
+        except IntegrityError:
+            if attempt:
+                raise
+
+
+def _write_did_changes(
+    changes_by_tn: Mapping[str, Mapping[str, Any]],
+    *,
+    actor,
+    source: str,
+    note: str,
+    create_missing: bool,
+    gone: bool | None,
+    skip_unchanged: bool,
+) -> None:
     now = timezone.now()
     label = _label(DID)
     with transaction.atomic():
@@ -136,9 +174,11 @@ def _apply_did_changes(
                 history.append(Change(label, tn, Action.CREATED, diff({}, dict(values)), note=note))
                 continue
             before = {name: getattr(row, name) for name in values}
+            change = diff(before, values)
+            if skip_unchanged and not change and gone is None:
+                continue
             for name, value in values.items():
                 setattr(row, name, value)
-            change = diff(before, values)
             action = Action.UPDATED
             if gone and row.gone_at is None:
                 change["gone_at"] = [None, now.isoformat()]
@@ -232,11 +272,70 @@ def list_available_npas(*, state: str = "", rate_center: str = "", actor=None) -
 # --- the numbers' lifecycle ------------------------------------------------------------------
 
 
-def reserve_dids(*, tns: Iterable[str] | str, ref_id: str | None = None, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
-    """Hold available numbers for 30 minutes. Reservations are not mirrored (not owned yet)."""
+# VI holds a reservation for 30 minutes (API 3.0 §3.7).
+RESERVATION_MINUTES = 30
+
+# VI's per-number codes that the buy flow reads itself rather than as plain success/refusal.
+_SUCCESS_CODE = str(gateway.SUCCESS)
+_RESERVED_FOR_YOU = "103220"
+_ALREADY_ASSIGNED_AT_RESERVE = "103225"
+_ALREADY_ASSIGNED = "104225"
+
+# What an "already assigned to you" answer is checked against: the fields assignDID sets or
+# VI reports for a bought number. Feature settings (forward, CNAM name …) are left to syncs.
+_READ_BACK_FIELDS = ("availability", "tier", "endpoint_id", "ref_id", "cnam", "state", "rate_center")
+
+
+@dataclass(frozen=True)
+class BuyOutcome(NumberOutcome):
+    """A reserve or assign result, telling apart "the account already holds it" from a refusal.
+
+    `already_owned`: VI answered that the account already holds the number (someone else at
+    the company bought it first, or long ago): nothing was bought, and `ok` is False.
+    `bought_by`: who bought it, when the portal knows.
+    `expires_at`: for a reservation, until when VI holds it (as the portal counts it).
+    """
+
+    already_owned: bool = False
+    bought_by: str = ""
+    expires_at: datetime.datetime | None = None
+
+
+def reserve_dids(*, tns: Iterable[str] | str, ref_id: str | None = None, actor=None, source: str = Source.STAFF) -> list[BuyOutcome]:
+    """Hold available numbers for 30 minutes, and remember each reservation VI granted.
+
+    VI has no call that lists reservations, so the portal keeps its own record
+    (`Reservation`): a number reserved and left behind can be found and bought later.
+    """
     numbers = normalize_tns(tns)
+    # Counted from before the call: the portal must never promise more time than VI gives.
+    asked_at = timezone.now()
     with _with_context(actor, source):
-        return gateway.reserve_dids(tns=numbers, ref_id=ref_id)
+        outcomes = gateway.reserve_dids(tns=numbers, ref_id=ref_id)
+    granted = [outcome.tn for outcome in outcomes if outcome.code == _SUCCESS_CODE]
+    expires = _reservations_record(tns=granted, actor=actor, at=asked_at, ref_id=ref_id or "")
+    held = _reservations_open(tns=[outcome.tn for outcome in outcomes if outcome.code == _RESERVED_FOR_YOU])
+    results = []
+    for outcome in outcomes:
+        if outcome.code == _ALREADY_ASSIGNED_AT_RESERVE:
+            results.append(_as_buy_outcome(
+                outcome, ok=False, already_owned=True, bought_by=_bought_by(outcome.tn),
+                message="Already the account's number: nothing to reserve.",
+            ))  # fmt: skip
+        elif outcome.code == _RESERVED_FOR_YOU:
+            reservation = held.get(outcome.tn)
+            by = _person(reservation.reserved_by) if reservation else ""
+            message = f"Already reserved for the account{f' by {by}' if by else ''}: assign it below."
+            results.append(_as_buy_outcome(
+                outcome, ok=True, message=message, expires_at=reservation.expires_at if reservation else None
+            ))  # fmt: skip
+        elif outcome.ok:
+            until = expires.get(outcome.tn)
+            message = f"Reserved until {timezone.localtime(until):%H:%M} ({RESERVATION_MINUTES} minutes)." if until else outcome.message
+            results.append(_as_buy_outcome(outcome, ok=True, message=message, expires_at=until))
+        else:
+            results.append(_as_buy_outcome(outcome, ok=False, message=outcome.message))
+    return results
 
 
 def assign_dids(
@@ -248,18 +347,26 @@ def assign_dids(
     extended: bool = False,
     actor=None,
     source: str = Source.STAFF,
-) -> list[NumberOutcome]:
-    """Buy numbers onto an endpoint group; each bought number joins the mirror at once."""
+) -> list[BuyOutcome]:
+    """Buy numbers onto an endpoint group; each bought number joins the mirror at once.
+
+    Only VI's success is a purchase. "Already assigned to you" (104225) means someone at the
+    company bought the number first, with their endpoint group and reference: VI kept those,
+    so the mirror is corrected from VI's read-back, never from this request, and history
+    keeps crediting the one who bought it.
+    """
     numbers = normalize_tns(tns)
     endpoint_id = _validate_endpoint_id(endpoint_id)
     with _with_context(actor, source):
         assign = gateway.assign_dids_extended if extended else gateway.assign_dids
         outcomes = assign(tns=numbers, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id)
-        bought = [outcome.tn for outcome in outcomes if outcome.ok]
+        bought = [outcome.tn for outcome in outcomes if outcome.code == _SUCCESS_CODE]
+        already = [outcome.tn for outcome in outcomes if outcome.code == _ALREADY_ASSIGNED]
         details = _query_details(bought)
+        held_by_vi = _query_details(already)
     changes: dict[str, dict[str, Any]] = {}
     for outcome in outcomes:
-        if not outcome.ok:
+        if outcome.code != _SUCCESS_CODE:
             continue
         record = details.get(outcome.tn)
         values = _record_values(record) if record else {}
@@ -273,7 +380,87 @@ def assign_dids(
             values["tier"] = outcome.record.tier
         changes[outcome.tn] = values
     _apply_did_changes(changes, actor=actor, source=source, note="Bought", create_missing=True, gone=False)
-    return outcomes
+    # Only rows the mirror already holds are corrected: a row still missing belongs to the
+    # purchase that is being written right now (its "Bought" history), or to the next sync.
+    read_back = {tn: {name: getattr(record, name) for name in _READ_BACK_FIELDS} for tn, record in held_by_vi.items()}
+    _apply_did_changes(
+        read_back, actor=actor, source=source, note="Read back from VI: already the account's", skip_unchanged=True
+    )
+    _reservations_end(tns=[*bought, *already], reason="bought")
+    return [_assign_result(outcome, held_by_vi.get(outcome.tn), endpoint_id) for outcome in outcomes]
+
+
+def _assign_result(outcome: NumberOutcome, held: DIDRecord | None, endpoint_id: int) -> BuyOutcome:
+    if outcome.code == _SUCCESS_CODE:
+        tier = outcome.record.tier if outcome.record and outcome.record.tier else ""
+        message = f"Bought, on endpoint group {endpoint_id}{f' (tier {tier})' if tier else ''}."
+        return _as_buy_outcome(outcome, ok=True, message=message)
+    if outcome.code == _ALREADY_ASSIGNED:
+        by = _bought_by(outcome.tn)
+        kept = ""
+        if held is not None:
+            kept = f" VI kept its endpoint group {held.endpoint_id or 'none'}" + (
+                f" and reference “{held.ref_id}”." if held.ref_id else "."
+            )
+        message = (
+            f"Not bought again: the account already holds this number"
+            f"{f' (bought by {by})' if by else ' (bought a moment earlier or before)'}.{kept}"
+        )
+        return _as_buy_outcome(outcome, ok=False, already_owned=True, bought_by=by, message=message)
+    # Any other "already yours" code (104220: reserved for you but not assigned) is no purchase.
+    return _as_buy_outcome(outcome, ok=False, message=outcome.message)
+
+
+def _as_buy_outcome(outcome: NumberOutcome, *, ok: bool, message: str, **extra: Any) -> BuyOutcome:
+    return BuyOutcome(
+        tn=outcome.tn, code=outcome.code, ok=ok, message=message, status=outcome.status, record=outcome.record, **extra
+    )
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _bought_by(tn: str) -> str:
+    """Who bought `tn` through the portal, and when, from its history ("" when unknown)."""
+    bought = (
+        ChangeRecord.objects.filter(model=_label(DID), object_key=tn, note="Bought")
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    if bought is None:
+        return ""
+    when = timezone.localtime(bought.at).strftime("%Y-%m-%d %H:%M")
+    return f"{_person(bought.actor) or 'the portal'} at {when}"
+
+
+def _reservations_record(*, tns: Sequence[str], actor, at: datetime.datetime, ref_id: str) -> dict[str, datetime.datetime]:
+    """Remember the reservations VI granted; an earlier open one for the number is replaced."""
+    if not tns:
+        return {}
+    expires_at = at + datetime.timedelta(minutes=RESERVATION_MINUTES)
+    user = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(ended_at=at, end_reason="replaced")
+        Reservation.objects.bulk_create(
+            [Reservation(tn=tn, reserved_by=user, reserved_at=at, expires_at=expires_at, ref_id=ref_id[:100]) for tn in tns]
+        )
+    return dict.fromkeys(tns, expires_at)
+
+
+def _reservations_open(*, tns: Sequence[str]) -> dict[str, Reservation]:
+    if not tns:
+        return {}
+    rows = Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).select_related("reserved_by")
+    return {row.tn: row for row in rows}
+
+
+def _reservations_end(*, tns: Sequence[str], reason: str) -> None:
+    if tns:
+        Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(ended_at=timezone.now(), end_reason=reason)
 
 
 # Numbers up to this many are looked up one by one after a purchase, so the list shows their
@@ -327,6 +514,8 @@ def release_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.S
         outcomes = gateway.release_dids(tns=numbers)
     released = {outcome.tn: {"availability": "released"} for outcome in outcomes if outcome.ok}
     _apply_did_changes(released, actor=actor, source=source, note="Released", gone=True)
+    # releaseDID on a reserved number lets the reservation go.
+    _reservations_end(tns=list(released), reason="let go")
     return outcomes
 
 
