@@ -2,24 +2,25 @@
 
 Searching is a read at VI (getDIDs, getDIDsExtended, getDIDCount and the coverage
 pickers); reserving, assigning and parking in inventory are writes, each answered with a
-result per number.
+result per number. Their answers go to the reservation tray above the results (never below
+a long table), which also lists every reservation still outstanding, so a number reserved
+and left behind can be found again and bought.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from dids import selectors, services
 from dids.forms import AssignForm, InventoryForm, InventorySearchForm, ReserveForm
-from dids.records import NumberOutcome
+from dids.models import Reservation
+from dids.reservations import reservations_outstanding
 from dids.views._calls import UNREACHABLE_MESSAGE, ViError, call_service
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
-
-# VI holds a reservation for 30 minutes (API 3.0 §3.7).
-RESERVATION_MINUTES = 30
 
 
 def _read_vi(form: forms.Form, read, default):
@@ -35,17 +36,13 @@ def _read_vi(form: forms.Form, read, default):
 
 def buy(request: HttpRequest) -> HttpResponse:
     search_form = InventorySearchForm(request.GET or None)
+    if search_form.is_bound and request.htmx and request.htmx.target == "buy-results":
+        context = {"search_form": search_form, **_search(search_form, actor=request.user)}
+        return render(request, "dids/buy.html#results", context)
     states = _read_vi(search_form, lambda: services.list_available_states(actor=request.user), [])
-    context = {
-        "search_form": search_form,
-        "states": states,
-        "assign_form": AssignForm(endpoint_groups=selectors.endpoint_group_list()),
-        "reservation_minutes": RESERVATION_MINUTES,
-    }
+    context = {"search_form": search_form, "states": states, **_tray_context(request)}
     if search_form.is_bound:
         context.update(_search(search_form, actor=request.user))
-        if request.htmx and request.htmx.target == "buy-results":
-            return render(request, "dids/buy.html#results", context)
     return render(request, "dids/buy.html", context)
 
 
@@ -84,45 +81,64 @@ def npas(request: HttpRequest) -> HttpResponse:
     return render(request, "dids/buy.html#npa_options", {"options": options, "form": form})
 
 
+@dataclass(frozen=True)
+class TrayRow:
+    """One outstanding reservation as the tray shows it."""
+
+    reservation: Reservation
+    seconds_left: int
+    mine: bool
+
+
+def _tray_rows(user) -> list[TrayRow]:
+    now = timezone.now()
+    return [
+        TrayRow(
+            reservation=row,
+            seconds_left=max(0, int((row.expires_at - now).total_seconds())),
+            mine=row.reserved_by_id == getattr(user, "pk", None),
+        )
+        for row in reservations_outstanding(now=now)
+    ]
+
+
+def _tray_context(request: HttpRequest, **notice) -> dict:
+    """The reservation tray: what was just done (`notice`), then every outstanding reservation."""
+    return {
+        "tray_rows": _tray_rows(request.user),
+        "assign_form": notice.pop("assign_form", None) or AssignForm(endpoint_groups=selectors.endpoint_group_list()),
+        "reservation_minutes": services.RESERVATION_MINUTES,
+        **notice,
+    }
+
+
+def _tray(request: HttpRequest, **notice) -> HttpResponse:
+    return render(request, "dids/buy.html#tray", _tray_context(request, **notice))
+
+
 @write_view("portal.operate_numbers")
 def reserve(request: HttpRequest) -> HttpResponse:
     form = ReserveForm(request.POST)
     outcomes = None
-    reserved: list[NumberOutcome] = []
-    extended = False
+    extended_picked: list[str] = []
     if form.is_valid():
-        extended = form.cleaned_data["extended"]
-        if extended:
+        if form.cleaned_data["extended"]:
             # VI holds only its standard inventory for a customer (reserveDID answers "could not
-            # find number" for an extended one), so picked extended numbers go straight to the
+            # find number" for an extended one), so picked extended numbers go straight to an
             # assign form, which buys them with assignDIDExtended.
-            reserved = [
-                NumberOutcome(tn=tn, code="", ok=True, message="Extended inventory: not held, assign now.")
-                for tn in form.cleaned_data["tns"]
-            ]
+            extended_picked = form.cleaned_data["tns"]
         else:
             outcomes = call_service(
                 form, lambda: services.reserve_dids(tns=form.cleaned_data["tns"], actor=request.user)
             ).value
-            reserved = [outcome for outcome in outcomes or () if outcome.ok]
-    return render(
-        request,
-        "dids/buy.html#reservations",
-        {
-            "form": form,
-            "outcomes": outcomes,
-            "reserved": reserved,
-            "extended": extended,
-            "expires_in_seconds": int(timedelta(minutes=RESERVATION_MINUTES).total_seconds()),
-            "assign_form": AssignForm(endpoint_groups=selectors.endpoint_group_list()),
-        },
-    )
+    return _tray(request, notice_form=form, outcomes=outcomes, title="Reserved", extended_picked=extended_picked)
 
 
 @write_view("portal.operate_numbers")
 def assign(request: HttpRequest) -> HttpResponse:
     form = AssignForm(request.POST, endpoint_groups=selectors.endpoint_group_list())
     outcomes = None
+    extended_picked: list[str] = []
     if form.is_valid():
         data = form.cleaned_data
         outcomes = call_service(
@@ -136,9 +152,13 @@ def assign(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             ),
         ).value
-    response = render(
-        request, "dids/buy.html#assign_result", {"form": form, "outcomes": outcomes, "title": "Assigned"}
-    )
+    elif form.data.get("extended"):
+        # Keep the extended numbers' form on screen, so the person can correct and resend it.
+        extended_picked = form.cleaned_data.get("tns") or []
+    response = _tray(
+        request, notice_form=form, outcomes=outcomes, title="Bought", linked=True, extended_picked=extended_picked,
+        assign_form=form if outcomes is None else None,
+    )  # fmt: skip
     if outcomes:
         response["HX-Trigger"] = "dids-changed"
     return response
@@ -160,6 +180,8 @@ def inventory_add(request: HttpRequest) -> HttpResponse:
         outcomes = call_service(
             form, lambda: services.inventory_dids(tns=form.cleaned_data["tns"], actor=request.user)
         ).value
+    if request.htmx and request.htmx.target == "reservation-tray":
+        return _tray(request, notice_form=form, outcomes=outcomes, title="Moved to personal inventory")
     return render(
         request,
         "dids/buy.html#assign_result",

@@ -68,10 +68,16 @@ def _attachments(tn: str) -> Attachments:
 
 @permission_required("portal.release_numbers", raise_exception=True)
 def release_confirm(request: HttpRequest) -> HttpResponse:
-    """The confirmation page (GET ?tns=…&tns=…): nothing is released from here."""
+    """The confirmation page: nothing is released from here.
+
+    Reached by POST from the numbers list's bulk form (the ticked numbers and the CSRF token
+    in the body, never in an address), or by GET ?tns=… from a number's page and from the
+    911 check (numbers only). Either way it only reads.
+    """
     field_ = TNListField(required=False)
+    chosen = request.POST if request.method == "POST" else request.GET
     try:
-        tns = field_.clean(request.GET.getlist("tns"))
+        tns = field_.clean(chosen.getlist("tns"))
     except Exception as error:  # a bad number in the URL: say which
         return render(request, "dids/release.html", {"errors": getattr(error, "messages", [str(error)]), "rows": []})
     rows = [_attachments(tn) for tn in tns]

@@ -39,14 +39,14 @@ def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, admin
     # Reserve both: each shows a running 30-minute countdown.
     page.get_by_role("button", name="Reserve selected").click()
     reserved = page.get_by_test_id("reserved-list")
-    expect(reserved.locator("li")).to_have_count(2)
+    expect(reserved.locator("tbody tr")).to_have_count(2)
     expect(reserved.get_by_test_id("countdown").first).to_contain_text(re.compile(r"(29|30):\d\d left"))
 
     # Assign both to Trunk 2 with a reference.
     page.select_option("#id_endpoint_group-assign", "8675")
     page.fill("#id_ref_id-assign", "e2e-order")
     page.get_by_role("button", name="Assign").click()
-    assigned = page.locator("#assign-result [data-ok=yes]")
+    assigned = page.get_by_test_id("buy-notice").locator("[data-ok=yes]")
     expect(assigned).to_have_count(2)
 
     # Both are in the list now; live search narrows it without a page load.
