@@ -13,6 +13,7 @@
   var notes = new WeakMap(); // element that made the request -> its failure message
 
   function statusMessage(status) {
+    if (status === 400) return "The portal could not accept what was sent. Check what you typed and try again.";
     if (status === 403) return "You do not have permission to do that.";
     if (status === 404) return "That item no longer exists. Reload the page.";
     if (status === 405) return "That address cannot be opened directly. Reload the page.";
@@ -21,6 +22,15 @@
     if (status === 429) return "Too many requests just now. Wait a moment and try again.";
     if (status >= 500) return "The portal hit an error and did not finish (HTTP " + status + "). Nothing shown here was updated; reload the page to see the current state.";
     return "The portal could not complete the request (HTTP " + status + "). Reload the page to see the current state.";
+  }
+
+  // A refusal the server put in plain words (a short text/plain 4xx body, e.g. "The
+  // request contained a NUL character…") says more than any status line.
+  function serverWords(xhr) {
+    if (!xhr || xhr.status >= 500) return "";
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var body = (xhr.responseText || "").trim();
+    return type.indexOf("text/plain") === 0 && body.length > 0 && body.length <= 300 ? body : "";
   }
 
   function isOnScreen(element) {
@@ -109,7 +119,7 @@
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     if (status === 401) return; // HX-Redirect to the login page is on its way
-    failed(event, statusMessage(status));
+    failed(event, serverWords(event.detail.xhr) || statusMessage(status));
   });
 
   document.addEventListener("htmx:sendError", function (event) {
