@@ -31,6 +31,7 @@ from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
 from portal.sync.reconcile import ShrinkHeld, reconcile
+from portal.voipinnovations import codes
 from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
@@ -407,8 +408,10 @@ def _assign_result(outcome: NumberOutcome, held: DIDRecord | None, endpoint_id: 
             f"{f' (bought by {by})' if by else ' (bought a moment earlier or before)'}.{kept}"
         )
         return _as_buy_outcome(outcome, ok=False, already_owned=True, bought_by=by, message=message)
-    # Any other "already yours" code (104220: reserved for you but not assigned) is no purchase.
-    return _as_buy_outcome(outcome, ok=False, message=outcome.message)
+    # Any other "already yours" code (104220: reserved for you but not assigned) is no purchase,
+    # and VI's own status text for it ("already reserved for you") would read like one.
+    message = codes.describe(outcome.code).message if outcome.ok else outcome.message
+    return _as_buy_outcome(outcome, ok=False, message=message)
 
 
 def _as_buy_outcome(outcome: NumberOutcome, *, ok: bool, message: str, **extra: Any) -> BuyOutcome:
@@ -526,6 +529,8 @@ def inventory_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source
         outcomes = gateway.inventory_dids(tns=numbers)
     now = timezone.now()
     parked = [outcome.tn for outcome in outcomes if outcome.ok]
+    # A reserved number parked in the inventory is the account's now: its reservation is over.
+    _reservations_end(tns=parked, reason="parked")
     if parked:
         with transaction.atomic():
             existing = set(InventoryTN.objects.filter(tn__in=parked).values_list("tn", flat=True))

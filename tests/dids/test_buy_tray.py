@@ -193,3 +193,16 @@ def test_the_bulk_release_button_posts_and_the_confirmation_reads_the_posted_num
 def test_the_bulk_release_confirmation_is_for_administrators_only(synced, operator_client):
     tn = synced.control.state("numbers/owned")[0]["tn"]
     assert operator_client.post(reverse("dids:release"), {"tns": tn}).status_code == 403
+
+
+def test_vi_unreachable_is_said_in_the_tray_and_nothing_is_recorded(synced, operator_client):
+    [tn] = _available(synced, 1)
+    synced.control.fault("http500", operation="reserveDID")
+    answer = operator_client.post(reverse("dids:reserve"), {"tns": tn}, **TRAY).content.decode()
+    assert 'data-testid="buy-notice"' in answer and "VI is unreachable" in answer
+    assert not Reservation.objects.exists()
+
+    synced.control.fault("http500", operation="assignDID")
+    answer = operator_client.post(reverse("dids:assign"), {"tns": tn, "endpoint_group": "8674"}, **TRAY).content.decode()
+    assert "VI is unreachable" in answer
+    assert not DID.objects.filter(tn=tn).exists()
