@@ -106,3 +106,39 @@ def vi_refusal_code(code: Any) -> str:
     if code is None or str(code).strip() == "":
         return ""
     return "" if codes.describe(code).is_success else str(code).strip()
+
+
+# Pagination (templates/components/pagination.html) of keyset pages, whose number travels
+# in the query string: a typed-in or crafted ?n= must not break or mislead the page.
+MAX_PAGE_NUMBER = 1_000_000
+
+
+@register.filter
+def page_number(value: Any, cursor: Any = "") -> int:
+    """?n= as a page number: 1 without a cursor (the first page), else 2..MAX."""
+    if not cursor:
+        return 1
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 2
+    return max(2, min(number, MAX_PAGE_NUMBER))
+
+
+@register.filter
+def page_count(count: Any, page_size: Any) -> int:
+    try:
+        count, page_size = int(count), int(page_size)
+    except (TypeError, ValueError):
+        return 0
+    return max(1, -(-count // page_size)) if page_size > 0 else 0
+
+
+@register.filter
+def page_first_row(number: int, page_size: Any) -> int:
+    return (int(number) - 1) * int(page_size or 0) + 1
+
+
+@register.filter
+def page_last_row(number: int, page) -> int:
+    return (int(number) - 1) * int(getattr(page, "page_size", 0) or 0) + len(getattr(page, "rows", []) or [])
