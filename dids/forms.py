@@ -10,7 +10,12 @@ from django.core.exceptions import ValidationError
 
 from dids.numbers import normalize_tn, normalize_tns
 
-CNAM_NAME_PATTERN = re.compile(r"^[A-Za-z0-9 ]{1,15}$")
+# VI's rule for an outbound caller-ID name (UpdateCNAMDisplay, code 934; 15 characters per
+# WIRE-FORMAT.md): one limit and one sentence for the panel's hint and this form's error
+# (dids.services.validate_cnam_name checks the same rule for the admin and other callers).
+CNAM_NAME_MAX = 15
+CNAM_NAME_PATTERN = re.compile(rf"^[A-Za-z0-9 ]{{1,{CNAM_NAME_MAX}}}$")
+CNAM_NAME_RULE = f"1 to {CNAM_NAME_MAX} letters, digits or spaces"
 PIN_PATTERN = re.compile(r"^\d{8}$")
 
 
@@ -48,10 +53,13 @@ class EndpointGroupField(forms.TypedChoiceField):
         self.set_groups(groups)
 
     def set_groups(self, groups) -> None:
-        self.choices = [("", "— choose —")] + [
-            (group.vi_id, f"{group.vi_id} · {group.name}" if group.name else str(group.vi_id))
-            for group in groups
-        ]
+        self.choices = [("", "— choose —")] + [(group.vi_id, endpoint_group_choice_label(group)) for group in groups]
+
+
+def endpoint_group_choice_label(group) -> str:
+    """"Trunk 2 (8675)": the name staff know, VI's id after it, and a warning if VI has it off."""
+    label = f"{group.name} ({group.vi_id})" if group.name else f"Endpoint group {group.vi_id}"
+    return label if getattr(group, "active", True) else f"{label} — inactive at VI"
 
 
 class _WithEndpointGroups(forms.Form):
@@ -67,9 +75,7 @@ class _WithEndpointGroups(forms.Form):
 def clean_cnam_name(value: str) -> str:
     name = " ".join((value or "").split())
     if not CNAM_NAME_PATTERN.match(name):
-        raise ValidationError(
-            "A caller-ID name is 1 to 15 letters, digits or spaces.", code="invalid_cnam_name"
-        )
+        raise ValidationError(f"A caller-ID name is {CNAM_NAME_RULE}.", code="invalid_cnam_name")
     return name
 
 
@@ -119,7 +125,10 @@ class ConfigureForm(_WithEndpointGroups):
 
 
 class CNAMNameForm(forms.Form):
-    name = forms.CharField(label="Caller-ID name", max_length=40, required=False)
+    # No max_length here: Django's own "at most N characters" would be a second, different
+    # message; clean_cnam_name gives VI's rule in one sentence whatever was typed.
+    name = forms.CharField(label="Caller-ID name", required=False, strip=True)
+    hint = f"{CNAM_NAME_RULE[0].upper()}{CNAM_NAME_RULE[1:]}."
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_name(self) -> str:
@@ -147,15 +156,56 @@ class FailoverForm(forms.Form):
     failover = TNField(label="Failover to (blank removes)", required=False)
 
 
+NEW_DID_GROUP = "new"
+DID_GROUP_NAME_MAX = 200
+
+
 class DIDGroupForm(forms.Form):
-    did_group = forms.IntegerField(label="DID group", min_value=1, required=False)
-    new_group_name = forms.CharField(label="…or a new group named", max_length=100, required=False)
+    """Pick one of the account's DID groups by name, or choose "a new group" and name it.
+
+    There is no id box: a person knows groups by name. A name typed while an existing group
+    is picked is an error, never silently ignored (issue 11: it used to save the old id and
+    report success).
+    """
+
+    did_group = forms.ChoiceField(label="DID group", required=False)
+    new_group_name = forms.CharField(label="New group's name", required=False, strip=True)
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, did_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["did_group"].choices = (
+            [("", "— choose —")]
+            + [(str(group.vi_id), f"{group.name} ({group.vi_id})" if group.name else f"DID group {group.vi_id}")
+               for group in did_groups]
+            + [(NEW_DID_GROUP, "A new group, named below…")]
+        )  # fmt: skip
+
+    def clean_new_group_name(self) -> str:
+        name = " ".join((self.cleaned_data.get("new_group_name") or "").split())
+        if len(name) > DID_GROUP_NAME_MAX:
+            raise ValidationError(f"A DID group's name is at most {DID_GROUP_NAME_MAX} characters.", code="too_long")
+        return name
 
     def clean(self):
         data = super().clean()
-        if not data.get("remove") and not data.get("did_group") and not data.get("new_group_name"):
-            self.add_error("did_group", "Pick a DID group or name a new one.")
+        if data.get("remove"):
+            return data
+        choice, name = data.get("did_group") or "", data.get("new_group_name") or ""
+        if "did_group" in self.errors or "new_group_name" in self.errors:
+            return data
+        if choice == NEW_DID_GROUP:
+            if not name:
+                self.add_error("new_group_name", "Type the new group's name.")
+        elif not choice:
+            self.add_error("did_group", "Pick a DID group, or “A new group” and type its name.")
+        elif name:
+            self.add_error(
+                "new_group_name",
+                "To create a group, pick “A new group” in the list; to use the picked group, clear this name.",
+            )
+        else:
+            data["group_id"] = int(choice)
         return data
 
 
@@ -294,6 +344,10 @@ class EndpointGroupStateForm(forms.Form):
 
     active = forms.TypedChoiceField(choices=[("1", "Activate"), ("0", "Deactivate")], coerce=lambda v: v == "1")
     confirm = forms.BooleanField(label="I understand calls to these numbers are affected")
+
+
+class BuyBackForm(_WithEndpointGroups):
+    endpoint_group = EndpointGroupField(label="Route it to")
 
 
 class ReleaseIntlForm(forms.Form):

@@ -403,3 +403,147 @@ def client_list() -> list:
     from .models import Client
 
     return list(Client.objects.filter(gone_at__isnull=True).order_by("name", "vi_id"))
+
+
+# --- the number page: names instead of ids, a status derived from the row, how it went ---------
+
+
+def endpoint_group_label(vi_id: int | None, names: dict[int, str] | None = None) -> str:
+    """"Trunk 2 (8675)": the name a person knows, VI's id after it; "—" for none."""
+    if vi_id is None or vi_id == 0:
+        return "—"
+    name = (names if names is not None else endpoint_group_names()).get(vi_id, "")
+    return f"{name} ({vi_id})" if name else f"Endpoint group {vi_id} (not synced yet)"
+
+
+def did_group_label(vi_id: int | None, names: dict[int, str] | None = None) -> str:
+    if vi_id is None:
+        return "—"
+    name = (names if names is not None else did_group_names()).get(vi_id, "")
+    return f"{name} ({vi_id})" if name else f"DID group {vi_id} (not synced yet)"
+
+
+def did_group_list() -> list[DIDGroup]:
+    """The account's DID groups by name, for the number page's picker."""
+    return list(DIDGroup.objects.filter(gone_at__isnull=True).order_by("name", "vi_id"))
+
+
+def did_group_find(*, name: str) -> DIDGroup | None:
+    """An existing group of this name (any case), so typing a known name never makes a twin."""
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        return None
+    return DIDGroup.objects.filter(gone_at__isnull=True, name__iexact=cleaned).order_by("vi_id").first()
+
+
+@dataclass(frozen=True)
+class Departure:
+    """When and how a number left the account, from its history."""
+
+    at: datetime.datetime
+    how: str  # "released by ada in the portal", "no longer in VI's list at a sync", ...
+
+
+@dataclass(frozen=True)
+class DIDSummary:
+    """What the number page's status rows say, derived from the row as it is now.
+
+    VI's own `status` text is a sentence frozen at the last sync ("Number currently
+    assigned to you … to endpoint '8674'"): after a change in the portal it names the old
+    endpoint group, and after a release it still says "assigned to you". So the page
+    never shows it; it says what the current fields mean.
+    """
+
+    status: str
+    endpoint_group: str
+    endpoint_group_name: str
+    did_group: str
+    departure: Departure | None
+
+
+def did_departure(*, did: DID) -> Departure | None:
+    if did.gone_at is None:
+        return None
+    record = (
+        ChangeRecord.objects.filter(model="dids.did", object_key=did.tn, action=ChangeRecord.Action.GONE)
+        .select_related("actor")
+        .first()
+    )
+    if record is None:
+        return Departure(at=did.gone_at, how="no record of who released it")
+    who = record.actor.get_username() if record.actor else ""
+    if record.source == "sync":
+        how = "VI no longer listed it on the account at a sync (released or moved at VI, outside the portal)"
+    elif record.source == "admin":
+        how = f"released by {who or 'someone'} in the admin site"
+    elif record.note.startswith("Refreshed"):
+        how = f"VI no longer had it on the account when {who or 'someone'} refreshed it from VI"
+    else:
+        how = f"released by {who or 'someone'} in the portal"
+    return Departure(at=record.at, how=how)
+
+
+def did_summary(*, did: DID) -> DIDSummary:
+    groups = endpoint_group_names()
+    endpoint = endpoint_group_label(did.endpoint_id, groups)
+    if did.gone_at is not None:
+        status = "Not on the account any more"
+    elif did.script_id:
+        status = f"On the account — calls run the programmable-telco script {did.script_id}"
+    elif did.forward:
+        from .templatetags.dids_extras import tn_format
+
+        status = f"On the account — calls forward to {tn_format(did.forward)}"
+    elif not did.endpoint_id:
+        status = "On the account — routed nowhere yet (no endpoint group)"
+    else:
+        status = f"On the account — calls go to {endpoint}"
+    return DIDSummary(
+        status=status,
+        endpoint_group=endpoint,
+        endpoint_group_name=groups.get(did.endpoint_id, "") if did.endpoint_id else "",
+        did_group=did_group_label(did.did_group_id),
+        departure=did_departure(did=did),
+    )
+
+
+# History shows a person's words for each field, and group names for group ids.
+_HISTORY_LABELS = {"gone_at": "left the account", "status_code": "VI status code"}
+# VI's status sentence restates the other fields as they were at a sync ("currently assigned
+# to you … to endpoint '8674'"); shown in history it reads as current on a gone number.
+_HISTORY_HIDDEN = {"status", "content_hash"}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    record: ChangeRecord
+    changes: list[tuple[str, Any, Any]]
+
+
+def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
+    records = did_history(tn=tn, limit=limit)
+    groups, did_groups = endpoint_group_names(), did_group_names()
+    fields = {field.name: field for field in DID._meta.get_fields() if hasattr(field, "verbose_name")}
+
+    def shown(name: str, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if name == "endpoint_id":
+            return endpoint_group_label(value, groups)
+        if name == "did_group_id":
+            return did_group_label(value, did_groups)
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return value
+
+    rows = []
+    for record in records:
+        changes = []
+        for name, values in (record.changes or {}).items():
+            if name in _HISTORY_HIDDEN:
+                continue
+            before, after = (list(values) + [None, None])[:2] if isinstance(values, list | tuple) else (None, values)
+            label = _HISTORY_LABELS.get(name) or str(getattr(fields.get(name), "verbose_name", name))
+            changes.append((label, shown(name, before), shown(name, after)))
+        rows.append(HistoryRow(record=record, changes=changes))
+    return rows

@@ -69,7 +69,7 @@ def validate_cnam_name(name: str) -> str:
     cleaned = " ".join((name or "").split())
     if not _CNAM_NAME.match(cleaned):
         raise ValidationError(
-            "A caller ID name is 1 to 15 characters: letters, digits and spaces only.", code="invalid_cnam_name"
+            "A caller-ID name is 1 to 15 characters: letters, digits and spaces only.", code="invalid_cnam_name"
         )
     return cleaned
 
@@ -736,12 +736,27 @@ def remove_did_group(*, tn: str, actor=None, source: str = Source.STAFF) -> Numb
 
 def create_did_group(*, name: str, actor=None, source: str = Source.STAFF) -> DIDGroup:
     name = (name or "").strip()
-    if not name or len(name) > 200:
+    if not name or len(name) > 200 or "\x00" in name:
         raise ValidationError("A DID group needs a name of at most 200 characters.", code="invalid_name")
     with _with_context(actor, source):
         group = gateway.create_did_group(name=name)
     _apply_single(DIDGroup, key=group.vi_id, values={"name": group.name or name}, actor=actor, source=source, note="Created")
     return DIDGroup.objects.get(vi_id=group.vi_id)
+
+
+def did_group_by_name(*, name: str, actor=None, source: str = Source.STAFF) -> tuple[DIDGroup, bool]:
+    """The DID group called `name`, created at VI if the account has none of that name.
+
+    Returns (group, created). Matching an existing name (any case) first keeps a person who
+    retypes a known group's name from making a twin of it.
+    """
+    from .selectors import did_group_find
+
+    cleaned = " ".join((name or "").split())
+    existing = did_group_find(name=cleaned)
+    if existing is not None:
+        return existing, False
+    return create_did_group(name=cleaned, actor=actor, source=source), True
 
 
 def set_conference_line(*, tn: str, pin: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
@@ -1049,3 +1064,34 @@ def _read_balance(run: SyncContext) -> None:
     amount = gateway.get_prepaid_balance()
     PrepaidBalanceReading.objects.create(amount=amount, read_at=timezone.now())
     run.set_counts({"amount": str(amount)}, step="balance")
+
+
+# --- a number that left the account: is it still to be had, and buying it back ---------------
+
+
+def did_buy_back_available(*, tn: str, actor=None) -> bool:
+    """Whether VI's inventory search offers this number for sale right now.
+
+    VI keeps a released number out of its inventory for a while (about a day in the
+    sandbox); until then a purchase would be refused. The search asks for the number's own
+    NPA and NXX, the narrowest criteria getDIDs takes, and looks for the number among them.
+    """
+    tn = normalize_tn(tn)
+    criteria = SearchCriteria(npa=tn[:3], nxx=tn[3:6])
+    with _with_context(actor, Source.STAFF):
+        return any(locator.tn == tn for locator in gateway.get_dids(criteria=criteria))
+
+
+def buy_back_did(*, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+    """Buy a number the account used to hold back onto an endpoint group.
+
+    The purchase itself is the ordinary assign (same VI call, same mirror update: the row
+    returns, with history saying so).
+    """
+    tn = normalize_tn(tn)
+    if DID.objects.filter(tn=tn, gone_at__isnull=True).exists():
+        raise ValidationError(
+            "This number is still on the account: there is nothing to buy back.", code="not_gone"
+        )
+    [outcome] = assign_dids(tns=[tn], endpoint_id=endpoint_id, actor=actor, source=source)
+    return outcome

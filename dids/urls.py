@@ -48,6 +48,8 @@ urlpatterns = [
     path("account/", endpoint_groups.account, name="account"),
     path("<tn:tn>/", detail.did_detail, name="detail"),
     path("<tn:tn>/refresh/", detail.did_refresh, name="refresh"),
+    path("<tn:tn>/buy-back/", detail.did_buy_back, name="buy_back"),
+    path("<tn:tn>/buy-back/submit/", detail.did_buy_back_submit, name="buy_back_submit"),
     path("<tn:tn>/panels/<slug:panel>/", detail.did_panel, name="panel"),
     path("<tn:tn>/panels/<slug:panel>/submit/", detail.did_panel_submit, name="panel_submit"),
 ]

@@ -12,10 +12,11 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from dids import forms as did_forms
 from dids import selectors, services
-from dids.views._calls import call_service
+from dids.views._calls import ViError, call_service
 from messaging import services as messaging_services
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderError
@@ -65,10 +66,12 @@ def _failover(request, did, data):
 def _did_group(request, did, data):
     if data.get("remove"):
         return services.remove_did_group(tn=did.tn, actor=request.user)
-    group = data.get("did_group")
-    if not group:
-        group = services.create_did_group(name=data["new_group_name"], actor=request.user).vi_id
-    return services.set_did_group(tn=did.tn, group_id=group, actor=request.user)
+    group_id = data.get("group_id")
+    if group_id is None:
+        # "A new group" with a name: created at VI (or the existing group of that name).
+        group, _ = services.did_group_by_name(name=data["new_group_name"], actor=request.user)
+        group_id = group.vi_id
+    return services.set_did_group(tn=did.tn, group_id=group_id, actor=request.user)
 
 
 def _conference(request, did, data):
@@ -115,7 +118,8 @@ PANELS: dict[str, Panel] = {
         Panel("failover", "Failover", did_forms.FailoverForm, _failover,
               initial=lambda did: {"failover": did.failover}),
         Panel("did_group", "DID group", did_forms.DIDGroupForm, _did_group,
-              initial=lambda did: {"did_group": did.did_group_id}),
+              initial=lambda did: {"did_group": "" if did.did_group_id is None else str(did.did_group_id)},
+              needs=("did_groups",)),
         Panel("conference", "Conference line", did_forms.ConferenceLineForm, _conference),
         Panel("fax_to_email", "Fax to email", did_forms.FaxToEmailForm, _fax_to_email,
               initial=lambda did: {"email": did.fax_to_email}),
@@ -142,6 +146,8 @@ def _form_kwargs(panel: Panel) -> tuple[dict, str]:
     note = ""
     if "endpoint_groups" in panel.needs:
         kwargs["endpoint_groups"] = selectors.endpoint_group_list()
+    if "did_groups" in panel.needs:
+        kwargs["did_groups"] = selectors.did_group_list()
     if "scripts" in panel.needs:
         try:
             kwargs["scripts"] = services.list_scripts()
@@ -159,16 +165,25 @@ def _render_panel(request: HttpRequest, context: dict) -> HttpResponse:
     return render(request, f"dids/detail.html#panel_{context['panel'].name}", context)
 
 
+def _page_context(did) -> dict:
+    return {
+        "did": did,
+        "summary": selectors.did_summary(did=did),
+        "history": selectors.did_history_rows(tn=did.tn, limit=HISTORY_LIMIT),
+        "provider_calls": selectors.did_provider_calls(tn=did.tn, limit=PROVIDER_CALL_LIMIT),
+    }
+
+
 def did_detail(request: HttpRequest, tn: str) -> HttpResponse:
     did = _did_or_404(tn)
     part = request.GET.get("part")
-    context = {
-        "did": did,
-        "history": selectors.did_history(tn=did.tn, limit=HISTORY_LIMIT),
-        "provider_calls": selectors.did_provider_calls(tn=did.tn, limit=PROVIDER_CALL_LIMIT),
-    }
+    context = _page_context(did)
     if request.htmx and part in PAGE_PARTS:
         return render(request, f"dids/detail.html#{part}", context)
+    if did.is_gone:
+        # A number that left the account reads as gone: no edit panels (VI would only answer
+        # "invalid number"), and an offer to buy it back, loaded from VI after the page.
+        return render(request, "dids/detail.html", context)
     panels = []
     for panel in PANELS.values():
         if panel.name == "program":
@@ -186,6 +201,8 @@ def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
         raise Http404("No such panel.")
     did = _did_or_404(tn)
     spec = PANELS[panel]
+    if did.is_gone:
+        return _render_gone_panel(request, spec, did)
     kwargs, note = _form_kwargs(spec)
     if panel == "email_to_fax" and request.GET.get("fetch") == "vi":
         # The sender list as VI holds it now (GetEmailToFax); the service corrects the mirror.
@@ -204,6 +221,10 @@ def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
         raise Http404("No such panel.")
     did = _did_or_404(tn)
     spec = PANELS[panel]
+    if did.is_gone:
+        # Refused here, not at VI: VI's answer for a number off the account is "invalid
+        # number" (944), which reads as if the digits were wrong.
+        return _render_gone_panel(request, spec, did)
     kwargs, note = _form_kwargs(spec)
     form = spec.form_class(request.POST, **kwargs)
     if not form.is_valid():
@@ -216,15 +237,28 @@ def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
     outcome = _first_outcome(result)
     if outcome is not None and not outcome.ok:
         # A per-number refusal inside a bulk-shaped answer: show it as VI's word on this form.
-        from dids.views._calls import ViError
-
         form.vi_error = ViError(message=outcome.message, code=outcome.code)
         return _render_panel(request, _panel_context(spec, did, form, note=note))
     did = _did_or_404(tn)
+    kwargs, note = _form_kwargs(spec)  # a group created just now is in the list
     fresh = spec.form_class(initial=spec.initial(did), **kwargs)
     response = _render_panel(request, _panel_context(spec, did, fresh, saved=True, result=result))
+    # The status rows change with the panel, in the same answer (out of band); the event
+    # refreshes the history and the calls.
+    summary = render(
+        request, "dids/detail.html#summary", {"did": did, "summary": selectors.did_summary(did=did), "oob": True}
+    )
+    response.content += summary.content
     response["HX-Trigger"] = "did-changed"
     return response
+
+
+def _render_gone_panel(request: HttpRequest, spec: Panel, did) -> HttpResponse:
+    return render(
+        request,
+        "dids/detail.html#panel_gone",
+        {"panel": spec, "did": did, "departure": selectors.did_departure(did=did)},
+    )
 
 
 def _first_outcome(result: Any):
@@ -256,4 +290,51 @@ def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
     )
     if called.ok:
         response["HX-Trigger"] = "did-changed"
+    return response
+
+
+# --- a gone number: buy it back ----------------------------------------------------------------
+
+
+def _buy_back_context(request: HttpRequest, did, form: forms.Form | None = None) -> dict:
+    """Whether VI offers the number now, and the form to buy it, for the gone banner."""
+    context: dict[str, Any] = {"did": did, "available": None, "unreachable": False}
+    try:
+        context["available"] = services.did_buy_back_available(tn=did.tn, actor=request.user)
+    except ProviderError:
+        context["unreachable"] = True
+    context["form"] = form or did_forms.BuyBackForm(
+        initial={"endpoint_group": did.endpoint_id or None}, endpoint_groups=selectors.endpoint_group_list()
+    )
+    return context
+
+
+def did_buy_back(request: HttpRequest, tn: str) -> HttpResponse:
+    """The banner's "buy it back" part: asks VI's inventory whether the number is for sale."""
+    did = _did_or_404(tn)
+    if not did.is_gone:
+        return render(request, "dids/detail.html#buy_back", {"did": did, "still_ours": True})
+    return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did))
+
+
+@write_view("portal.operate_numbers")
+def did_buy_back_submit(request: HttpRequest, tn: str) -> HttpResponse:
+    did = _did_or_404(tn)
+    form = did_forms.BuyBackForm(request.POST, endpoint_groups=selectors.endpoint_group_list())
+    if not did.is_gone:
+        return render(request, "dids/detail.html#buy_back", {"did": did, "still_ours": True})
+    if not form.is_valid():
+        return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did, form))
+    called = call_service(
+        form,
+        lambda: services.buy_back_did(tn=did.tn, endpoint_id=form.cleaned_data["endpoint_group"], actor=request.user),
+    )
+    outcome = called.value if called.ok else None
+    if outcome is not None and not outcome.ok:
+        form.vi_error = ViError(message=outcome.message, code=outcome.code)
+    if outcome is None or not outcome.ok:
+        return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did, form))
+    # Bought: the whole page changes (panels come back), so load it afresh.
+    response = HttpResponse("")
+    response["HX-Redirect"] = reverse("dids:detail", args=[did.tn])
     return response
