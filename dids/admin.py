@@ -21,7 +21,8 @@ from django.utils.html import format_html, format_html_join
 from portal.models import ChangeRecord, Source
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
-from . import services
+from . import selectors, services
+from .forms import endpoint_group_choice_label
 from .models import DID, Client, DIDGroup, EndpointGroup, IntlDID, InventoryTN, PrepaidBalanceReading, UnconfiguredTN
 
 HISTORY_ROWS = 50
@@ -103,6 +104,21 @@ def _changes_text(record: ChangeRecord) -> str:
 # --- DIDs ------------------------------------------------------------------------------------
 
 
+class GroupChoiceField(forms.TypedChoiceField):
+    """A group picked by name; any other positive id is still sent to VI, which decides.
+
+    The mirror can lag behind VI (a group made at VI since the last sync): VI's answer, not
+    our copy, says whether the account may use a group.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        text = str(value)
+        return super().valid_value(value) or (text.isdigit() and 0 < int(text) < 2**31)
+
+
 class DIDAdminForm(forms.ModelForm):
     """Edits of VI-held fields go to VI during validation, so a refusal is a field error."""
 
@@ -112,6 +128,27 @@ class DIDAdminForm(forms.ModelForm):
 
     # Set by DIDAdmin.get_form: who is editing.
     actor = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Groups by name, never a bare id box: the account's endpoint groups (inactive ones
+        # marked, since VI refuses them) and DID groups, plus the row's own value even if
+        # the mirror does not list it, so an untouched field never changes by itself.
+        current = self.instance
+        if "endpoint_id" in self.fields:
+            groups = selectors.endpoint_group_list()
+            choices = [("", "— none —")] + [(group.vi_id, endpoint_group_choice_label(group)) for group in groups]
+            if current.endpoint_id and current.endpoint_id not in {group.vi_id for group in groups}:
+                choices.append((current.endpoint_id, selectors.endpoint_group_label(current.endpoint_id)))
+            self.fields["endpoint_id"] = GroupChoiceField(label="Endpoint group", choices=choices)
+        if "did_group_id" in self.fields:
+            did_groups = selectors.did_group_list()
+            choices = [("", "— no DID group —")] + [
+                (group.vi_id, selectors.did_group_label(group.vi_id, {group.vi_id: group.name})) for group in did_groups
+            ]
+            if current.did_group_id and current.did_group_id not in {group.vi_id for group in did_groups}:
+                choices.append((current.did_group_id, selectors.did_group_label(current.did_group_id)))
+            self.fields["did_group_id"] = GroupChoiceField(label="DID group", choices=choices)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -175,8 +212,11 @@ class DIDAdminForm(forms.ModelForm):
                 self.add_error(field, error)
                 break
             except ProviderRejected as error:
-                already = f" ({', '.join(done)} already changed at VI.)" if done else ""
-                self.add_error(field, f"VI refused: {error.message} (VI code {error.code}).{already}")
+                already = f" {', '.join(done)} did change at VI and was saved." if done else ""
+                self.add_error(
+                    field,
+                    f"VI refused this change, so it was not saved: {error.message}{already} (VI code {error.code})",
+                )
                 break
             done.append(self.fields[field].label or field)
 
