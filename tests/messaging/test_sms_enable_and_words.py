@@ -56,6 +56,7 @@ def test_only_operators_turn_sms_on(synced, viewer_client):
 @pytest.mark.parametrize("tn", ["abc", "<script>", "1" * 5000, "80155501"])
 def test_turning_sms_on_for_a_non_number_is_not_found(synced, operator_client, tn):
     assert operator_client.post(f"/messaging/numbers/{tn}/enable/").status_code == 404
+    assert operator_client.post(f"/messaging/numbers/{_sms_off(synced)}/enable/").status_code == 200
 
 
 def test_vi_unreachable_while_turning_sms_on_says_so(synced, operator_client):
