@@ -4,6 +4,7 @@ the per-person "what changed" list."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +16,9 @@ from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from porting import selectors, services
 from porting.forms import PortFilterForm
+
+
+PORTS_PER_PAGE = 50
 
 
 def _port_or_404(vi_id: int):
@@ -29,11 +33,13 @@ def index(request: HttpRequest) -> HttpResponse:
     viewer = services.viewer_visit(user=request.user, now=now)
     form = PortFilterForm(request.GET or None)
     ports = selectors.port_list(filters=form.filters(), user=request.user, baseline=viewer.baseline_at, now=now)
-    for port in ports:
+    page = Paginator(ports, PORTS_PER_PAGE).get_page(request.GET.get("page"))
+    for port in page:
         port.days_left = selectors.days_until(port.foc_at, now=now)
     context = {
         "form": form,
-        "ports": ports,
+        "ports": list(page.object_list),
+        "page": page,
         "baseline": viewer.baseline_at,
         "counts": selectors.porting_counts(now=now),
         "section": "ports",
