@@ -282,5 +282,6 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
 AXES_LOCKOUT_CALLABLE = "portal.throttling.lockout_response"
+AXES_USERNAME_CALLABLE = "portal.throttling.attempted_username"
 
 LOGIN_URL_PATH = "/accounts/login/"

@@ -13,6 +13,8 @@ Two adaptations of axes, both small:
   proxies. Behind a proxy REMOTE_ADDR is the proxy's, and locking it would lock everyone.
 """
 
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.http import HttpRequest
@@ -30,9 +32,29 @@ def client_address(request: HttpRequest) -> str | None:
     if proxies > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         # Each trusted proxy appends the address it saw; the one our first proxy saw is the client.
-        if len(forwarded) >= proxies:
+        if len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_address(text: str) -> bool:
+    # axes stores it in an address column: anything else would fail the sign-in with a 500.
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username an attempt was for, cut to what axes can store (255; ours are 150 at most).
+
+    Django's login form does not enforce the username's length before authenticating, and
+    axes stores whatever was typed: a 5,000-character username was a 500.
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD) if source else None
+    return None if username is None else str(username)[:150]
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
