@@ -526,8 +526,16 @@ def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
     fields = {field.name: field for field in DID._meta.get_fields() if hasattr(field, "verbose_name")}
 
     def shown(name: str, value: Any) -> Any:
-        if value is None or value == "":
+        if value is None or value == "" or value == []:
             return None
+        if name.endswith("_at") or name == "expire_date":
+            from django.utils import timezone
+            from django.utils.dateparse import parse_datetime
+
+            moment = parse_datetime(str(value))
+            if moment is not None:
+                moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+                return moment.strftime("%Y-%m-%d %H:%M")
         if name == "endpoint_id":
             return endpoint_group_label(value, groups)
         if name == "did_group_id":
@@ -544,6 +552,9 @@ def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
                 continue
             before, after = (list(values) + [None, None])[:2] if isinstance(values, list | tuple) else (None, values)
             label = _HISTORY_LABELS.get(name) or str(getattr(fields.get(name), "verbose_name", name))
-            changes.append((label, shown(name, before), shown(name, after)))
+            before, after = shown(name, before), shown(name, after)
+            if before is None and after is None:
+                continue  # "— → —": an empty field a sync created, nothing to read
+            changes.append((label, before, after))
         rows.append(HistoryRow(record=record, changes=changes))
     return rows
