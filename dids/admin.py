@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from portal.models import ChangeRecord, Source
@@ -249,7 +250,7 @@ class ReleaseConfirmationForm(forms.Form):
 class DIDAdmin(MirrorAdmin):
     form = DIDAdminForm
     list_display = (
-        "tn", "state", "rate_center", "tier", "endpoint_id", "did_group_id", "cnam_name", "forward",
+        "tn", "state", "rate_center", "tier", "endpoint_group", "did_group", "cnam_name", "forward",
         "failover", "has911", "gone_at",
     )  # fmt: skip
     list_filter = ("state", "tier", "has911", "cnam", "conference_line", "t38", ("gone_at", admin.EmptyFieldListFilter))
@@ -261,6 +262,62 @@ class DIDAdmin(MirrorAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.has_perm("portal.operate_numbers") and (obj is None or obj.gone_at is None)
+
+    def get_queryset(self, request: HttpRequest):
+        # Group names joined in by the database: one query per page, not one per row.
+        from django.db.models import OuterRef, Subquery
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                endpoint_group_name=Subquery(
+                    EndpointGroup.objects.filter(vi_id=OuterRef("endpoint_id")).values("name")[:1]
+                ),
+                did_group_name=Subquery(DIDGroup.objects.filter(vi_id=OuterRef("did_group_id")).values("name")[:1]),
+            )
+        )
+
+    @admin.display(description="endpoint group", ordering="endpoint_id")
+    def endpoint_group(self, obj: DID) -> str:
+        name = getattr(obj, "endpoint_group_name", "") or ""
+        return selectors.endpoint_group_label(obj.endpoint_id, {obj.endpoint_id: name})
+
+    @admin.display(description="DID group", ordering="did_group_id")
+    def did_group(self, obj: DID) -> str:
+        name = getattr(obj, "did_group_name", "") or ""
+        return selectors.did_group_label(obj.did_group_id, {obj.did_group_id: name})
+
+    @admin.display(description="history")
+    def history(self, obj) -> str:
+        """The number's history as the number page words it: field labels, group names."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = selectors.did_history_rows(tn=obj.tn, limit=HISTORY_ROWS)
+        if not rows:
+            return "No changes recorded."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{timezone.localtime(row.record.at):%Y-%m-%d %H:%M:%S}",
+                    row.record.get_action_display(),
+                    row.record.get_source_display(),
+                    row.record.actor or "—",
+                    "; ".join(
+                        [row.record.note] * bool(row.record.note)
+                        + [f"{label}: {before or '—'} → {after or '—'}" for label, before, after in row.changes]
+                    ),
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>when</th><th>what</th><th>source</th><th>who</th>"
+            "<th>changes</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
 
     def has_release_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("portal.release_numbers")
