@@ -303,3 +303,26 @@ def test_admin_group_fields_refuse_hostile_values_before_vi(synced, administrato
     assert ProviderCall.objects.count() == calls_before
     row.refresh_from_db()
     assert row.endpoint_id == 8674
+
+
+def test_history_of_a_gone_number_says_when_in_local_time_without_empty_lines(synced, operator_client):
+    tn = _released_elsewhere(synced)
+
+    history = operator_client.get(reverse("dids:detail", args=[tn]), {"part": "history"}, **HTMX).content.decode()
+
+    assert "left the account:</span> — → 20" in history
+    assert "+00:00" not in history and "T" + "00:" not in history
+    assert "— → —" not in history
+
+
+def test_admin_list_and_history_name_the_groups(synced, administrator_client):
+    row = DID.objects.get(tn=owned_number(synced, endpoint_group=8674)["tn"])
+    from dids import services
+
+    services.configure_dids(tns=[row.tn], endpoint_id=8675)
+
+    listing = administrator_client.get(reverse("admin:dids_did_changelist"), {"q": row.tn}).content.decode()
+    change = administrator_client.get(reverse("admin:dids_did_change", args=[row.pk])).content.decode()
+
+    assert "Trunk 2 (8675)" in listing
+    assert "endpoint group: Trunk 1 (8674) → Trunk 2 (8675)" in change
