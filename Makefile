@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test bench venv clean
+.PHONY: run test bench mutants venv clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m benchmarks.run $(if $(N),--n $(N),)
+
+# Mutation testing of one module with only the tests that concern it (README: "Mutation testing").
+mutants: $(STAMP)
+	@test -n "$(MODULE)" -a -n "$(TESTS)" || { echo 'usage: make mutants MODULE=dids/numbers.py TESTS="tests/dids/test_numbers.py"'; exit 2; }
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	$(BIN)/python scripts/mutants.py --module '$(MODULE)' --tests '$(TESTS)' $(if $(MAX_CHILDREN),--max-children $(MAX_CHILDREN),)
 
 clean:
 	rm -rf $(VENV) var
