@@ -171,7 +171,8 @@ VI_LOGIN = os.environ.get("VI_LOGIN", "sandbox")
 VI_SECRET = os.environ.get("VI_SECRET", "sandbox-secret")
 VI_CONNECT_TIMEOUT = env_float("VI_CONNECT_TIMEOUT", 5.0)
 VI_READ_TIMEOUT = env_float("VI_READ_TIMEOUT", 60.0)
-VI_AUDIT_READ_TIMEOUT = env_float("VI_AUDIT_READ_TIMEOUT", 600.0)
+VI_AUDIT_READ_TIMEOUT = env_float("VI_AUDIT_READ_TIMEOUT", 600.0)  # an audit's idle timeout
+VI_AUDIT_DEADLINE = env_float("VI_AUDIT_DEADLINE", 3600.0)  # an audit's whole answer
 
 # --- Sync -------------------------------------------------------------------
 # A complete audit that would mark more than this share of the mirror gone is held for

@@ -10,7 +10,9 @@ cached on the settings that shape it; the service address always comes from
 `settings.VI_API_URL`, never from the WSDL. `VI_LOGIN`/`VI_SECRET` go into every call.
 
 zeep builds the envelope and reads the reply, but the HTTP post is ours: it carries the
-connect/read timeouts (audits get `VI_AUDIT_READ_TIMEOUT`), and it is the only place the
+connect/read timeouts and an overall deadline (deadline.py): an ordinary call's whole
+answer within `VI_READ_TIMEOUT`, an audit's within `VI_AUDIT_DEADLINE` with
+`VI_AUDIT_READ_TIMEOUT` as its idle timeout; and it is the only place the
 envelope — secret included — exists, so nothing here can log it (zeep's own transport
 logs whole envelopes at DEBUG; we never route a call through it).
 
@@ -44,14 +46,19 @@ from portal.models import ProviderCall, Source
 
 from . import codes, strict_types  # noqa: F401 - a value that does not parse is said so (values.py)
 from .calllog import write_provider_call
+from .deadline import Deadline, DeadlineAdapter, sending
 from .errors import ProviderRejected, ProviderUnavailable
-from .redaction import redact_parameters, redact_text, sensitive_values
+from .redaction import redact_parameters, redact_text, scrub_secrets, sensitive_values
 from .streaming import RecordStream, record_shape
+from .values import shown
 
 logger = logging.getLogger(__name__)
 
 SERVICE_BINDING = "APIServiceSoap"  # the SOAP 1.1 binding, as VI's clients use it
 MAX_FAULT_BODY = 64 * 1024
+# An ordinary answer (not an audit) is a few kilobytes; one past this is refused unread,
+# so a never-ending body cannot fill the worker's memory before its deadline.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
 
 
 # --- who is calling --------------------------------------------------------------------
@@ -97,6 +104,7 @@ class Endpoint:
     connect_timeout: float
     read_timeout: float
     audit_read_timeout: float
+    audit_deadline: float
 
     @classmethod
     def from_settings(cls) -> "Endpoint":
@@ -108,12 +116,29 @@ class Endpoint:
             connect_timeout=float(settings.VI_CONNECT_TIMEOUT),
             read_timeout=float(settings.VI_READ_TIMEOUT),
             audit_read_timeout=float(settings.VI_AUDIT_READ_TIMEOUT),
+            audit_deadline=float(getattr(settings, "VI_AUDIT_DEADLINE", 3600.0)),
         )
 
+    @staticmethod
+    def is_audit(operation: str) -> bool:
+        return operation.lower().startswith("audit")
+
     def timeouts(self, operation: str) -> tuple[float, float]:
-        if operation.lower().startswith("audit"):
+        """(connect, each read): for an audit the read is an idle timeout."""
+        if self.is_audit(operation):
             return self.connect_timeout, self.audit_read_timeout
         return self.connect_timeout, self.read_timeout
+
+    def answer_deadline(self, operation: str) -> float:
+        """How long the whole answer may take once connected (VI_READ_TIMEOUT, VI_AUDIT_DEADLINE)."""
+        return self.audit_deadline if self.is_audit(operation) else self.read_timeout
+
+    def deadline(self, operation: str) -> Deadline:
+        """The call's overall limit: connecting, then the whole answer; started now."""
+        return Deadline(self.connect_timeout + self.answer_deadline(operation)).start()
+
+    def late(self, operation: str) -> ProviderUnavailable:
+        return ProviderUnavailable(f"VI did not finish answering within {self.answer_deadline(operation):g} s")
 
 
 _build_lock = threading.Lock()
@@ -133,6 +158,9 @@ def _zeep_client(process_id: int, wsdl: str, connect_timeout: float, read_timeou
     # never reused by the child.
     _keep_envelopes_out_of_logs()
     session = requests.Session()
+    # Every call's socket obeys its overall deadline (deadline.py), not only a per-read timeout.
+    session.mount("http://", DeadlineAdapter())
+    session.mount("https://", DeadlineAdapter())
     transport = zeep.Transport(
         session=session,
         timeout=(connect_timeout, read_timeout),
@@ -231,19 +259,48 @@ def _build_request(endpoint: Endpoint, operation: str, params: Mapping[str, Any]
     )
 
 
-def _post(endpoint: Endpoint, request: _Request, *, stream: bool = False) -> requests.Response:
+def _post(endpoint: Endpoint, request: _Request, limit: Deadline) -> requests.Response:
+    """Send the request under `limit`; the body is left unread (each path reads it its way)."""
     connect_timeout, read_timeout = endpoint.timeouts(request.operation)
     try:
-        return request.client.transport.session.post(
-            endpoint.url,
-            data=request.body,
-            headers=request.headers,
-            timeout=(connect_timeout, read_timeout),
-            stream=stream,
-        )
+        with sending(limit):
+            return request.client.transport.session.post(
+                endpoint.url,
+                data=request.body,
+                headers=request.headers,
+                timeout=(connect_timeout, read_timeout),
+                stream=True,
+            )
+    except requests.RequestException as exc:
+        failure = endpoint.late(request.operation) if limit.expired else _unavailable_from_requests(exc, endpoint, request.operation)
+    raise_clean(failure)
+
+
+def _read_body(endpoint: Endpoint, request: _Request, response: requests.Response, limit: Deadline) -> bytes:
+    """The whole body, at most MAX_ANSWER_BYTES, before the deadline (which cuts the socket)."""
+    chunks, size = [], 0
+    failure = None
+    try:
+        with closing(response):
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    failure = ProviderUnavailable(
+                        f"VI's answer is larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB the portal reads"
+                    )
+                    break
+                chunks.append(chunk)
     except requests.RequestException as exc:
         failure = _unavailable_from_requests(exc, endpoint, request.operation)
-    raise_clean(failure)
+    except Exception as exc:  # noqa: BLE001 - urllib3 errors on a socket cut by the deadline
+        failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
+    if limit.expired:
+        failure = endpoint.late(request.operation)
+    if failure:
+        raise_clean(failure)
+    body = b"".join(chunks)
+    response._content = body  # zeep reads `content`; the socket is done with
+    return body
 
 
 def _unavailable_from_requests(exc: Exception, endpoint: Endpoint, operation: str) -> ProviderUnavailable:
@@ -259,9 +316,9 @@ def _unavailable_from_requests(exc: Exception, endpoint: Endpoint, operation: st
     return ProviderUnavailable(f"VI could not be reached ({type(exc).__name__})")
 
 
-def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Response) -> Any:
+def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Response, body: bytes) -> Any:
     if response.status_code != 200:
-        raise _unavailable_from_error_body(response.status_code, response.content[:MAX_FAULT_BODY], endpoint)
+        raise _unavailable_from_error_body(response.status_code, body[:MAX_FAULT_BODY], endpoint)
     secrets = {endpoint.secret}
     failure = None
     try:
@@ -306,16 +363,23 @@ def call(operation: str, **params: Any) -> Any:
     context = _caller.get()
     started = time.monotonic()
     log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
+    limit = endpoint.deadline(operation)
     try:
         request = _build_request(endpoint, operation, params)
-        response = _post(endpoint, request)
-        result = _read_reply(endpoint, request, response)
+        response = _post(endpoint, request, limit)
+        body = _read_body(endpoint, request, response, limit)
+        limit.cancel()
+        result = _read_reply(endpoint, request, response, body)
     except ProviderUnavailable as exc:
+        limit.cancel()
         log.write(started, outcome=ProviderCall.Outcome.UNAVAILABLE, error=exc.message)
         raise
     except ValueError as exc:  # the request was never sent: a caller's mistake
+        limit.cancel()
         log.write(started, outcome=ProviderCall.Outcome.UNAVAILABLE, error=f"Not sent: {exc}")
         raise
+    # VI's own words reach pages (a refusal's message): never with the secret or a PIN in them.
+    result.responseMessage = scrub_secrets(result.responseMessage, {endpoint.secret, *sensitive_values(params)})
     code = result.responseCode
     log.write(
         started,
@@ -343,10 +407,13 @@ def _stream(
     log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
     reader: RecordStream | None = None
     outcome, error = ProviderCall.Outcome.UNAVAILABLE, ""
+    # Idle timeout per read (VI_AUDIT_READ_TIMEOUT) and a deadline for the whole answer
+    # (VI_AUDIT_DEADLINE), reading included: a drip or a never-ending body ends there.
+    limit = endpoint.deadline(operation)
     try:
         request = _build_request(endpoint, operation, params)
         shape = _shape_for(request, record_tag)
-        response = _post(endpoint, request, stream=True)
+        response = _post(endpoint, request, limit)
         with closing(response):
             if response.status_code != 200:
                 body = response.raw.read(MAX_FAULT_BODY, decode_content=True) or b""
@@ -366,13 +433,17 @@ def _stream(
                 yield from reader
             except requests.RequestException as exc:
                 failure = _unavailable_from_requests(exc, endpoint, operation)
-            except (ProviderRejected, ProviderUnavailable, GeneratorExit):
+            except ProviderUnavailable as exc:
+                failure = exc  # "broke off": say why when the deadline cut it
+            except (ProviderRejected, GeneratorExit):
                 raise
             except Exception as exc:  # noqa: BLE001 - urllib3 read errors surface here through lxml
                 if "timed out" in str(exc).lower():
                     failure = ProviderUnavailable(f"VI did not answer within {endpoint.timeouts(operation)[1]:g} s")
                 else:
                     failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
+            if failure and limit.expired:
+                failure = endpoint.late(operation)
             if failure:
                 raise_clean(failure)
         outcome = _outcome_of(operation, reader.response_code)
@@ -391,6 +462,7 @@ def _stream(
         error = f"Stopped by the caller after {reader.records if reader else 0} records"
         raise
     finally:
+        limit.cancel()
         log.write(
             started,
             outcome=outcome,
@@ -445,8 +517,10 @@ def count_item_codes(result: Any) -> dict[str, int]:
             return
         for name, item in values.items():
             if name == "statusCode" or (name == "code" and in_list):
-                if isinstance(item, str | int) and str(item) != "":
-                    counts[str(item)] += 1
+                if isinstance(item, str | int) and not isinstance(item, bool):
+                    key = shown(item, 40)
+                    if key:
+                        counts[key] += 1
             elif isinstance(item, list) or hasattr(item, "__values__"):
                 walk(item, False)
 
@@ -473,20 +547,50 @@ class _CallLog:
     ) -> None:
         duration_ms = int((time.monotonic() - started) * 1000)
         secrets = {self.endpoint.secret, *sensitive_values(self.params)}
-        logger.info(
-            "VI %s: %s (code %s) in %d ms", self.operation, outcome, response_code if response_code is not None else "-", duration_ms
-        )
+        code, odd_code = storable_code(response_code)
+        if odd_code:
+            # A code the column cannot hold (99999999999999999999, "abc") is kept as text.
+            response_message = f"[VI's code: {odd_code}] {response_message or ''}"
+        logger.info("VI %s: %s (code %s) in %d ms", self.operation, outcome, odd_code or code or "-", duration_ms)
         write_provider_call(
             operation=self.operation,
             parameters=redact_parameters(self.params),
             outcome=outcome,
-            response_code=response_code,
-            response_message=redact_text(response_message, secrets=secrets, limit=500),
-            item_codes=dict(item_codes or {}),
-            duration_ms=duration_ms,
-            error=redact_text(error, secrets=secrets, limit=1000),
+            response_code=code,
+            response_message=_no_nul(redact_text(str(response_message or ""), secrets=secrets, limit=500)),
+            item_codes=storable_item_codes(item_codes or {}),
+            duration_ms=min(duration_ms, 2**31 - 1),
+            error=_no_nul(redact_text(error, secrets=secrets, limit=1000)),
             **_actor_fields(self.context),
         )
+
+
+_CODE_RANGE = (-(2**31), 2**31 - 1)  # ProviderCall.response_code is an IntegerField
+MAX_ITEM_CODES = 100
+
+
+def storable_code(code: Any) -> tuple[int | None, str]:
+    """(the code for the column, or None; VI's code as text when the column cannot hold it)."""
+    if code is None:
+        return None, ""
+    if isinstance(code, int) and not isinstance(code, bool) and _CODE_RANGE[0] <= code <= _CODE_RANGE[1]:
+        return code, ""
+    return None, shown(code, 40)
+
+
+def storable_item_codes(counts: Mapping[str, int]) -> dict[str, int]:
+    """Per-item codes as JSON the database takes: short printable keys, a bounded number."""
+    kept: dict[str, int] = {}
+    for key, count in counts.items():
+        name = shown(key, 40)
+        if name not in kept and len(kept) >= MAX_ITEM_CODES:
+            name = "(other)"
+        kept[name] = kept.get(name, 0) + int(count)
+    return kept
+
+
+def _no_nul(text: str) -> str:
+    return text.replace("\x00", "\\x00")
 
 
 __all__ = ["call", "stream", "provider_context", "ProviderRejected", "ProviderUnavailable", "get_service"]

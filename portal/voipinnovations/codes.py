@@ -20,6 +20,8 @@ silently claiming success.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .values import shown
+
 
 class Kind(StrEnum):
     SUCCESS = "success"
@@ -165,7 +167,14 @@ DUMMY_RECORD_CODES = frozenset(code.code for code in CODES.values() if code.dumm
 
 
 def _key(code: int | str | None) -> str:
-    return "" if code is None else str(code).strip()
+    if code is None:
+        return ""
+    try:
+        key = str(code).strip()
+    except ValueError:  # an int too long to print (Python's digit limit): no code we know
+        return "(a number too long to show)"
+    # A hostile answer's code may be anything: keep what reaches messages short and printable.
+    return shown(key, 40) if len(key) > 40 or not key.isprintable() else key
 
 
 def describe(code: int | str | None, *, operation: str | None = None) -> Code:

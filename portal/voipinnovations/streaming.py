@@ -268,10 +268,18 @@ class RecordStream:
         tags = self._tags
         record_tag, code_tag, message_tag = tags["record"], tags["code"], tags["message"]
         build, item_codes = self.shape.build, self.item_codes
-        broken = False
+        broken = oversized = False
+        source = _BoundedSource(self.source)
         try:
-            parser = etree.iterparse(self.source, events=("end",), tag=list(tags.values()), huge_tree=True)
+            # No entities resolved, no DTD, no network: an answer cannot read our files
+            # (XXE) nor blow up in memory (billion laughs). huge_tree: big audits are
+            # legitimate; `_BoundedSource` bounds what lies between two records instead.
+            parser = etree.iterparse(
+                source, events=("end",), tag=list(tags.values()), huge_tree=True,
+                resolve_entities=False, load_dtd=False, no_network=True,
+            )  # fmt: skip
             for _, element in parser:
+                source.since_record = 0
                 tag = element.tag
                 if tag == record_tag:
                     if not self._checked and not self._check_header():
@@ -295,6 +303,12 @@ class RecordStream:
                     raise ProviderUnavailable(f"VI answered with a SOAP fault: {_fault_text(element, self.secrets)}")
         except etree.XMLSyntaxError:
             broken = True  # raised below, outside the handler: no parser context attached
+        except _RecordTooLarge:
+            oversized = True
+        if oversized:
+            raise ProviderUnavailable(
+                f"VI's answer holds more than {MAX_RECORD_BYTES // (1024 * 1024)} MB without a complete record"
+            )
         if broken:
             raise ProviderUnavailable("VI's answer broke off or is not valid XML")
         if not self._checked and not self._check_header():
@@ -313,6 +327,32 @@ class RecordStream:
         raise ProviderRejected(code, codes.describe(code, operation=self.operation).message)
 
 
+# A record is about a kilobyte; this much without one is no answer (a never-ending
+# element), and reading on would only fill memory until the deadline.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+
+class _RecordTooLarge(Exception):
+    pass
+
+
+class _BoundedSource:
+    """The HTTP body as lxml reads it, refusing to read far past the last complete element."""
+
+    def __init__(self, source: BinaryIO):
+        self.source = source
+        self.since_record = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = 64 * 1024
+        chunk = self.source.read(size)
+        self.since_record += len(chunk)
+        if self.since_record > MAX_RECORD_BYTES:
+            raise _RecordTooLarge()
+        return chunk
+
+
 def _release(element: etree._Element) -> None:
     element.clear(keep_tail=False)
     parent = element.getparent()
@@ -321,11 +361,14 @@ def _release(element: etree._Element) -> None:
             del parent[0]
 
 
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
+def _int_or_none(text: str | None) -> int | str | None:
+    """VI's code as an int; text that is not one stays text (an unknown code: a refusal)."""
+    if text is None or not text.strip():
         return None
+    try:
+        return int(text)
+    except ValueError:
+        return Unparsed(text.strip()[:200])
 
 
 def _fault_text(fault: etree._Element, secrets: Iterable[str]) -> str:
