@@ -240,7 +240,8 @@ def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
         form.vi_error = ViError(message=outcome.message, code=outcome.code)
         return _render_panel(request, _panel_context(spec, did, form, note=note))
     did = _did_or_404(tn)
-    kwargs, note = _form_kwargs(spec)  # a group created just now is in the list
+    if "did_groups" in spec.needs:
+        kwargs["did_groups"] = selectors.did_group_list()  # a group created just now is in the list
     fresh = spec.form_class(initial=spec.initial(did), **kwargs)
     response = _render_panel(request, _panel_context(spec, did, fresh, saved=True, result=result))
     # The status rows change with the panel, in the same answer (out of band); the event
