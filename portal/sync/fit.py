@@ -39,7 +39,7 @@ def record_problems(model: type[models.Model], values: Mapping[str, Any]) -> lis
         if value is None:
             continue
         if isinstance(value, Unfit):
-            problems.append(value)
+            problems.append(Unfit(name, value.raw, value.reason))  # named as the mirror names it
             continue
         if isinstance(value, Unparsed):
             problems.append(Unfit(name, str(value), "not a value of the expected type"))
