@@ -109,11 +109,10 @@ class RefuseOversizedRequestsMiddleware:
         except ValueError:
             return HttpResponseBadRequest("The request's length is not a number.", content_type="text/plain; charset=utf-8")
         if length > limit:
-            response = HttpResponse(
+            # (No "Connection: close": WSGI leaves hop-by-hop headers to the server.)
+            return HttpResponse(
                 self.MESSAGE.format(limit=limit // (1024 * 1024)), status=413, content_type="text/plain; charset=utf-8"
             )
-            response["Connection"] = "close"  # the unread body is not worth waiting for
-            return response
         return self.get_response(request)
 
 

@@ -201,7 +201,7 @@ LOGGING = {
         # zeep's transport logger prints whole envelopes, secret included, at DEBUG.
         "zeep.transports": {"level": "WARNING"},
         "zeep": {"level": "WARNING"},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
+        "axes": {"level": "WARNING"},  # a banner on every command, a line for every sign-in; lockouts stay
     },
 }
 

@@ -120,3 +120,12 @@ def secrets_pattern(secrets: Iterable[str]) -> re.Pattern | None:
         return None
     alternatives = sorted(forms, key=len, reverse=True)
     return re.compile("|".join(re.escape(form) for form in alternatives), re.IGNORECASE)
+
+
+def scrub_secrets(text: Any, secrets: Iterable[str]) -> Any:
+    """`text` with every secret (any case, escaped or not) replaced, nothing else changed:
+    for VI's own words (a refusal's responseMessage) that pages show as they are."""
+    pattern = secrets_pattern(secrets)
+    if pattern is None or not isinstance(text, str):
+        return text
+    return pattern.sub(REDACTED, text)
