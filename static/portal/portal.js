@@ -101,10 +101,8 @@
     showFailure(element, text, target);
   }
 
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    clearNote(event.detail.elt);
-  });
-
+  // A failure's message stays until the same element succeeds (a poll that keeps failing
+  // keeps its one message, replaced, instead of blinking out at every try).
   document.addEventListener("htmx:afterRequest", function (event) {
     var detail = event.detail;
     if (!detail.successful) return;
