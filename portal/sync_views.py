@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from portal.models import SyncRun
+from portal.models import SetAsideRecord, SyncRun
 from portal.permissions import write_view
 from portal.sync import SYNC_KINDS, SyncKindUnavailable, SyncNotConfirmable, kind_is_available, kind_label
 from portal.sync import sync_confirm, sync_request, total_counts
@@ -28,11 +31,31 @@ FIGURES = (
 )
 
 
+# How many set-aside records the Sync page lists for one run (all are kept, up to 1,000).
+SET_ASIDE_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class SetAsideProblem:
+    label: str  # the field in plain words ("endpoint group")
+    raw: str  # VI's value, escaped and cut short
+    reason: str
+
+
+@dataclass(frozen=True)
+class SetAsideRow:
+    what: str  # "number 4352150001"
+    problems: list[SetAsideProblem]
+    values: dict
+
+
 @dataclass(frozen=True)
 class RunRow:
     run: SyncRun
     figures: list[int | None]  # in FIGURES order; None when the run did not get that far
     confirmable: bool
+    set_aside: int = 0  # records (or single values) VI sent that the portal could not store
+    set_aside_rows: list[SetAsideRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,15 +72,56 @@ def _panel(kind: str) -> KindPanel:
     active = next((run for run in runs if run.status in ACTIVE_STATUSES), None)
     # Only the newest held run can be confirmed: a later run makes it obsolete.
     latest_relevant = next((run for run in runs if run.status != SyncRun.Status.SKIPPED), None)
+    kept = dict(
+        SetAsideRecord.objects.filter(sync_run__in=runs).order_by().values("sync_run").annotate(n=Count("id")).values_list("sync_run", "n")
+    )
     rows = [
         RunRow(
             run=run,
             figures=_figures(run),
             confirmable=run.status == SyncRun.Status.NEEDS_CONFIRMATION and run is latest_relevant,
+            set_aside=max(total_counts(run.counts).get("set_aside", 0), kept.get(run.pk, 0)),
+            # Only the newest run lists its records: older ones were settled or repeated since.
+            set_aside_rows=_set_aside_rows(run) if run is runs[0] and kept.get(run.pk) else [],
         )
         for run in runs
     ]
     return KindPanel(kind=kind, label=kind_label(kind), available=kind_is_available(kind), active=active, rows=rows)
+
+
+def _set_aside_rows(run: SyncRun) -> list[SetAsideRow]:
+    rows = []
+    for record in SetAsideRecord.objects.filter(sync_run=run)[:SET_ASIDE_SHOWN]:
+        model = _model_or_none(record.model)
+        noun = str(model._meta.verbose_name) if model else "value"
+        rows.append(
+            SetAsideRow(
+                what=f"{noun} {record.object_key}".strip(),
+                problems=[
+                    SetAsideProblem(label=_field_label(model, problem.get("field", "")), raw=str(problem.get("raw", "")),
+                                    reason=str(problem.get("reason", "")))
+                    for problem in record.problems
+                ],
+                values={_field_label(model, name): value for name, value in record.values.items()},
+            )
+        )
+    return rows
+
+
+def _model_or_none(label: str):
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - a field since renamed: show its stored name
+            pass
+    return {"Amount": "prepaid balance"}.get(name, name.replace("_", " "))
 
 
 def _figures(run: SyncRun) -> list[int | None]:

@@ -143,3 +143,28 @@ def test_refresh_from_vi_says_so_in_plain_words_and_stores_nothing(mirrored, hos
     assert "cannot store" in response.content.decode()
     assert vi_values(tn) == before
     assert ChangeRecord.objects.count() == history
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_person_sees_what_was_set_aside_on_the_sync_page(live_server, sandbox, hostile_vi, operator, browser_page):
+    from playwright.sync_api import expect
+
+    from tests.fixtures.browser import sign_in
+
+    assert run_sync("dids").status == SyncRun.Status.SUCCEEDED
+    tn = sandbox.control.state("numbers/owned")[0]["tn"]
+    hostile_vi.values("auditDIDs", {tn: {"endpointId": HUGE, "cnamName": "<b>Bold & \"quoted\"</b>"}})
+    run_sync("dids")  # as the schedule would
+
+    page = browser_page
+    sign_in(page, live_server.url, operator)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sync", exact=True).click()
+    panel = page.get_by_test_id("sync-panel-dids")
+    expect(panel.get_by_test_id("sync-set-aside")).to_contain_text("Succeeded with 1 record set aside")
+    panel.get_by_text("What VI sent").click()
+    record = panel.get_by_test_id("set-aside-record")
+    expect(record).to_be_visible()
+    expect(record).to_contain_text(f"DID {tn}")
+    expect(record).to_contain_text(f"endpoint group: {HUGE} — out of range")
+    expect(record).to_contain_text('<b>Bold & "quoted"</b>')  # shown as text, never as markup
