@@ -10,7 +10,7 @@ from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 from porting import selectors, services
 
 
-def panel_context(*, tn: str, error: str = "") -> dict:
+def panel_context(*, tn: str, error: dict | None = None) -> dict:
     return {
         "tn": tn,
         "known": selectors.number_history_known(tn=tn),
@@ -25,12 +25,12 @@ def history(request: HttpRequest, tn: str) -> HttpResponse:
 
     Only reads VI and keeps what it said, so anyone who may see the number may ask.
     """
-    error = ""
+    error: dict | None = None  # for templates/components/vi_alert.html
     if request.GET.get("refresh") == "1" or not selectors.number_history_known(tn=tn):
         try:
             services.number_history_fetch(tn=tn, actor=request.user)
         except ProviderUnavailable as failure:
-            error = f"VI could not be reached ({failure.message})."
+            error = {"unavailable": True, "message": failure.message}
         except ProviderRejected as refusal:
-            error = f"VI said: {refusal.message} (code {refusal.code})"
+            error = {"message": refusal.message, "code": refusal.code}
     return render(request, "porting/_panel.html", panel_context(tn=tn, error=error))

@@ -66,3 +66,14 @@ def test_a_paste_with_nothing_valid_is_refused_and_a_reload_lands_on_the_form(
     assert page.url.endswith("/porting/check/")
     expect(page.get_by_role("button", name="Check portability")).to_be_visible()
     expect(page.get_by_text("That address only answers a submitted form")).to_be_visible()
+
+
+@pytest.mark.django_db
+def test_the_port_history_panel_says_vi_is_down_in_the_shared_words(sandbox, viewer_client):
+    from django.urls import reverse
+
+    sandbox.control.fault("http500", operation="GetPortHistory", times=3)
+    page = viewer_client.get(reverse("porting:number_history", kwargs={"tn": "3032340100"}), {"refresh": "1"})
+    text = " ".join(page.content.decode().split())
+    assert page.status_code == 200
+    assert "VI could not be reached" in text and "Nothing was changed." in text
