@@ -99,3 +99,19 @@ def plain_list(kind: str, values: str | None) -> str:
     """A comma-separated list of values (VI's subUsecaseIds) in words."""
     return ", ".join(plain(kind, item) for item in str(values or "").split(",") if item.strip())
 
+
+
+# Which words a mirror field's values take, for the history list.
+FIELD_KINDS = {
+    "entity_type": "entity_type", "verification_status": "verification", "vertical": "vertical",
+    "stock_exchange": "stock_exchange", "usecase_id": "usecase", "destination_type": "destination",
+}  # fmt: skip
+
+
+def field_value(name: str, shown: str) -> str:
+    """A history value (already shown as text: "—" for nothing) in words when its field holds VI's values."""
+    if name == "sub_usecase_ids" and shown != "—":
+        return plain_list("usecase", shown)
+    if name in FIELD_KINDS and shown != "—":
+        return plain(FIELD_KINDS[name], shown)
+    return shown

@@ -94,3 +94,13 @@ def test_the_numbers_list_and_panel_show_destinations_in_words(synced, viewer_cl
     assert "SIP (the number&#x27;s endpoint group)" in listing
     panel = viewer_client.get(f"/messaging/numbers/{sip}/panel/").content.decode()
     assert "SIP (the number&#x27;s endpoint group)" in panel
+
+
+def test_history_shows_vis_values_in_words(synced, operator_client):
+    brand = next(c for c in synced.control.state("messaging/customers") if c["verificationStatus"] == "PENDING")
+    synced.control.advance(3 * 3600)
+    operator_client.post(f"/messaging/brands/{brand['customerId']}/check/")
+    page = operator_client.get(f"/messaging/brands/{brand['customerId']}/").content.decode()
+    history = page[page.index('data-testid="history"'):]
+    assert "Being vetted → Verified" in history or "Being vetted → Could not be verified" in history
+    assert "PENDING" not in history and "VERIFIED" not in history
