@@ -244,3 +244,12 @@ def test_the_favicon_is_served(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["abc", "<b>1</b>", "9" * 5000])
+def test_a_refused_provider_log_filter_names_the_field_by_its_label(viewer_client, code):
+    page = viewer_client.get(reverse("provider_log"), {"response_code": code})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Code: " in text and "response_code:" not in text and "<b>1</b>" not in text
