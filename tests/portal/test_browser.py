@@ -69,7 +69,8 @@ def test_a_refused_htmx_request_is_reported_not_silent(live_server, operator, pa
     page.goto(f"{live_server.url}/probe/components/")
     page.click("summary:has-text('Release')")
     page.click("#release-result button[type=submit]")
-    expect(page.locator("#messages")).to_contain_text("You do not have permission to do that.")
+    # Said next to the form that was refused (static/portal/portal.js).
+    expect(page.locator("#release-result").get_by_test_id("request-failure")).to_contain_text("You do not have permission to do that.")
     expect(page.locator("#release-result summary")).to_have_text("Release")  # nothing swapped
 
 
