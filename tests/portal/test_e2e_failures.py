@@ -253,3 +253,21 @@ def test_a_refused_provider_log_filter_names_the_field_by_its_label(viewer_clien
     text = page.content.decode()
     assert page.status_code == 200
     assert "Code: " in text and "response_code:" not in text and "<b>1</b>" not in text
+
+
+def _write_endpoints():
+    from tests.portal.url_walker import all_endpoints
+
+    return [endpoint for endpoint in all_endpoints() if endpoint.write_permission and not endpoint.path.startswith("/admin/")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", _write_endpoints(), ids=str)
+def test_every_write_address_opened_by_a_holder_leads_to_a_page_never_a_blank_405(administrator_client, endpoint):
+    """Every POST-only address of every app, as a person would reopen it from the address bar."""
+    response = administrator_client.get(endpoint.path)
+    assert response.status_code == 302, f"GET {endpoint}: {response.status_code}"
+    landing = administrator_client.get(response["Location"])
+    # The page the form lives on (or a 404 for the walker's made-up ids), never a 405 or a 500.
+    assert landing.status_code in (200, 404), f"{endpoint} -> {response['Location']}: {landing.status_code}"
+    assert landing.status_code != 200 or b"<html" in landing.content, f"{endpoint} -> {response['Location']} is a fragment"
