@@ -74,7 +74,7 @@ def write_permission_of(view: Callable) -> str | None:
 
 
 def _back_to_the_form(request: HttpRequest, fallback: Fallback, url_kwargs: dict) -> HttpResponseRedirect:
-    if hasattr(request, "_messages"):
+    if request.method == "GET" and hasattr(request, "_messages"):
         messages.info(request, BACK_TO_THE_FORM)
     return HttpResponseRedirect(page_holding_the_form(request, fallback=fallback, url_kwargs=url_kwargs))
 
@@ -110,7 +110,8 @@ def _same_site_referrer(request: HttpRequest) -> str | None:
     ):
         return None
     parts = urlsplit(referrer)
-    if parts.path == request.path or not parts.path.startswith("/"):
+    # "//other.site/…" (or "/\\other.site") as a path is another site to a browser.
+    if parts.path == request.path or not parts.path.startswith("/") or parts.path.startswith(("//", "/\\")):
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
 

@@ -224,6 +224,8 @@ def test_a_write_address_opened_by_a_holder_leads_back_to_its_page(operator_clie
         ("javascript:alert(1)", "/messaging/"),
         ("http://testserver/messaging/bulk/destination/", "/messaging/"),  # itself: not a page
         ("\x00", "/messaging/"),
+        ("http://testserver//evil.example/phish", "/messaging/"),  # a path a browser reads as a site
+        ("http://testserver/\\evil.example/phish", "/messaging/"),
     ],
 )
 def test_without_a_declared_page_the_referrer_is_used_only_when_it_is_this_site(operator_client, referrer, expected):
