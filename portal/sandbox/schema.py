@@ -37,6 +37,9 @@ class Field:
     required: bool
     repeated: bool
     nillable: bool
+    # Added by us to a type of VI's 2014 WSDL (an `<!-- Extension: … -->` comment precedes it):
+    # written only when an operation fills it, so readers of VI's own file keep reading.
+    extension: bool = False
 
     @property
     def is_simple(self) -> bool:
@@ -67,6 +70,7 @@ def _fields(complex_type) -> tuple[Field, ...]:
     fields = []
     for element in complex_type.iterfind("s:sequence/s:element", _NS):
         type_name = (element.get("type") or "s:string").split(":")[-1]
+        previous = element.getprevious()
         fields.append(
             Field(
                 name=element.get("name"),
@@ -74,6 +78,8 @@ def _fields(complex_type) -> tuple[Field, ...]:
                 required=element.get("minOccurs", "1") != "0",
                 repeated=element.get("maxOccurs", "1") not in ("1", "0"),
                 nillable=element.get("nillable") == "true",
+                extension=previous is not None and previous.tag is etree.Comment
+                and previous.text.strip().startswith("Extension:"),
             )
         )
     return tuple(fields)

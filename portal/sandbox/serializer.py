@@ -7,7 +7,9 @@ through a per-element object model. Lists may be any iterable (generators stream
 XmlSerializer conventions VI shows on the wire: fields in schema order; a None string is
 omitted; "" is an empty element; required value types are always written (0, false); nillable
 None is `xsi:nil="true"`; arrays and single complex fields are always written (empty array as
-an empty element, a None object with its defaults).
+an empty element, a None object with its defaults) — except the elements we added to VI's 2014
+types (`Field.extension`): those are written only when the operation fills them (not None), so
+an answer to a 2014 operation stays one that zeep built from VI's 2014 WSDL reads strictly.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ DEFAULT_DATETIME = "0001-01-01T00:00:00"
 _DEFAULTS = {"int": "0", "long": "0", "short": "0", "boolean": "false", "decimal": "0", "double": "0",
              "dateTime": DEFAULT_DATETIME}
 
-SIMPLE, ARRAY, COMPLEX, REPEATED = 0, 1, 2, 3
+SIMPLE, ARRAY, COMPLEX, REPEATED, OPTIONAL_ARRAY = 0, 1, 2, 3, 4
 
 
 def escape(text: str) -> str:
@@ -89,7 +91,7 @@ class Serializer:
             return (SIMPLE, name, open_tag, close_tag, empty_tag, missing)
         item = self.schema.array_item(field.type)
         if item is not None:
-            return (ARRAY, name, open_tag, close_tag, empty_tag, item)
+            return (OPTIONAL_ARRAY if field.extension else ARRAY, name, open_tag, close_tag, empty_tag, item)
         if field.repeated:
             return (REPEATED, name, open_tag, close_tag, empty_tag, field.type)
         return (COMPLEX, name, open_tag, close_tag, empty_tag, field.type)
@@ -121,6 +123,9 @@ class Serializer:
                     out.append(f"{open_tag}{format_scalar(value)}{close_tag}")
             elif kind == ARRAY:
                 self._write_array(out, open_tag, close_tag, empty_tag, extra, value)
+            elif kind == OPTIONAL_ARRAY:
+                if value is not None:
+                    self._write_array(out, open_tag, close_tag, empty_tag, extra, value)
             elif kind == REPEATED:
                 for item in value or ():
                     out.append(open_tag)
@@ -205,7 +210,7 @@ class Serializer:
             for step in plan:
                 kind, name, open_tag, close_tag, empty_tag, extra = step
                 value = result.get(name)
-                if kind == ARRAY and value is not None and not isinstance(value, (list, tuple)):
+                if kind in (ARRAY, OPTIONAL_ARRAY) and value is not None and not isinstance(value, (list, tuple)):
                     yield from self._stream_array(open_tag, close_tag, empty_tag, extra, value)
                     continue
                 out = []

@@ -123,8 +123,8 @@ def get_conference_line(sandbox, request: Request) -> dict:
     number = _owned(sandbox, request)
     if number is None:
         return INVALID_NUMBER
-    return {**SUCCESS, "ConferenceLine": {"Enabled": number.conference_pin is not None,
-                                          "PIN": number.conference_pin, "TN": number.tn}}
+    # No TN: ConferenceLine/TN is our extension, filled only in AuditConferenceLines (docs/wsdl.md).
+    return {**SUCCESS, "ConferenceLine": {"Enabled": number.conference_pin is not None, "PIN": number.conference_pin}}
 
 
 @operation("SetConferenceLine")
@@ -136,7 +136,7 @@ def set_conference_line(sandbox, request: Request) -> dict:
     if not PIN.match(pin):
         return _failure(900, "An exception occurred: the PIN must be 8 digits")
     number.conference_pin = pin
-    return {**SUCCESS, "ConferenceLine": {"Enabled": True, "PIN": pin, "TN": number.tn}}
+    return {**SUCCESS, "ConferenceLine": {"Enabled": True, "PIN": pin}}
 
 
 @operation("RemoveConferenceLine")
@@ -145,7 +145,7 @@ def remove_conference_line(sandbox, request: Request) -> dict:
     if number is None:
         return INVALID_NUMBER
     number.conference_pin = None
-    return {**SUCCESS, "ConferenceLine": {"Enabled": False, "TN": number.tn}}
+    return {**SUCCESS, "ConferenceLine": {"Enabled": False}}
 
 
 # -- fax-to-email / email-to-fax ---------------------------------------------------------------
