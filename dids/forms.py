@@ -24,6 +24,9 @@ class TNListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
+    def __init__(self, *, label: str = "Numbers", **kwargs):
+        super().__init__(label=label, **kwargs)
+
     def to_python(self, value) -> list[str]:
         if not value:
             return []

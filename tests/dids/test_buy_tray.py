@@ -141,6 +141,14 @@ def test_hostile_assign_fields_never_reach_vi_nor_break_the_tray(synced, operato
     assert not DID.objects.filter(tn=tn).exists()
 
 
+def test_a_refused_assign_names_its_fields_as_the_form_labels_them(synced, operator_client):
+    [tn] = _available(synced, 1)
+    answer = operator_client.post(reverse("dids:assign"), {"tns": tn, "endpoint_group": "not-a-group"}, **TRAY)
+    page = answer.content.decode()
+    assert "Endpoint group:" in page
+    assert "endpoint_group:" not in page and "tns:" not in page
+
+
 def test_a_reference_with_markup_is_shown_as_text(synced, operator_client, operator):
     [tn] = _available(synced, 1)
     services.reserve_dids(tns=[tn], ref_id="<b>order</b>", actor=operator)

@@ -127,7 +127,7 @@ def test_bulk_endpoint_group_change_reports_each_number(synced, operator_client)
     assert response.status_code == 200
     assert page.count('data-ok="yes"') == 2
     assert f'data-tn="{not_ours}" data-ok="no"' in page
-    assert "(code " in page
+    assert "VI code " in page
     assert response["HX-Trigger"] == "dids-changed"
     assert all(_vi_number(synced, tn)["endpoint_group"] == 8675 for tn in mine)
     assert all(selectors.did_get(tn=tn).endpoint_id == 8675 for tn in mine)

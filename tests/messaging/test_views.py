@@ -44,7 +44,7 @@ def test_bulk_assign_shows_a_result_per_number(synced, operator_client):
     page = operator_client.post("/messaging/bulk/campaign/", {"tns": [free, no_sms], "campaign": active["CampaignId"]})
     html = page.content.decode()
     assert f'data-tn="{free}" data-ok="yes"' in html
-    assert f'data-tn="{no_sms}" data-ok="no"' in html and "code 954" in html
+    assert f'data-tn="{no_sms}" data-ok="no"' in html and "VI code 954" in html
     assert sms_state(synced, free)["campaignId"] == active["CampaignId"]
 
 
@@ -84,7 +84,7 @@ def test_number_panel_sets_destination_and_sends_sms_and_mms(synced, operator_cl
 def test_sending_from_a_number_without_sms_shows_vis_refusal(synced, operator_client):
     tn = owned(synced, sms=False)[0]
     page = operator_client.post(f"/messaging/numbers/{tn}/send/", {"recipient": "8015550199", "message": "Hi"})
-    assert b'data-ok="no"' in page.content and b"code 950" in page.content
+    assert b'data-ok="no"' in page.content and b"VI code 950" in page.content
 
 
 def test_vi_unreachable_is_said_and_nothing_changes(synced, operator_client):
