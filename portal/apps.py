@@ -7,3 +7,4 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import celery  # noqa: F401  (registers the app for @shared_task)
+        from portal import sessions  # noqa: F401  (marks a session's refresh at sign-in)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.sessions.IdleSessionMiddleware",  # activity keeps a session alive (SESSION_IDLE_SECONDS)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,9 +215,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # A session ends after this long without a request (a working day by default), not at a
-# fixed time after sign-in: every request moves the deadline.
+# fixed time after sign-in: activity moves the deadline (portal/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Request bodies: refused above this size before they are read (portal.middleware); form
 # fields (not files) are held in memory up to Django's 2.5 MB, files above 1 MB go to disk.

@@ -99,7 +99,7 @@ def test_nul_in_an_uploaded_file_name_is_refused(operator_client):
 
     upload = SimpleUploadedFile(f"a{NUL}.csv", b"tn\n", content_type="text/csv")
     response = operator_client.post("/e911/bulk/upload/", {"file": upload})
-    assert response.status_code in {400, 422, 200}  # Django may clean the name itself; never a 500
+    assert 400 <= response.status_code < 500  # refused (400), or Django cleaned the name and the form said why
 
 
 # --- crafted values -------------------------------------------------------------------------

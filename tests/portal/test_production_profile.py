@@ -138,7 +138,18 @@ def test_data_pages_are_not_cached_and_static_files_are(viewer_client):
 
 def test_sessions_expire_after_a_working_day_idle_by_default():
     assert django_settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "portal.sessions.IdleSessionMiddleware" in django_settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_pages_right_after_sign_in_write_no_session(viewer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer_client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        viewer_client.get("/")
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
 
 
 @pytest.mark.django_db
