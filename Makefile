@@ -35,7 +35,8 @@ mutants: $(STAMP)
 	@test -n "$(MODULE)" -a -n "$(TESTS)" || { echo 'usage: make mutants MODULE=dids/numbers.py TESTS="tests/dids/test_numbers.py"'; exit 2; }
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	$(BIN)/python scripts/mutants.py --module '$(MODULE)' --tests '$(TESTS)' $(if $(MAX_CHILDREN),--max-children $(MAX_CHILDREN),)
+	$(BIN)/python scripts/mutants.py --module '$(MODULE)' --tests '$(TESTS)' \
+		$(if $(ONLY),--only '$(ONLY)',) $(if $(MAX_CHILDREN),--max-children $(MAX_CHILDREN),)
 
 clean:
 	rm -rf $(VENV) var

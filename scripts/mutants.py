@@ -1,6 +1,7 @@
 """Mutation testing of one module with only the tests that concern it (`make mutants`).
 
     make mutants MODULE=dids/numbers.py TESTS="tests/dids/test_numbers.py"
+    make mutants MODULE=porting/services.py ONLY=events_notify TESTS="tests/porting/test_notification_recipients.py"
 
 mutmut 3 (configured under [tool.mutmut] in pyproject.toml) copies the packages into
 `mutants/`, plants small bugs in MODULE's functions one at a time and runs the tests that
@@ -9,7 +10,8 @@ or the change makes no difference a user could feel (then say so, or simplify th
 
 What this wrapper adds to `mutmut run`, which only reads its settings from pyproject.toml:
 - MODULE and TESTS from the command line (only_mutate, the test selection), so one module
-  takes minutes instead of mutating all 170 files and running the whole suite;
+  takes minutes instead of mutating all 170 files and running the whole suite; ONLY keeps
+  to one function or method of a big module;
 - a fresh run directory each time, var/mutants/ (mutmut keeps stale copies of templates
   and data files), where the tests find ../shared as they do in the repository;
 - its own test database, created once by the first pytest run and reused by every mutant
@@ -21,6 +23,7 @@ What this wrapper adds to `mutmut run`, which only reads its settings from pypro
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -39,6 +42,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--module", required=True, help="the file to mutate, e.g. dids/numbers.py")
     parser.add_argument("--tests", required=True, help="space-separated test files or node ids that concern it")
+    parser.add_argument("--only", default="", help="one function or method of MODULE, e.g. events_notify")
     parser.add_argument("--max-children", type=int, default=1,
                         help="mutants run at once (1: transaction=True tests flush the shared test database)")
     args = parser.parse_args()
@@ -65,14 +69,15 @@ def main() -> int:
     settings.pytest_add_cli_args_test_selection = tests
 
     started = time.monotonic()
-    name_glob = ".".join(module.with_suffix("").parts) + ".*"
+    dotted = ".".join(module.with_suffix("").parts)
+    name_glob = f"{dotted}.*{args.only}__mutmut_*" if args.only else f"{dotted}.*"
     try:
         cli(["run", "--max-children", str(args.max_children), name_glob], standalone_mode=False)
     except SystemExit as stop:
         if stop.code not in (0, None):
             print(f"mutmut stopped with status {stop.code}", file=sys.stderr)
             return int(stop.code) if isinstance(stop.code, int) else 1
-    return _report(module, seconds=time.monotonic() - started)
+    return _report(module, name_glob, seconds=time.monotonic() - started)
 
 
 def _enter_run_directory() -> None:
@@ -107,14 +112,21 @@ def _use_own_test_database() -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "test_{name}" WITH (FORCE)')
 
 
-def _report(module: Path, *, seconds: float) -> int:
+def _report(module: Path, name_glob: str, *, seconds: float) -> int:
     from mutmut.stats import status_by_exit_code
 
     meta = RUN_DIR / "mutants" / f"{module}.meta"
     if not meta.exists():
         print(f"No mutants were made for {module} (mutmut mutates code inside functions only).")
         return 0
-    results = json.loads(meta.read_text())["exit_code_by_key"]
+    results = {
+        name: exit_code
+        for name, exit_code in json.loads(meta.read_text())["exit_code_by_key"].items()
+        if fnmatch.fnmatchcase(name, name_glob)
+    }
+    if not results:
+        print(f"No mutants of {module} match {name_glob}.")
+        return 0
     by_status: dict[str, list[str]] = {}
     for name, exit_code in sorted(results.items()):
         by_status.setdefault(status_by_exit_code[exit_code], []).append(name)
