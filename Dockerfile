@@ -19,4 +19,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-inp
 RUN useradd --system --home /app portal && mkdir -p /var/lib/portal && chown portal /var/lib/portal
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
+# --timeout above VI_REQUEST_DEADLINE (90 s: all of one page's calls to VI), so a slow VI
+# ends a page with a plain message instead of gunicorn killing the worker mid-request.
+CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "120"]

@@ -127,8 +127,10 @@ def main() -> int:
             return 1
         spawn(
             "the web server",
+            # --timeout above VI_REQUEST_DEADLINE (90 s): gunicorn's default 30 s would kill a
+            # worker waiting on a slow VI before the page could say so.
             [str(BIN / "gunicorn"), "portal.wsgi", "--bind", WEB_ADDRESS, "--workers", "2",
-             "--threads", "4", "--access-logfile", "-"],
+             "--threads", "4", "--timeout", "120", "--access-logfile", "-"],
         )
         spawn(
             "the worker and scheduler",

@@ -174,6 +174,7 @@ VI_CONNECT_TIMEOUT = env_float("VI_CONNECT_TIMEOUT", 5.0)
 VI_READ_TIMEOUT = env_float("VI_READ_TIMEOUT", 60.0)
 VI_AUDIT_READ_TIMEOUT = env_float("VI_AUDIT_READ_TIMEOUT", 600.0)  # an audit's idle timeout
 VI_AUDIT_DEADLINE = env_float("VI_AUDIT_DEADLINE", 3600.0)  # an audit's whole answer
+VI_REQUEST_DEADLINE = env_float("VI_REQUEST_DEADLINE", 90.0)  # all of one web request's calls; < gunicorn --timeout
 
 # --- Sync -------------------------------------------------------------------
 # A complete audit that would mark more than this share of the mirror gone is held for

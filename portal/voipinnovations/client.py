@@ -37,6 +37,7 @@ from typing import Any, NoReturn
 import requests
 import zeep
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from lxml import etree
 from zeep.exceptions import Fault, TransportError, XMLParseError, XMLSyntaxError
 from zeep.exceptions import Error as ZeepError
@@ -105,6 +106,7 @@ class Endpoint:
     read_timeout: float
     audit_read_timeout: float
     audit_deadline: float
+    request_deadline: float
 
     @classmethod
     def from_settings(cls) -> "Endpoint":
@@ -117,6 +119,7 @@ class Endpoint:
             read_timeout=float(settings.VI_READ_TIMEOUT),
             audit_read_timeout=float(settings.VI_AUDIT_READ_TIMEOUT),
             audit_deadline=float(getattr(settings, "VI_AUDIT_DEADLINE", 3600.0)),
+            request_deadline=float(getattr(settings, "VI_REQUEST_DEADLINE", 90.0)),
         )
 
     @staticmethod
@@ -134,11 +137,41 @@ class Endpoint:
         return self.audit_deadline if self.is_audit(operation) else self.read_timeout
 
     def deadline(self, operation: str) -> Deadline:
-        """The call's overall limit: connecting, then the whole answer; started now."""
-        return Deadline(self.connect_timeout + self.answer_deadline(operation)).start()
+        """The call's overall limit, started now: connecting, then the whole answer — and,
+        inside a web request, no later than the request's own time for VI runs out."""
+        answer = self.answer_deadline(operation)
+        seconds = self.connect_timeout + answer
+        started = _web_request_started_at.get()
+        if started is not None:
+            left = self.request_deadline - (time.monotonic() - started)
+            if left <= 0:
+                raise ProviderUnavailable(f"VI is answering too slowly: this page stopped asking after {self.request_deadline:g} s")
+            seconds, answer = min(seconds, left), min(answer, left)
+        limit = Deadline(seconds)
+        limit.answer_seconds = answer  # what the "too late" message names
+        return limit.start()
 
-    def late(self, operation: str) -> ProviderUnavailable:
-        return ProviderUnavailable(f"VI did not finish answering within {self.answer_deadline(operation):g} s")
+    @staticmethod
+    def late(limit: Deadline) -> ProviderUnavailable:
+        return ProviderUnavailable(f"VI did not finish answering within {limit.answer_seconds:g} s")
+
+
+# A web request may make several calls (Refresh from VI makes eight): together they get
+# VI_REQUEST_DEADLINE, so gunicorn's timeout, set above it, never kills a worker mid-call.
+# Celery tasks and commands send no request_started: their calls have only their own limits.
+_web_request_started_at: ContextVar[float | None] = ContextVar("vi_web_request_started_at", default=None)
+
+
+def _web_request_started(**kwargs: Any) -> None:
+    _web_request_started_at.set(time.monotonic())
+
+
+def _web_request_finished(**kwargs: Any) -> None:
+    _web_request_started_at.set(None)
+
+
+request_started.connect(_web_request_started, dispatch_uid="portal.voipinnovations.request_started")
+request_finished.connect(_web_request_finished, dispatch_uid="portal.voipinnovations.request_finished")
 
 
 _build_lock = threading.Lock()
@@ -272,7 +305,7 @@ def _post(endpoint: Endpoint, request: _Request, limit: Deadline) -> requests.Re
                 stream=True,
             )
     except requests.RequestException as exc:
-        failure = endpoint.late(request.operation) if limit.expired else _unavailable_from_requests(exc, endpoint, request.operation)
+        failure = endpoint.late(limit) if limit.expired else _unavailable_from_requests(exc, endpoint, request.operation)
     raise_clean(failure)
 
 
@@ -295,7 +328,7 @@ def _read_body(endpoint: Endpoint, request: _Request, response: requests.Respons
     except Exception as exc:  # noqa: BLE001 - urllib3 errors on a socket cut by the deadline
         failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
     if limit.expired:
-        failure = endpoint.late(request.operation)
+        failure = endpoint.late(limit)
     if failure:
         raise_clean(failure)
     body = b"".join(chunks)
@@ -363,7 +396,11 @@ def call(operation: str, **params: Any) -> Any:
     context = _caller.get()
     started = time.monotonic()
     log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
-    limit = endpoint.deadline(operation)
+    try:
+        limit = endpoint.deadline(operation)
+    except ProviderUnavailable as exc:
+        log.write(started, outcome=ProviderCall.Outcome.UNAVAILABLE, error=exc.message)
+        raise
     try:
         request = _build_request(endpoint, operation, params)
         response = _post(endpoint, request, limit)
@@ -409,8 +446,9 @@ def _stream(
     outcome, error = ProviderCall.Outcome.UNAVAILABLE, ""
     # Idle timeout per read (VI_AUDIT_READ_TIMEOUT) and a deadline for the whole answer
     # (VI_AUDIT_DEADLINE), reading included: a drip or a never-ending body ends there.
-    limit = endpoint.deadline(operation)
+    limit: Deadline | None = None
     try:
+        limit = endpoint.deadline(operation)
         request = _build_request(endpoint, operation, params)
         shape = _shape_for(request, record_tag)
         response = _post(endpoint, request, limit)
@@ -443,7 +481,7 @@ def _stream(
                 else:
                     failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
             if failure and limit.expired:
-                failure = endpoint.late(operation)
+                failure = endpoint.late(limit)
             if failure:
                 raise_clean(failure)
         outcome = _outcome_of(operation, reader.response_code)
@@ -462,7 +500,8 @@ def _stream(
         error = f"Stopped by the caller after {reader.records if reader else 0} records"
         raise
     finally:
-        limit.cancel()
+        if limit is not None:
+            limit.cancel()
         log.write(
             started,
             outcome=outcome,

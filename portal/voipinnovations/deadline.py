@@ -28,6 +28,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 class Deadline:
     def __init__(self, seconds: float):
         self.seconds = seconds
+        self.answer_seconds = seconds  # the part of it a message names (callers may narrow it)
         self.ends = time.monotonic() + seconds
         self.expired = False
         self._socket: socket.socket | None = None

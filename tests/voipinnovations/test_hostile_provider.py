@@ -211,3 +211,23 @@ def test_a_huge_item_code_is_logged_short(sandbox, hostile_vi, short_deadlines):
 
     codes = ProviderCall.objects.get(operation="queryDID").item_codes
     assert codes and all(len(key) <= 41 for key in codes)
+
+
+def test_a_web_request_gives_all_its_calls_one_deadline(sandbox, hostile_vi, settings, operator_client):
+    """Refresh from VI makes eight calls; each dripping for its own full deadline would hold
+    the worker eight times as long. The page's calls share VI_REQUEST_DEADLINE."""
+    from django.urls import reverse
+
+    settings.VI_READ_TIMEOUT = 4.0
+    settings.VI_REQUEST_DEADLINE = 4.0
+    hostile_vi.slow("*", seconds=2.5)  # each call alone answers in time; eight take 20 s
+
+    tn = an_owned_tn(sandbox)
+    started = time.monotonic()
+    response = operator_client.post(reverse("dids:refresh", args=[tn]), HTTP_HX_REQUEST="true")
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert elapsed < 12.0
+    assert ProviderCall.objects.filter(outcome=ProviderCall.Outcome.OK).exists()  # the first call answered
+    assert ProviderCall.objects.filter(outcome=ProviderCall.Outcome.UNAVAILABLE).exists()
