@@ -102,3 +102,17 @@ def test_a_hostile_address_is_refused_in_words_and_changes_nothing(
     expect(failure).to_be_visible()
     expect(failure).to_contain_text("NUL character")
     expect(panel.get_by_test_id("e911-none")).to_be_visible()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["e911:index", "e911:records", "e911:export"])
+@pytest.mark.parametrize("q", ["9" * 10_000, "<script>alert(1)</script>", ["435", "215"], "%", "\\"])
+def test_the_911_searches_take_hostile_values_without_failing(viewer_client, url_name, q):
+    from django.urls import reverse
+
+    response = viewer_client.get(reverse(url_name), {"q": q, "city": q})
+    assert response.status_code == 200
+    if not response.streaming:
+        page = response.content.decode()
+        assert "<script>alert(1)</script>" not in page
+        assert "9" * 101 not in page  # cut to the box's maxlength, as the server agrees
