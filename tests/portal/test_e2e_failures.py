@@ -273,3 +273,15 @@ def test_every_write_address_opened_by_a_holder_leads_to_a_page_never_a_blank_40
     # The page the form lives on (or a 404 for the walker's made-up ids), never a 405 or a 500.
     assert landing.status_code in (200, 404), f"{endpoint} -> {response['Location']}: {landing.status_code}"
     assert landing.status_code != 200 or b"<html" in landing.content, f"{endpoint} -> {response['Location']} is a fragment"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["4" * 101, "4" * 10_000, "<b>" * 40])
+def test_a_search_longer_than_the_box_allows_is_said_not_counted(viewer_client, q):
+    """Typed past the page (a bookmark, a script): the list says the search was not run
+    instead of showing every number's count as if it were the answer."""
+    page = viewer_client.get(reverse("dids:list"), {"q": q}, headers={"HX-Request": "true", "HX-Target": "did-results"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Not searched: the search can be at most 100 characters." in text
+    assert "<b><b>" not in text
