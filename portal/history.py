@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -253,12 +253,16 @@ def shown_value(value: Any) -> str:
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 1] + "…"
 
 
-def shown_changes(model: str, changes: Any) -> list[ShownChange]:
+def shown_changes(
+    model: str, changes: Any, *, show: Callable[[str, Any], Any] | None = None, labels: Mapping[str, str] | None = None
+) -> list[ShownChange]:
     """`ChangeRecord.changes` as labelled before/after pairs, leaving out what did not change.
 
     Unchanged means equal as stored (JSON) or as shown ("" and None are both "—"): older
     rows and some writers recorded every field, changed or not. Anything not shaped like
-    [before, after] is shown as the new value, never dropped.
+    [before, after] is shown as the new value, never dropped. A page that knows better
+    words for some values (an endpoint group's name for its id) passes `show(name, value)`;
+    `labels` overrides a field's label.
     """
     if not isinstance(changes, Mapping):
         return []
@@ -271,8 +275,12 @@ def shown_changes(model: str, changes: Any) -> list[ShownChange]:
             before, after = values
         else:
             before, after = None, values
-        before_text, after_text = shown_value(jsonable(before)), shown_value(jsonable(after))
+        if show is not None:
+            before_text, after_text = shown_value(show(name, before)), shown_value(show(name, after))
+        else:
+            before_text, after_text = shown_value(jsonable(before)), shown_value(jsonable(after))
         if jsonable(before) == jsonable(after) or before_text == after_text:
             continue
-        shown.append(ShownChange(name=name, label=field_label(model, name), before=before_text, after=after_text))
+        label = (labels or {}).get(name) or field_label(model, name)
+        shown.append(ShownChange(name=name, label=label, before=before_text, after=after_text))
     return shown

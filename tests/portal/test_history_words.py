@@ -101,3 +101,17 @@ def test_the_messaging_history_uses_the_same_words():
     )  # fmt: skip
     html = render_to_string("messaging/_history.html", {"history": [row]})
     assert 'data-field="status"' in html and 'data-field="description"' not in html
+
+
+def test_a_page_may_name_values_and_fields_its_own_way():
+    groups = {8674: "Main PBX"}
+    shown = shown_changes(
+        "dids.did",
+        {"endpoint_id": [8674, 8675], "gone_at": [None, "2026-11-29T09:00:00"]},
+        show=lambda name, value: groups.get(value, value) if name == "endpoint_id" else value,
+        labels={"gone_at": "Left the account"},
+    )
+    assert [(item.label, item.before, item.after) for item in shown] == [
+        ("Endpoint group", "Main PBX", "8675"),
+        ("Left the account", "—", "2026-11-29T09:00:00"),
+    ]
