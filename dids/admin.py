@@ -457,7 +457,7 @@ class DIDGroupAdmin(MirrorAdmin):
 
 @admin.register(Client)
 class ClientAdmin(MirrorAdmin):
-    list_display = ("vi_id", "name", "gone_at")
+    list_display = ("vi_id", "name", "endpoint_group_ids", "month_to_date_usage", "gone_at")
     search_fields = ("vi_id", "name")
 
 

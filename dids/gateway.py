@@ -389,48 +389,41 @@ def audit_endpoint_group(*, group_id: int) -> EndpointGroupRecord | None:
     return next((group for group in groups if group is not None), None)
 
 
-def _plain(value: Any) -> Any:
-    """A zeep object or streamed dict -> JSON-friendly dicts/lists/strings, for `details`."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if hasattr(value, "__values__"):  # zeep CompoundValue
-        return {key: _plain(item) for key, item in value.__values__.items()}
-    return str(value)
+def _ids(rows: Iterable[Any], name: str) -> tuple[int, ...]:
+    return tuple(sorted({value for value in (integer(row, name) for row in rows) if value}))
 
 
-_SECRET_KEYS = {"pin"}
+def _names(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(value).strip() for value in values if value is not None and str(value).strip())
 
 
-def _without_pins(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _without_pins(item) for key, item in value.items() if key.lower() not in _SECRET_KEYS}
-    if isinstance(value, list):
-        return [_without_pins(item) for item in value]
-    return value
+def _client(row: Any) -> ClientRecord | None:
+    client_id = integer(row, "id")
+    if not client_id:
+        return None
+    # The feature lists are counted, not kept: the settings are the numbers' own (and the
+    # conference lines carry PINs, a secret that must never reach the mirror).
+    return ClientRecord(
+        vi_id=str(client_id),
+        name=text(row, "name"),
+        month_to_date_usage=decimal(row, "monthToDateUsage"),
+        endpoint_group_ids=_ids(vi_list(row, "EndpointGroups", "EndpointGroup"), "id"),
+        did_group_ids=_ids(vi_list(row, "DIDGroups", "DIDGroup"), "ID"),
+        e911_groups=_names(vi_list(row, "E911Groups", "string")),
+        billing_customers=_names(vi_list(row, "HostedBillingCustomers", "string")),
+        failover_count=len(vi_list(row, "DIDFailovers", "DIDFailover")),
+        forward_count=len(vi_list(row, "DIDForwards", "DIDForward")),
+        conference_line_count=len(vi_list(row, "ConferenceLines", "ConferenceLine")),
+        fax_to_email_count=len(vi_list(row, "FaxToEmails", "FaxToEmail")),
+    )
 
 
 def audit_clients() -> list[ClientRecord]:
     result = call("AuditClients")
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    clients = []
-    for row in vi_list(result, "Clients", "Client"):
-        client_id = integer(row, "id")
-        if not client_id:
-            continue
-        # Groups, usage, billing customers and feature lists: kept as VI sent them, less
-        # the conference PINs inside (a secret).
-        details = _without_pins(_plain(row) or {})
-        details.pop("id", None)
-        details.pop("name", None)
-        clients.append(ClientRecord(vi_id=str(client_id), name=text(row, "name"), details=details))
-    return clients
+    clients = (_client(row) for row in vi_list(result, "Clients", "Client"))
+    return [client for client in clients if client is not None]
 
 
 def audit_conference_lines() -> list[ConferenceLineState]:

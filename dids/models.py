@@ -137,17 +137,40 @@ class DIDGroup(MirrorModel):
 
 
 class Client(MirrorModel):
-    """A client (customer) set up in VI's Back Office (AuditClients)."""
+    """A client (the reseller's customer) set up in VI's Back Office (AuditClients).
+
+    A client owns endpoint groups and DID groups; its numbers are the numbers routed to its
+    endpoint groups, so moving a number to another client's group moves it to that client.
+    The relations are kept as VI's ids (like `DID.endpoint_id`): VI can name a group the
+    mirror has not synced yet, and a client is never lost for it.
+    """
 
     natural_key_field = "vi_id"
 
     vi_id = models.CharField("client id", max_length=64, unique=True)
     name = models.CharField(max_length=200, blank=True)
-    # Everything else AuditClients reports (groups, usage, billing customer, feature counts),
-    # kept as VI sent it: nothing in the portal filters on it.
-    details = models.JSONField(default=dict, blank=True)
+    # VI's monthToDateUsage: the sum of its endpoint groups' usage this month.
+    month_to_date_usage = models.DecimalField(
+        "usage this month", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    # Ids of its EndpointGroups and DIDGroups, ascending.
+    endpoint_group_ids = models.JSONField("endpoint groups", default=list, blank=True)
+    did_group_ids = models.JSONField("DID groups", default=list, blank=True)
+    # E911Groups and HostedBillingCustomers: names as VI lists them.
+    e911_groups = models.JSONField("911 groups", default=list, blank=True)
+    billing_customers = models.JSONField("Hosted Billing customers", default=list, blank=True)
+    # How many of its numbers have each feature (DIDFailovers, DIDForwards, ConferenceLines,
+    # FaxToEmails). The settings themselves live on the numbers; the PINs are never kept.
+    failover_count = models.PositiveIntegerField("numbers with a failover", default=0)
+    forward_count = models.PositiveIntegerField("numbers with a forward", default=0)
+    conference_line_count = models.PositiveIntegerField("conference lines", default=0)
+    fax_to_email_count = models.PositiveIntegerField("fax-to-email numbers", default=0)
 
-    vi_fields = ("name", "details")
+    vi_fields = (
+        "name", "month_to_date_usage", "endpoint_group_ids", "did_group_ids", "e911_groups",
+        "billing_customers", "failover_count", "forward_count", "conference_line_count",
+        "fax_to_email_count",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name", "vi_id"]

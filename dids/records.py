@@ -7,7 +7,7 @@ both carrying VI's own element names; nothing above the gateway sees VI's spelli
 import dataclasses
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import wraps
@@ -349,7 +349,15 @@ class EndpointGroupRecord:
 class ClientRecord:
     vi_id: str
     name: str = ""
-    details: dict = field(default_factory=dict)
+    month_to_date_usage: Decimal | None = None
+    endpoint_group_ids: tuple[int, ...] = ()
+    did_group_ids: tuple[int, ...] = ()
+    e911_groups: tuple[str, ...] = ()
+    billing_customers: tuple[str, ...] = ()
+    failover_count: int = 0
+    forward_count: int = 0
+    conference_line_count: int = 0
+    fax_to_email_count: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from portal.models import ChangeRecord, SyncRun
 
-from .models import DID, DIDGroup, EndpointGroup, PrepaidBalanceReading
+from .models import DID, Client, DIDGroup, EndpointGroup, PrepaidBalanceReading
 from .numbers import digits_only
 
 # Feature filters a person can tick; each is a condition on the row.
@@ -403,6 +403,39 @@ def client_list() -> list:
     from .models import Client
 
     return list(Client.objects.filter(gone_at__isnull=True).order_by("name", "vi_id"))
+
+
+# --- clients: which client holds which numbers -------------------------------------------------
+# A client holds the numbers routed to its endpoint groups (AuditClients lists the groups per
+# client). Clients are few (tens, hundreds), so the group -> client map is built in Python;
+# the numbers are then one indexed `endpoint_id IN (...)` query.
+
+
+def clients_by_endpoint_group() -> dict[int, Client]:
+    """Endpoint group id -> the (current) client that owns it."""
+    from .models import Client
+
+    owners: dict[int, Client] = {}
+    for client in Client.objects.filter(gone_at__isnull=True).order_by("vi_id"):
+        for group_id in client.endpoint_group_ids or ():
+            if isinstance(group_id, int):
+                owners.setdefault(group_id, client)
+    return owners
+
+
+def client_numbers(*, client, include_gone: bool = False):
+    """The client's numbers: the DIDs routed to its endpoint groups."""
+    from .models import DID
+
+    group_ids = [group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)]
+    numbers = DID.objects.filter(endpoint_id__in=group_ids)
+    return numbers if include_gone else numbers.filter(gone_at__isnull=True)
+
+
+def client_of_number(*, did) -> Client | None:
+    if did.endpoint_id is None:
+        return None
+    return clients_by_endpoint_group().get(did.endpoint_id)
 
 
 # --- the number page: names instead of ids, a status derived from the row, how it went ---------

@@ -1001,9 +1001,8 @@ def sync_dids(*, run: SyncContext, confirmed: bool = False) -> None:
 def _records(items: Iterable[Any]) -> Iterable[dict[str, Any]]:
     for item in items:
         values = asdict(item)
-        if "ip_addresses" in values:
-            values["ip_addresses"] = list(values["ip_addresses"])
-        yield values
+        # Records hold tuples (frozen); the JSON columns hold lists, and the hashes must agree.
+        yield {name: list(value) if isinstance(value, tuple) else value for name, value in values.items()}
 
 
 def _sync_endpoint_groups(run: SyncContext) -> None:

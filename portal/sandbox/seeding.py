@@ -89,18 +89,22 @@ def _seed_account(sandbox, *, balance: Decimal, groups: int) -> list[int]:
     """Clients, endpoint groups (one inactive, one another company's), scripts, countries."""
     store = sandbox.dids
     store.balance = balance
-    store.clients = {1: Client(1, "Main Office"), 2: Client(2, "Branch Customers")}
+    store.clients = {client.id: client for client in _clients()}
+    # Which client each active trunk belongs to: the first two alternate as they always have,
+    # a third and fourth trunk go to other customers, so a demo shows several clients with
+    # numbers spread over their groups and one (Northwind) that has none yet.
+    owners = (1, 2, 3, 1)
     ours = []
     for index in range(groups):
         group_id = 8674 + index
         store.endpoint_groups[group_id] = EndpointGroup(
-            id=group_id, name=f"Trunk {index + 1}", client_id=1 + index % 2,
+            id=group_id, name=f"Trunk {index + 1}", client_id=owners[index % len(owners)],
             ips=[f"203.0.113.{10 + index}", f"203.0.113.{110 + index}"],
         )
         ours.append(group_id)
     inactive = 8674 + groups
     store.endpoint_groups[inactive] = EndpointGroup(id=inactive, name="Old PBX (inactive)", active=False,
-                                                    ips=["198.51.100.7"])
+                                                    client_id=3, ips=["198.51.100.7"])
     store.endpoint_groups[13550] = EndpointGroup(id=13550, name="Another company's trunk", owner=OTHER,
                                                  ips=["192.0.2.55"])
     store.scripts = {"701": Script("701", "IVR main menu"), "702": Script("702", "After hours")}
@@ -112,6 +116,15 @@ def _seed_account(sandbox, *, balance: Decimal, groups: int) -> list[int]:
             tn = f"{prefix}{5550100 + line}"
             store.intl_numbers[tn] = IntlNumber(tn=tn, country=country["abbrev"], city=city["name"], city_id=city_id)
     return ours
+
+
+def _clients() -> list[Client]:
+    return [
+        Client(1, "Main Office", e911_groups=["Headquarters"], billing_customers=["HB-1001"]),
+        Client(2, "Branch Customers", e911_groups=["Branches east", "Branches west"], billing_customers=["HB-1002"]),
+        Client(3, "Riverside Dental", e911_groups=["Riverside clinic"], billing_customers=["HB-1003"]),
+        Client(4, "Northwind Logistics", billing_customers=[]),
+    ]
 
 
 def _local_number(rng, tns: _TNs, state: str, **extra) -> Number:
@@ -135,8 +148,8 @@ def _seed_profile(sandbox, settings: dict, *, demo: bool) -> list[str]:
                            groups=4 if demo else 2)
     tns = _TNs(rng, set())
     states = settings["states"]
-    for name in ("Sales", "Support", "Marketing campaigns")[: 3 if demo else 2]:
-        group = DidGroup(store.next_did_group_id, name)
+    for index, name in enumerate(("Sales", "Support", "Marketing campaigns")[: 3 if demo else 2]):
+        group = DidGroup(store.next_did_group_id, name, client_id=1 + index % 3)
         store.did_groups[group.id] = group
         store.next_did_group_id += 1
     owned = []

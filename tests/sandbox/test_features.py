@@ -107,8 +107,13 @@ def test_endpoint_groups_activate_deactivate_and_ownership(sandbox, soap):
 
 def test_clients_carry_their_groups_and_features(soap):
     clients = items(soap.call("AuditClients"), "Clients", "Client")
-    assert [c["name"] for c in clients] == ["Main Office", "Branch Customers"]
+    assert [c["name"] for c in clients] == ["Main Office", "Branch Customers", "Riverside Dental",
+                                            "Northwind Logistics"]
     assert items(clients[0], "EndpointGroups", "EndpointGroup")
+    # The inactive trunk is Riverside's; Northwind has no trunk yet.
+    assert [g["id"] for g in items(clients[2], "EndpointGroups", "EndpointGroup")] == ["8676"]
+    assert not items(clients[3], "EndpointGroups", "EndpointGroup")
+    assert items(clients[1], "HostedBillingCustomers", "string") == ["HB-1002"]
 
 
 def test_personal_inventory_and_unconfigured_numbers(sandbox, soap):

@@ -24,9 +24,12 @@ def _group_record(sandbox, group: EndpointGroup) -> dict:
 def _usage(sandbox, group_id: int):
     from decimal import Decimal
 
-    # A believable, stable month-to-date figure: a cent and a half per number routed there.
+    # A believable month-to-date figure that grows over the month as calls are made: half a
+    # cent per number routed there per day elapsed. Stable within a day, so two syncs on one
+    # day agree; back to a day's worth when the sandbox clock enters a new month.
     count = sum(1 for n in sandbox.dids.numbers.values() if n.holder == OURS and n.endpoint_group == group_id)
-    return (Decimal(count) * Decimal("0.015")).quantize(Decimal("0.01"))
+    day = sandbox.now().day
+    return (Decimal(count) * Decimal("0.005") * day).quantize(Decimal("0.01"))
 
 
 def _our_groups(sandbox) -> list[EndpointGroup]:
@@ -84,19 +87,26 @@ def _fax_to_emails(numbers) -> list[dict]:
 
 @operation("AuditClients")
 def audit_clients(sandbox, request: Request) -> dict:
+    """Each client with what it holds: its endpoint groups (and, through them, its numbers'
+    failovers, forwards, conference lines and fax-to-email), its DID groups, 911 groups,
+    Hosted Billing customers and the sum of its groups' month-to-date usage."""
     store = sandbox.dids
     owned = store.owned_numbers()
+    our_groups = _our_groups(sandbox)
     clients = []
     for client in store.clients.values():
-        groups = [g for g in _our_groups(sandbox) if g.client_id == client.id]
+        groups = [g for g in our_groups if g.client_id == client.id]
         group_ids = {g.id for g in groups}
         numbers = [n for n in owned if n.endpoint_group in group_ids]
         records = [_group_record(sandbox, g) for g in groups]
+        did_groups = [g for g in store.did_groups.values() if getattr(g, "client_id", 1) == client.id]
         clients.append({
             "id": client.id, "name": client.name, "EndpointGroups": records,
-            "DIDGroups": [{"Name": g.name, "ID": g.id} for g in store.did_groups.values()] if client.id == 1 else [],
-            "E911Groups": [], "monthToDateUsage": sum((r["monthToDateUsage"] for r in records), 0),
-            "HostedBillingCustomers": [], "DIDFailovers": _failovers(numbers), "DIDForwards": _forwards(numbers),
+            "DIDGroups": [{"Name": g.name, "ID": g.id} for g in did_groups],
+            "E911Groups": list(getattr(client, "e911_groups", ())),
+            "monthToDateUsage": sum((r["monthToDateUsage"] for r in records), 0),
+            "HostedBillingCustomers": list(getattr(client, "billing_customers", ())),
+            "DIDFailovers": _failovers(numbers), "DIDForwards": _forwards(numbers),
             "ConferenceLines": _conference_lines(numbers), "FaxToEmails": _fax_to_emails(numbers),
         })
     return {**(SUCCESS if clients else NO_RECORDS), "Clients": clients}

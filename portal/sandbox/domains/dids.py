@@ -98,12 +98,19 @@ class EndpointGroup:
 class DidGroup:
     id: int
     name: str
+    # The client the group belongs to in VI's Back Office (AuditClients lists it under it).
+    client_id: int = 1
 
 
 @dataclass(slots=True)
 class Client:
+    """A reseller's customer set up in VI's Back Office: it owns endpoint groups and DID groups."""
+
     id: int
     name: str
+    # AuditClients' E911Groups and HostedBillingCustomers: plain names VI lists per client.
+    e911_groups: list[str] = field(default_factory=list)
+    billing_customers: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -36,6 +36,11 @@ def view(sandbox, parts: list[str]):
         return {**_number(number), "known": True, "has911": sandbox.has_911(number.tn)}
     if kind == "endpoint_groups":
         return [asdict(group) for group in store.endpoint_groups.values()]
+    if kind == "clients":
+        # What AuditClients answers right now, as JSON (usage as a string).
+        from .account import audit_clients
+
+        return audit_clients(sandbox, None)["Clients"]
     if kind == "did_groups":
         return [asdict(group) for group in store.did_groups.values()]
     if kind == "reservations":
