@@ -4,6 +4,8 @@ what the portal keeps about them (events seen between syncs, followers, portabil
 VI only lets the API read ports; these rows are written by `porting.services` alone.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -19,6 +21,17 @@ CANCELLED = "CANCELLED"
 REJECTED = "REJECTED"
 FINISHED_STATUSES = frozenset({COMPLETED, CANCELLED, REJECTED})
 KNOWN_STATUSES = (PENDING_SIGNATURE, SUBMITTED, FOC_RECEIVED, COMPLETED, CANCELLED, REJECTED)
+
+
+def calendar_day(moment: datetime.datetime | None) -> datetime.date | None:
+    """The day VI named: FOC dates are days, sent as a zoneless midnight on VI's UTC clock.
+
+    Shown in the portal's time zone, UTC midnight falls on the evening before in the
+    Americas, so every FOC date would read one day early; the day is taken in UTC instead.
+    """
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).date() if moment.tzinfo else moment.date()
 
 
 class Port(MirrorModel):
@@ -60,8 +73,16 @@ class Port(MirrorModel):
         return self.status in FINISHED_STATUSES
 
     @property
+    def foc_day(self) -> datetime.date | None:
+        return calendar_day(self.foc_at)
+
+    @property
+    def requested_foc_day(self) -> datetime.date | None:
+        return calendar_day(self.requested_foc_at)
+
+    @property
     def foc_differs_from_requested(self) -> bool:
-        return bool(self.foc_at and self.requested_foc_at and self.foc_at.date() != self.requested_foc_at.date())
+        return bool(self.foc_day and self.requested_foc_day and self.foc_day != self.requested_foc_day)
 
 
 class PortNumber(models.Model):

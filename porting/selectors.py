@@ -23,6 +23,7 @@ from .models import (
     PortHistoryLookup,
     PortingViewer,
     PortNumber,
+    calendar_day,
 )
 
 FOC_KINDS = (PortEvent.Kind.FOC_SET, PortEvent.Kind.FOC_CHANGED)
@@ -73,11 +74,11 @@ def port_status_choices() -> list[str]:
 
 
 def days_until(moment: datetime.datetime | None, *, now: datetime.datetime | None = None) -> int | None:
-    """Whole days from today to `moment`'s day in the portal's time zone (negative: past)."""
+    """Whole days from today in the portal's time zone to the day VI named (negative: past)."""
     if moment is None:
         return None
     today = timezone.localdate(now or timezone.now())
-    return (timezone.localdate(moment) - today).days
+    return (calendar_day(moment) - today).days
 
 
 def viewer_get(*, user) -> PortingViewer | None:
