@@ -46,7 +46,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our static (no CDN)
     "portal",
+    "portal.api",
     "dids",
     "e911",
     "messaging",
@@ -287,3 +291,31 @@ AXES_LOCKOUT_CALLABLE = "portal.throttling.lockout_response"
 AXES_USERNAME_CALLABLE = "portal.throttling.attempted_username"
 
 LOGIN_URL_PATH = "/accounts/login/"
+
+# JSON API (portal/api, issue 18): tokens only (Authorization: Bearer …); the session only
+# where a person reads the docs. Errors are application/problem+json (portal/api/errors.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_PER_TOKEN", "600/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "VI Back Office Portal API",
+    "DESCRIPTION": "The portal's services over JSON: same permissions, history and provider log as its pages. "
+    "Numbers are E.164 (+1 and ten digits). Errors are application/problem+json.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_problem_responses",
+    ],
+}

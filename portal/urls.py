@@ -23,5 +23,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("api/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

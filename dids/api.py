@@ -1,0 +1,292 @@
+"""Numbers over JSON: the list (same filters as the list page), one number, its settings, and
+VI's inventory. Every write calls the same dids services as the number page's panels, so
+it leaves the same history and provider-log rows; numbers are E.164 at this edge only."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from dids import forms as did_forms
+from dids import selectors, services
+from dids.filters import FEATURE_CHOICES, SHOW_CHOICES, SORTABLE_COLUMNS, DIDFilterForm
+from dids.gateway import SearchCriteria
+from portal.api.base import ApiView, form_or_400, gone_number, not_found, validated
+from portal.api.fields import E164_PATTERN, E164Field, from_e164, to_e164
+from portal.api.routing import api_path
+from portal.voipinnovations.errors import ProviderRejected
+
+OPERATE_NUMBERS = "portal.operate_numbers"
+
+TN_PARAMETER = OpenApiParameter(
+    "tn", str, OpenApiParameter.PATH, description="The number, E.164 (+14352154006).", pattern=E164_PATTERN
+)
+
+
+class NumberSerializer(serializers.Serializer):
+    number = serializers.SerializerMethodField()
+    state = serializers.CharField()
+    rate_center = serializers.CharField()
+    tier = serializers.CharField()
+    network = serializers.CharField()
+    availability = serializers.CharField()
+    endpoint_group = serializers.IntegerField(source="endpoint_id", allow_null=True)
+    did_group = serializers.IntegerField(source="did_group_id", allow_null=True)
+    reference = serializers.CharField(source="ref_id")
+    cnam_dip = serializers.BooleanField(source="cnam")
+    caller_id_name = serializers.CharField(source="cnam_name")
+    forward = serializers.SerializerMethodField()
+    failover = serializers.SerializerMethodField()
+    has_911 = serializers.BooleanField(source="has911")
+    conference_line = serializers.BooleanField()
+    fax_to_email = serializers.CharField()
+    script_id = serializers.CharField()
+    on_account = serializers.SerializerMethodField()
+
+    def get_number(self, did) -> str:
+        return to_e164(did.tn)
+
+    def get_forward(self, did) -> str | None:
+        return to_e164(did.forward)
+
+    def get_failover(self, did) -> str | None:
+        return to_e164(did.failover)
+
+    def get_on_account(self, did) -> bool:
+        return not did.is_gone
+
+
+class NumberPageSerializer(serializers.Serializer):
+    results = NumberSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class NumberListQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=100, help_text="Digits anywhere in the number, or text in the reference / caller-ID name.")
+    show = serializers.ChoiceField(choices=[key for key, _ in SHOW_CHOICES], required=False)
+    state = serializers.CharField(required=False, max_length=8)
+    rate_center = serializers.CharField(required=False, max_length=64)
+    endpoint_group = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    did_group = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    tier = serializers.CharField(required=False, max_length=16)
+    e911 = serializers.ChoiceField(choices=["yes", "no", "unprovisioned"], required=False)
+    features = serializers.MultipleChoiceField(choices=[key for key, _ in FEATURE_CHOICES], required=False)
+    sort = serializers.ChoiceField(choices=[*SORTABLE_COLUMNS, *(f"-{key}" for key in SORTABLE_COLUMNS)], required=False)
+    cursor = serializers.CharField(required=False, max_length=500)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE)
+
+
+class NumberList(ApiView):
+    @extend_schema(parameters=[NumberListQuery], responses=NumberPageSerializer, summary="Owned numbers, filtered, cursor-paged", operation_id="numbers_list")
+    def get(self, request):
+        query = validated(NumberListQuery, request.query_params)
+        # The list page's own filter form turns the query into the selector's filters.
+        form_data = {
+            "q": query.get("q", ""), "show": query.get("show", ""), "state": query.get("state", ""),
+            "rate_center": query.get("rate_center", ""), "endpoint_id": query.get("endpoint_group", ""),
+            "did_group_id": query.get("did_group", ""), "tier": query.get("tier", ""),
+            "e911": query.get("e911", ""), "sort": query.get("sort", ""), "cursor": query.get("cursor", ""),
+        }  # fmt: skip
+        form = DIDFilterForm(data=_query_dict(form_data, features=query.get("features")))
+        form_or_400(form)
+        page = selectors.did_list(
+            filters=form.filters(), sort=form.chosen_sort(), cursor=form.chosen_cursor(),
+            page_size=query.get("page_size", selectors.DEFAULT_PAGE_SIZE),
+        )  # fmt: skip
+        return Response({"results": NumberSerializer(page.rows, many=True).data, "next_cursor": page.next_cursor})
+
+
+def _query_dict(values: dict, *, features) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in values.items():
+        if value not in ("", None):
+            query[key] = str(value)
+    for feature in sorted(features or ()):
+        query.appendlist("features", feature)
+    return query
+
+
+class NumberSettings(serializers.Serializer):
+    """What PATCH may change; each field present is one service call, in this order."""
+
+    endpoint_group = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    cnam_dip = serializers.BooleanField(required=False)
+    caller_id_name = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Blank removes it.")
+    forward = E164Field(required=False, allow_null=True, help_text="null stops forwarding (calls go back to the endpoint group).")
+    failover = E164Field(required=False, allow_null=True, help_text="null removes it.")
+    did_group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="null removes the number from its DID group.")
+
+    def validate_endpoint_group(self, value: int) -> int:
+        if value not in selectors.endpoint_group_names():
+            raise serializers.ValidationError("No such endpoint group on the account.")
+        return value
+
+    def validate_caller_id_name(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        try:
+            return did_forms.clean_cnam_name(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError("Send at least one setting to change.")
+        return data
+
+
+def _did_or_404(tn_text: str):
+    try:
+        tn = from_e164(tn_text)
+    except serializers.ValidationError:
+        raise not_found("number") from None
+    did = selectors.did_get(tn=tn)
+    if did is None:
+        raise not_found("number")
+    return did
+
+
+class NumberDetail(ApiView):
+    write_permission = OPERATE_NUMBERS
+
+    @extend_schema(parameters=[TN_PARAMETER], responses=NumberSerializer, summary="One owned number", operation_id="numbers_get")
+    def get(self, request, tn: str):
+        return Response(NumberSerializer(_did_or_404(tn)).data)
+
+    @extend_schema(parameters=[TN_PARAMETER], request=NumberSettings, responses=NumberSerializer, summary="Change a number's settings at VI", operation_id="numbers_update")
+    def patch(self, request, tn: str):
+        did = _did_or_404(tn)
+        if did.is_gone:
+            raise gone_number()
+        changes = validated(NumberSettings, request.data)
+        for step in _settings_steps(did, changes, actor=request.user):
+            outcome = step()
+            outcomes = outcome if isinstance(outcome, list) else [outcome]
+            refused = next((item for item in outcomes if hasattr(item, "ok") and not item.ok), None)
+            if refused is not None:
+                raise ProviderRejected(refused.code, refused.message)
+        return Response(NumberSerializer(selectors.did_get(tn=did.tn)).data)
+
+
+def _settings_steps(did, changes: dict, *, actor) -> list:
+    """The service calls the number page's panels make for these changes, in panel order."""
+    tn = did.tn
+    steps = []
+    if "endpoint_group" in changes or "cnam_dip" in changes:
+        endpoint_id = changes.get("endpoint_group", did.endpoint_id)
+        if endpoint_id is None:
+            raise DjangoValidationError({"endpoint_group": ["Give an endpoint group with the CNAM dip."]})
+        steps.append(lambda: services.configure_dids(
+            tns=[tn], endpoint_id=endpoint_id, cnam=changes.get("cnam_dip", did.cnam), actor=actor
+        ))  # fmt: skip
+    if "caller_id_name" in changes:
+        name = changes["caller_id_name"]
+        steps.append(
+            (lambda: services.update_cnam_name(tn=tn, name=name, actor=actor))
+            if name else (lambda: services.remove_cnam_name(tn=tn, actor=actor))
+        )
+    if "forward" in changes:
+        forward = changes["forward"]
+        if forward:
+            steps.append(lambda: services.set_forward(tn=tn, forward=forward, actor=actor))
+        else:
+            back_to = changes.get("endpoint_group", did.endpoint_id)
+            if back_to is None:
+                raise DjangoValidationError({"forward": ["Give the endpoint group calls go back to."]})
+            steps.append(lambda: services.remove_forward(tn=tn, endpoint_id=back_to, actor=actor))
+    if "failover" in changes:
+        failover = changes["failover"] or ""
+        steps.append(lambda: services.update_failover(tn=tn, failover=failover, actor=actor))
+    if "did_group" in changes:
+        group = changes["did_group"]
+        steps.append(
+            (lambda: services.set_did_group(tn=tn, group_id=group, actor=actor))
+            if group else (lambda: services.remove_did_group(tn=tn, actor=actor))
+        )
+    return steps
+
+
+class InventoryQuery(serializers.Serializer):
+    state = serializers.CharField(required=False, max_length=2)
+    rate_center = serializers.CharField(required=False, max_length=64)
+    npa = serializers.RegexField(r"^[2-9]\d{2}$", required=False)
+    nxx = serializers.RegexField(r"^[2-9]\d{2}$", required=False)
+    lata = serializers.RegexField(r"^\d{1,5}$", required=False)
+    tier = serializers.RegexField(r"^\d{1,3}$", required=False)
+    t38 = serializers.BooleanField(required=False, allow_null=True, default=None)
+    cnam = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sms = serializers.BooleanField(required=False, allow_null=True, default=None)
+    network = serializers.CharField(required=False, max_length=64)
+    toll_free = serializers.BooleanField(required=False, default=False)
+    extended = serializers.BooleanField(required=False, default=False)
+
+
+def _inventory_search_form(query: dict) -> did_forms.InventorySearchForm:
+    """The buy page's search form, so the API refuses exactly what the page refuses."""
+    flags = {None: "", True: "1", False: "0"}
+    data = {name: value for name, value in query.items() if isinstance(value, str) and value}
+    for flag in ("t38", "cnam", "sms"):
+        data[flag] = flags[query.get(flag)]
+    for box in ("toll_free", "extended"):
+        if query.get(box):
+            data[box] = "on"
+    return form_or_400(did_forms.InventorySearchForm(data=data))
+
+
+class AvailableNumberSerializer(serializers.Serializer):
+    number = serializers.SerializerMethodField()
+    state = serializers.CharField()
+    rate_center = serializers.CharField()
+    tier = serializers.CharField()
+    lata = serializers.IntegerField(allow_null=True)
+    outbound_cnam = serializers.BooleanField()
+    t38 = serializers.BooleanField()
+    sms = serializers.BooleanField()
+
+    def get_number(self, locator) -> str:
+        return to_e164(locator.tn)
+
+
+class AvailableCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    state = serializers.CharField()
+    rate_center = serializers.CharField()
+    tier = serializers.CharField()
+    lata = serializers.IntegerField(allow_null=True)
+
+
+class InventorySearch(ApiView):
+    @extend_schema(
+        parameters=[InventoryQuery],
+        responses=inline_serializer("InventoryResults", {"results": AvailableNumberSerializer(many=True)}),
+        summary="Numbers VI has to buy (asks VI)", operation_id="inventory_search",
+    )
+    def get(self, request):
+        form = _inventory_search_form(validated(InventoryQuery, request.query_params))
+        locators = services.search_dids(
+            criteria=SearchCriteria(**form.criteria()), extended=form.cleaned_data.get("extended", False), actor=request.user
+        )
+        return Response({"results": AvailableNumberSerializer(locators, many=True).data})
+
+
+class InventoryCounts(ApiView):
+    @extend_schema(
+        parameters=[InventoryQuery],
+        responses=inline_serializer("InventoryCountResults", {"results": AvailableCountSerializer(many=True)}),
+        summary="How many numbers VI has, per rate center and tier (asks VI)", operation_id="inventory_counts",
+    )
+    def get(self, request):
+        form = _inventory_search_form(validated(InventoryQuery, request.query_params))
+        counts = services.count_dids(criteria=SearchCriteria(**form.criteria()), order_by="rc", actor=request.user)
+        return Response({"results": AvailableCountSerializer(counts, many=True).data})
+
+
+urlpatterns = [
+    api_path("numbers/", NumberList, "numbers"),
+    api_path("numbers/<str:tn>/", NumberDetail, "number"),
+    api_path("inventory/numbers/", InventorySearch, "inventory-numbers"),
+    api_path("inventory/counts/", InventoryCounts, "inventory-counts"),
+]
