@@ -10,6 +10,7 @@ PostgreSQL, the portable one) are held to it.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -109,6 +110,22 @@ def test_a_911_record_that_does_not_fit_is_set_aside_and_the_rest_applies(sandbo
     assert Location.objects.get(tn=fine).city == "Hostileville"
 
 
+def test_an_sms_record_of_the_wrong_type_is_set_aside_and_the_rest_applies(sandbox, hostile_vi):
+    from messaging.models import SMSNumber
+
+    assert run_sync("messaging").status == SyncRun.Status.SUCCEEDED
+    bad, fine = SMSNumber.objects.order_by("tn").values_list("tn", flat=True)[:2]
+    before = SMSNumber.objects.get(tn=bad).vi_values()
+    hostile_vi.values("AuditSMS", {bad: {"enabled": "maybe"}, fine: {"Forward": "8015550199"}})
+
+    run = run_sync("messaging")
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    assert sum(step.get("set_aside", 0) for step in run.counts.values() if isinstance(step, dict)) == 1
+    assert SMSNumber.objects.get(tn=bad).vi_values() == before
+    assert SMSNumber.objects.get(tn=fine).forward == "8015550199"
+
+
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "1E+400", "abc"])
 def test_an_absurd_balance_is_not_stored_and_breaks_no_page(mirrored, hostile_vi, amount, operator_client):
     readings = list(PrepaidBalanceReading.objects.values_list("amount", flat=True))
@@ -168,3 +185,5 @@ def test_a_person_sees_what_was_set_aside_on_the_sync_page(live_server, sandbox,
     expect(record).to_contain_text(f"DID {tn}")
     expect(record).to_contain_text(f"endpoint group: {HUGE} — out of range")
     expect(record).to_contain_text('<b>Bold & "quoted"</b>')  # shown as text, never as markup
+    if os.environ.get("SYNC_PAGE_SCREENSHOT"):
+        page.screenshot(path=os.environ["SYNC_PAGE_SCREENSHOT"], full_page=True)
