@@ -13,6 +13,7 @@ NAVIGATION = [
     ("911", "e911:index"),
     ("Messaging", "messaging:index"),
     ("Porting", "porting:index"),
+    ("Compliance", "compliance:index"),
     ("Sync", "sync:index"),
     ("Provider log", "provider_log"),
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("numbers/", include("dids.urls")),
     path("e911/", include("e911.urls")),
     path("porting/", include("porting.urls")),
+    path("compliance/", include("compliance.urls")),
     path("messaging/", include("messaging.urls")),
     path("sync/", include("portal.sync_urls", namespace="sync")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -1,0 +1,203 @@
+"""Reads for the compliance pages: the facts every rule needs, gathered in a handful of
+set-based queries over the mirrors (never one query per number), then judged in Python.
+
+Owned numbers are the active rows of the numbers mirror. A number's client is the client
+owning its endpoint group (as on the Customers pages).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings as django_settings
+from django.db.models import Count
+from django.db.models.functions import Upper
+
+from dids.models import DID
+from dids.numbers import digits_only
+from dids.selectors import clients_by_endpoint_group
+from e911.models import AlertRecipient, Location
+from messaging.models import Campaign, SMSNumber
+
+from .checks import CHECKS, CHECKS_BY_KEY, Check, NumberFacts, Settings, Verdict, evaluate, readiness
+from .models import Revalidation, Snapshot
+
+
+def rule_settings() -> Settings:
+    return Settings(shared_address_numbers=int(getattr(django_settings, "COMPLIANCE_SHARED_ADDRESS_NUMBERS", 10)))
+
+
+def address_key(address1: str, city: str, state: str, zip_code: str) -> str:
+    """One street address, however it was typed (case, spacing, ZIP+4)."""
+    return "|".join(" ".join((part or "").upper().split()) for part in (address1, city, state, (zip_code or "")[:5]))
+
+
+def _location_rows(*, tns: set[str] | None):
+    rows = Location.objects.filter(gone_at__isnull=True, tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
+    if tns is not None:
+        rows = rows.filter(tn__in=tns)
+    return rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name")
+
+
+def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Street address key -> how many owned numbers, and how many clients' numbers, use it.
+
+    Counted over the whole account, even when only a few numbers are judged (a number page):
+    then only the locations on the same street lines are read.
+    """
+    if all_rows is None:
+        streets = {key.split("|", 1)[0] for key in keys}
+        rows = Location.objects.filter(
+            gone_at__isnull=True, tn__in=DID.objects.filter(gone_at__isnull=True).values("tn")
+        ).annotate(street=Upper("address1")).filter(street__in=streets)
+        all_rows = list(rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name"))
+    members: dict[str, set[str]] = defaultdict(set)
+    for tn, a1, _a2, city, state, zip_code, _status, _caller in all_rows:
+        key = address_key(a1, city, state, zip_code)
+        if key in keys:
+            members[key].add(tn)
+    owners = clients_by_endpoint_group()
+    sharing_tns = {tn for group in members.values() for tn in group}
+    client_of = {
+        tn: owners[eid].vi_id
+        for tn, eid in DID.objects.filter(gone_at__isnull=True, tn__in=sharing_tns).values_list("tn", "endpoint_id")
+        if eid in owners
+    } if len(sharing_tns) < 5000 else _all_clients(owners)
+    numbers = {key: len(group) for key, group in members.items()}
+    clients = {key: len({client_of[tn] for tn in group if tn in client_of}) for key, group in members.items()}
+    return numbers, clients
+
+
+def _all_clients(owners) -> dict[str, str]:
+    return {
+        tn: owners[eid].vi_id
+        for tn, eid in DID.objects.filter(gone_at__isnull=True, endpoint_id__in=list(owners)).values_list("tn", "endpoint_id")
+    }
+
+
+def _facts(*, tns: Iterable[str] | None = None) -> list[NumberFacts]:
+    wanted = None if tns is None else set(tns)
+    dids = DID.objects.filter(gone_at__isnull=True)
+    if wanted is not None:
+        dids = dids.filter(tn__in=wanted)
+    owners = clients_by_endpoint_group()
+    numbers = list(dids.order_by("tn").values_list("tn", "cnam_name", "endpoint_id"))
+
+    all_rows = list(_location_rows(tns=None)) if wanted is None else None
+    location_rows = {}
+    for tn, a1, a2, city, state, zip_code, status, caller in (all_rows if all_rows is not None else _location_rows(tns=wanted)):
+        location_rows[tn] = (address_key(a1, city, state, zip_code), a1, a2, status, caller)
+    share_numbers, share_clients = _address_sharing(keys={row[0] for row in location_rows.values()}, all_rows=all_rows)
+
+    def only_wanted(queryset):
+        return queryset if wanted is None else queryset.filter(tn__in=wanted)
+
+    alerts = Counter(dict(only_wanted(AlertRecipient.objects.all()).values("tn").annotate(n=Count("id")).values_list("tn", "n")))
+    revalidated = dict(only_wanted(Revalidation.objects.all()).values_list("tn", "valid"))
+    sms = dict(only_wanted(SMSNumber.objects.filter(gone_at__isnull=True, enabled=True)).values_list("tn", "campaign_id"))
+    campaigns = {
+        cid: (status, gone is not None)
+        for cid, status, gone in Campaign.objects.filter(campaign_id__in=set(sms.values())).values_list("campaign_id", "status", "gone_at")
+    }
+
+    facts = []
+    for tn, cnam_name, endpoint_id in numbers:
+        location = location_rows.get(tn)
+        key = location[0] if location else ""
+        campaign_id = sms.get(tn, "")
+        campaign_status, campaign_gone = campaigns.get(campaign_id, ("", False))
+        owner = owners.get(endpoint_id)
+        facts.append(NumberFacts(
+            tn=tn, client=owner.vi_id if owner else "", cnam_name=cnam_name or "",
+            has_location=location is not None,
+            location_status=location[3] if location else "", caller_name=location[4] if location else "",
+            address1=location[1] if location else "", address2=location[2] if location else "",
+            alert_count=alerts[tn],
+            address_numbers=share_numbers.get(key, 0), address_clients=share_clients.get(key, 0),
+            revalidated_valid=revalidated.get(tn),
+            sms_enabled=tn in sms, campaign_id=campaign_id,
+            campaign_status=campaign_status or "", campaign_gone=campaign_gone,
+        ))  # fmt: skip
+    return facts
+
+
+def verdicts(*, tns: Iterable[str] | None = None) -> list[Verdict]:
+    settings = rule_settings()
+    return [evaluate(facts, settings) for facts in _facts(tns=tns)]
+
+
+def verdict_for_tn(*, tn: str) -> Verdict | None:
+    found = verdicts(tns=[tn])
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    check: Check
+    applicable: int
+    failing: int
+
+    @property
+    def passing(self) -> int:
+        return self.applicable - self.failing
+
+
+@dataclass(frozen=True)
+class Overview:
+    numbers: int
+    score: int | None
+    checks: list[CheckSummary]
+    clients: dict[str, int | None]
+
+    @property
+    def failing_checks(self) -> list[CheckSummary]:
+        return [summary for summary in self.checks if summary.failing]
+
+
+def overview(*, judged: list[Verdict] | None = None) -> Overview:
+    judged = verdicts() if judged is None else judged
+    applicable, failing = Counter(), Counter()
+    per_client_passed, per_client_applicable = Counter(), Counter()
+    for verdict in judged:
+        for key in verdict.passed:
+            applicable[key] += 1
+        for key in verdict.failed:
+            applicable[key] += 1
+            failing[key] += 1
+        if verdict.facts.client:
+            per_client_passed[verdict.facts.client] += len(verdict.passed)
+            per_client_applicable[verdict.facts.client] += verdict.applicable
+    total_applicable = sum(applicable.values())
+    total_passed = total_applicable - sum(failing.values())
+    return Overview(
+        numbers=len(judged),
+        score=readiness(total_passed, total_applicable),
+        checks=[CheckSummary(check=c, applicable=applicable[c.key], failing=failing[c.key]) for c in CHECKS],
+        clients={vi_id: readiness(per_client_passed[vi_id], per_client_applicable[vi_id]) for vi_id in sorted(per_client_applicable)},
+    )
+
+
+def failing_for_check(*, key: str, q: str = "", judged: list[Verdict] | None = None) -> list[Verdict]:
+    """The numbers failing the check `key` (a KeyError for an unknown key), narrowed by TN digits."""
+    CHECKS_BY_KEY[key]
+    digits = digits_only(q)
+    judged = verdicts() if judged is None else judged
+    return [v for v in judged if key in v.failed and (not digits or digits in v.facts.tn)]
+
+
+def client_verdicts(*, client) -> list[Verdict]:
+    group_ids = [gid for gid in client.endpoint_group_ids or () if isinstance(gid, int)]
+    tns = DID.objects.filter(gone_at__isnull=True, endpoint_id__in=group_ids).values_list("tn", flat=True)
+    return verdicts(tns=list(tns))
+
+
+def snapshots(*, days: int = 90) -> list[Snapshot]:
+    return list(reversed(Snapshot.objects.all()[:days]))
+
+
+def client_names() -> dict[str, str]:
+    from dids.models import Client
+
+    return {vi_id: name or vi_id for vi_id, name in Client.objects.filter(gone_at__isnull=True).values_list("vi_id", "name")}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "compliance"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("alerts/add/", views.alerts_add, name="alerts_add"),
+]

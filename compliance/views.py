@@ -1,0 +1,87 @@
+"""/compliance/: the readiness score, the failing checks with counts, the trend, and for one
+check the failing numbers with the bulk fix VI allows."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dids.numbers import normalize_tns
+
+from . import selectors, services
+from .checks import CHECKS, CHECKS_BY_KEY
+from portal.permissions import write_view
+
+PAGE_SIZE = 50
+SEARCH_MAX = 100
+# Checks whose fix the page can apply to many numbers at once.
+BULK_FIXES = {"kari_alert": "alerts", "location_valid": "csv", "dispatchable_unit": "csv", "revalidation": "csv"}
+
+
+class AlertRecipientsForm(forms.Form):
+    email = forms.CharField(label="Alert recipient e-mail", max_length=150)
+    tns = forms.CharField(required=False)
+
+    def __init__(self, *args, tns_list: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tns_list = tns_list or []
+
+    def clean(self):
+        data = super().clean()
+        if not self.tns_list:
+            raise ValidationError("Tick at least one number.")
+        try:
+            data["numbers"] = normalize_tns(self.tns_list)
+        except ValidationError:
+            raise ValidationError("Those are not numbers of this account.") from None
+        if len(data["numbers"]) > services.MAX_BULK_ALERTS:
+            raise ValidationError(f"At most {services.MAX_BULK_ALERTS} numbers at once.")
+        return data
+
+
+def _check_key(request: HttpRequest) -> str:
+    key = request.GET.get("check", "")
+    return key if key in CHECKS_BY_KEY else ""
+
+
+def _context(request: HttpRequest, *, key: str, form=None, outcomes=None) -> dict:
+    judged = selectors.verdicts()
+    overview = selectors.overview(judged=judged)
+    q = request.GET.get("q", "")[:SEARCH_MAX]
+    context = {
+        "overview": overview, "checks": CHECKS, "key": key, "q": q, "search_max": SEARCH_MAX,
+        "trend": [{"day": s.taken_on.isoformat(), "score": s.score} for s in selectors.snapshots()],
+        "form": form or AlertRecipientsForm(), "outcomes": outcomes or [],
+        "clients": selectors.client_names(), "bulk_fix": BULK_FIXES.get(key, ""),
+    }  # fmt: skip
+    if key:
+        rows = selectors.failing_for_check(key=key, q=q, judged=judged)
+        context["check"] = CHECKS_BY_KEY[key]
+        context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return context
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    key = _check_key(request)
+    template = "compliance/index.html#results" if request.htmx and key else "compliance/index.html"
+    return render(request, template, _context(request, key=key))
+
+
+@write_view("portal.operate_e911", fallback="compliance:index")
+def alerts_add(request: HttpRequest) -> HttpResponse:
+    form = AlertRecipientsForm(request.POST, tns_list=request.POST.getlist("tns"))
+    outcomes = []
+    if form.is_valid():
+        try:
+            outcomes = services.alert_recipient_add_many(
+                tns=form.cleaned_data["numbers"], email=form.cleaned_data["email"], actor=request.user)
+        except ValidationError as error:
+            form.add_error("email", error)
+        except services.TooManyNumbers as error:
+            form.add_error(None, error.message)
+    request.GET = request.GET.copy()
+    request.GET["check"] = "kari_alert"
+    return render(request, "compliance/index.html", _context(request, key="kari_alert", form=form, outcomes=outcomes))

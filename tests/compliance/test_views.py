@@ -1,0 +1,81 @@
+"""/compliance/ over a mirror synced from the sandbox, and the bulk alert-recipient fix."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from compliance import selectors
+from e911.models import AlertRecipient
+from portal.models import ChangeRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def _kari_failing() -> list[str]:
+    return [v.facts.tn for v in selectors.failing_for_check(key="kari_alert")]
+
+
+def test_page_shows_score_counts_and_a_check_list(synced, viewer_client):
+    overview = selectors.overview()
+    assert overview.numbers > 0 and overview.score is not None
+    failing = _kari_failing()
+    assert failing, "the test seed should have provisioned numbers without alert recipients"
+    page = viewer_client.get(reverse("compliance:index"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"{overview.score}%" in html
+    assert f'data-testid="failing-kari_alert">{len(failing)}<' in html
+    listing = viewer_client.get(reverse("compliance:index"), {"check": "kari_alert"}).content.decode()
+    assert f'data-tn="{failing[0]}"' in listing
+    assert "Kari" in listing
+    # A Viewer sees the list but not the bulk fix.
+    assert 'data-testid="bulk-alerts"' not in listing
+
+
+@pytest.mark.parametrize("value", ["nope", "<script>x</script>", "\u202e", "x" * 10000, ""])
+def test_hostile_check_and_search_values_answer_200(synced, viewer_client, value):
+    assert viewer_client.get(reverse("compliance:index"), {"check": value, "q": value}).status_code == 200
+    assert viewer_client.get(reverse("compliance:index"), {"check": "kari_alert", "q": value}).status_code == 200
+
+
+def test_bulk_alert_recipient_fixes_kari_and_raises_the_score(synced, operator_client, operator):
+    before = selectors.overview()
+    tns = _kari_failing()[:2]
+    answer = operator_client.post(reverse("compliance:alerts_add"), {"email": "desk@example.com", "tns": tns})
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "desk@example.com now gets this number" in html
+    for tn in tns:
+        assert AlertRecipient.objects.filter(tn=tn, email="desk@example.com").exists()
+        assert ChangeRecord.objects.filter(object_key=tn, actor=operator).exists()
+    after = selectors.overview()
+    assert after.score >= before.score
+    kari = {s.check.key: s for s in after.checks}["kari_alert"]
+    assert kari.failing == {s.check.key: s for s in before.checks}["kari_alert"].failing - 2
+    assert not set(tns) & set(_kari_failing())
+
+
+@pytest.mark.parametrize("email,tns", [
+    ("not-an-email", None), ("<b>@x", None), ("a" * 200 + "@example.com", None),
+    ("desk@example.com", []), ("desk@example.com", ["<script>"]), ("desk@example.com", ["1" * 5000]),
+])  # fmt: skip
+def test_bulk_alert_refuses_hostile_input_without_calling_vi(synced, operator_client, email, tns):
+    tns = _kari_failing()[:1] if tns is None else tns
+    answer = operator_client.post(reverse("compliance:alerts_add"), {"email": email, "tns": tns})
+    assert answer.status_code == 200
+    assert not AlertRecipient.objects.filter(email=email).exists()
+    assert "now gets this number" not in answer.content.decode()
+
+
+def test_viewer_may_not_add_recipients(synced, viewer_client):
+    tns = _kari_failing()[:1]
+    assert viewer_client.post(reverse("compliance:alerts_add"), {"email": "desk@example.com", "tns": tns}).status_code == 403
+
+
+def test_number_page_shows_its_failing_checks_with_the_fix(synced, viewer_client):
+    tn = _kari_failing()[0]
+    html = viewer_client.get(reverse("dids:detail", args=[tn])).content.decode()
+    assert 'data-testid="compliance-checks"' in html
+    assert 'data-check="kari_alert"' in html
+    assert "Add an alert recipient" in html
