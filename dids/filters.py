@@ -58,6 +58,7 @@ class DIDFilterForm(forms.Form):
     state = forms.CharField(label="State", required=False, max_length=8)
     rate_center = forms.CharField(label="Rate center", required=False, max_length=64)
     endpoint_id = forms.IntegerField(label="Endpoint group", required=False, min_value=0)
+    client = forms.CharField(label="Client", required=False, max_length=64)
     did_group_id = forms.IntegerField(label="DID group", required=False, min_value=0)
     tier = forms.CharField(label="Tier", required=False, max_length=16)
     e911 = forms.ChoiceField(label="911", choices=E911_CHOICES, required=False)
@@ -94,7 +95,9 @@ class DIDFilterForm(forms.Form):
             unprovisioned = _unprovisioned_911_tns()
             tns = unprovisioned if tns is None else tns & unprovisioned
         show = data.get("show") or "active"
+        client_id = (data.get("client") or "").strip()
         return selectors.DIDFilters(
+            endpoint_ids=selectors.client_endpoint_ids(vi_id=client_id) if client_id else None,
             q=(data.get("q") or "").strip(),
             state=(data.get("state") or "").strip().upper(),
             rate_center=(data.get("rate_center") or "").strip(),

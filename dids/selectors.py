@@ -64,6 +64,8 @@ class DIDFilters:
     state: str = ""
     rate_center: str = ""
     endpoint_id: int | None = None
+    # A client's endpoint groups (the client filter): its numbers are the ones routed there.
+    endpoint_ids: tuple[int, ...] | None = None
     did_group_id: int | None = None
     tier: str = ""
     features: frozenset[str] = field(default_factory=frozenset)
@@ -105,6 +107,8 @@ def did_queryset(*, filters: DIDFilters) -> QuerySet[DID]:
         rows = rows.filter(rate_center__iexact=filters.rate_center)
     if filters.endpoint_id is not None:
         rows = rows.filter(endpoint_id=filters.endpoint_id)
+    if filters.endpoint_ids is not None:
+        rows = rows.filter(endpoint_id__in=list(filters.endpoint_ids))
     if filters.did_group_id is not None:
         rows = rows.filter(did_group_id=filters.did_group_id or None)
     if filters.tier:
@@ -411,12 +415,11 @@ def client_list() -> list:
 # the numbers are then one indexed `endpoint_id IN (...)` query.
 
 
-def clients_by_endpoint_group() -> dict[int, Client]:
-    """Endpoint group id -> the (current) client that owns it."""
-    from .models import Client
-
+def clients_by_endpoint_group(*, clients: list[Client] | None = None) -> dict[int, Client]:
+    """Endpoint group id -> the (current) client that owns it (from `clients` if given)."""
     owners: dict[int, Client] = {}
-    for client in Client.objects.filter(gone_at__isnull=True).order_by("vi_id"):
+    current = clients if clients is not None else Client.objects.filter(gone_at__isnull=True).order_by("vi_id")
+    for client in sorted(current, key=lambda c: c.vi_id):
         for group_id in client.endpoint_group_ids or ():
             if isinstance(group_id, int):
                 owners.setdefault(group_id, client)
@@ -430,6 +433,26 @@ def client_numbers(*, client, include_gone: bool = False):
     group_ids = [group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)]
     numbers = DID.objects.filter(endpoint_id__in=group_ids)
     return numbers if include_gone else numbers.filter(gone_at__isnull=True)
+
+
+def client_move_targets(
+    *, owners: dict[int, Client] | None = None, names: dict[int, str] | None = None
+) -> list[tuple[int, str]]:
+    """Each client's endpoint groups, labelled client first: where numbers can be moved to."""
+    if names is None:
+        names = dict(EndpointGroup.objects.filter(gone_at__isnull=True).values_list("vi_id", "name"))
+    owners = clients_by_endpoint_group() if owners is None else owners
+    targets = [
+        (group_id, f"{client} — {names.get(group_id) or 'endpoint group'} ({group_id})")
+        for group_id, client in owners.items()
+    ]
+    return sorted(targets, key=lambda item: item[1].lower())
+
+
+def client_endpoint_ids(*, vi_id: str) -> tuple[int, ...]:
+    """The endpoint groups of the client with this VI id; none for an unknown client."""
+    client = Client.objects.filter(vi_id=vi_id).first()
+    return tuple(group_id for group_id in (client.endpoint_group_ids if client else ()) if isinstance(group_id, int))
 
 
 def client_of_number(*, did) -> Client | None:

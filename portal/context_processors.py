@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 NAVIGATION = [
     ("Dashboard", "dashboard"),
     ("Numbers", "dids:list"),
+    ("Customers", "customers:list"),
     ("911", "e911:index"),
     ("Messaging", "messaging:index"),
     ("Porting", "porting:index"),

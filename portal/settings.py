@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "e911",
     "messaging",
     "porting",
+    "customers",
     "compliance",
 ]
 

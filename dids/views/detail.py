@@ -169,6 +169,7 @@ def _page_context(did) -> dict:
     return {
         "did": did,
         "summary": selectors.did_summary(did=did),
+        "client": selectors.client_of_number(did=did),
         "history": selectors.did_history_rows(tn=did.tn, limit=HISTORY_LIMIT),
         "provider_calls": selectors.did_provider_calls(tn=did.tn, limit=PROVIDER_CALL_LIMIT),
     }

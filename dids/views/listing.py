@@ -22,6 +22,9 @@ def did_list(request: HttpRequest) -> HttpResponse:
     page = selectors.did_list(filters=filters, sort=form.chosen_sort(), cursor=form.chosen_cursor(), page_size=PER_PAGE)
     count, more = selectors.did_count(filters=filters)
     choices = selectors.did_filter_choices(state=filters.state)
+    group_names = {group.vi_id: group.name for group in choices.endpoint_groups}
+    clients = selectors.client_list()
+    client_by_group = selectors.clients_by_endpoint_group(clients=clients)
     context = {
         "form": form,
         "page": page,
@@ -30,7 +33,10 @@ def did_list(request: HttpRequest) -> HttpResponse:
         "columns": SORTABLE_COLUMNS,
         "sort": form.chosen_sort(),
         "choices": choices,
-        "endpoint_group_names": {group.vi_id: group.name for group in choices.endpoint_groups},
+        "endpoint_group_names": group_names,
+        "clients": clients,
+        "client_by_group": client_by_group,
+        "client_move_targets": selectors.client_move_targets(owners=client_by_group, names=group_names),
         "configure_form": BulkConfigureForm(endpoint_groups=choices.endpoint_groups),
     }
     # Live filtering swaps only the results; a full load (or a bookmark) gets the page.

@@ -116,7 +116,17 @@ def test_portability_results_export(viewer_client, operator):
     _assert_inert(rows, HOSTILE)
 
 
-COVERED = {"dids:export", "e911:export", "e911:bulk_results", "porting:check_results"}
+def test_customers_export(viewer_client, db):
+    from dids.models import Client
+
+    for index, value in enumerate(HOSTILE):
+        Client.objects.create(vi_id=str(index + 1), name=value[:200], e911_groups=[value])
+    rows = _cells(viewer_client.get("/customers/export.csv"))
+    assert len(rows) == 1 + len(HOSTILE)
+    _assert_inert(rows, HOSTILE)
+
+
+COVERED = {"dids:export", "e911:export", "e911:bulk_results", "porting:check_results", "customers:export"}
 
 
 def test_every_csv_export_is_covered():
