@@ -12,7 +12,8 @@ half-way leaves none of its rows behind (run with real commits, as a worker runs
 
 Mutants these tests kill (docs/mutants.md): the kept-local check dropped from the set-based
 gone-marking, or from its shrink judgement; the portable path forgetting kept-local rows;
-the portable path applying a batch without its transaction.
+the portable path applying a batch without its transaction; "at or after" the request
+turned into "after" on either path (found by `make mutants`).
 """
 
 import datetime
@@ -154,6 +155,45 @@ def test_a_number_changed_after_the_audit_began_keeps_the_staff_change(synced, o
     assert not ChangeRecord.objects.filter(object_key=tn, sync_run=run).exists()
 
 
+def reconcile_gadgets(records, *, portable: bool = True, writer=None):
+    """One reconcile of the test mirror; a writer forces the portable path (as SQLite takes it)."""
+    run = run_create(kind=KIND, trigger=SyncRun.Trigger.COMMAND)
+    run_start(run=run)
+    try:
+        return reconcile(
+            run=SyncContext(run=run, confirmed=True), model=Gadget, records=iter(records),
+            to_fields=_fields, writer=(writer or BulkWriter()) if portable else None,
+        )
+    finally:
+        run_finish(run=run, status=SyncRun.Status.SUCCEEDED)
+
+
+# --- the boundary: a write at the very moment the audit was requested ----------------------------
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["set-based", "portable"])
+def test_a_staff_write_at_the_very_moment_the_audit_was_requested_is_kept(portable):
+    """Kept when made at or after the request: the audit cannot have seen a write of the same instant."""
+    start = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        reconcile_gadgets(audit_of(3), portable=portable)
+        clock.shift(datetime.timedelta(minutes=5))
+        changed = audit_of(3)
+        changed[1]["Status"] = "from-vi"
+
+        def audit_with_a_simultaneous_staff_write():
+            gadget = Gadget.objects.get(code="G000001")
+            gadget.status = "staff"
+            gadget.mark_locally_changed()  # the clock stands still: the same instant
+            gadget.save()
+            yield from changed
+
+        counts = reconcile_gadgets(audit_with_a_simultaneous_staff_write(), portable=portable)
+
+    assert Gadget.objects.get(code="G000001").status == "staff"
+    assert counts.kept_local == 1
+
+
 # --- the portable path: one transaction per batch ----------------------------------------------
 
 
@@ -171,34 +211,22 @@ class WriterThatFailsAfterCreating(BulkWriter):
         super().update(model=model, rows=rows, fields=fields)
 
 
-def portable_reconcile(records, *, writer=None):
-    run = run_create(kind=KIND, trigger=SyncRun.Trigger.COMMAND)
-    run_start(run=run)
-    try:
-        return reconcile(
-            run=SyncContext(run=run, confirmed=True), model=Gadget, records=iter(records),
-            to_fields=_fields, writer=writer or BulkWriter(),
-        )
-    finally:
-        run_finish(run=run, status=SyncRun.Status.SUCCEEDED)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_portable_batch_that_fails_half_way_leaves_none_of_its_rows():
     assert not transaction.get_connection().in_atomic_block  # real commits, as in a worker
-    portable_reconcile(audit_of(3))
+    reconcile_gadgets(audit_of(3))
     history_before = ChangeRecord.objects.count()
     changed = audit_of(3)
     changed[0]["Name"] = "renamed at VI"
     audit = [*changed, gadget_record("N1"), gadget_record("N2")]
 
     with pytest.raises(WriteFailsMidBatch):
-        portable_reconcile(audit, writer=WriterThatFailsAfterCreating())
+        reconcile_gadgets(audit, writer=WriterThatFailsAfterCreating())
 
     assert sorted(Gadget.objects.values_list("code", flat=True)) == ["G000000", "G000001", "G000002"]
     assert Gadget.objects.get(code="G000000").name == "Gadget G000000"
     assert ChangeRecord.objects.count() == history_before
 
     # The next sync applies the whole audit.
-    counts = portable_reconcile(audit)
+    counts = reconcile_gadgets(audit)
     assert (counts.created, counts.updated) == (2, 1)
