@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 from django.urls import reverse
@@ -124,6 +125,26 @@ def test_an_sms_record_of_the_wrong_type_is_set_aside_and_the_rest_applies(sandb
     assert sum(step.get("set_aside", 0) for step in run.counts.values() if isinstance(step, dict)) == 1
     assert SMSNumber.objects.get(tn=bad).vi_values() == before
     assert SMSNumber.objects.get(tn=fine).forward == "8015550199"
+
+
+@pytest.mark.parametrize("how", ["drip", "endless"])
+def test_a_sync_whose_audit_never_finishes_ends_at_its_deadline_having_written_nothing(mirrored, hostile_vi, settings, how):
+    from portal.voipinnovations.errors import ProviderUnavailable
+
+    settings.VI_AUDIT_DEADLINE = 2.0
+    getattr(hostile_vi, how)("auditDIDs")
+    before = {tn: vi_values(tn) for tn in mirrored}
+
+    started = time.monotonic()
+    with pytest.raises(ProviderUnavailable):  # raised for the task to retry later
+        sync_execute(kind="dids", trigger=SyncRun.Trigger.COMMAND)
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 30  # every other step of the numbers sync answers normally
+    run = SyncRun.objects.filter(kind="dids").first()
+    assert run.status == SyncRun.Status.FAILED and "within 2 s" in run.error
+    assert {tn: vi_values(tn) for tn in mirrored} == before
+    assert not ChangeRecord.objects.filter(sync_run=run.pk, model="dids.did").exists()
 
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "1E+400", "abc"])
