@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from portal.history import shown_changes
 from portal.models import ChangeRecord, SyncRun
 
 from .models import DID, Client, DIDGroup, EndpointGroup, PrepaidBalanceReading
@@ -579,7 +580,6 @@ class HistoryRow:
 def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
     records = did_history(tn=tn, limit=limit)
     groups, did_groups = endpoint_group_names(), did_group_names()
-    fields = {field.name: field for field in DID._meta.get_fields() if hasattr(field, "verbose_name")}
 
     def shown(name: str, value: Any) -> Any:
         if value is None or value == "" or value == []:
@@ -602,15 +602,10 @@ def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
 
     rows = []
     for record in records:
-        changes = []
-        for name, values in (record.changes or {}).items():
-            if name in _HISTORY_HIDDEN:
-                continue
-            before, after = (list(values) + [None, None])[:2] if isinstance(values, list | tuple) else (None, values)
-            label = _HISTORY_LABELS.get(name) or str(getattr(fields.get(name), "verbose_name", name))
-            before, after = shown(name, before), shown(name, after)
-            if before is None and after is None:
-                continue  # "— → —": an empty field a sync created, nothing to read
-            changes.append((label, before, after))
+        changes = [
+            (change.label, change.before, change.after)
+            for change in shown_changes("dids.did", record.changes, show=shown, labels=_HISTORY_LABELS)
+            if change.name not in _HISTORY_HIDDEN
+        ]
         rows.append(HistoryRow(record=record, changes=changes))
     return rows

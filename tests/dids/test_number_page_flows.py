@@ -262,7 +262,7 @@ def test_history_names_fields_and_groups_in_plain_words(synced, operator_client)
 
     history = operator_client.get(reverse("dids:detail", args=[tn]), {"part": "history"}, **HTMX).content.decode()
 
-    assert "endpoint group:</span> Trunk 1 (8674) → Trunk 2 (8675)" in history
+    assert "Endpoint group:</span> Trunk 1 (8674) → Trunk 2 (8675)" in history
     assert "endpoint_id" not in history
 
 
@@ -325,4 +325,4 @@ def test_admin_list_and_history_name_the_groups(synced, administrator_client):
     change = administrator_client.get(reverse("admin:dids_did_change", args=[row.pk])).content.decode()
 
     assert "Trunk 2 (8675)" in listing
-    assert "endpoint group: Trunk 1 (8674) → Trunk 2 (8675)" in change
+    assert "Endpoint group: Trunk 1 (8674) → Trunk 2 (8675)" in change

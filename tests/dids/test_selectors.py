@@ -124,3 +124,20 @@ def test_search_indexes_keep_a_short_pending_list():
         options = dict(cursor.fetchall())
     indexes = ("did_cnam_name_trgm", "did_ref_id_trgm", "did_tn_trgm")
     assert options == {name: ["gin_pending_list_limit=256"] for name in indexes}
+
+
+def test_a_numbers_history_leaves_out_fields_that_did_not_change():
+    from dids.selectors import did_history_rows
+    from portal.models import ChangeRecord, Source
+
+    # Older rows, and some writers, recorded every field whether it changed or not.
+    ChangeRecord.objects.create(
+        model="dids.did", object_key="2125550100", action=ChangeRecord.Action.UPDATED, source=Source.SYNC,
+        changes={"cnam": [True, True], "cnam_name": ["OLD NAME", "NEW NAME"], "has911": [False, False],
+                 "forward": ["", None], "content_hash": ["a", "b"]},
+    )
+
+    [row] = did_history_rows(tn="2125550100")
+
+    assert [label for label, _, _ in row.changes] == ["Outbound CNAM name"]
+    assert row.changes[0][1:] == ("OLD NAME", "NEW NAME")
