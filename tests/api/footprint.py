@@ -1,0 +1,44 @@
+"""What a write leaves behind: history rows and provider-log rows, with the numbers it touched
+replaced by placeholders, so an API write and the page doing the same thing to another
+number can be compared row for row."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+from portal.models import ChangeRecord, ProviderCall
+
+
+def _scrub(value, replacements: dict[str, str]):
+    text = json.dumps(value, sort_keys=True, default=str)
+    for real, placeholder in replacements.items():
+        text = text.replace(real, placeholder)
+    return json.loads(text)
+
+
+class Footprint:
+    def __init__(self):
+        self.history: list = []
+        self.calls: list = []
+
+    def normalised(self, replacements: dict[str, str]) -> dict:
+        history = sorted(
+            json.dumps(_scrub([r.model, r.object_key, r.action, {k: v[1] for k, v in r.changes.items()}, r.actor_id, r.source, r.note], replacements), sort_keys=True)
+            for r in self.history
+        )
+        calls = sorted(
+            json.dumps(_scrub([c.operation, c.parameters, c.outcome, c.response_code, c.actor_id, c.source], replacements), sort_keys=True)
+            for c in self.calls
+        )
+        return {"history": history, "calls": calls}
+
+
+@contextmanager
+def footprint():
+    last_change = ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_call = ProviderCall.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    result = Footprint()
+    yield result
+    result.history = list(ChangeRecord.objects.filter(id__gt=last_change).order_by("id"))
+    result.calls = list(ProviderCall.objects.filter(id__gt=last_call).order_by("id"))
