@@ -39,7 +39,7 @@ def brand_new(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/brand_form.html", {"form": _brand_form(), "brand": None})
 
 
-@write_view("portal.operate_messaging")
+@write_view("portal.operate_messaging", fallback="messaging:brand_new")
 def brand_create(request: HttpRequest) -> HttpResponse:
     form = _brand_form(request.POST)
     if form.is_valid():

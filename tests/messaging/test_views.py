@@ -1,6 +1,7 @@
 """Messaging pages through Django's test client, VI being the sandbox over HTTP."""
 
 import pytest
+from django.urls import reverse
 
 from messaging.models import Brand, Campaign, SentMessage, SMSNumber
 from tests.messaging.conftest import campaign_with, owned, sms_enabled, sms_state
@@ -114,7 +115,8 @@ def test_brand_and_campaign_pages_create_with_vis_lists(synced, operator_client)
         "customer_id": brand.customer_id, "display_name": "Promos", "usecase_id": "MARKETING",
         "description": "Monthly offers for customers who joined the loyalty club at the till",
         "message_flow": "Customers tick the texting box on the loyalty club sign-up form at the till",
-        "sample_msg1": "20% off this week. Reply STOP to unsubscribe.", "sub_opt_out": "on"})
+        "sample_msg1": "20% off this week. Reply STOP to unsubscribe.",
+        "sample_msg2": f"{brand.display_name}: your loyalty points are waiting.", "sub_opt_out": "on"})
     assert created.status_code == 302
     campaign = Campaign.objects.get(display_name="Promos")
     assert campaign.status == "PENDING" and campaign.sub_opt_out
@@ -140,3 +142,16 @@ def test_dashboard_shows_numbers_that_will_be_blocked_and_campaigns_to_act_on(sy
     count = SMSNumber.objects.filter(enabled=True, campaign_id="").count()
     assert f"{count} number" in page
     assert Campaign.objects.get(status="REJECTED").display_name in page
+
+
+@pytest.mark.parametrize(
+    "address, form_page",
+    [("messaging:brand_create", "messaging:brand_new"), ("messaging:campaign_create", "messaging:campaign_new"),
+     ("messaging:campaign_register", "messaging:campaigns")],
+)
+def test_reopening_a_registration_address_leads_back_to_its_form(sandbox, operator_client, address, form_page):
+    # After a refused form the address bar holds the POST-only address; opening it again
+    # must land on the form, not on a blank 405 or on the list the form is not on.
+    response = operator_client.get(reverse(address))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(form_page)
