@@ -29,6 +29,7 @@ import os
 import shutil
 import sys
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,7 @@ def main() -> int:
     if not any(module.parts[0] == str(path) for path in settings.source_paths):
         return _usage(f"MODULE must be inside one of {[str(path) for path in settings.source_paths]}")
     settings.only_mutate = [str(module)]
+    settings.pytest_add_cli_args = [*settings.pytest_add_cli_args, "-p", _ONE_TEST_DATABASE_PLUGIN]
     settings.pytest_add_cli_args_test_selection = tests
 
     started = time.monotonic()
@@ -96,6 +98,30 @@ def _enter_run_directory() -> None:
     os.chdir(RUN_DIR)
 
 
+_ONE_TEST_DATABASE_PLUGIN = "mutants_one_test_database"
+
+
+def _keep_one_test_database(name: str) -> None:
+    """A pytest plugin (by name, for `-p`) that gives every run the same test database.
+
+    mutmut runs pytest again and again in one process (and its forks). Django renames the
+    database setting to the test database's name while a run has it, and the next run would
+    make a `test_test_…` database of its own, migrations and all: each run starts instead
+    from the real name, with the test database's name fixed.
+    """
+    plugin = types.ModuleType(_ONE_TEST_DATABASE_PLUGIN)
+
+    def pytest_sessionstart(session) -> None:
+        from django.db import connections
+
+        settings_dict = connections["default"].settings_dict
+        settings_dict["NAME"] = name
+        settings_dict.setdefault("TEST", {})["NAME"] = f"test_{name}"
+
+    plugin.pytest_sessionstart = pytest_sessionstart
+    sys.modules[_ONE_TEST_DATABASE_PLUGIN] = plugin
+
+
 def _use_own_test_database() -> None:
     """Point DATABASE_URL at `<name>_mutants` and drop its leftover test database."""
     url = os.environ.get("DATABASE_URL", "")
@@ -110,6 +136,7 @@ def _use_own_test_database() -> None:
 
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "test_{name}" WITH (FORCE)')
+    _keep_one_test_database(name)
 
 
 def _report(module: Path, name_glob: str, *, seconds: float) -> int:
