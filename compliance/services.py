@@ -158,3 +158,18 @@ def _store_verdict(*, tn: str, one_line: str, valid: bool) -> bool:
             )  # fmt: skip
         row.save()
         return verdict_changed
+
+
+# --- 10DLC pre-submission check overridden -----------------------------------------------------
+
+
+def lint_override_record(*, campaign_id: str, failures: list, actor) -> None:
+    """History on the campaign: an Administrator sent it to VI despite these lint failures."""
+    if not failures:
+        return
+    record_many(
+        [Change("messaging.campaign", campaign_id, ChangeRecord.Action.UPDATED,
+                {"pre_submission_check": [[str(failure) for failure in failures], "overridden"]},
+                note="Sent to VI despite the 10DLC pre-submission check (Administrator override)")],
+        actor=actor, source=Source.STAFF,
+    )  # fmt: skip

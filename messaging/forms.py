@@ -353,7 +353,46 @@ class CampaignTextsMixin:
                 self.add_error(name, f"At most {longest:,} characters (this has {len(text):,}).")
 
 
-class CampaignForm(CampaignTextsMixin, forms.Form):
+OVERRIDE_PERMISSION = "compliance.override_10dlc_lint"
+
+
+class LintedCampaignMixin:
+    """Blocks a submission the 10DLC pre-submission check (messaging/lint.py) fails, field by
+    field, each with its fix; an Administrator may tick "send anyway" (the view records it).
+
+    `lint_overridden` holds the failures sent anyway, for the history entry.
+    """
+
+    lint_answers = True
+
+    def _init_lint(self, user, brand_name: str, flags: dict | None) -> None:
+        self.may_override = bool(user is not None and user.has_perm(OVERRIDE_PERMISSION))
+        self.lint_brand_name = brand_name
+        self.lint_flags = flags
+        self.lint_failures: list = []
+        self.lint_overridden: list = []
+        if self.may_override:
+            self.fields["override_lint"] = forms.BooleanField(
+                label="Send anyway (Administrator): I have read every problem above", required=False)
+
+    def _apply_lint(self, data: dict) -> None:
+        from .lint import lint_campaign
+
+        if self.errors:
+            return  # fix what the fields say first; the lint reads complete texts
+        failures = lint_campaign(data, brand_name=self.lint_brand_name, flags=self.lint_flags,
+                                 answers=self.lint_answers)
+        if not failures:
+            return
+        if self.may_override and data.get("override_lint"):
+            self.lint_overridden = failures
+            return
+        self.lint_failures = failures
+        for failure in failures:
+            self.add_error(failure.field if failure.field in self.fields else None, str(failure))
+
+
+class CampaignForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
     customer_id = forms.ChoiceField(label="Brand")
     display_name = forms.CharField(validators=[plain_text], label="Name", max_length=200)
     usecase_id = forms.ChoiceField(label="Use case")
@@ -372,7 +411,7 @@ class CampaignForm(CampaignTextsMixin, forms.Form):
     )  # fmt: skip
     sample_msg2 = forms.CharField(validators=[plain_text], 
         label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional; 20 to 1,024 characters.",
+        help_text="20 to 1,024 characters; reviewers expect two samples.",
     )  # fmt: skip
     sub_opt_in = forms.BooleanField(label="Subscribers opt in", required=False, initial=True)
     sub_opt_out = forms.BooleanField(label="Subscribers can opt out (STOP)", required=False, initial=True)
@@ -384,9 +423,14 @@ class CampaignForm(CampaignTextsMixin, forms.Form):
     aff_marketing = forms.BooleanField(label="Affiliate marketing", required=False)
     age_gated = forms.BooleanField(label="Age-gated content", required=False)
 
-    def __init__(self, *args, brands=(), options: list[UsecaseOption] = (), **kwargs):
+    lint_answers = False  # the create call takes no HELP/STOP answers: they are added on edit
+
+    def __init__(self, *args, brands=(), options: list[UsecaseOption] = (), user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer_id"].choices = [("", "—")] + [(b.customer_id, str(b)) for b in brands]
+        chosen = self.data.get("customer_id") if self.is_bound else None
+        brand_name = next((getattr(b, "display_name", "") for b in brands if b.customer_id == chosen), "")
+        self._init_lint(user, brand_name, None)
         self.fields["usecase_id"].choices = [("", "—")] + [
             (o.usecase_id, words.plain("usecase", o.usecase_id, fallback=o.name)) for o in options]
         subs = sorted({sub for option in options for sub in option.sub_usecases})
@@ -395,6 +439,7 @@ class CampaignForm(CampaignTextsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         self._check_lengths(data)
+        self._apply_lint(data)
         return data
 
     def flags(self) -> dict[str, bool]:
@@ -406,7 +451,7 @@ def _text_area(label: str, hint: str, *, rows: int = 2, required: bool = False) 
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class CampaignEditForm(CampaignTextsMixin, forms.Form):
+class CampaignEditForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
     description = _text_area("Description", "40 to 4,096 characters.", rows=3)
     message_flow = _text_area("How people opt in", "40 to 2,048 characters.")
     help_message = _text_area("HELP answer", "20 to 255 characters.")
@@ -414,9 +459,16 @@ class CampaignEditForm(CampaignTextsMixin, forms.Form):
     sample_msg1 = _text_area("Sample message 1", "20 to 1,024 characters.")
     sample_msg2 = _text_area("Sample message 2", "20 to 1,024 characters.")
 
+    def __init__(self, *args, user=None, brand_name: str = "", flags: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without the campaign's flags (an unbound display form) the link/phone boxes are not judged.
+        self._init_lint(user, brand_name, flags)
+
     def clean(self):
         data = super().clean()
         self._check_lengths(data)
+        if self.lint_flags is not None:
+            self._apply_lint(data)
         return data
 
 

@@ -20,3 +20,11 @@ def client_checks(client) -> dict:
     judged = selectors.client_verdicts(client=client)
     overview = selectors.overview(judged=judged)
     return {"overview": overview, "client": client}
+
+
+@register.filter
+def rejection_fix(reason: str) -> str:
+    """How to fix one of VI's rejection reasons, in the 10DLC check's words."""
+    from messaging.lint import explain_rejection
+
+    return explain_rejection(str(reason or ""))

@@ -8,6 +8,7 @@ from messaging import selectors, services
 from messaging.forms import CampaignEditForm, CampaignForm, ExternalCampaignForm, TagSearchForm
 from messaging.models import CampaignStatus
 from messaging.views._calls import call_service
+from compliance.services import lint_override_record
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderError
 
@@ -45,7 +46,7 @@ def _campaign_page(request: HttpRequest, *, brand_id: str, data=None) -> tuple[C
             options = services.usecase_options(customer_id=brand_id, actor=request.user)
         except ProviderError:
             note = "VI's use cases for this brand could not be loaded just now: choose the brand again in a minute."
-    form = CampaignForm(data, initial={"customer_id": brand_id}, brands=brands, options=options)
+    form = CampaignForm(data, initial={"customer_id": brand_id}, brands=brands, options=options, user=request.user)
     context = {"form": form, "note": note, "brand_id": brand_id if options else "", "options": options,
                "brands": brands, "brand_parameter": BRAND_PARAMETER}
     return form, context
@@ -68,6 +69,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         ))  # fmt: skip
         if called.ok:
+            lint_override_record(campaign_id=called.value.campaign_id, failures=form.lint_overridden, actor=request.user)
             messages.success(request, f"Campaign “{called.value.display_name}” sent to VI for review.")
             return redirect("messaging:campaign", campaign_id=called.value.campaign_id)
     return render(request, "messaging/campaign_form.html", context)
@@ -103,10 +105,17 @@ def _detail(request: HttpRequest, campaign, *, edit_form=None, action_form=None)
         "brand": selectors.brand_get(customer_id=campaign.customer_id) if campaign.customer_id else None,
         "numbers": selectors.campaign_numbers(campaign=campaign),
         "edit_form": edit_form or CampaignEditForm(initial={
-            name: getattr(campaign, name) for name in services.UPDATABLE_TEXTS}),
+            name: getattr(campaign, name) for name in services.UPDATABLE_TEXTS}, **_lint_context(request, campaign)),
         "action_form": action_form,
         "history": selectors.history_for(model="messaging.campaign", key=campaign.campaign_id),
     })  # fmt: skip
+
+
+def _lint_context(request: HttpRequest, campaign) -> dict:
+    """What the 10DLC check needs to judge an edit: the brand's name and the declared flags."""
+    brand = selectors.brand_get(customer_id=campaign.customer_id) if campaign.customer_id else None
+    return {"user": request.user, "brand_name": brand.display_name if brand else "",
+            "flags": {"embedded_link": campaign.embedded_link, "embedded_phone": campaign.embedded_phone}}
 
 
 def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
@@ -116,11 +125,13 @@ def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
 @write_view("portal.operate_messaging")
 def campaign_edit(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = _campaign_or_404(campaign_id)
-    form = CampaignEditForm(request.POST)
+    form = CampaignEditForm(request.POST, **_lint_context(request, campaign))
     if form.is_valid():
+        texts = {name: value for name, value in form.cleaned_data.items() if name != "override_lint"}
         called = call_service(form, lambda: services.update_campaign(
-            campaign_id=campaign_id, texts=form.cleaned_data, actor=request.user))
+            campaign_id=campaign_id, texts=texts, actor=request.user))
         if called.ok:
+            lint_override_record(campaign_id=campaign_id, failures=form.lint_overridden, actor=request.user)
             messages.success(request, "Saved at VI; the campaign is back in review.")
             return redirect("messaging:campaign", campaign_id=campaign_id)
     return _detail(request, campaign, edit_form=form)

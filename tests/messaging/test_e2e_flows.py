@@ -68,6 +68,7 @@ def test_brand_then_campaign_through_the_brand_picker(live_server, synced, opera
     form.locator("#id_description").fill("Order-ready notices and replies for customers who ordered at our counter")
     form.locator("#id_message_flow").fill("Customers tick 'text me' on the order slip they sign at the counter")
     form.locator("#id_sample_msg1").fill("Your cake is ready for pickup. Reply STOP to opt out.")
+    form.locator("#id_sample_msg2").fill("Picker Bakery: thanks for your order, see you soon.")
     form.get_by_role("button", name="Send to VI for review").click()
 
     expect(page.get_by_test_id("campaign-title")).to_have_text("Bakery orders")

@@ -47,6 +47,7 @@ def test_brand_campaign_approval_assignment_and_test_message(live_server, synced
     page.fill("#id_description", "Order-ready notices and replies for customers who ordered at our counter")
     page.fill("#id_message_flow", "Customers tick 'text me' on the order slip they sign at the counter")
     page.fill("#id_sample_msg1", "Your cake is ready for pickup. Reply STOP to opt out.")
+    page.fill("#id_sample_msg2", "E2E Bakery: thanks for your order, see you soon.")
     page.get_by_role("button", name="Send to VI for review").click()
     expect(page.get_by_test_id("campaign-title")).to_have_text("Bakery orders")
     expect(page.get_by_test_id("status").first).to_have_attribute("data-status", "PENDING")

@@ -126,6 +126,7 @@ CAMPAIGN = {
     "description": "Order-ready notices for customers who ordered at the counter",
     "message_flow": "Customers tick 'text me' on the order slip they sign at the counter",
     "sample_msg1": "Your cake is ready. Reply STOP to opt out.",
+    "sample_msg2": "Bakery: your order is ready at the counter.",
 }  # fmt: skip
 
 

@@ -214,6 +214,18 @@ class Store:
     next_location_id: int = 40_000_001
     next_order_id: int = 7_000_001
     _provisioned: dict[str, Location] = field(default_factory=dict)
+    # Streets the 911 provider's database no longer places (POST /_sandbox/other
+    # {"action": "retire_street", "address1": ...}): validate911 then answers 101 for them, as
+    # when VI's provider re-geocodes an area. Provisioned locations keep their status.
+    retired_streets: list[str] = field(default_factory=list)
+
+    def other(self, sandbox, payload: dict) -> dict | None:
+        if payload.get("action") != "retire_street":
+            return None
+        street = " ".join(str(payload.get("address1", "")).upper().split())
+        if street and street not in self.retired_streets:
+            self.retired_streets.append(street)
+        return {"retired_streets": list(self.retired_streets)}
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -555,7 +567,9 @@ def _answer(work) -> dict:
 
 @operation("validate911")
 def validate911(sandbox, request: Request) -> dict:
-    return dict(SUCCESS) if geocode(_address_from(request)) is not None else _no_records()
+    address = _address_from(request)
+    retired = " ".join((address.address1 or "").upper().split()) in getattr(sandbox.e911, "retired_streets", ())
+    return dict(SUCCESS) if geocode(address) is not None and not retired else _no_records()
 
 
 @operation("insert911")
