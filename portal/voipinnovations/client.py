@@ -57,9 +57,11 @@ logger = logging.getLogger(__name__)
 
 SERVICE_BINDING = "APIServiceSoap"  # the SOAP 1.1 binding, as VI's clients use it
 MAX_FAULT_BODY = 64 * 1024
-# An ordinary answer (not an audit) is a few kilobytes; one past this is refused unread,
-# so a never-ending body cannot fill the worker's memory before its deadline.
+# An ordinary answer is a few kilobytes; one past this is refused unread, so a never-ending
+# body cannot fill the worker's memory before its deadline. An audit read whole through
+# `call` (AuditDIDGroup of a big group: ~0.5 kB a number) gets more room.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
+MAX_AUDIT_ANSWER_BYTES = 256 * 1024 * 1024
 
 
 # --- who is calling --------------------------------------------------------------------
@@ -312,15 +314,14 @@ def _post(endpoint: Endpoint, request: _Request, limit: Deadline) -> requests.Re
 def _read_body(endpoint: Endpoint, request: _Request, response: requests.Response, limit: Deadline) -> bytes:
     """The whole body, at most MAX_ANSWER_BYTES, before the deadline (which cuts the socket)."""
     chunks, size = [], 0
+    cap = MAX_AUDIT_ANSWER_BYTES if endpoint.is_audit(request.operation) else MAX_ANSWER_BYTES
     failure = None
     try:
         with closing(response):
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
-                if size > MAX_ANSWER_BYTES:
-                    failure = ProviderUnavailable(
-                        f"VI's answer is larger than the {MAX_ANSWER_BYTES // (1024 * 1024)} MB the portal reads"
-                    )
+                if size > cap:
+                    failure = ProviderUnavailable(f"VI's answer is larger than the {cap // (1024 * 1024)} MB the portal reads")
                     break
                 chunks.append(chunk)
     except requests.RequestException as exc:
