@@ -79,3 +79,22 @@ def test_number_page_shows_its_failing_checks_with_the_fix(synced, viewer_client
     assert 'data-testid="compliance-checks"' in html
     assert 'data-check="kari_alert"' in html
     assert "Add an alert recipient" in html
+
+
+def test_client_page_shows_its_score_and_failing_checks(synced, viewer_client):
+    from dids.models import Client
+
+    judged = selectors.verdicts()
+    owned_by = {v.facts.client for v in judged if v.facts.client and v.failed}
+    client = Client.objects.filter(vi_id__in=owned_by).order_by("vi_id").first()
+    assert client is not None, "the test seed should give a client numbers that fail a check"
+    mine = [v for v in judged if v.facts.client == client.vi_id]
+    expected = selectors.overview(judged=mine)
+    assert selectors.overview(judged=judged).clients[client.vi_id] == expected.score
+    html = viewer_client.get(reverse("customers:detail", args=[client.vi_id])).content.decode()
+    assert 'data-testid="client-compliance"' in html
+    assert f"{expected.score}% ready" in html
+    for summary in expected.failing_checks:
+        assert f'data-check="{summary.check.key}"' in html
+    overview_page = viewer_client.get(reverse("compliance:index")).content.decode()
+    assert f'data-client="{client.vi_id}"' in overview_page
