@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -14,12 +15,17 @@ from dids import forms as did_forms
 from dids import selectors, services
 from dids.filters import FEATURE_CHOICES, SHOW_CHOICES, SORTABLE_COLUMNS, DIDFilterForm
 from dids.gateway import SearchCriteria
+from portal.api import jobs
 from portal.api.base import ApiView, form_or_400, gone_number, not_found, validated
+from portal.api.errors import Problem
+from portal.api.models import ApiJob
 from portal.api.fields import E164_PATTERN, E164Field, from_e164, to_e164
 from portal.api.routing import api_path
 from portal.voipinnovations.errors import ProviderRejected
 
 OPERATE_NUMBERS = "portal.operate_numbers"
+RELEASE_NUMBERS = "portal.release_numbers"
+MANAGE_USERS = "portal.manage_users"
 
 TN_PARAMETER = OpenApiParameter(
     "tn", str, OpenApiParameter.PATH, description="The number, E.164 (+14352154006).", pattern=E164_PATTERN
@@ -284,9 +290,137 @@ class InventoryCounts(ApiView):
         return Response({"results": AvailableCountSerializer(counts, many=True).data})
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Any unique string (a UUID). The same key with the same body within 24 hours returns the "
+    "first job instead of doing the work again; with a different body it is refused (422).",
+)  # fmt: skip
+
+
+class NumbersField(serializers.ListField):
+    def __init__(self, **kwargs):
+        super().__init__(child=E164Field(), min_length=1, max_length=MAX_NUMBERS_PER_JOB, **kwargs)
+
+    def to_internal_value(self, data):
+        tns = super().to_internal_value(data)
+        return list(dict.fromkeys(tns))  # duplicates once, in order
+
+
+MAX_NUMBERS_PER_JOB = 100
+
+
+class OrderRequest(serializers.Serializer):
+    numbers = NumbersField(help_text="Up to 100 numbers from the inventory search, E.164.")
+    endpoint_group = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    cnam_dip = serializers.BooleanField(required=False, default=False)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+
+    def validate_endpoint_group(self, value: int) -> int:
+        if value not in selectors.endpoint_group_names():
+            raise serializers.ValidationError("No such endpoint group on the account.")
+        return value
+
+
+class ReleaseRequest(serializers.Serializer):
+    numbers = NumbersField(help_text="Up to 100 of the account's numbers, E.164.")
+
+
+class JobResultSerializer(serializers.Serializer):
+    number = serializers.SerializerMethodField()
+    ok = serializers.BooleanField()
+    step = serializers.ChoiceField(choices=["reserve", "assign", "release"])
+    code = serializers.CharField(help_text="VI's code for this number.")
+    message = serializers.CharField()
+    already_owned = serializers.BooleanField()
+
+    def get_number(self, row) -> str:
+        return to_e164(row["tn"])
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=ApiJob.Status.values)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    numbers = serializers.SerializerMethodField()
+    results = JobResultSerializer(many=True)
+    error = serializers.CharField()
+
+    def get_numbers(self, job) -> list[str]:
+        return [to_e164(tn) for tn in job.request.get("tns", [])]
+
+
+def _submit(request, *, kind: str, payload: dict, url_name: str):
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > jobs.IDEMPOTENCY_KEY_MAX or "\x00" in key or not key.isprintable():
+        raise DjangoValidationError({"Idempotency-Key": [f"At most {jobs.IDEMPOTENCY_KEY_MAX} printable characters."]})
+    try:
+        job, created = jobs.job_submit(kind=kind, request=payload, user=request.user, idempotency_key=key)
+    except jobs.IdempotencyKeyReused:
+        raise Problem(
+            status_code=422, kind="idempotency-key-reused", title="Idempotency-Key reused",
+            detail="This Idempotency-Key was already used, within 24 hours, for a different request. Nothing was done.",
+        ) from None  # fmt: skip
+    response = Response(JobSerializer(job).data, status=202 if created else 200)
+    response["Location"] = reverse(url_name, kwargs={"pk": job.pk})
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _job_or_404(request, *, pk: int, kind: str):
+    job = jobs.job_get(pk=pk, kind=kind, user=request.user, see_all=request.user.has_perm(MANAGE_USERS))
+    if job is None:
+        raise not_found("job")
+    return job
+
+
+class Orders(ApiView):
+    write_permission = OPERATE_NUMBERS
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY], request=OrderRequest, responses={202: JobSerializer, 200: JobSerializer},
+        summary="Buy numbers: reserve and assign, as a job", operation_id="orders_create",
+    )  # fmt: skip
+    def post(self, request):
+        data = validated(OrderRequest, request.data)
+        payload = {"tns": data["numbers"], "endpoint_id": data["endpoint_group"], "cnam": data["cnam_dip"], "ref_id": data["reference"]}
+        return _submit(request, kind=ApiJob.Kind.ORDER, payload=payload, url_name="api:order")
+
+
+class OrderDetail(ApiView):
+    @extend_schema(responses=JobSerializer, summary="An order job and its result per number", operation_id="orders_get")
+    def get(self, request, pk: int):
+        return Response(JobSerializer(_job_or_404(request, pk=pk, kind=ApiJob.Kind.ORDER)).data)
+
+
+class Releases(ApiView):
+    write_permission = RELEASE_NUMBERS
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY], request=ReleaseRequest, responses={202: JobSerializer, 200: JobSerializer},
+        summary="Give numbers back to VI, as a job (Administrators)", operation_id="releases_create",
+    )  # fmt: skip
+    def post(self, request):
+        data = validated(ReleaseRequest, request.data)
+        return _submit(request, kind=ApiJob.Kind.RELEASE, payload={"tns": data["numbers"]}, url_name="api:release")
+
+
+class ReleaseDetail(ApiView):
+    @extend_schema(responses=JobSerializer, summary="A release job and its result per number", operation_id="releases_get")
+    def get(self, request, pk: int):
+        return Response(JobSerializer(_job_or_404(request, pk=pk, kind=ApiJob.Kind.RELEASE)).data)
+
+
 urlpatterns = [
     api_path("numbers/", NumberList, "numbers"),
     api_path("numbers/<str:tn>/", NumberDetail, "number"),
     api_path("inventory/numbers/", InventorySearch, "inventory-numbers"),
     api_path("inventory/counts/", InventoryCounts, "inventory-counts"),
+    api_path("orders/", Orders, "orders"),
+    api_path("orders/<int:pk>/", OrderDetail, "order"),
+    api_path("releases/", Releases, "releases"),
+    api_path("releases/<int:pk>/", ReleaseDetail, "release"),
 ]
