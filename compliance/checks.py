@@ -213,7 +213,7 @@ class Verdict:
         return len(self.passed) + len(self.failed)
 
     @property
-    def score(self) -> int | None:
+    def score(self) -> float | None:
         return readiness(len(self.passed), self.applicable)
 
     @property
@@ -221,11 +221,13 @@ class Verdict:
         return [CHECKS_BY_KEY[key] for key in self.failed]
 
 
-def readiness(passed: int, applicable: int) -> int | None:
-    """The share of applicable checks passed, in whole percent (None when nothing applies)."""
+def readiness(passed: int, applicable: int) -> float | None:
+    """The share of applicable checks passed, in percent to one decimal, rounded down so that
+    "100" means nothing fails (None when nothing applies). One decimal, so that fixing a few
+    numbers of thousands still moves the score staff watch."""
     if applicable <= 0:
         return None
-    return int(passed * 100 // applicable)
+    return (passed * 1000 // applicable) / 10
 
 
 def evaluate(facts: NumberFacts, settings: Settings | None = None) -> Verdict:

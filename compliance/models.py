@@ -10,7 +10,7 @@ class Snapshot(models.Model):
 
     taken_on = models.DateField(unique=True)
     taken_at = models.DateTimeField(default=timezone.now)
-    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
     numbers = models.PositiveIntegerField(default=0)
     # check key -> failing numbers; client VI id -> score.
     failing = models.JSONField(default=dict, blank=True)

@@ -147,9 +147,9 @@ class CheckSummary:
 @dataclass(frozen=True)
 class Overview:
     numbers: int
-    score: int | None
+    score: float | None
     checks: list[CheckSummary]
-    clients: dict[str, int | None]
+    clients: dict[str, float | None]
 
     @property
     def failing_checks(self) -> list[CheckSummary]:

@@ -96,6 +96,6 @@ def test_readiness_is_the_share_of_applicable_checks_passed():
     verdict = evaluate(NumberFacts(tn="1", **PROVISIONED, alert_count=0, address_numbers=1, address_clients=1), S)
     assert verdict.failed == ("kari_alert",)
     assert set(verdict.passed) == {"dispatchable_unit", "location_valid"}
-    assert verdict.score == 66
+    assert verdict.score == 66.6
     assert readiness(0, 0) is None
     assert evaluate(NumberFacts(tn="1", has_location=False), S).score == 0
