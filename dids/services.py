@@ -30,10 +30,12 @@ from portal.history import Change, diff, model_label, record_many
 from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
+from portal.sync.fit import record_problems
 from portal.sync.reconcile import ShrinkHeld, reconcile
 from portal.voipinnovations import codes
 from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.voipinnovations.values import UnfitRecord
 
 from . import gateway
 from .gateway import SearchCriteria
@@ -583,6 +585,11 @@ def refresh_did(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | Non
         if DID.objects.filter(tn=tn, gone_at__isnull=True).exists():
             _apply_did_changes({tn: {}}, actor=actor, source=source, note="Refreshed: no longer on the account", gone=True)
         return None
+    # The row is assembled from several calls; a value from any of them that the mirror
+    # cannot hold refuses the whole refresh, so nothing half-read is stored.
+    problems = record_problems(DID, values)
+    if problems:
+        raise UnfitRecord(problems)
     _apply_did_changes({tn: values}, actor=actor, source=source, note="Refreshed from VI", create_missing=True, gone=False)
     return DID.objects.get(tn=tn)
 

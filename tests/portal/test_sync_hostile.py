@@ -183,6 +183,23 @@ def test_refresh_from_vi_says_so_in_plain_words_and_stores_nothing(mirrored, hos
     assert ChangeRecord.objects.count() == history
 
 
+def test_refresh_with_a_caller_id_name_too_long_on_its_own_call_stores_nothing(mirrored, hostile_vi, operator_client):
+    # The name comes from GetCNAMDisplay, not from queryDID: the refresh assembles the row
+    # from several calls, and every one of them must fit before anything is stored.
+    tn = DID.objects.filter(cnam_storage_active=True).values_list("tn", flat=True).first()
+    assert tn, "the test seed has numbers with CNAM storage"
+    before = vi_values(tn)
+    hostile_vi.top("GetCNAMDisplay", DisplayName="N" * 40)
+    history = ChangeRecord.objects.count()
+
+    response = operator_client.post(reverse("dids:refresh", args=[tn]), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert "cannot store" in response.content.decode()
+    assert vi_values(tn) == before
+    assert ChangeRecord.objects.count() == history
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_person_sees_what_was_set_aside_on_the_sync_page(live_server, sandbox, hostile_vi, operator, browser_page):
