@@ -33,3 +33,30 @@ class MoveNumbersForm(forms.Form):
     def __init__(self, *args, targets: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_group"].choices = [("", "— choose —"), *targets]
+
+
+class BillingForm(forms.Form):
+    """Which month (YYYY-MM) and which client (all when empty) to export."""
+
+    month = forms.CharField(label="Month", max_length=7, required=True,
+                            widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}))
+    client = forms.CharField(label="Client", max_length=64, required=False)
+
+    def clean_month(self):
+        from .billing import Month
+
+        try:
+            return Month.parse(self.cleaned_data["month"])
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+    def clean_client(self):
+        from dids.models import Client
+
+        vi_id = (self.cleaned_data.get("client") or "").strip()
+        if not vi_id:
+            return None
+        client = Client.objects.filter(vi_id=vi_id).first()
+        if client is None:
+            raise forms.ValidationError("There is no such client.")
+        return client

@@ -148,6 +148,10 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
             summary.ports_in_flight.add(port_id)
 
 
+def client_list() -> list[Client]:
+    return list(Client.objects.filter(gone_at__isnull=True).order_by("name", "vi_id"))
+
+
 def client_get(*, vi_id: str) -> Client | None:
     return Client.objects.filter(vi_id=vi_id).first()
 

@@ -14,7 +14,8 @@ from portal.csv_export import csv_lines, csv_response
 from portal.permissions import write_view
 
 from . import selectors, services
-from .forms import CustomerFilterForm, MoveNumbersForm
+from .billing import Month, billing_rows
+from .forms import BillingForm, CustomerFilterForm, MoveNumbersForm
 
 COLUMNS = {
     "name": "Client",
@@ -92,3 +93,24 @@ def move_numbers(request: HttpRequest) -> HttpResponse:
     if context.get("outcomes"):
         response["HX-Trigger"] = "dids-changed"
     return response
+
+
+# --- billing export ------------------------------------------------------------------------------
+
+
+def billing(request: HttpRequest) -> HttpResponse:
+    """The billing export's form; the CSV is `billing_export` with the same query."""
+    data = request.GET if request.GET else None
+    form = BillingForm(data, initial={"month": str(Month.of(timezone.now()))})
+    if data is not None:
+        form.is_valid()
+    return render(request, "customers/billing.html", {"form": form, "clients": selectors.client_list()})
+
+
+def billing_export(request: HttpRequest) -> HttpResponse:
+    form = BillingForm(request.GET)
+    if not form.is_valid():
+        return render(request, "customers/billing.html", {"form": form, "clients": selectors.client_list()}, status=400)
+    month, client = form.cleaned_data["month"], form.cleaned_data["client"]
+    name = f"billing-{month}-{client.vi_id if client else 'all'}.csv"
+    return csv_response(csv_lines(billing_rows(month=month, client=client)), filename=name)

@@ -126,7 +126,19 @@ def test_customers_export(viewer_client, db):
     _assert_inert(rows, HOSTILE)
 
 
-COVERED = {"dids:export", "e911:export", "e911:bulk_results", "porting:check_results", "customers:export"}
+def test_billing_export(viewer_client, hostile_numbers):
+    from django.utils import timezone
+
+    month = timezone.localtime().strftime("%Y-%m")
+    rows = _cells(viewer_client.get("/customers/billing.csv", {"month": month}))
+    assert len(rows) == 1 + len(HOSTILE)
+    _assert_inert(rows, HOSTILE + ["+155512345"])
+
+
+COVERED = {
+    "dids:export", "e911:export", "e911:bulk_results", "porting:check_results", "customers:export",
+    "customers:billing_export",
+}
 
 
 def test_every_csv_export_is_covered():
