@@ -1,4 +1,4 @@
-"""`make run`: the whole portal on one laptop — sandbox, web, worker + beat — with demo data.
+"""`make run`: the whole portal on one laptop — sandbox, web, three workers + beat — with demo data.
 
 A tiny supervisor rather than honcho: the first sync has to run after the sandbox answers
 and before we print the login, and honcho stops every process as soon as one exits.
@@ -132,11 +132,16 @@ def main() -> int:
             [str(BIN / "gunicorn"), "portal.wsgi", "--bind", WEB_ADDRESS, "--workers", "2",
              "--threads", "4", "--timeout", "120", "--access-logfile", "-"],
         )
-        spawn(
-            "the worker and scheduler",
-            [str(BIN / "celery"), "-A", "portal.celery", "worker", "--beat", "--concurrency", "1",
-             "--loglevel", "INFO"],
-        )
+        # One worker per kind of work (portal/queues.py), so a sync or a small check never
+        # waits behind a bulk job. One consumer per queue is also what the filesystem broker
+        # needs: it hands a message out by moving its file, which is only exclusive when the
+        # move is a rename (the processed folder may be on another filesystem).
+        for queue, extra in (("interactive", ["--beat"]), ("bulk", []), ("sync", [])):
+            spawn(
+                f"the {queue} worker" + (" and the scheduler" if extra else ""),
+                [str(BIN / "celery"), "-A", "portal.celery", "worker", *extra, "--queues", queue,
+                 "--hostname", f"{queue}@%h", "--concurrency", "1", "--loglevel", "INFO"],
+            )
         print("==> First sync from the sandbox", flush=True)
         # A failed first sync is shown on the Sync page and retried by the schedule; it is no
         # reason to refuse to start the portal.

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our static (no CDN)
     "portal",
     "portal.api",
+    "portal.events",
     "dids",
     "e911",
     "messaging",
@@ -169,6 +170,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Queues by kind of work (portal/queues.py): interactive, bulk, sync — one worker each, so a
+# sync or a small check never waits behind a bulk job. Unrouted tasks go to "interactive".
+CELERY_TASK_ROUTES = ("portal.queues.route_task",)
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+# VI calls in flight at once inside a bulk job, per worker process (e911/bulk.py, portal/bounded.py).
+VI_MAX_CONCURRENCY = max(1, int(env_float("VI_MAX_CONCURRENCY", 4)))
 
 # --- VoIP Innovations -------------------------------------------------------
 # Credentials come from the environment only; they are never stored in the database.
@@ -321,3 +328,7 @@ SPECTACULAR_SETTINGS = {
         "portal.api.schema.add_problem_responses",
     ],
 }
+
+# Webhooks (portal/events/webhooks.py): refuse receivers on loopback/private addresses, so the
+# portal cannot be made to probe its own network; a development receiver may need this on.
+WEBHOOKS_ALLOW_PRIVATE = os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "") == "1"

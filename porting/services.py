@@ -95,7 +95,7 @@ def portability_job_create(*, text: str, actor=None) -> PortabilityJob:
             created_by=actor, progress_total=len(pasted.tns), duplicates=pasted.duplicates
         )
         PortabilityRow.objects.bulk_create(_rows_for(job, pasted))
-        transaction.on_commit(lambda: _enqueue_job(job.pk))
+        transaction.on_commit(lambda: _enqueue_job(job.pk, size=len(pasted.tns)))
     return job
 
 
@@ -109,10 +109,11 @@ def _rows_for(job: PortabilityJob, pasted: PastedNumbers) -> list[PortabilityRow
     ]
 
 
-def _enqueue_job(job_id: int) -> None:
+def _enqueue_job(job_id: int, *, size: int) -> None:
     from .tasks import check_portability  # tasks import services, not the other way round
 
-    check_portability.delay(job_id=job_id)
+    # `size` lets the router (portal/queues.py) send a few numbers to the interactive queue.
+    check_portability.delay(job_id=job_id, size=size)
 
 
 def portability_job_run(*, job_id: int) -> PortabilityJob:

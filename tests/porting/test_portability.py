@@ -54,7 +54,7 @@ def test_a_pasted_list_becomes_a_job_with_one_result_per_number_and_a_csv(sandbo
         job = services.portability_job_create(
             text=f"{PORTABLE}\n{NOT_PORTABLE}\n{ALSO_PORTABLE}\n{PORTABLE}\nabc", actor=operator
         )
-    assert queued == [{"job_id": job.pk}]  # queued once the rows are committed
+    assert queued == [{"job_id": job.pk, "size": 3}]  # queued once the rows are committed; size routes it
     assert job.progress_total == 3 and job.duplicates == 1
     assert job.rows.get(entry="abc").verdict == Verdict.INVALID
 
