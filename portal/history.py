@@ -102,6 +102,12 @@ def record(
 ) -> ChangeRecord:
     """Write one history row (a staff action on one thing)."""
     label = model if isinstance(model, str) else model_label(model)
+    from portal.events.publish import HistoryTap
+
+    tap = HistoryTap([Change(label, str(object_key), action, jsonable(dict(changes or {})))],
+                     actor=actor, source=source, sync_run=sync_run, at=at or timezone.now())
+    list(tap)
+    tap.publish()
     return ChangeRecord.objects.create(
         at=at or timezone.now(),
         model=label,
@@ -130,8 +136,15 @@ def record_many(
     sits in memory whole.
     """
     moment = at or timezone.now()
+    # Each change's events (portal/events) are kept as the rows stream past, and written
+    # right after them, in the caller's transaction: one outbox for every path.
+    from portal.events.publish import HistoryTap
+
+    changes = tap = HistoryTap(changes, actor=actor, source=source, sync_run=sync_run, at=moment)
     if connection.vendor == "postgresql":
-        return _copy_many(changes, actor=actor, source=source, sync_run=sync_run, at=moment)
+        written = _copy_many(changes, actor=actor, source=source, sync_run=sync_run, at=moment)
+        tap.publish()
+        return written
     written = 0
     batch: list[ChangeRecord] = []
     for change in changes:
@@ -155,6 +168,7 @@ def record_many(
     if batch:
         ChangeRecord.objects.bulk_create(batch)
         written += len(batch)
+    tap.publish()
     return written
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.events.publish import publish_sync_outcome
 from portal.models import SyncRun
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,9 @@ def run_finish(*, run: SyncRun, status: str, counts: dict | None = None, error: 
         fields["counts"] = counts
     if status == Status.SUCCEEDED:
         fields["progress_label"] = "Done"
-    finished = SyncRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(**fields)
+    with transaction.atomic():
+        finished = SyncRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(**fields)
+        if finished and status in (Status.NEEDS_CONFIRMATION, Status.FAILED):
+            publish_sync_outcome(run=run, status=status, error=error)  # the outbox, same transaction
     run.refresh_from_db()
     return bool(finished)

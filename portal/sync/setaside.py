@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 
 from portal.history import model_label
+from portal.events.publish import publish_set_aside
 from portal.models import SetAsideRecord
 from portal.sync.context import SyncContext
 from portal.sync.fit import record_problems
@@ -62,6 +63,7 @@ class SetAside:
         if self._pending:
             with transaction.atomic():
                 SetAsideRecord.objects.bulk_create(self._pending)
+                publish_set_aside(self._pending)  # the outbox, same transaction
             self._pending = []
 
 

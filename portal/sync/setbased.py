@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.history import copy_rows, model_label
+from portal.events.publish import from_sync_history
 from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
 from portal.sync.columns import Column, columns_of, content_hash_sql, iso_datetime_sql, literal, supported
@@ -327,6 +328,7 @@ class SetBasedReconciler:
         with self._apply_transaction() as cursor:
             cursor.execute(statement, {**self._history_params(), **params, "audit_requested_at": self.audit_requested_at})
             updated, returned = cursor.fetchone()
+            from_sync_history(run_id=self.run.run.pk, model=self.label)  # their events, same transaction
         return updated, returned
 
     def _mark_missing_gone(self) -> int:
@@ -355,7 +357,9 @@ class SetBasedReconciler:
             params["gone_changes"] = json.dumps({"gone_at": [None, params["now"].isoformat()]})
         with self._apply_transaction() as cursor:
             cursor.execute(statement, params)
-            return cursor.rowcount
+            written = cursor.rowcount
+            from_sync_history(run_id=self.run.run.pk, model=self.label)  # their events, same transaction
+            return written
 
     def _apply_transaction(self):
         return _ApplyTransaction()
