@@ -39,6 +39,8 @@ class NumberFacts:
     address1: str = ""
     address2: str = ""
     alert_count: int = 0
+    # False when the recipients were never read from VI (Query911Alert): none known, not none.
+    alerts_read: bool = False
     # How many owned numbers, and of how many clients, share this street address.
     address_numbers: int = 0
     address_clients: int = 0

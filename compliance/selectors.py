@@ -38,7 +38,8 @@ def _location_rows(*, tns: set[str] | None):
     rows = Location.objects.filter(gone_at__isnull=True, tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
     if tns is not None:
         rows = rows.filter(tn__in=tns)
-    return rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name")
+    return rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name",
+                            "alerts_fetched_at")
 
 
 def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str, int], dict[str, int]]:
@@ -52,9 +53,10 @@ def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str
         rows = Location.objects.filter(
             gone_at__isnull=True, tn__in=DID.objects.filter(gone_at__isnull=True).values("tn")
         ).annotate(street=Upper("address1")).filter(street__in=streets)
-        all_rows = list(rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name"))
+        all_rows = list(rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name",
+                                         "alerts_fetched_at"))
     members: dict[str, set[str]] = defaultdict(set)
-    for tn, a1, _a2, city, state, zip_code, _status, _caller in all_rows:
+    for tn, a1, _a2, city, state, zip_code, _status, _caller, _read in all_rows:
         key = address_key(a1, city, state, zip_code)
         if key in keys:
             members[key].add(tn)
@@ -87,8 +89,8 @@ def _facts(*, tns: Iterable[str] | None = None) -> list[NumberFacts]:
 
     all_rows = list(_location_rows(tns=None)) if wanted is None else None
     location_rows = {}
-    for tn, a1, a2, city, state, zip_code, status, caller in (all_rows if all_rows is not None else _location_rows(tns=wanted)):
-        location_rows[tn] = (address_key(a1, city, state, zip_code), a1, a2, status, caller)
+    for tn, a1, a2, city, state, zip_code, status, caller, read in (all_rows if all_rows is not None else _location_rows(tns=wanted)):
+        location_rows[tn] = (address_key(a1, city, state, zip_code), a1, a2, status, caller, read is not None)
     share_numbers, share_clients = _address_sharing(keys={row[0] for row in location_rows.values()}, all_rows=all_rows)
 
     def only_wanted(queryset):
@@ -114,7 +116,7 @@ def _facts(*, tns: Iterable[str] | None = None) -> list[NumberFacts]:
             has_location=location is not None,
             location_status=location[3] if location else "", caller_name=location[4] if location else "",
             address1=location[1] if location else "", address2=location[2] if location else "",
-            alert_count=alerts[tn],
+            alert_count=alerts[tn], alerts_read=bool(location and location[5]),
             address_numbers=share_numbers.get(key, 0), address_clients=share_clients.get(key, 0),
             revalidated_valid=revalidated.get(tn),
             sms_enabled=tn in sms, campaign_id=campaign_id,

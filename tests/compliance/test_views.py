@@ -28,6 +28,8 @@ def test_page_shows_score_counts_and_a_check_list(synced, viewer_client):
     assert f'data-testid="failing-kari_alert">{len(failing)}<' in html
     listing = viewer_client.get(reverse("compliance:index"), {"check": "kari_alert"}).content.decode()
     assert f'data-tn="{failing[0]}"' in listing
+    # Recipients are known only once read from VI: the list says so instead of claiming none.
+    assert "recipients never read from VI" in listing
     assert "Kari" in listing
     # A Viewer sees the list but not the bulk fix.
     assert 'data-testid="bulk-alerts"' not in listing
