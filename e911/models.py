@@ -134,11 +134,13 @@ class BulkJob(models.Model):
     """An uploaded CSV of 911 addresses: checked row by row, then applied by a worker."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking"
         CHECKED = "checked", "Checked, not applied"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Applying"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     file_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -163,13 +165,19 @@ class BulkJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.FINISHED, self.Status.FAILED)
+        return self.status in (self.Status.FINISHED, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def is_working(self) -> bool:
+        """Being checked or applied by a worker (or waiting for one): it can be cancelled."""
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
 
 
 class BulkRow(models.Model):
     """One line of a bulk file, its verdict before applying, and its result after."""
 
     class Verdict(models.TextChoices):
+        PENDING = "pending", "Not checked yet"
         READY = "ready", "Valid, will be provisioned"
         UNCHANGED = "unchanged", "Already provisioned at this address (skipped)"
         DUPLICATE = "duplicate", "Duplicate of an earlier row (skipped)"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("bulk/upload/", bulk.upload_submit, name="bulk_upload"),
     path("bulk/<int:pk>/", bulk.job, name="bulk_job"),
     path("bulk/<int:pk>/apply/", bulk.apply, name="bulk_apply"),
+    path("bulk/<int:pk>/cancel/", bulk.cancel, name="bulk_cancel"),
     path("bulk/<int:pk>/progress/", bulk.progress, name="bulk_progress"),
     path("bulk/<int:pk>/results.csv", bulk.results_csv, name="bulk_results"),
     re_path(_TN + r"$", number.number_panel, name="panel"),

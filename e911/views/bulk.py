@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from e911 import bulk, selectors
 from e911.forms import BulkUploadForm
 from e911.models import BulkJob, BulkRow
-from e911.views._context import attempt
 from portal.csv_export import csv_response
 from portal.permissions import write_view
 
@@ -30,25 +29,27 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @write_view(OPERATE, fallback="e911:bulk")
 def upload_submit(request: HttpRequest) -> HttpResponse:
-    """Check the file row by row (validate911 included) and show its job; nothing applied."""
+    """Store the file and answer at once; its rows are checked in the background (with a
+    progress bar on the job's page). Nothing is applied."""
     form = BulkUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form=form, status=422)
     upload_file = form.cleaned_data["file"]
     try:
-        outcome = attempt(lambda: bulk.bulk_check(content=upload_file.read(), file_name=upload_file.name, actor=request.user))
+        job_ = bulk.bulk_upload(content=upload_file.read(), file_name=upload_file.name, actor=request.user)
     except bulk.BulkFileInvalid as invalid:
         return _upload_page(request, form=form, error=str(invalid), status=422)
-    if not outcome.ok:
-        return _upload_page(request, form=form, error=outcome.vi_message or "; ".join(outcome.errors), status=422)
-    return redirect("e911:bulk_job", pk=outcome.value.pk)
+    return redirect("e911:bulk_job", pk=job_.pk)
 
 
 def _job_context(job: BulkJob) -> dict:
     rows = list(job.rows.order_by("line"))
     counts = {verdict: sum(1 for row in rows if row.verdict == verdict) for verdict in BulkRow.Verdict.values}
     results = {result: sum(1 for row in rows if row.result == result) for result in BulkRow.Result.values}
-    return {"job": job, "rows": rows, "counts": counts, "results": results, "Verdict": BulkRow.Verdict}
+    return {
+        "job": job, "rows": rows, "counts": counts, "results": results, "Verdict": BulkRow.Verdict,
+        "waiting_for": bulk.bulk_waiting_for(job),
+    }  # fmt: skip
 
 
 def job(request: HttpRequest, pk: int) -> HttpResponse:
@@ -61,11 +62,19 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("e911:bulk_job", pk=pk)
 
 
+@write_view(OPERATE, fallback="e911:bulk_job")
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a job being checked or applied; what was done stays recorded."""
+    bulk.bulk_cancel(job=get_object_or_404(BulkJob, pk=pk), actor=request.user)
+    return redirect("e911:bulk_job", pk=pk)
+
+
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress component, re-rendered; once finished it tells the page to reload the rows."""
+    """The progress component, re-rendered; once the check or the apply is over it tells the
+    page to reload the rows (and the Provision button, after a check)."""
     job_ = get_object_or_404(BulkJob, pk=pk)
-    response = render(request, "e911/_bulk_progress.html", {"job": job_})
-    if job_.is_finished:
+    response = render(request, "e911/_bulk_progress.html", {"job": job_, "waiting_for": bulk.bulk_waiting_for(job_)})
+    if not job_.is_working:
         response["HX-Trigger"] = "bulk-finished"
     return response
 
