@@ -8,7 +8,7 @@ owning its endpoint group (as on the Customers pages).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings as django_settings
@@ -18,6 +18,7 @@ from django.db.models.functions import Upper
 from dids.models import DID
 from dids.numbers import digits_only
 from dids.selectors import clients_by_endpoint_group
+from portal.csv_export import csv_line
 from e911.models import AlertRecipient, Location
 from messaging.models import Campaign, SMSNumber
 
@@ -203,3 +204,25 @@ def client_names() -> dict[str, str]:
     from dids.models import Client
 
     return {vi_id: name or vi_id for vi_id, name in Client.objects.filter(gone_at__isnull=True).values_list("vi_id", "name")}
+
+
+CSV_HEADER = ["tn", "address1", "address2", "city", "state", "zip", "caller_name", "client", "problem"]
+
+
+def check_csv(*, key: str, q: str = "") -> Iterator[str]:
+    """The numbers failing `key`, as a file the 911 bulk upload reads back: each row carries
+    the number's current 911 address (caller name defaulting to its CNAM), so staff add the
+    suite or correct the street and upload it to validate and provision many at once."""
+    failing = failing_for_check(key=key, q=q)
+    check = CHECKS_BY_KEY[key]
+    names = client_names()
+    locations = {row.tn: row for row in Location.objects.filter(gone_at__isnull=True, tn__in=[v.facts.tn for v in failing])}
+    yield csv_line(CSV_HEADER)
+    for verdict in failing:
+        facts, location = verdict.facts, locations.get(verdict.facts.tn)
+        yield csv_line([
+            facts.tn, location.address1 if location else "", location.address2 if location else "",
+            location.city if location else "", location.state if location else "",
+            location.zip_code if location else "", (location.caller_name if location else "") or facts.cnam_name,
+            names.get(facts.client, ""), check.title,
+        ])  # fmt: skip

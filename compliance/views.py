@@ -6,13 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dids.numbers import normalize_tns
 
 from . import selectors, services
 from .checks import CHECKS, CHECKS_BY_KEY
+from portal.csv_export import csv_response
 from portal.permissions import write_view
 
 PAGE_SIZE = 50
@@ -62,6 +63,13 @@ def _context(request: HttpRequest, *, key: str, form=None, outcomes=None) -> dic
         context["check"] = CHECKS_BY_KEY[key]
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return context
+
+
+def export(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in CHECKS_BY_KEY:
+        raise Http404("No such check.")
+    q = request.GET.get("q", "")[:SEARCH_MAX]
+    return csv_response(selectors.check_csv(key=key, q=q), filename=f"compliance-{key}.csv")
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -100,3 +100,25 @@ def test_client_page_shows_its_score_and_failing_checks(synced, viewer_client):
         assert f'data-check="{summary.check.key}"' in html
     overview_page = viewer_client.get(reverse("compliance:index")).content.decode()
     assert f'data-client="{client.vi_id}"' in overview_page
+
+
+def test_a_911_check_exports_a_file_the_911_bulk_upload_reads(synced, operator_client, operator):
+    from e911 import bulk
+
+    failing = [v.facts.tn for v in selectors.failing_for_check(key="location_valid")]
+    assert failing
+    answer = operator_client.get(reverse("compliance:export", args=["location_valid"]))
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    text = b"".join(answer.streaming_content).decode()
+    lines = text.splitlines()
+    assert lines[0].startswith("tn,address1,address2,city,state,zip,caller_name")
+    assert {line.split(",")[0] for line in lines[1:]} == set(failing)
+    # The 911 bulk upload reads it back: its columns are the upload's own.
+    parsed = list(bulk._rows(text))
+    assert {cells["tn"] for _, cells in parsed} == set(failing)
+    assert all("address1" in cells and "zip_code" in cells for _, cells in parsed)
+
+
+@pytest.mark.parametrize("key", ["nope", "<script>", "%00", "x" * 300])
+def test_unknown_check_exports_are_404(synced, viewer_client, key):
+    assert viewer_client.get(f"/compliance/{key}.csv").status_code in (400, 404)
