@@ -195,6 +195,14 @@ VI_REQUEST_DEADLINE = env_float("VI_REQUEST_DEADLINE", 90.0)  # all of one web r
 SYNC_MAX_GONE_FRACTION = env_float("SYNC_MAX_GONE_FRACTION", 0.10)
 SYNC_STALE_AFTER_SECONDS = int(os.environ.get("SYNC_STALE_AFTER_SECONDS", "3600"))
 
+# --- Compliance -------------------------------------------------------------
+# A 911 street address used by more owned numbers than this, with no suite/floor/room, is
+# flagged as probably needing one (RAY BAUM's Act); so is one shared by several clients.
+COMPLIANCE_SHARED_ADDRESS_NUMBERS = int(os.environ.get("COMPLIANCE_SHARED_ADDRESS_NUMBERS", "10"))
+# The nightly 911 re-validation: validate911 calls per night, and the pause between them.
+COMPLIANCE_REVALIDATE_BATCH = int(os.environ.get("COMPLIANCE_REVALIDATE_BATCH", "500"))
+COMPLIANCE_REVALIDATE_PAUSE_SECONDS = env_float("COMPLIANCE_REVALIDATE_PAUSE_SECONDS", 0.5)
+
 # --- Portal -----------------------------------------------------------------
 # The dashboard warns when VI's prepaid balance falls below this (US dollars).
 LOW_BALANCE_WARNING = os.environ.get("LOW_BALANCE_WARNING", "50.00")
