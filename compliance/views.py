@@ -3,20 +3,25 @@ check the failing numbers with the bulk fix VI allows."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dids.numbers import normalize_tns
-
-from . import selectors, services
-from .checks import CHECKS, CHECKS_BY_KEY
 from portal.csv_export import csv_response
 from portal.permissions import write_view
 
+from . import selectors, services
+from .checks import CHECKS, CHECKS_BY_KEY
+
 PAGE_SIZE = 50
+# The last bulk fix's result per number, shown once on the page the fix redirects to.
+OUTCOMES_SESSION_KEY = "compliance_bulk_outcomes"
 SEARCH_MAX = 100
 # Checks whose fix the page can apply to many numbers at once.
 BULK_FIXES = {"kari_alert": "alerts", "location_valid": "csv", "dispatchable_unit": "csv", "revalidation": "csv"}
@@ -74,8 +79,9 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 
 def index(request: HttpRequest) -> HttpResponse:
     key = _check_key(request)
+    outcomes = request.session.pop(OUTCOMES_SESSION_KEY, []) if key else []
     template = "compliance/index.html#results" if request.htmx and key else "compliance/index.html"
-    return render(request, template, _context(request, key=key))
+    return render(request, template, _context(request, key=key, outcomes=outcomes))
 
 
 @write_view("portal.operate_e911", fallback="compliance:index")
@@ -90,6 +96,8 @@ def alerts_add(request: HttpRequest) -> HttpResponse:
             form.add_error("email", error)
         except services.TooManyNumbers as error:
             form.add_error(None, error.message)
-    request.GET = request.GET.copy()
-    request.GET["check"] = "kari_alert"
-    return render(request, "compliance/index.html", _context(request, key="kari_alert", form=form, outcomes=outcomes))
+    if outcomes:
+        # Post/redirect/get: a reload shows the list again instead of adding the recipient twice.
+        request.session[OUTCOMES_SESSION_KEY] = [asdict(outcome) for outcome in outcomes]
+        return redirect(f"{reverse('compliance:index')}?check=kari_alert#check-list")
+    return render(request, "compliance/index.html", _context(request, key="kari_alert", form=form))
