@@ -59,6 +59,9 @@ class HistoryTap:
             yield change
 
     def publish(self) -> int:
+        if self.events and self.common["sync_run"] is not None and first_sync(self.common["sync_run"]):
+            for event in self.events:
+                event.drift = False
         return publish_many(self.events)
 
 
@@ -83,7 +86,26 @@ def from_sync_history(*, run_id: int, model: str) -> int:
                                   source=SOURCE_OF.get(source, source), sync_run=run, at=at,
                                   change_record_id=record_id)
 
+    if first_sync(run):
+        return publish_many(_not_drift(events()))
     return publish_many(events())
+
+
+def first_sync(run) -> bool:
+    """The first successful sync of its kind imports what VI has: its records are not drift."""
+    from portal.models import SyncRun
+
+    if not getattr(run, "kind", None):
+        run = SyncRun.objects.filter(pk=run.pk).only("kind").first()
+        if run is None:
+            return False
+    return not SyncRun.objects.filter(kind=run.kind, status=SyncRun.Status.SUCCEEDED).exclude(pk=run.pk).exists()
+
+
+def _not_drift(events):
+    for event in events:
+        event.drift = False
+        yield event
 
 
 def _dispatch_on_commit() -> None:

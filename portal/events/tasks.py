@@ -7,7 +7,11 @@ from celery import shared_task
 def dispatch_events() -> int:
     from portal.events import dispatch
 
-    return dispatch.dispatch_pending()
+    from portal.events.notifications import email_pending
+
+    dispatched = dispatch.dispatch_pending()
+    email_pending()
+    return dispatched
 
 
 @shared_task(name="portal.events.tasks.deliver_webhook", bind=True, max_retries=None)

@@ -1,0 +1,71 @@
+"""A person's notifications: what they subscribed to, unread count for the bell, e-mail once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portal.events.models import Notification, Subscription
+from portal.events.types import EventType
+
+
+def for_user(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("event").order_by("-id")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def subscriptions_of(*, user) -> dict[str, Subscription]:
+    return {s.type: s for s in Subscription.objects.filter(user=user)}
+
+
+def subscriptions_set(*, user, types: Iterable[str], followed_only: bool, by_email: bool) -> int:
+    """Replace a person's subscriptions; unknown types are ignored."""
+    wanted = [t for t in dict.fromkeys(types) if t in EventType.values]
+    scope = Subscription.Scope.FOLLOWED if followed_only else Subscription.Scope.ALL
+    with transaction.atomic():
+        Subscription.objects.filter(user=user).delete()
+        Subscription.objects.bulk_create(Subscription(user=user, type=t, scope=scope, by_email=by_email) for t in wanted)
+    return len(wanted)
+
+
+def email_pending(*, limit: int = 200) -> int:
+    """E-mail notifications whose subscriber asked for it, each at most once (emailed_at claimed first)."""
+    sent = 0
+    with transaction.atomic():
+        rows = list(Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True,
+                                                user__event_subscriptions__by_email=True,
+                                                user__event_subscriptions__type=models_type_ref())
+                    .select_related("event", "user").select_for_update(skip_locked=True, of=("self",))[:limit])
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
+    for note in rows:
+        if note.user.email and note.user.is_active:
+            send_mail(subject=f"{note.event.get_type_display()}: {note.event.subject_key}",
+                      message=_mail_text(note), from_email=None, recipient_list=[note.user.email], fail_silently=True)
+            sent += 1
+    return sent
+
+
+def models_type_ref():
+    from django.db.models import F
+
+    return F("event__type")
+
+
+def _mail_text(note: Notification) -> str:
+    event = note.event
+    lines = [f"{event.get_type_display()} — {event.get_subject_kind_display()} {event.subject_key}",
+             f"When: {event.occurred_at:%Y-%m-%d %H:%M} UTC", f"Source: {event.get_source_display()}"]
+    for name, value in (event.after or {}).items():
+        lines.append(f"{name.replace('_', ' ')}: {(event.before or {}).get(name)!s} -> {value!s}")
+    return "\n".join(lines)
