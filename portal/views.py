@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import dashboard as dashboard_registry
+from portal import dashboard_figures
 from portal import health, panels, selectors  # noqa: F401  (panels registers the portal's own)
 from portal.filters import ProviderCallFilter
 from portal.models import ProviderCall
@@ -19,7 +20,14 @@ PROVIDER_LOG_PAGE_SIZE = 50
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "portal/dashboard.html", {"panels": dashboard_registry.render_panels(request=request)}
+        request,
+        "portal/dashboard.html",
+        {
+            "headlines": dashboard_figures.headline_figures(),
+            "charts": dashboard_figures.dashboard_charts(),
+            "freshness": dashboard_figures.last_sync_words(),
+            "panels": dashboard_registry.render_panels(request=request),
+        },
     )
 
 
