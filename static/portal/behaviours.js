@@ -47,3 +47,22 @@
   document.addEventListener("DOMContentLoaded", function () { applyShowWhen(document); });
   document.addEventListener("htmx:load", function (event) { applyShowWhen(event.detail.elt.parentElement || document); });
 })();
+
+// <div class="bulk-bar" data-bulk-bar="CSS selector of the row checkboxes">: the bulk-action
+// bar shows only while some rows are ticked (sticky at the window's bottom, see portal.css)
+// and says how many; its [data-bulk-count] holds "3 selected". Without JavaScript it always shows.
+(function () {
+  "use strict";
+  function refresh() {
+    document.querySelectorAll("[data-bulk-bar]").forEach(function (bar) {
+      var ticked = document.querySelectorAll(bar.getAttribute("data-bulk-bar") + ":checked").length;
+      if (ticked) bar.removeAttribute("data-bulk-idle"); else bar.setAttribute("data-bulk-idle", "");
+      bar.querySelectorAll("[data-bulk-count]").forEach(function (count) {
+        count.textContent = ticked ? ticked + " selected" : "selected";
+      });
+    });
+  }
+  document.addEventListener("change", refresh);
+  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("htmx:load", refresh);
+})();
