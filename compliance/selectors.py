@@ -226,3 +226,27 @@ def check_csv(*, key: str, q: str = "") -> Iterator[str]:
             location.zip_code if location else "", (location.caller_name if location else "") or facts.cnam_name,
             names.get(facts.client, ""), check.title,
         ])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CampaignLint:
+    campaign: Campaign
+    brand_name: str
+    failures: list
+
+
+def campaigns_failing_lint() -> list[CampaignLint]:
+    """Our own campaigns (not external, not deleted or expired) that TCR's reviewers would
+    refuse or that carriers may suspend, by the same check the campaign form applies."""
+    from messaging.lint import lint_campaign_row
+    from messaging.models import Brand
+
+    brands = dict(Brand.objects.values_list("customer_id", "display_name"))
+    found = []
+    live = Campaign.objects.filter(gone_at__isnull=True, external=False).exclude(status__in=["DELETED", "EXPIRED"])
+    for campaign in live.order_by("display_name", "campaign_id"):
+        name = brands.get(campaign.customer_id, "")
+        failures = lint_campaign_row(campaign, brand_name=name)
+        if failures:
+            found.append(CampaignLint(campaign=campaign, brand_name=name, failures=failures))
+    return found

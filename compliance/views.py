@@ -62,6 +62,7 @@ def _context(request: HttpRequest, *, key: str, form=None, outcomes=None) -> dic
         "trend": [{"day": s.taken_on.isoformat(), "score": s.score} for s in selectors.snapshots()],
         "form": form or AlertRecipientsForm(), "outcomes": outcomes or [],
         "clients": selectors.client_names(), "bulk_fix": BULK_FIXES.get(key, ""),
+        "campaign_lint": selectors.campaigns_failing_lint(),
     }  # fmt: skip
     if key:
         rows = selectors.failing_for_check(key=key, q=q, judged=judged)

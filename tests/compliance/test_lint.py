@@ -123,3 +123,16 @@ def test_an_administrator_may_override_and_it_is_recorded(synced, administrator_
     record = ChangeRecord.objects.get(object_key=campaign.campaign_id, note__contains="pre-submission check")
     assert record.actor == administrator
     assert "stop the messages" in str(record.changes)
+
+
+@pytest.mark.django_db
+def test_compliance_page_lists_campaigns_that_fail_the_check(synced, viewer_client):
+    from compliance import selectors
+
+    rejected = Campaign.objects.get(status="REJECTED", external=False)
+    listed = {item.campaign.campaign_id: item for item in selectors.campaigns_failing_lint()}
+    assert rejected.campaign_id in listed
+    assert "opt_out_missing" in [failure.code for failure in listed[rejected.campaign_id].failures]
+    assert not any(item.campaign.external or item.campaign.status in ("DELETED", "EXPIRED") for item in listed.values())
+    html = viewer_client.get("/compliance/").content.decode()
+    assert f'data-campaign="{rejected.campaign_id}"' in html and "No sample message says how to stop" in html
