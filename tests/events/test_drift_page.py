@@ -65,5 +65,6 @@ def test_hostile_filters_and_acknowledgements_are_harmless(client, operator, dri
     assert page.status_code in (200, 400) and "<script>x" not in page.content.decode()  # NUL: the house answers 400
     answer = client.post(reverse("events:drift_acknowledge"), {"kind": hostile, "key": hostile, "type": hostile,
                                                                 "next": "//evil.example/"})
-    assert answer.status_code == 302 and not answer["Location"].startswith("//")
+    assert answer.status_code in (302, 400)  # NUL: the house answers 400
+    assert not answer.get("Location", "").startswith("//")
     assert Event.objects.filter(drift=True, acknowledged_at__isnull=True, subject_key=drifted).exists()
