@@ -37,6 +37,16 @@ class ApiClient:
         return self._send("delete", path, None, **headers)
 
 
+@pytest.fixture(autouse=True)
+def forget_request_counts():
+    """The per-token throttle counts in the cache; token ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def api_for(user) -> ApiClient:
     _, raw = token_create(owner=user, name="tests", actor=user)
     return ApiClient(raw)

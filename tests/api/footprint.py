@@ -47,3 +47,20 @@ def footprint():
     yield result
     result.history = list(ChangeRecord.objects.filter(id__gt=last_change).order_by("id"))
     result.calls = list(ProviderCall.objects.filter(id__gt=last_call).order_by("id"))
+
+
+def differences(left: dict, right: dict) -> list:
+    """For a failing comparison: the rows, field by field, that differ."""
+    out = []
+    for kind in ("history", "calls"):
+        for a, b in zip(left[kind], right[kind]):
+            if a != b:
+                ja, jb = json.loads(a), json.loads(b)
+                for i, (x, y) in enumerate(zip(ja, jb)):
+                    if x != y and isinstance(x, dict) and isinstance(y, dict):
+                        out.append((kind, i, {k: (x.get(k), y.get(k)) for k in set(x) | set(y) if x.get(k) != y.get(k)}))
+                    elif x != y:
+                        out.append((kind, i, x, y))
+        if len(left[kind]) != len(right[kind]):
+            out.append((kind, "count", len(left[kind]), len(right[kind])))
+    return out
