@@ -60,3 +60,19 @@ class BillingForm(forms.Form):
         if client is None:
             raise forms.ValidationError("There is no such client.")
         return client
+
+
+class ReferenceUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to check."})
+
+
+class BulkReferenceForm(forms.Form):
+    """One reference for the numbers selected in the list (empty clears it)."""
+
+    tns = TNListField()
+    reference = forms.CharField(label="Reference", required=False, max_length=100, strip=True)
+
+    def clean_reference(self) -> str:
+        from dids.services import clean_reference
+
+        return clean_reference(self.cleaned_data.get("reference") or "")

@@ -4,18 +4,25 @@ clients from the numbers list."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
+from dids import services as dids_services
 from dids.models import DID
 from dids.selectors import client_move_targets, clients_by_endpoint_group
 from dids.views._calls import call_service
 from portal.csv_export import csv_lines, csv_response
 from portal.permissions import write_view
 
-from . import selectors, services
+from . import references, saved_views, selectors, services
+from .models import ReferenceJob
 from .billing import Month, billing_rows
-from .forms import BillingForm, CustomerFilterForm, MoveNumbersForm
+from .forms import BillingForm, BulkReferenceForm, CustomerFilterForm, MoveNumbersForm, ReferenceUploadForm
 
 COLUMNS = {
     "name": "Client",
@@ -114,3 +121,103 @@ def billing_export(request: HttpRequest) -> HttpResponse:
     month, client = form.cleaned_data["month"], form.cleaned_data["client"]
     name = f"billing-{month}-{client.vi_id if client else 'all'}.csv"
     return csv_response(csv_lines(billing_rows(month=month, client=client)), filename=name)
+
+
+# --- references ------------------------------------------------------------------------------------
+
+
+@write_view("portal.operate_numbers", fallback="dids:list")
+def references_bulk(request: HttpRequest) -> HttpResponse:
+    """One reference for the numbers selected in the list; a result per number."""
+    form = BulkReferenceForm(request.POST)
+    outcomes = None
+    if form.is_valid():
+        references_wanted = {tn: form.cleaned_data["reference"] for tn in form.cleaned_data["tns"]}
+        outcomes = call_service(form, lambda: dids_services.set_references(references=references_wanted,
+                                                                           actor=request.user)).value
+    response = render(request, "dids/list.html#bulk_result", {"form": form, "outcomes": outcomes, "title": "Reference"})
+    if outcomes:
+        response["HX-Trigger"] = "dids-changed"
+    return response
+
+
+def reference_upload_page(request: HttpRequest) -> HttpResponse:
+    jobs = ReferenceJob.objects.select_related("created_by")[:10]
+    return render(request, "customers/references.html", {"form": ReferenceUploadForm(), "jobs": jobs})
+
+
+@write_view("portal.operate_numbers", fallback="customers:references")
+def reference_upload(request: HttpRequest) -> HttpResponse:
+    form = ReferenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > references.MAX_FILE_BYTES:
+            form.add_error("file", f"The file is larger than {references.MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        else:
+            try:
+                job = references.reference_job_check(data=upload.read(), file_name=upload.name, actor=request.user)
+            except references.UnreadableFile as problem:
+                form.add_error("file", str(problem))
+            else:
+                return redirect("customers:reference_job", pk=job.pk)
+    jobs = ReferenceJob.objects.select_related("created_by")[:10]
+    return render(request, "customers/references.html", {"form": form, "jobs": jobs})
+
+
+def reference_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = ReferenceJob.objects.filter(pk=pk).select_related("created_by", "applied_by").first()
+    if job is None:
+        raise Http404("No such upload")
+    paginator = Paginator(job.rows.order_by("line"), 100)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"job": job, "page": page, "counts": references.reference_job_counts(job=job)}
+    if request.htmx and request.GET.get("part") == "status":
+        return render(request, "customers/reference_job.html#status", context)
+    return render(request, "customers/reference_job.html", context)
+
+
+@write_view("portal.operate_numbers", fallback="customers:references")
+def reference_job_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        references.reference_job_queue(job_id=pk, actor=request.user)
+    except ReferenceJob.DoesNotExist:
+        raise Http404("No such upload") from None
+    except references.NotReady as problem:
+        messages.warning(request, str(problem))
+    return redirect("customers:reference_job", pk=pk)
+
+
+# --- saved views of the numbers list ------------------------------------------------------------
+
+
+def _back_to_list(query: str) -> HttpResponse:
+    return redirect(f"{reverse('dids:list')}?{query}" if query else reverse("dids:list"))
+
+
+# Saving a view is not a write_view: every role, Viewer included, may keep private bookmarks
+# of the list (nothing at VI or in the mirror changes, so "Viewer reads only" holds). It is
+# POST-only with CSRF like any form; who may touch a shared view is the service's check.
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters under a name (private, or shared by an Administrator)."""
+    query = request.POST.get("query", "")
+    try:
+        view = saved_views.saved_view_create(user=request.user, name=request.POST.get("name"), query=query,
+                                             shared=bool(request.POST.get("shared")))
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return _back_to_list(saved_views.clean_query(query) if len(query) < 4000 else "")
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect("dids:list")
+    messages.success(request, f"Saved the view “{view.name}”.")
+    return _back_to_list(view.query)
+
+
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        saved_views.saved_view_delete(user=request.user, pk=pk)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+    return redirect("dids:list")

@@ -59,6 +59,7 @@ class DIDFilterForm(forms.Form):
     rate_center = forms.CharField(label="Rate center", required=False, max_length=64)
     endpoint_id = forms.IntegerField(label="Endpoint group", required=False, min_value=0)
     client = forms.CharField(label="Client", required=False, max_length=64)
+    reference = forms.CharField(label="Reference", required=False, max_length=100)
     did_group_id = forms.IntegerField(label="DID group", required=False, min_value=0)
     tier = forms.CharField(label="Tier", required=False, max_length=16)
     e911 = forms.ChoiceField(label="911", choices=E911_CHOICES, required=False)
@@ -98,6 +99,7 @@ class DIDFilterForm(forms.Form):
         client_id = (data.get("client") or "").strip()
         return selectors.DIDFilters(
             endpoint_ids=selectors.client_endpoint_ids(vi_id=client_id) if client_id else None,
+            ref_id=(data.get("reference") or "").strip(),
             q=(data.get("q") or "").strip(),
             state=(data.get("state") or "").strip().upper(),
             rate_center=(data.get("rate_center") or "").strip(),

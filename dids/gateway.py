@@ -308,6 +308,12 @@ def config_dids(
     return _bulk("configDID", [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns])
 
 
+def config_did_references(*, settings: Sequence[tuple[str, int, str]]) -> list[NumberOutcome]:
+    """Set each number's reference (refId) with configDID, which also needs its endpoint group
+    (epg is required): (tn, the number's current endpoint group, reference) per number."""
+    return _bulk("configDID", [_did_param(tn, endpoint_id=group, ref_id=ref) for tn, group, ref in settings])
+
+
 def release_dids(*, tns: Sequence[str]) -> list[NumberOutcome]:
     """Give numbers back to VI (releaseDID). VI answers 106231 for one you did not hold."""
     return _bulk("releaseDID", [{"tn": tn, "epg": 0} for tn in tns])

@@ -67,6 +67,8 @@ class DIDFilters:
     endpoint_id: int | None = None
     # A client's endpoint groups (the client filter): its numbers are the ones routed there.
     endpoint_ids: tuple[int, ...] | None = None
+    # A reference (VI's refId), matched whole, case aside.
+    ref_id: str = ""
     did_group_id: int | None = None
     tier: str = ""
     features: frozenset[str] = field(default_factory=frozenset)
@@ -110,6 +112,8 @@ def did_queryset(*, filters: DIDFilters) -> QuerySet[DID]:
         rows = rows.filter(endpoint_id=filters.endpoint_id)
     if filters.endpoint_ids is not None:
         rows = rows.filter(endpoint_id__in=list(filters.endpoint_ids))
+    if filters.ref_id:
+        rows = rows.filter(ref_id__iexact=filters.ref_id)
     if filters.did_group_id is not None:
         rows = rows.filter(did_group_id=filters.did_group_id or None)
     if filters.tier:

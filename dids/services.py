@@ -512,6 +512,59 @@ def configure_dids(
     return outcomes
 
 
+# A number's reference is VI's refId: the reseller's own order or contract id for it.
+REFERENCE_MAX_LENGTH = 100  # the mirror's column; VI documents no limit
+
+
+def clean_reference(value: Any) -> str:
+    """A reference as VI will keep it; ValidationError in plain words otherwise."""
+    if not isinstance(value, str):
+        raise ValidationError("A reference is text.", code="invalid_reference")
+    text = value.strip()
+    if len(text) > REFERENCE_MAX_LENGTH:
+        raise ValidationError(f"A reference can be at most {REFERENCE_MAX_LENGTH} characters.", code="invalid_reference")
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise ValidationError("A reference cannot hold control characters.", code="invalid_reference")
+    return text
+
+
+def set_references(
+    *, references: Mapping[str, str], actor=None, source: str = Source.STAFF
+) -> list[NumberOutcome]:
+    """Set each number's reference at VI (configDID with its current endpoint group), then in
+    the mirror with history. One outcome per number, in the order given; an empty reference
+    clears it."""
+    wanted = {normalize_tn(tn): clean_reference(reference) for tn, reference in references.items()}
+    rows = {did.tn: did for did in DID.objects.filter(tn__in=list(wanted), gone_at__isnull=True)}
+    local: dict[str, NumberOutcome] = {}
+    settings = []
+    for tn, reference in wanted.items():
+        did = rows.get(tn)
+        if did is None:
+            local[tn] = NumberOutcome(tn=tn, code="", ok=False, message="This number is not on the account.")
+        elif not did.endpoint_id:
+            local[tn] = NumberOutcome(tn=tn, code="", ok=False, message=(
+                "This number has no endpoint group, and VI sets a reference only together with one: "
+                "route it first."))
+        else:
+            settings.append((tn, did.endpoint_id, reference))
+    answered: dict[str, NumberOutcome] = {}
+    if settings:
+        with _with_context(actor, source):
+            for outcome in gateway.config_did_references(settings=settings):
+                answered[outcome.tn] = outcome
+    changes = {tn: {"ref_id": wanted[tn]} for tn, outcome in answered.items() if outcome.ok}
+    _apply_did_changes(changes, actor=actor, source=source, note="Reference set")
+    results = []
+    for tn, reference in wanted.items():
+        outcome = local.get(tn) or answered.get(tn) or NumberOutcome(tn=tn, code="", ok=False, message="No answer from VI for this number.")
+        if outcome.ok:
+            said = f"Reference set to “{reference}”." if reference else "Reference cleared."
+            outcome = NumberOutcome(tn=tn, code=outcome.code, ok=True, message=said)
+        results.append(outcome)
+    return results
+
+
 def release_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
     """Give numbers back to VI. Released numbers are marked gone, never deleted."""
     numbers = normalize_tns(tns)
