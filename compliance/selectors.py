@@ -35,8 +35,11 @@ def address_key(address1: str, city: str, state: str, zip_code: str) -> str:
     return "|".join(" ".join((part or "").upper().split()) for part in (address1, city, state, (zip_code or "")[:5]))
 
 
+# Owned-ness is checked in Python against the numbers already read: "tn IN (SELECT tn FROM
+# dids_did ...)" took 0.9 s on 3,000 numbers right after a sync (a nested loop on fresh
+# statistics), reading every active location and dropping the few off-net ones takes 10 ms.
 def _location_rows(*, tns: set[str] | None):
-    rows = Location.objects.filter(gone_at__isnull=True, tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
+    rows = Location.objects.filter(gone_at__isnull=True)
     if tns is not None:
         rows = rows.filter(tn__in=tns)
     return rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name",
@@ -51,11 +54,11 @@ def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str
     """
     if all_rows is None:
         streets = {key.split("|", 1)[0] for key in keys}
-        rows = Location.objects.filter(
-            gone_at__isnull=True, tn__in=DID.objects.filter(gone_at__isnull=True).values("tn")
-        ).annotate(street=Upper("address1")).filter(street__in=streets)
+        rows = Location.objects.filter(gone_at__isnull=True).annotate(street=Upper("address1")).filter(street__in=streets)
         all_rows = list(rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name",
                                          "alerts_fetched_at"))
+        owned = set(DID.objects.filter(gone_at__isnull=True, tn__in=[row[0] for row in all_rows]).values_list("tn", flat=True))
+        all_rows = [row for row in all_rows if row[0] in owned]
     members: dict[str, set[str]] = defaultdict(set)
     for tn, a1, _a2, city, state, zip_code, _status, _caller, _read in all_rows:
         key = address_key(a1, city, state, zip_code)
@@ -88,9 +91,10 @@ def _facts(*, tns: Iterable[str] | None = None) -> list[NumberFacts]:
     owners = clients_by_endpoint_group()
     numbers = list(dids.order_by("tn").values_list("tn", "cnam_name", "endpoint_id"))
 
-    all_rows = list(_location_rows(tns=None)) if wanted is None else None
+    owned = {tn for tn, _, _ in numbers}
+    all_rows = [row for row in _location_rows(tns=None) if row[0] in owned] if wanted is None else None
     location_rows = {}
-    for tn, a1, a2, city, state, zip_code, status, caller, read in (all_rows if all_rows is not None else _location_rows(tns=wanted)):
+    for tn, a1, a2, city, state, zip_code, status, caller, read in (all_rows if all_rows is not None else _location_rows(tns=owned)):
         location_rows[tn] = (address_key(a1, city, state, zip_code), a1, a2, status, caller, read is not None)
     share_numbers, share_clients = _address_sharing(keys={row[0] for row in location_rows.values()}, all_rows=all_rows)
 
