@@ -124,3 +124,27 @@ def test_a_911_check_exports_a_file_the_911_bulk_upload_reads(synced, operator_c
 @pytest.mark.parametrize("key", ["nope", "<script>", "%00", "x" * 300])
 def test_unknown_check_exports_are_404(synced, viewer_client, key):
     assert viewer_client.get(f"/compliance/{key}.csv").status_code in (400, 404)
+
+
+def test_a_street_address_shared_by_two_clients_needs_a_unit(synced, operator):
+    from dids.models import DID
+    from dids.selectors import clients_by_endpoint_group
+    from e911 import services as e911_services
+    from e911.records import Address
+
+    owners = clients_by_endpoint_group()
+    by_client = {}
+    for tn, endpoint_id in DID.objects.filter(gone_at__isnull=True).order_by("tn").values_list("tn", "endpoint_id"):
+        if endpoint_id in owners:
+            by_client.setdefault(owners[endpoint_id].vi_id, tn)
+    assert len(by_client) >= 2, "the test seed should route numbers to two clients"
+    first, second = list(by_client.values())[:2]
+    shared = dict(address1="77 W 200 S", city="Salt Lake City", state="UT", zip_code="84101", caller_name="Front Desk")
+    e911_services.location_provision(tn=first, address=Address(**shared), actor=operator)
+    assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=first).failed
+    e911_services.location_provision(tn=second, address=Address(**shared), actor=operator)
+    for tn in (first, second):  # judged alone (the number page) and with everyone (the list)
+        assert "dispatchable_unit" in selectors.verdict_for_tn(tn=tn).failed
+    assert {first, second} <= {v.facts.tn for v in selectors.failing_for_check(key="dispatchable_unit")}
+    e911_services.location_provision(tn=second, address=Address(**shared, address2="Suite 300"), actor=operator)
+    assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=second).failed
