@@ -57,7 +57,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/campaign_form.html", context)
 
 
-@write_view("portal.operate_messaging")
+@write_view("portal.operate_messaging", fallback="messaging:campaign_new")
 def campaign_create(request: HttpRequest) -> HttpResponse:
     form, context = _campaign_page(request, brand_id=request.POST.get("customer_id", ""), data=request.POST)
     if context["brand_id"] and form.is_valid():
@@ -75,7 +75,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/campaign_form.html", context)
 
 
-@write_view("portal.operate_messaging")
+@write_view("portal.operate_messaging", fallback="messaging:campaigns")
 def campaign_register(request: HttpRequest) -> HttpResponse:
     form = ExternalCampaignForm(request.POST)
     if form.is_valid():
