@@ -61,6 +61,16 @@ def _die_with_parent() -> None:
         pass  # not Linux: Ctrl-C still stops everything through stop_all()
 
 
+def quiet_output() -> None:
+    """What every child inherits so the output reads as one log: one time zone (the portal's,
+    also for gunicorn's own lines), no Celery warning about running as root (a laptop or a
+    container often is; production runs workers as a service user)."""
+    os.environ.setdefault("TZ", os.environ.get("TIME_ZONE", "America/New_York"))
+    time.tzset()
+    root_warning = "ignore:You're running the worker with superuser privileges"
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), root_warning]))
+
+
 def port_in_use(address: str) -> bool:
     host, port = address.rsplit(":", 1)
     with socket.socket() as probe:
@@ -74,6 +84,7 @@ def main() -> int:
     os.environ.setdefault("VI_API_URL", f"http://127.0.0.1:{SANDBOX_PORT}/Services/APIService.asmx")
     os.environ.setdefault("VI_LOGIN", "sandbox")
     os.environ.setdefault("VI_SECRET", "sandbox-secret")
+    quiet_output()
     started = time.monotonic()
     # Explicit even for SIGINT: started from a script in the background, SIGINT arrives ignored.
     for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -102,14 +113,21 @@ def main() -> int:
         )
 
     def stop_all(*_args) -> None:
+        # SIGTERM to each main process only: a Celery worker or gunicorn then stops its own
+        # children (a signal to the whole group killed the pool under the worker, which
+        # logged each child's death as an ERROR). Whatever is left after 10 s is killed.
         for process in processes:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                process.terminate()
         for process in processes:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
+                pass
+            try:
                 os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     state_file = VAR / "sandbox-state.json"
     try:
@@ -129,8 +147,10 @@ def main() -> int:
             "the web server",
             # --timeout above VI_REQUEST_DEADLINE (90 s): gunicorn's default 30 s would kill a
             # worker waiting on a slow VI before the page could say so.
+            # No access log unless asked (PORTAL_ACCESS_LOG=1): a line per request buries the rest.
             [str(BIN / "gunicorn"), "portal.wsgi", "--bind", WEB_ADDRESS, "--workers", "2",
-             "--threads", "4", "--timeout", "120", "--access-logfile", "-"],
+             "--threads", "4", "--timeout", "120",
+             *(["--access-logfile", "-"] if os.environ.get("PORTAL_ACCESS_LOG") else [])],
         )
         # One worker per kind of work (portal/queues.py), so a sync or a small check never
         # waits behind a bulk job. One consumer per queue is also what the filesystem broker
@@ -139,13 +159,14 @@ def main() -> int:
         for queue, extra in (("interactive", ["--beat"]), ("bulk", []), ("sync", [])):
             spawn(
                 f"the {queue} worker" + (" and the scheduler" if extra else ""),
-                [str(BIN / "celery"), "-A", "portal.celery", "worker", *extra, "--queues", queue,
+                # --quiet: no banner (the list of tasks and settings) for each of three workers.
+                [str(BIN / "celery"), "-A", "portal.celery", "--quiet", "worker", *extra, "--queues", queue,
                  "--hostname", f"{queue}@%h", "--concurrency", "1", "--loglevel", "INFO"],
             )
         print("==> First sync from the sandbox", flush=True)
         # A failed first sync is shown on the Sync page and retried by the schedule; it is no
         # reason to refuse to start the portal.
-        manage("vi_sync", "all", check=False)
+        manage("vi_sync", "all", "-v", "0", check=False)  # each sync logs its one line
         wait_for(f"http://{WEB_ADDRESS}/healthz", seconds=30)
         print(
             "\n"

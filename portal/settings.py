@@ -165,6 +165,8 @@ else:
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING above (same format and time zone as the web), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
@@ -217,7 +219,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # The zone in every line: Django runs in TIME_ZONE, and `make run` gives every process
+    # (gunicorn, the workers) the same one, so all lines of one run read alike.
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -225,6 +229,13 @@ LOGGING = {
         "zeep.transports": {"level": "WARNING"},
         "zeep": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # a banner on every command, a line for every sign-in; lockouts stay
+        # A line per task received and per task done (events are dispatched every second):
+        # failures stay (ERROR); each sync logs its own summary line (portal/sync/services.py).
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.beat": {"level": "WARNING"},
+        # "No hostname was supplied" on every connection of the embedded filesystem broker.
+        "kombu.connection": {"level": "ERROR"},
     },
 }
 

@@ -591,7 +591,12 @@ class _CallLog:
         if odd_code:
             # A code the column cannot hold (99999999999999999999, "abc") is kept as text.
             response_message = f"[VI's code: {odd_code}] {response_message or ''}"
-        logger.info("VI %s: %s (code %s) in %d ms", self.operation, outcome, odd_code or code or "-", duration_ms)
+        # Every call is in the provider log; the process log gets a line per failure only
+        # (a sync makes dozens of calls: `make run` prints one line per sync instead).
+        logger.log(
+            logging.DEBUG if outcome == "ok" else logging.INFO,
+            "VI %s: %s (code %s) in %d ms", self.operation, outcome, odd_code or code or "-", duration_ms,
+        )
         write_provider_call(
             operation=self.operation,
             parameters=redact_parameters(self.params),

@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.ERROR(f"{kind}: failed — VI unreachable: {exc.message}"))
                 failed.append(kind)
                 continue
-            self.stdout.write(self._line(run))
+            if options.get("verbosity", 1) >= 1:  # `make run` passes -v 0: the log has the line
+                self.stdout.write(self._line(run))
             if run.status == SyncRun.Status.FAILED:
                 failed.append(kind)
         if failed:
