@@ -115,3 +115,16 @@ def test_dashboard_draws_every_chart_without_overflow(width, live_server, mirror
         assert int(canvas.get_attribute("data-points")) > 0
     expect(page.get_by_test_id("chart-campaigns").locator("canvas")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_money_counts_and_sync_kinds_read_as_staff_write_them(mirrored, admin_client):
+    from dids.models import PrepaidBalanceReading
+
+    PrepaidBalanceReading.objects.create(amount=Decimal("2500"), read_at=timezone.now() - datetime.timedelta(days=2))
+    PrepaidBalanceReading.objects.create(amount=Decimal("2310.5"))
+    html = admin_client.get(reverse("dashboard")).content.decode()
+    assert "$2,310.50" in html and "$2310.50" not in html
+    assert "down $189.50 in 30 days" in html
+    owned = DID.objects.filter(gone_at__isnull=True).count()
+    assert f"of {owned:,} owned" in html
+    assert "<td>dids</td>" not in html and "<td>Numbers</td>" in html
