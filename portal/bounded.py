@@ -37,7 +37,7 @@ _slots: tuple[int, threading.BoundedSemaphore] | None = None
 
 
 def limit() -> int:
-    return max(1, int(getattr(settings, "VI_MAX_CONCURRENCY", 4)))
+    return max(1, int(getattr(settings, "VI_MAX_CONCURRENCY", 8)))
 
 
 def slots() -> threading.BoundedSemaphore:

@@ -7,6 +7,8 @@ Three queues, each served by its own worker (README, "Scaling out"):
 - bulk: long jobs — 911 bulk check and apply (in chunks: each chunk queues the next, so two
   bulk jobs interleave and none holds a worker for minutes), larger portability checks, API
   jobs that buy, release or configure numbers in batches, the 911 re-validation.
+- events: the events outbox's dispatches and webhook deliveries (served by the interactive
+  worker too, by default: see TASK_QUEUES).
 - sync: the VI syncs (scheduled or "Sync now"); a sync of 100,000 numbers takes minutes, so it
   must neither wait behind a bulk job nor make a small check wait behind it.
 
@@ -18,7 +20,8 @@ from __future__ import annotations
 INTERACTIVE = "interactive"
 BULK = "bulk"
 SYNC = "sync"
-ALL = (INTERACTIVE, BULK, SYNC)
+EVENTS = "events"
+ALL = (INTERACTIVE, BULK, SYNC, EVENTS)
 
 # A portability check of at most this many numbers is "a person waits for it".
 SMALL_PORTABILITY_CHECK = 25
@@ -32,9 +35,13 @@ TASK_QUEUES = {
     "portal.api.tasks.run_api_job": BULK,  # buys, releases, configures numbers in batches
     "compliance.tasks.revalidate_911_addresses": BULK,  # a paced batch of validate911 calls
     "compliance.tasks.take_daily_snapshot": SYNC,  # scheduled, reads the mirror: beside the syncs
+    "portal.events.tasks.deliver_webhook": BULK,  # waits on receivers we do not control
     "customers.tasks.apply_reference_job": BULK,  # a file of customer references, in chunks
-    "portal.events.tasks.dispatch_events": INTERACTIVE,  # short: reads pending events, queues deliveries
-    "portal.events.tasks.deliver_webhook": INTERACTIVE,  # one POST with a short timeout
+    # One dispatch is queued per event written, so a bulk job queues thousands: on a queue of
+    # their own, which the interactive worker also serves — a worker takes turns between its
+    # queues, so a small check waits for at most one short dispatch, not for all of them.
+    "portal.events.tasks.dispatch_events": EVENTS,
+    "portal.events.tasks.deliver_webhook": EVENTS,
 }
 
 # Plain words for "what is this queued item waiting for", per queue.
@@ -42,6 +49,7 @@ WAITS_FOR = {
     INTERACTIVE: "a free worker for short jobs",
     BULK: "the bulk worker",
     SYNC: "the sync worker",
+    EVENTS: "the worker for short jobs",
 }
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.api.middleware.ProblemJsonForApiMiddleware",  # /api/: every refusal as problem+json
     "portal.middleware.RefuseOversizedRequestsMiddleware",  # 413 before the body is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -177,7 +178,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = ("portal.queues.route_task",)
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
 # VI calls in flight at once inside a bulk job, per worker process (e911/bulk.py, portal/bounded.py).
-VI_MAX_CONCURRENCY = max(1, int(env_float("VI_MAX_CONCURRENCY", 4)))
+VI_MAX_CONCURRENCY = max(1, int(env_float("VI_MAX_CONCURRENCY", 8)))
 
 # --- VoIP Innovations -------------------------------------------------------
 # Credentials come from the environment only; they are never stored in the database.
