@@ -33,7 +33,7 @@ def test_customers_lists_every_client_with_its_figures(mirrored, viewer_client):
         assert client.name in body
     main = Client.objects.get(vi_id="1")
     owned = client_numbers(client=main).count()
-    assert f'data-client="1"' in body
+    assert 'data-client="1"' in body
     summaries = response.context["summaries"]
     by_id = {s.vi_id: s for s in summaries}
     assert by_id["1"].owned == owned
