@@ -35,7 +35,6 @@ TASK_QUEUES = {
     "portal.api.tasks.run_api_job": BULK,  # buys, releases, configures numbers in batches
     "compliance.tasks.revalidate_911_addresses": BULK,  # a paced batch of validate911 calls
     "compliance.tasks.take_daily_snapshot": SYNC,  # scheduled, reads the mirror: beside the syncs
-    "portal.events.tasks.deliver_webhook": BULK,  # waits on receivers we do not control
     "customers.tasks.apply_reference_job": BULK,  # a file of customer references, in chunks
     # One dispatch is queued per event written, so a bulk job queues thousands: on a queue of
     # their own, which the interactive worker also serves — a worker takes turns between its

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from portal import queues
 from portal.events.models import Event, Follow, Notification, Subscription, WebhookDelivery, WebhookEndpoint
 
 BATCH = 500
@@ -71,5 +70,5 @@ def _send(delivery_ids: list[int]) -> None:
     from portal.events.tasks import deliver_webhook
 
     for delivery_id in delivery_ids:
-        # Deliveries wait on receivers we do not control: the bulk queue, never a person's.
-        deliver_webhook.apply_async(kwargs={"delivery_id": delivery_id}, queue=queues.BULK)
+        # The bulk queue (portal/queues.py): receivers we do not control must not hold up a person's work.
+        deliver_webhook.apply_async(kwargs={"delivery_id": delivery_id})

@@ -115,11 +115,21 @@ def _dispatch_on_commit() -> None:
         _enqueue_dispatch()
 
 
+# A bulk job commits thousands of changes: one dispatch per COALESCE_SECONDS per process, run
+# when the window has closed, covers every event committed within it (and beat, every minute,
+# whatever a dead broker or worker missed).
+COALESCE_SECONDS = 2
+
+
 def _enqueue_dispatch() -> None:
+    from django.core.cache import cache
+
     from portal.events import tasks
 
+    if not cache.add("portal.events:dispatch-queued", True, timeout=COALESCE_SECONDS):
+        return  # one is already queued to run after this window
     try:
-        tasks.dispatch_events.delay()
+        tasks.dispatch_events.apply_async(countdown=COALESCE_SECONDS)
     except Exception:  # noqa: BLE001 — the broker down must not fail a committed change; beat dispatches later
         import logging
 

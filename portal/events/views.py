@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.events import drift, notifications, webhooks
 from portal.events.models import WebhookDelivery, WebhookEndpoint
 from portal.events.types import EventType, SubjectKind
 from portal.permissions import write_view
+from portal.redirects import safe_next
 
 ACKNOWLEDGE = "portal.operate_numbers"
 MANAGE_WEBHOOKS = "portal.manage_users"  # Administrators
@@ -40,8 +41,7 @@ def drift_acknowledge(request: HttpRequest) -> HttpResponse:
         count = drift.acknowledge_group(subject_kind=request.POST.get("kind", ""), subject_key=request.POST.get("key", ""),
                                         type=request.POST.get("type", ""), actor=request.user)
     messages.success(request, f"Acknowledged {count} change{'s' if count != 1 else ''}.")
-    back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else reverse("events:drift"))
+    return redirect(safe_next(request, reverse("events:drift")))
 
 
 @require_GET
@@ -52,13 +52,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@write_view("portal.view_portal")
+@require_POST  # a person's own inbox: anyone signed in (a Viewer too), nothing at VI
 def notifications_read(request: HttpRequest) -> HttpResponse:
     notifications.mark_read(user=request.user)
     return redirect("events:notifications")
 
 
-@write_view("portal.view_portal")
+@require_POST  # a person's own choices, as above
 def subscriptions_save(request: HttpRequest) -> HttpResponse:
     notifications.subscriptions_set(user=request.user, types=request.POST.getlist("type"),
                                     followed_only=request.POST.get("scope") == "followed",

@@ -23,7 +23,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from portal import queues
 from portal.events.models import Event, WebhookDelivery, WebhookEndpoint
 from portal.events.types import EventType
 
@@ -127,7 +126,7 @@ def delivery_attempt(*, delivery_id: int, task=None) -> str:
     _streak(endpoint, ok=ok)
     if delivery.status == WebhookDelivery.Status.RETRYING and task is not None:
         countdown = backoff_seconds(delivery.attempts) * getattr(settings, "WEBHOOKS_BACKOFF_SCALE", 1)
-        task.apply_async(kwargs={"delivery_id": delivery.pk}, countdown=countdown, queue=queues.BULK)
+        task.apply_async(kwargs={"delivery_id": delivery.pk}, countdown=countdown)
     return delivery.status
 
 
@@ -137,7 +136,7 @@ def delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
 
     delivery.status, delivery.attempts = WebhookDelivery.Status.PENDING, 0
     delivery.save(update_fields=["status", "attempts"])
-    transaction.on_commit(lambda: deliver_webhook.apply_async(kwargs={"delivery_id": delivery.pk}, queue=queues.BULK))
+    transaction.on_commit(lambda: deliver_webhook.apply_async(kwargs={"delivery_id": delivery.pk}))
     return delivery
 
 

@@ -151,3 +151,21 @@ def test_the_page_refuses_a_private_address_in_words_and_shows_the_secret_once(c
     client.force_login(operator)
     assert client.get("/events/webhooks/").status_code == 403
     assert client.post("/events/webhooks/new/", {"url": "http://127.0.0.1:9/"}).status_code == 403
+
+
+def test_the_readme_receiver_example_verifies_our_signature_and_refuses_a_forgery():
+    import pathlib
+    import re
+    import time
+
+    readme = pathlib.Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
+    section = readme[readme.index("## Events, notifications and webhooks"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert len(code.strip().splitlines()) <= 10
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 — our own README's example
+    body = b'{"id": 1}'
+    header = webhooks.sign(secret="whsec_x", timestamp=int(time.time()), body=body)
+    assert namespace["verified"](body, header, "whsec_x")
+    assert not namespace["verified"](body + b" ", header, "whsec_x")
+    assert not namespace["verified"](body, webhooks.sign(secret="whsec_x", timestamp=1, body=body), "whsec_x")

@@ -1,0 +1,61 @@
+"""Notifications: a person subscribed to an event type gets it in-app (the bell counts it) and,
+if chosen, by e-mail — once per event however often the outbox is dispatched."""
+
+import pytest
+from django.urls import reverse
+
+from portal.events import dispatch, notifications, writers
+from portal.events.models import Follow, Notification
+from portal.events.notifications import email_pending
+from portal.events.publish import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(client, operator, administrator, mailoutbox):
+    operator.email = "op@example.com"
+    operator.save()
+    notifications.subscriptions_set(user=operator, types=["port.foc_set", "number.released"], followed_only=False,
+                                    by_email=True)
+    publish(writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}))
+    publish(writers.number_bought(key="4352150001", actor=administrator))  # not subscribed
+    publish(writers.number_released(key="4352150002", actor=operator))  # their own click: not news to them
+
+    for _ in range(3):  # however many dispatches (syncs, beat ticks) run
+        dispatch.dispatch_pending()
+        email_pending()
+
+    assert list(Notification.objects.filter(user=operator).values_list("event__type", flat=True)) == ["port.foc_set"]
+    assert [(mail.to, mail.subject) for mail in mailoutbox] == [(["op@example.com"], "Port FOC date set: 77")]
+    client.force_login(operator)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="bell-count">1<' in page
+    client.post(reverse("events:notifications_read"))
+    assert 'data-testid="bell-count"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_followed_only_subscriptions_hear_only_about_what_they_follow(operator):
+    notifications.subscriptions_set(user=operator, types=["port.completed"], followed_only=True, by_email=False)
+    Follow.objects.create(user=operator, subject_kind="port", subject_key="78")
+    publish(writers.port_completed(key="78", source="vi"))
+    publish(writers.port_completed(key="79", source="vi"))
+    dispatch.dispatch_pending()
+    assert list(Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)) == ["78"]
+
+
+def test_a_deactivated_user_gets_nothing(operator):
+    notifications.subscriptions_set(user=operator, types=["port.completed"], followed_only=False, by_email=True)
+    operator.is_active = False
+    operator.save()
+    publish(writers.port_completed(key="80", source="vi"))
+    dispatch.dispatch_pending()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("hostile", ["\x00", "<script>", "x" * 5000, "number.bought'--"])
+def test_subscriptions_ignore_unknown_or_hostile_types(client, operator, hostile):
+    client.force_login(operator)
+    answer = client.post(reverse("events:subscriptions"), {"type": [hostile, "port.completed"], "scope": hostile})
+    assert answer.status_code in (302, 400)
+    if answer.status_code == 302:
+        assert list(notifications.subscriptions_of(user=operator)) == ["port.completed"]
