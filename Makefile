@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test bench mutants venv clean
+.PHONY: run test bench mutants screenshots venv clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,11 @@ mutants: $(STAMP)
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(BIN)/python scripts/mutants.py --module '$(MODULE)' --tests '$(TESTS)' \
 		$(if $(ONLY),--only '$(ONLY)',) $(if $(MAX_CHILDREN),--max-children $(MAX_CHILDREN),)
+
+# Pictures of the main pages at 1440 and 390 px in docs/screenshots/ (README: "Screenshots"):
+# runs `make run`'s supervisor in a scratch folder, demo data, Chromium at /usr/bin/chromium.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py $(if $(ONLY),--only $(ONLY),)
 
 clean:
 	rm -rf $(VENV) var

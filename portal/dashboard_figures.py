@@ -331,6 +331,12 @@ def _foc_bucket(foc_at: datetime.datetime | None, today: datetime.date) -> str:
     return "later"
 
 
+def _port_status_words(status: str) -> str:
+    """VI's "FOC RECEIVED" as "FOC received": sentence case, VI's abbreviations kept."""
+    words = status.capitalize()
+    return words.replace("Foc", "FOC").replace(" foc", " FOC")
+
+
 def _port_pipeline(now: datetime.datetime) -> Chart:
     from porting.models import FINISHED_STATUSES, KNOWN_STATUSES, Port
 
@@ -345,7 +351,7 @@ def _port_pipeline(now: datetime.datetime) -> Chart:
     return Chart(
         key="ports", title="Ports in flight by stage and FOC date", kind="bar", axis="FOC date", stacked=True,
         labels=list(buckets),
-        series=[Series(status.capitalize(), [table[status][b] for b in buckets], palette[i % len(palette)]) for i, status in enumerate(statuses)],
+        series=[Series(_port_status_words(status), [table[status][b] for b in buckets], palette[i % len(palette)]) for i, status in enumerate(statuses)],
         empty_title="No ports in flight", empty_hint="Ports submitted at VI appear here after the porting sync.",
     )
 
@@ -421,7 +427,7 @@ def dashboard_charts(*, now: datetime.datetime | None = None) -> list[Chart]:
 
 
 def last_sync_words() -> str:
-    """ "Numbers synced 5 minutes ago" for the page header."""
+    """ "Last sync with VI 5 minutes ago" for the page header: the newest finished run."""
     from django.contrib.humanize.templatetags.humanize import naturaltime
 
     from portal.models import SyncRun
@@ -429,4 +435,4 @@ def last_sync_words() -> str:
     run = SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).order_by("-finished_at").first()
     if run is None or run.finished_at is None:
         return "No sync has finished yet"
-    return f"{kind_label(run.kind)} last synced {naturaltime(run.finished_at)}"
+    return f"Last sync with VI {naturaltime(run.finished_at)} ({kind_label(run.kind)})"

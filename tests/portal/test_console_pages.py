@@ -56,7 +56,8 @@ def test_no_page_in_the_navigation_scrolls_sideways(width, live_server, mirrored
     page.locator("#did-results a[href*='/numbers/']").first.click()
     page.wait_for_load_state("load")
     problems.append(sideways_scroll(page, f"a number's page at {width}px"))
-    assert [problem for problem in problems if problem] == []
+    problems = [problem for problem in problems if problem]
+    assert not problems, "\n".join(problems)
 
 
 def test_numbers_filters_sit_behind_a_button_on_a_phone(live_server, mirrored, viewer, browser_page):  # noqa: F811
