@@ -120,19 +120,23 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
     grouped = active.values("endpoint_id").annotate(
         owned=Count("id"),
         with_911=Count("id", filter=Q(has911=True)),
-        added=Count("id", filter=Q(first_seen_at__gte=since)),
         sms_ready=Count("id", filter=Q(tn__in=_sms_ready().values("tn"))),
     )
     for row in grouped:
         for summary in owners[row["endpoint_id"]]:
             summary.owned += row["owned"]
             summary.with_911 += row["with_911"]
-            summary.added += row["added"]
             summary.sms_ready += row["sms_ready"]
-    released = numbers.filter(gone_at__gte=since).values("endpoint_id").annotate(total=Count("id"))
-    for row in released:
+    # Added counts numbers first seen this month even if they have gone again since.
+    movement = (
+        numbers.filter(Q(first_seen_at__gte=since) | Q(gone_at__gte=since))
+        .values("endpoint_id")
+        .annotate(added=Count("id", filter=Q(first_seen_at__gte=since)), released=Count("id", filter=Q(gone_at__gte=since)))
+    )
+    for row in movement:
         for summary in owners[row["endpoint_id"]]:
-            summary.released += row["total"]
+            summary.added += row["added"]
+            summary.released += row["released"]
     campaign = Subquery(_sms_ready().filter(tn=OuterRef("tn")).values("campaign_id")[:1])
     pairs = active.annotate(campaign=campaign).exclude(campaign=None).values_list("endpoint_id", "campaign").distinct()
     for group_id, campaign_id in pairs:

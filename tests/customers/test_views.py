@@ -157,3 +157,17 @@ def test_permissions_viewer_reads_operator_moves(mirrored, viewer_client, operat
     assert viewer_client.post("/customers/move/", {"tns": [tn], "target_group": 8675}).status_code == 403
     assert operator_client.post("/customers/move/", {"tns": [tn], "target_group": 8675},
                                 HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_added_and_released_this_month_count_a_number_bought_and_released_within_it(mirrored, viewer_client, operator):
+    from dids import services
+
+    main = Client.objects.get(vi_id="1")
+    before = {s.vi_id: s for s in viewer_client.get("/customers/").context["summaries"]}["1"]
+    fresh = mirrored.control.state("numbers/available")[0]
+    mirrored.control.other("add", tn=fresh, endpointGroup=main.endpoint_group_ids[0])
+    assert run_dids_sync().status == "succeeded"
+    assert services.release_dids(tns=[fresh], actor=operator)[0].ok
+
+    after = {s.vi_id: s for s in viewer_client.get("/customers/").context["summaries"]}["1"]
+    assert (after.owned, after.added, after.released) == (before.owned, before.added + 1, before.released + 1)
