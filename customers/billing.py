@@ -94,14 +94,15 @@ def holding_periods(
     return periods
 
 
-def days_owned(periods: Iterable[Period], month: Month) -> int:
+def days_owned(periods: Iterable[Period], month: Month, *, zone: datetime.tzinfo | None = None) -> int:
     """Calendar days of `month` (local time) touched by any holding period."""
+    zone = zone or timezone.get_current_timezone()
     first, last = month.first_day, month.last_day
     days: set[int] = set()
     for start, end in periods:
-        begin_day = timezone.localtime(start).date()
+        begin_day = start.astimezone(zone).date()
         # The period ends just before `end`: a number gone at midnight was not held that day.
-        end_day = last if end is None else timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
+        end_day = last if end is None else (end - datetime.timedelta(microseconds=1)).astimezone(zone).date()
         if end is not None and end <= start:
             end_day = begin_day  # bought and released within the same instant: still that day
         begin_day, end_day = max(begin_day, first), min(end_day, last)
@@ -157,25 +158,28 @@ def billing_rows(*, month: Month, client: Client | None = None, now: datetime.da
     if client is not None:
         numbers = numbers.filter(endpoint_id__in=[g for g in client.endpoint_group_ids or () if isinstance(g, int)])
     sms = SMSNumber.objects.filter(tn=OuterRef("tn"), enabled=True, gone_at__isnull=True)
-    numbers = numbers.annotate(sms_on=Exists(sms)).order_by("tn").only(
-        "tn", "ref_id", "has911", "cnam", "cnam_name", "forward", "failover", "fax_to_email", "conference_line",
-        "first_seen_at", "gone_at", "endpoint_id",
+    # Plain tuples, not model instances: at 100,000 rows building instances was half the time.
+    numbers = numbers.annotate(sms_on=Exists(sms)).order_by("tn").values_list(
+        "tn", "ref_id", "has911", "sms_on", "cnam", "cnam_name", "forward", "failover", "fax_to_email",
+        "conference_line", "first_seen_at", "gone_at", "endpoint_id",
     )
     events = _events_of_returning_numbers(month)
     usage = _group_usage(month, now=now)
+    zone = timezone.get_current_timezone()
     yes = {True: "yes", False: "no"}
-    for did in numbers.iterator(chunk_size=chunk_size):
-        periods = holding_periods(first_seen=did.first_seen_at, gone_at=did.gone_at, events=events.get(did.tn, ()))
-        held = days_owned(periods, month)
+    label = str(month)
+    for (tn, ref_id, has911, sms_on, cnam, cnam_name, forward, failover, fax, conference, first_seen, gone_at,
+         endpoint_id) in numbers.iterator(chunk_size=chunk_size):
+        periods = holding_periods(first_seen=first_seen, gone_at=gone_at, events=events.get(tn, ()))
+        held = days_owned(periods, month, zone=zone)
         if not held:
             continue
-        owner = owners.get(did.endpoint_id)
-        group_usage = usage.get(did.endpoint_id)
+        owner = owners.get(endpoint_id)
+        group_usage = usage.get(endpoint_id)
         yield [
-            str(month), did.tn, owner.name if owner else "", owner.vi_id if owner else "", did.ref_id,
-            yes[did.has911], yes[did.sms_on], yes[bool(did.cnam or did.cnam_name)], did.forward, did.failover,
-            did.fax_to_email, yes[did.conference_line], held, month.days,
-            timezone.localtime(did.first_seen_at).date().isoformat(),
-            timezone.localtime(did.gone_at).date().isoformat() if did.gone_at else "",
-            "" if did.endpoint_id is None else did.endpoint_id, "" if group_usage is None else group_usage,
+            label, tn, owner.name if owner else "", owner.vi_id if owner else "", ref_id,
+            yes[has911], yes[sms_on], yes[bool(cnam or cnam_name)], forward, failover, fax, yes[conference],
+            held, month.days, first_seen.astimezone(zone).date().isoformat(),
+            gone_at.astimezone(zone).date().isoformat() if gone_at else "",
+            "" if endpoint_id is None else endpoint_id, "" if group_usage is None else group_usage,
         ]
