@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.api.middleware.ProblemJsonForApiMiddleware",  # /api/: every refusal as problem+json
     "portal.middleware.RefuseOversizedRequestsMiddleware",  # 413 before the body is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -13,7 +13,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def permission_of(view, method: str) -> str:
-    if method.upper() in SAFE_METHODS:
+    if method.upper() in SAFE_METHODS or not hasattr(view, method.lower()):
+        # A method the view does not answer: DRF says 405 once the role is checked.
         return getattr(view, "read_permission", VIEW_PORTAL)
     permission = getattr(view, "write_permission", None)
     if isinstance(permission, dict):
