@@ -60,8 +60,7 @@ class HistoryTap:
 
     def publish(self) -> int:
         if self.events and self.common["sync_run"] is not None and first_sync(self.common["sync_run"]):
-            for event in self.events:
-                event.drift = False
+            return 0  # an import of what VI already has: nothing happened
         return publish_many(self.events)
 
 
@@ -87,12 +86,12 @@ def from_sync_history(*, run_id: int, model: str) -> int:
                                   change_record_id=record_id)
 
     if first_sync(run):
-        return publish_many(_not_drift(events()))
+        return 0  # an import of what VI already has: nothing happened (and 3,000 events cost 0.8 s)
     return publish_many(events())
 
 
 def first_sync(run) -> bool:
-    """The first successful sync of its kind imports what VI has: its records are not drift."""
+    """Before a kind's first successful sync the mirror is being imported: no events, no drift."""
     from portal.models import SyncRun
 
     if not getattr(run, "kind", None):
@@ -100,12 +99,6 @@ def first_sync(run) -> bool:
         if run is None:
             return False
     return not SyncRun.objects.filter(kind=run.kind, status=SyncRun.Status.SUCCEEDED).exclude(pk=run.pk).exists()
-
-
-def _not_drift(events):
-    for event in events:
-        event.drift = False
-        yield event
 
 
 def _dispatch_on_commit() -> None:
