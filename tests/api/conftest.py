@@ -33,8 +33,11 @@ class ApiClient:
     def patch(self, path, body=None, **headers):
         return self._send("patch", path, body, **headers)
 
-    def delete(self, path, **headers):
-        return self._send("delete", path, None, **headers)
+    def put(self, path, body=None, **headers):
+        return self._send("put", path, body, **headers)
+
+    def delete(self, path, body=None, **headers):
+        return self._send("delete", path, body, **headers)
 
 
 @pytest.fixture(autouse=True)
