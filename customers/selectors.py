@@ -241,10 +241,41 @@ def client_campaigns(*, client: Client) -> list[tuple[str, int]]:
     return [(row["campaign_id"], row["total"]) for row in rows]
 
 
-def client_history(*, client: Client, limit: int = 30) -> list[ChangeRecord]:
-    return list(
-        ChangeRecord.objects.filter(model="dids.client", object_key=client.vi_id).select_related("actor").order_by("-at")[:limit]
+@dataclass(frozen=True)
+class HistoryItem:
+    at: datetime.datetime
+    what: str
+    detail: str
+    who: str
+    tn: str = ""
+
+
+# How far back to look for numbers moved in or out: the newest endpoint-group changes only.
+MOVES_SCANNED = 500
+
+
+def client_history(*, client: Client, limit: int = 30) -> list[HistoryItem]:
+    """The client's own changes at VI (groups, usage, ...) and its numbers moving in and out."""
+    items = []
+    own = ChangeRecord.objects.filter(model="dids.client", object_key=client.vi_id).select_related("actor").order_by("-at")
+    for record in own[:limit]:
+        fields = ", ".join(sorted(record.changes or {})).replace("_", " ")
+        items.append(HistoryItem(at=record.at, what=record.get_action_display(), detail=fields,
+                                 who=str(record.actor or record.get_source_display())))
+    groups = {group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)}
+    moves = (
+        ChangeRecord.objects.filter(model="dids.did", action=ChangeRecord.Action.UPDATED, changes__has_key="endpoint_id")
+        .select_related("actor").order_by("-at")[:MOVES_SCANNED]
     )
+    for record in moves:
+        before, after = ((record.changes or {}).get("endpoint_id") or [None, None])[:2]
+        if (after in groups) == (before in groups):
+            continue
+        what = "Number moved in" if after in groups else "Number moved out"
+        items.append(HistoryItem(at=record.at, what=what, detail=f"endpoint group {before} → {after}",
+                                 who=str(record.actor or record.get_source_display()), tn=record.object_key))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]
 
 
 CSV_HEADER = [

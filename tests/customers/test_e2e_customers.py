@@ -51,10 +51,12 @@ def test_move_two_numbers_to_another_client_and_see_both_clients_change(live_ser
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
     page.get_by_role("link", name="Main Office").click()
     expect(page.get_by_test_id("client-owned")).to_have_text(str(main_count - 2))
+    expect(page.get_by_test_id("client-history")).to_contain_text("Number moved out")
     page.get_by_role("link", name="‹ Customers").click()
     page.get_by_role("link", name="Branch Customers").click()
     expect(page.get_by_test_id("client-title")).to_have_text("Branch Customers")
     expect(page.get_by_test_id("client-owned")).to_have_text(str(branch_count + 2))
+    expect(page.get_by_test_id("client-history")).to_contain_text("Number moved in")
     page.get_by_role("link", name="See its numbers").click()
     for tn in picked:
         expect(page.locator(f"#did-results tr[data-tn='{tn}'] [data-testid=client]")).to_have_text("Branch Customers")

@@ -119,6 +119,12 @@ def test_moving_numbers_asks_first_naming_both_clients_then_moves_each(mirrored,
     assert done["HX-Trigger"] == "dids-changed"
     assert done.content.decode().count('data-ok="yes"') == 2
     assert set(client_numbers(client=branch).filter(tn__in=tns).values_list("tn", flat=True)) == set(tns)
+    # Both clients' pages tell the story.
+    moved_out = operator_client.get("/customers/1/").context["history"]
+    moved_in = operator_client.get("/customers/2/").context["history"]
+    assert {item.tn for item in moved_out if item.what == "Number moved out"} == set(tns)
+    assert {item.tn for item in moved_in if item.what == "Number moved in"} == set(tns)
+    assert {item.who for item in moved_in if item.tn} == {str(operator)}
     for tn in tns:
         number = mirrored.control.state(f"number/{tn}")
         assert number["endpoint_group"] == target
