@@ -30,7 +30,6 @@ TASK_QUEUES = {
     "portal.tasks.run_sync": SYNC,
     "e911.tasks.check_bulk_job": BULK,
     "e911.tasks.apply_bulk_job": BULK,
-    "customers.tasks.apply_reference_job": BULK,  # numbers' references from a CSV, in chunks
     "porting.tasks.check_portability": BULK,  # unless small: see route_task
     "portal.api.tasks.run_api_job": BULK,  # buys, releases, configures numbers in batches
     "compliance.tasks.revalidate_911_addresses": BULK,  # a paced batch of validate911 calls
