@@ -124,6 +124,13 @@ class NumberSettings(serializers.Serializer):
     forward = E164Field(required=False, allow_null=True, help_text="null stops forwarding (calls go back to the endpoint group).")
     failover = E164Field(required=False, allow_null=True, help_text="null removes it.")
     did_group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="null removes the number from its DID group.")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=services.REFERENCE_MAX_LENGTH, help_text="Your own order or contract id (VI's refId); blank clears it.")
+
+    def validate_reference(self, value: str) -> str:
+        try:
+            return services.clean_reference(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
     def validate_endpoint_group(self, value: int) -> int:
         if value not in selectors.endpoint_group_names():
@@ -212,6 +219,10 @@ def _settings_steps(did, changes: dict, *, actor) -> list:
             (lambda: services.set_did_group(tn=tn, group_id=group, actor=actor))
             if group else (lambda: services.remove_did_group(tn=tn, actor=actor))
         )
+    if "reference" in changes:
+        # After any endpoint group change above: VI sets a reference together with the group.
+        reference = changes["reference"]
+        steps.append(lambda: services.set_references(references={tn: reference}, actor=actor))
     return steps
 
 

@@ -120,6 +120,8 @@ def test_patch_leaves_the_same_history_and_provider_log_as_the_page(operator, op
     after = operator_api.get(f"{NUMBERS}+1{api_did.tn}/").json()
     assert after["failover"] == "+14352150000" and after["caller_id_name"] == "ACME SUPPORT"
     assert after["forward"] == "+14352150001" and after["endpoint_group"] == group.vi_id and after["cnam_dip"] is True
+    referenced = operator_api.patch(f"{NUMBERS}+1{api_did.tn}/", {"reference": "crm-77"})
+    assert referenced.status_code == 200 and referenced.json()["reference"] == "crm-77"
     cleared = operator_api.patch(f"{NUMBERS}+1{api_did.tn}/", {"failover": None, "caller_id_name": ""}).json()
     assert cleared["failover"] is None and cleared["caller_id_name"] == ""
 
@@ -128,7 +130,7 @@ def test_patch_leaves_the_same_history_and_provider_log_as_the_page(operator, op
     "body",
     [{}, {"failover": "4352150000"}, {"failover": 4352150000}, {"caller_id_name": "<script>x</script>"},
      {"caller_id_name": "x" * 5000}, {"endpoint_group": 2**40}, {"endpoint_group": 999999}, {"did_group": "one"},
-     {"cnam_dip": "maybe"}, {"caller_id_name": "a\x00b"}, [], "null", {"forward": "+11234567890"}, {"failover": "+442079460958"}],
+     {"cnam_dip": "maybe"}, {"caller_id_name": "a\x00b"}, {"reference": "a\tb"}, {"reference": "r" * 101}, {"reference": ["x"]}, [], "null", {"forward": "+11234567890"}, {"failover": "+442079460958"}],
 )
 def test_hostile_patches_are_400_and_reach_no_vi(operator_api, synced, body):
     did = _owned(1)[0]
