@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dids.selectors import DIDFilters, did_queryset
+from portal.events import consumers
 from portal.history import Change, diff, model_label, record_many
 from portal.mirror import content_hash_of, field_values
 from portal.models import ChangeRecord, Source, SyncRun
@@ -429,35 +430,51 @@ def _mail_for(event: PortEvent, email: str) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[email])
 
 
-def events_notify() -> int:
-    """E-mail each new event to the followers of its port, exactly once per event.
+# The outbox's port events that followers are e-mailed about (portal/events), as PortEvent kinds.
+MAILED_EVENT_TYPES = {
+    "port.foc_set": Kind.FOC_SET,
+    "port.foc_changed": Kind.FOC_CHANGED,
+    "port.completed": Kind.COMPLETED,
+    "port.cancelled": Kind.CANCELLED,
+    "port.rejected": Kind.REJECTED,
+}
+PORT_EMAILS = "port-emails"  # this consumer's name in the outbox
 
-    Each event is claimed under a row lock (SKIP LOCKED: two syncs never take the same one)
-    and marked in the same transaction the mail goes out in, so a failed send is tried again
-    by the next sync and a sent one is never sent twice. Returns the e-mails sent.
+
+def events_notify() -> int:
+    """E-mail each port event of the outbox to the followers of its port, exactly once per event.
+
+    A consumer of portal/events: each event is claimed for this consumer (a unique row, so two
+    syncs never take the same one) in the transaction the mail goes out in, so a failed send is
+    tried again by the next sync and a sent one is never sent twice. The port's own PortEvent of
+    that change (its timeline) is marked notified with the count. Returns the e-mails sent.
     """
     sent = 0
-    pending = PortEvent.objects.filter(notified_at__isnull=True, kind__in=PortEvent.NOTIFY_KINDS)
-    for event_id in list(pending.order_by("id").values_list("pk", flat=True)):
+    for event_id in consumers.unconsumed_ids(consumer=PORT_EMAILS, types=MAILED_EVENT_TYPES):
         with transaction.atomic():
-            event = (
-                PortEvent.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("port")
-                .filter(pk=event_id, notified_at__isnull=True)
-                .first()
-            )
+            event = consumers.claim(consumer=PORT_EMAILS, event_id=event_id)
             if event is None:
                 continue
+            port = Port.objects.filter(vi_id=int(event.subject_key)).first() if event.subject_key.isdigit() else None
+            if port is None:
+                continue
+            kind = MAILED_EVENT_TYPES[event.type]
+            port_event = (PortEvent.objects.select_for_update().filter(port=port, kind=kind, notified_at__isnull=True)
+                          .order_by("id").first())
+            if port_event is None:  # a change porting keeps no timeline entry for (a new port): say it as the outbox does
+                port_event = PortEvent(port=port, kind=kind, before=str(next(iter(event.before.values()), "") or "")[:64],
+                                       after=str(next(iter(event.after.values()), "") or "")[:64], seen_at=event.occurred_at)
             emails = list(
                 get_user_model()
-                .objects.filter(port_follows__port_id=event.port_id, is_active=True)
+                .objects.filter(port_follows__port_id=port.pk, is_active=True)
                 .exclude(email="")
                 .order_by("pk")
                 .values_list("email", flat=True)
             )
             if emails:
-                get_connection().send_messages([_mail_for(event, email) for email in emails])
-            PortEvent.objects.filter(pk=event.pk).update(notified_at=timezone.now(), notified_count=len(emails))
+                get_connection().send_messages([_mail_for(port_event, email) for email in emails])
+            if port_event.pk:
+                PortEvent.objects.filter(pk=port_event.pk).update(notified_at=timezone.now(), notified_count=len(emails))
             sent += len(emails)
     return sent
 

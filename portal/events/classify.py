@@ -113,7 +113,7 @@ def _port(action, fields, after, make):
     events = []
     if "foc_at" in fields:
         before_foc = make(writers.port_changed).before.get("foc_at")
-        if after.get("foc_at"):
+        if before_foc or after.get("foc_at"):  # as porting's own events: a FOC removed is "changed"
             events.append(make(writers.port_foc_changed if before_foc else writers.port_foc_set, ["foc_at"]))
     status = str(after.get("status") or "").upper() if "status" in fields else ""
     finished = {"COMPLETED": writers.port_completed, "CANCELLED": writers.port_cancelled,

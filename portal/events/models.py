@@ -140,3 +140,18 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="events_one_delivery")]
+
+
+class Consumed(models.Model):
+    """One consumer has handled one event (port e-mails, ...): the mark of "exactly once".
+
+    Claimed with an INSERT in the consumer's own transaction: a second consumer process waits on
+    the unique index, then finds the row and skips the event.
+    """
+
+    consumer = models.CharField(max_length=32)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consumer", "event"], name="events_consumed_once")]
