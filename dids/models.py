@@ -115,7 +115,8 @@ class EndpointGroup(MirrorModel):
         ordering = ["vi_id"]
 
     def __str__(self) -> str:
-        return f"{self.vi_id} {self.name}".strip()
+        # Staff know groups by name; VI's id follows for when they talk to VI.
+        return f"{self.name} ({self.vi_id})" if self.name else str(self.vi_id)
 
 
 class DIDGroup(MirrorModel):
@@ -133,7 +134,8 @@ class DIDGroup(MirrorModel):
         ordering = ["vi_id"]
 
     def __str__(self) -> str:
-        return f"{self.vi_id} {self.name}".strip()
+        # Staff know groups by name; VI's id follows for when they talk to VI.
+        return f"{self.name} ({self.vi_id})" if self.name else str(self.vi_id)
 
 
 class Client(MirrorModel):

@@ -34,6 +34,7 @@ def did_list(request: HttpRequest) -> HttpResponse:
         "sort": form.chosen_sort(),
         "choices": choices,
         "endpoint_group_names": group_names,
+        "did_group_names": {group.vi_id: group.name for group in choices.did_groups},
         "clients": clients,
         "client_by_group": client_by_group,
         "client_move_targets": selectors.client_move_targets(owners=client_by_group, names=group_names),
