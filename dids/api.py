@@ -425,6 +425,35 @@ class ReleaseDetail(ApiView):
         return Response(JobSerializer(_job_or_404(request, pk=pk, kind=ApiJob.Kind.RELEASE)).data)
 
 
+class ClientSerializer(serializers.Serializer):
+    id = serializers.CharField(source="vi_id", help_text="VI's client id.")
+    name = serializers.CharField()
+    usage_this_month = serializers.DecimalField(source="month_to_date_usage", max_digits=14, decimal_places=4, allow_null=True)
+    endpoint_groups = serializers.ListField(source="endpoint_group_ids", child=serializers.IntegerField())
+    did_groups = serializers.ListField(source="did_group_ids", child=serializers.IntegerField())
+    e911_groups = serializers.ListField(child=serializers.CharField())
+    billing_customers = serializers.ListField(child=serializers.CharField())
+    failover_count = serializers.IntegerField()
+    forward_count = serializers.IntegerField()
+    conference_line_count = serializers.IntegerField()
+    fax_to_email_count = serializers.IntegerField()
+
+
+class Clients(ApiView):
+    @extend_schema(responses=ClientSerializer(many=True), summary="The account's clients (read only)", operation_id="clients_list")
+    def get(self, request):
+        return Response(ClientSerializer(selectors.client_list(), many=True).data)
+
+
+class ClientDetail(ApiView):
+    @extend_schema(responses=ClientSerializer, summary="One client; its numbers: GET /numbers/?endpoint_group=…", operation_id="clients_get")
+    def get(self, request, vi_id: str):
+        client = next((client for client in selectors.client_list() if client.vi_id == vi_id), None)
+        if client is None:
+            raise not_found("client")
+        return Response(ClientSerializer(client).data)
+
+
 urlpatterns = [
     api_path("numbers/", NumberList, "numbers"),
     api_path("numbers/<str:tn>/", NumberDetail, "number"),
@@ -434,4 +463,6 @@ urlpatterns = [
     api_path("orders/<int:pk>/", OrderDetail, "order"),
     api_path("releases/", Releases, "releases"),
     api_path("releases/<int:pk>/", ReleaseDetail, "release"),
+    api_path("clients/", Clients, "clients"),
+    api_path("clients/<str:vi_id>/", ClientDetail, "client"),
 ]

@@ -164,3 +164,35 @@ def test_inventory_search_needs_a_criterion_like_the_page(operator_api, synced):
     assert response.status_code == 400
     assert "at least" in problem(response)["detail"]
     assert operator_api.get("/api/v1/inventory/numbers/", npa="123").status_code == 400
+
+
+def test_clients_read_only(viewer_api, synced):
+    from dids.models import Client
+
+    clients = viewer_api.get("/api/v1/clients/").json()
+    assert len(clients) == Client.objects.filter(gone_at__isnull=True).count() and clients
+    one = viewer_api.get(f"/api/v1/clients/{clients[0]['id']}/").json()
+    assert one == clients[0]
+    assert viewer_api.get("/api/v1/clients/<b>nope</b>/").status_code == 404
+    assert viewer_api.post("/api/v1/clients/", {}).status_code == 405
+
+
+def test_vi_refusing_is_a_problem_with_vis_code_and_words(operator_api, synced):
+    did = _owned(1)[0]
+    synced.control.fault("auth", operation="UpdateDIDFailover")
+    response = operator_api.patch(f"{NUMBERS}+1{did.tn}/", {"failover": "+14352150000"})
+    assert response.status_code == 422, response.content
+    body = problem(response)
+    assert body["type"] == "/api/problems/vi-refused" and body["vi_code"] == "902" and body["vi_message"]
+    from tests.fixtures.sandbox import SECRET
+
+    assert SECRET not in response.content.decode()
+
+
+def test_vi_unreachable_is_a_503_problem_and_changes_nothing(operator_api, synced):
+    did = _owned(1)[0]
+    synced.control.fault("http500", operation="UpdateDIDFailover")
+    response = operator_api.patch(f"{NUMBERS}+1{did.tn}/", {"failover": "+14352150000"})
+    assert response.status_code == 503
+    assert problem(response)["type"] == "/api/problems/vi-unavailable" and response["Retry-After"]
+    assert DID.objects.get(tn=did.tn).failover == did.failover
