@@ -36,7 +36,7 @@ def _writer(event_type: EventType):
             source=source,
             actor=actor if getattr(actor, "pk", None) else None,
             subject_kind=SUBJECT_OF[event_type],
-            subject_key=str(key)[:64],
+            subject_key=jsonable(str(key))[:64],  # a NUL from VI becomes U+FFFD, as in history
             before=jsonable(dict(before or {})),
             after=jsonable(dict(after or {})),
             sync_run=sync_run,

@@ -169,3 +169,27 @@ def test_the_readme_receiver_example_verifies_our_signature_and_refuses_a_forger
     assert namespace["verified"](body, header, "whsec_x")
     assert not namespace["verified"](body + b" ", header, "whsec_x")
     assert not namespace["verified"](body, webhooks.sign(secret="whsec_x", timestamp=1, body=body), "whsec_x")
+
+
+@pytest.mark.parametrize("hostile", ["\x00", "<script>alert(1)</script>", "x" * 10_000, "number.bought\x00"])
+def test_hostile_names_and_event_types_never_500(client, administrator, settings, hostile):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    client.force_login(administrator)
+    answer = client.post("/events/webhooks/new/", {"name": hostile, "url": "http://127.0.0.1:9/", "type": [hostile]})
+    assert answer.status_code in (400, 422)  # NUL: the house answers 400; an unknown type: the form again
+    assert "<script>alert" not in answer.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_set_aside_record_is_an_event(sandbox, settings):
+    from portal.events.models import Event
+    from portal.models import SetAsideRecord, SyncRun
+    run = SyncRun.objects.create(kind="dids", trigger="command")
+    from portal.events.publish import publish_set_aside
+
+    records = [SetAsideRecord(sync_run=run, model="dids.did", object_key="43521500\x0001", step="dids",
+                              problems=[{"field": "endpoint_id", "raw": "abc", "reason": "not a number"}])]
+    assert publish_set_aside(records) == 1
+    event = Event.objects.get(type="sync.set_aside")
+    assert event.sync_run_id == run.pk and event.after["model"] == "dids.did"
+    assert event.subject_key == "43521500\ufffd01"  # VI's NUL kept visible, never a failed write
