@@ -8,6 +8,7 @@ urlpatterns = [
     path("changed-at-vi/", views.drift_list, name="drift"),
     path("changed-at-vi/acknowledge/", views.drift_acknowledge, name="drift_acknowledge"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/bell/", views.bell, name="bell"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/subscriptions/", views.subscriptions_save, name="subscriptions"),
     path("webhooks/", views.webhook_list, name="webhooks"),

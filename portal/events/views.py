@@ -31,6 +31,13 @@ def drift_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@require_GET
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell's unread count, loaded by htmx after each page (no polling: it would keep an idle session alive)."""
+    unread = notifications.unread_count(user=request.user)
+    return render(request, "events/_bell.html", {"unread": unread})
+
+
 @write_view(ACKNOWLEDGE)
 def drift_acknowledge(request: HttpRequest) -> HttpResponse:
     """One group (kind, key, type) or every open item matching the filters the page shows."""

@@ -1,15 +1,8 @@
 from django import template
 
-from portal.events import drift, notifications
+from portal.events import drift
 
 register = template.Library()
-
-
-@register.simple_tag
-def unread_notifications(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return notifications.unread_count(user=user)
 
 
 @register.inclusion_tag("events/_number_drift.html")
