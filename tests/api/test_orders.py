@@ -171,3 +171,28 @@ def test_someone_elses_job_is_404_and_a_viewer_cannot_order(operator_api, viewer
     assert administrator_api.get(f"{ORDERS}{job.pk}/").status_code == 200
     assert operator_api.get(f"/api/v1/releases/{job.pk}/").status_code == 404
     assert viewer_api.post(ORDERS, {"numbers": ["+14352154006"], "endpoint_group": group}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_same_key_racing_finds_the_first_job(operator, monkeypatch):
+    """Two retries at once: both look before either has stored its job, so the second insert
+    meets the unique key; it must answer with the first job, not an error or a second job."""
+    from portal.api import jobs
+
+    request = {"tns": ["4352154006"], "endpoint_id": 8674, "cnam": False, "ref_id": ""}
+    first, created = jobs.job_submit(kind="order", request=request, user=operator, idempotency_key="race-1")
+    assert created
+    looked = []
+    real_earlier = jobs._earlier
+
+    def not_yet_stored_at_first_look(**kwargs):
+        looked.append(kwargs)
+        return None if len(looked) == 1 else real_earlier(**kwargs)
+
+    monkeypatch.setattr(jobs, "_earlier", not_yet_stored_at_first_look)
+    second, created = jobs.job_submit(kind="order", request=request, user=operator, idempotency_key="race-1")
+    assert (second.pk, created) == (first.pk, False) and len(looked) == 2
+    assert ApiJob.objects.count() == 1
+    with pytest.raises(jobs.IdempotencyKeyReused):
+        looked.clear()
+        jobs.job_submit(kind="order", request={**request, "ref_id": "other"}, user=operator, idempotency_key="race-1")
