@@ -196,3 +196,14 @@ def test_the_same_key_racing_finds_the_first_job(operator, monkeypatch):
     with pytest.raises(jobs.IdempotencyKeyReused):
         looked.clear()
         jobs.job_submit(kind="order", request={**request, "ref_id": "other"}, user=operator, idempotency_key="race-1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_order_when_vi_is_unreachable_fails_in_words_and_buys_nothing(operator, synced, group, celery_worker, roles):
+    api = api_for(operator)
+    numbers = _available(api, 1)
+    synced.control.fault("http500", operation="*", times=1)
+    job = _wait(api, _order(api, numbers, group, "down-1")["Location"])
+    assert job["status"] == "failed" and job["error"], job
+    assert not DID.objects.filter(tn=numbers[0][2:]).exists()
+    assert not ProviderCall.objects.filter(operation__iexact="assignDID").exists()
