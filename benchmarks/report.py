@@ -52,7 +52,25 @@ def verdicts(figures: dict) -> list[Verdict]:
         Verdict(f"sandbox streams auditDIDs ({sandbox['auditdids_megabytes']:.0f} MB)",
                 f"{sandbox['stream_seconds']:.1f} s", "≤ 3 s", sandbox["stream_seconds"] <= 3),
     ]
+    found += _background_verdicts(figures)
     return found
+
+
+def _background_verdicts(figures: dict) -> list[Verdict]:
+    """Issue 13's targets: background work that stays fair and fast."""
+    background, full, quiet = figures["background"], figures["full_sync"], figures["resync_no_change"]
+    rate = background["bulk_911_rows_per_second"]
+    return [
+        Verdict(f"911 bulk apply of {background['bulk_911_rows']:,} rows, rows/s",
+                f"{rate:.1f} (one call at a time: {background['baseline_rows_per_second']:.1f})", "≥ 25", rate >= 25),
+        Verdict(f"wait before 'Sync now' starts during a {background['busy_rows']:,}-row bulk apply",
+                f"{background['sync_wait_seconds']:.1f} s", "≤ 10 s", background["sync_wait_seconds"] <= 10),
+        Verdict("wait before a 3-number portability check finishes, meanwhile",
+                f"{background['portability_wait_seconds']:.1f} s", "≤ 10 s", background["portability_wait_seconds"] <= 10),
+        Verdict("full numbers + 911 sync vs the floor (issue 13)", f"{full['vs_floor']:.2f}×", "≤ 3×", full["vs_floor"] <= 3),
+        Verdict("no-change re-sync vs full sync (issue 13)", f"{quiet['vs_full']:.2f}×", "≤ 0.3×", quiet["vs_full"] <= 0.3),
+        Verdict("peak RSS of a sync (issue 13)", f"{full['peak_rss_mb']:.0f} MB", "≤ 200 MB", full["peak_rss_mb"] <= 200),
+    ]
 
 
 def _only_the_changes(phase: dict) -> bool:
@@ -96,6 +114,7 @@ def figures_table(figures: dict) -> str:
         f"Bulk assign of {assign['numbers']:,} reserved numbers: {assign['soap_calls']} SOAP calls, "
         f"{assign['seconds']:.2f} s (reserving them: {assign['reserve_soap_calls']} calls, "
         f"{assign['reserve_seconds']:.2f} s).",
+        _background_line(figures["background"]),
         "",
         "| /numbers/ view | size | median ms | p95 ms | queries |",
         "|---|---:|---:|---:|---:|",
@@ -110,6 +129,16 @@ def figures_table(figures: dict) -> str:
         lines.append(f"| {verdict['name']} | {verdict['value']} | {verdict['target']} | "
                      f"{'met' if verdict['met'] else 'MISSED'} |")
     return "\n".join(lines)
+
+
+def _background_line(background: dict) -> str:
+    return (
+        f"911 bulk apply of {background['bulk_911_rows']:,} rows on a worker: {background['bulk_911_rows_per_second']:.1f} rows/s "
+        f"at VI_MAX_CONCURRENCY={background['vi_max_concurrency']} ({background['speedup']:.1f}× one call at a time, "
+        f"{background['baseline_rows_per_second']:.1f} rows/s); its check {background['bulk_911_check_rows_per_second']:.1f} rows/s. "
+        f"During a {background['busy_rows']:,}-row apply, 'Sync now' waited {background['sync_wait_seconds']:.1f} s and a "
+        f"3-number portability check {background['portability_wait_seconds']:.1f} s."
+    )
 
 
 def _row(name, seconds, records, statements, rss, writes) -> str:
@@ -132,4 +161,6 @@ def write_results(figures: dict, *, output_dir: Path, stamp: str) -> list[Path]:
 
 def judged(figures: dict) -> dict:
     figures["verdicts"] = [asdict(verdict) for verdict in verdicts(figures)]
+    # Issue 13's key: the no-change re-sync's time as a share of the full sync's.
+    figures["nochange_vs_full"] = figures["resync_no_change"]["vs_full"]
     return figures

@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=1_000, help="numbers for the small list-page baseline")
     parser.add_argument("--requests", type=int, default=50, help="requests per list view")
     parser.add_argument("--assign", type=int, default=1_000, help="numbers bought in the bulk purchase")
+    parser.add_argument("--bulk-rows", type=int, default=1_000, help="rows of the timed 911 bulk apply")
+    parser.add_argument("--busy-rows", type=int, default=3_000, help="rows of the bulk apply a sync must not wait behind")
+    parser.add_argument("--baseline-rows", type=int, default=200, help="rows of the one-call-at-a-time bulk apply")
+    parser.add_argument("--only", choices=["background"], help="run one phase alone (on --n numbers); last.json untouched")
     parser.add_argument("--database", default="portal_bench", help="database name (dropped and recreated)")
     parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR, help="where last.json and results/ go")
     parser.add_argument("--child-sync", help=argparse.SUPPRESS)
@@ -79,6 +83,8 @@ def _benchmark(args) -> int:
         )
         _django_setup()
         database.migrate()
+        if args.only == "background":
+            return _background_alone(args, sandbox=sandbox, n=n)
         figures = _phases(args, sandbox=sandbox, n=n, naive_n=naive_n, small=small)
     finally:
         sandbox.stop()
@@ -161,7 +167,28 @@ def _phases(args, *, sandbox, n: int, naive_n: int, small: int) -> dict:
 
     _say(f"bulk assign of {min(args.assign, n):,} reserved numbers")
     figures["bulk_assign"] = bulk_assign(sandbox=sandbox, count=args.assign)
+
+    figures["background"] = _background(args)
     return figures
+
+
+def _background(args) -> dict:
+    from benchmarks.background import run_background
+
+    return run_background(repo_dir=REPO_DIR, bulk_rows=args.bulk_rows, busy_rows=args.busy_rows,
+                          baseline_rows=args.baseline_rows, say=_say)
+
+
+def _background_alone(args, *, sandbox, n: int) -> int:
+    """`--only background`: seed, sync, then the background phase; its figures printed."""
+    import json
+
+    _say(f"{n:,} numbers: seeding the sandbox, then the sync the background phase needs")
+    sandbox.reset(n)
+    _sync(label="full sync", kinds=KINDS)
+    figures = _background(args)
+    print(json.dumps({"background": figures}, indent=2))
+    return 0
 
 
 def _sync(*, label: str, kinds: list[str]) -> dict:

@@ -62,3 +62,9 @@ def _is_small(size) -> bool:
     """A count of numbers at most SMALL_PORTABILITY_CHECK; anything else (absent, not a
     whole number) is treated as large: the bulk queue is the safe side."""
     return type(size) is int and 0 <= size <= SMALL_PORTABILITY_CHECK
+
+
+def waiting_for(task_name: str, **kwargs) -> str:
+    """What a queued item of this task waits for, in plain words (for its page)."""
+    queue = route_task(task_name, (), kwargs, {})["queue"]
+    return f"Queued: waiting for {WAITS_FOR.get(queue, 'a worker')} to pick it up."

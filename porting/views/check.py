@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
+from portal import queues
 from portal.csv_export import csv_response
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
@@ -69,14 +70,22 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": list(job_.rows.order_by("position")),
         "counts": selectors.portability_counts(job=job_),
         "section": "check",
+        "waiting_for": _waiting_for(job_),
     }
     return render(request, "porting/check_job.html", context)
+
+
+def _waiting_for(job_) -> str:
+    """A queued check says which worker it waits for (a few numbers: the one for short jobs)."""
+    if job_.status != job_.Status.QUEUED:
+        return ""
+    return queues.waiting_for("porting.tasks.check_portability", size=job_.progress_total)
 
 
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, re-rendered; once finished it tells the page to reload the rows."""
     job_ = _job_or_404(pk)
-    response = render(request, "porting/_check_progress.html", {"job": job_})
+    response = render(request, "porting/_check_progress.html", {"job": job_, "waiting_for": _waiting_for(job_)})
     if job_.is_finished:
         response["HX-Trigger"] = "portability-finished"
     return response

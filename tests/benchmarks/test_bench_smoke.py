@@ -32,8 +32,9 @@ def figures(tmp_path_factory):
     output = tmp_path_factory.mktemp("bench")
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--n", "300", "--naive-n", "100", "--small", "100",
-         "--requests", "3", "--assign", "20", "--database", database, "--output-dir", str(output)],
-        cwd=REPO_DIR, capture_output=True, text=True, timeout=600,
+         "--requests", "3", "--assign", "20", "--bulk-rows", "20", "--busy-rows", "60", "--baseline-rows", "5",
+         "--database", database, "--output-dir", str(output)],
+        cwd=REPO_DIR, capture_output=True, text=True, timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "| target | measured | target | met |" in result.stdout  # the table was printed
@@ -88,8 +89,19 @@ def test_a_quiet_resync_writes_nothing_and_a_changed_one_only_the_changes(figure
     assert changed["history_rows"] == changed["mirror_rows_written"]
 
 
+def test_background_work_has_its_figures(figures):
+    """Issue 13's keys: bulk apply speed, the waits behind a bulk job, the sync ratios."""
+    background = figures["background"]
+    for name in ("bulk_911_rows_per_second", "sync_wait_seconds", "portability_wait_seconds",
+                 "baseline_rows_per_second", "bulk_911_check_rows_per_second"):
+        assert _is_figure(background[name]), name
+    assert background["bulk_911_rows"] == 20 and background["busy_rows"] == 60
+    assert _is_figure(figures["growth"]["300"]["vs_floor"])
+    assert _is_figure(figures["nochange_vs_full"])
+
+
 def test_the_machine_and_every_target_are_named(figures):
     assert figures["machine"]["nproc"] >= 1 and figures["machine"]["cpu"]
     names = [verdict["name"] for verdict in figures["verdicts"]]
-    assert len(names) == 6 + 3 * len(VIEWS) + 3
+    assert len(names) == 6 + 3 * len(VIEWS) + 3 + 6
     assert all(isinstance(verdict["met"], bool) for verdict in figures["verdicts"])

@@ -145,3 +145,19 @@ def test_a_sync_starts_and_finishes_while_a_bulk_job_is_still_running(queue_work
     assert sorted(job.rows.values_list("result", flat=True)) == ["provisioned"] * len(tns)
     inserts = ProviderCall.objects.filter(operation="insert911")
     assert inserts.count() == len(tns) and set(inserts.values_list("actor__username", flat=True)) == {"otto.operator"}
+
+
+@pytest.mark.django_db
+def test_a_queued_portability_check_says_which_worker_it_waits_for(operator, operator_client, monkeypatch):
+    from porting import services as porting
+    from porting.models import PortabilityJob
+
+    monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: None)
+    small = porting.portability_job_create(text="3032340100\n2122340199", actor=operator)
+    page = operator_client.get(reverse("porting:check_job", args=[small.pk])).content.decode()
+    assert "Queued: waiting for a free worker for short jobs" in page
+    large = porting.portability_job_create(text="\n".join(f"30323401{index:02d}" for index in range(40)), actor=operator)
+    progress = operator_client.get(reverse("porting:check_progress", args=[large.pk])).content.decode()
+    assert "Queued: waiting for the bulk worker" in progress
+    PortabilityJob.objects.filter(pk=large.pk).update(status=PortabilityJob.Status.RUNNING)
+    assert "waiting for" not in operator_client.get(reverse("porting:check_progress", args=[large.pk])).content.decode()
