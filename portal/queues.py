@@ -7,8 +7,8 @@ Three queues, each served by its own worker (README, "Scaling out"):
 - bulk: long jobs — 911 bulk check and apply (in chunks: each chunk queues the next, so two
   bulk jobs interleave and none holds a worker for minutes), larger portability checks, API
   jobs that buy, release or configure numbers in batches, the 911 re-validation.
-- events: the events outbox's dispatches and webhook deliveries (served by the interactive
-  worker too, by default: see TASK_QUEUES).
+- events: the events outbox's dispatches, one per event written (served by the interactive
+  worker too, by default: see TASK_QUEUES). Webhook deliveries go to bulk.
 - sync: the VI syncs (scheduled or "Sync now"); a sync of 100,000 numbers takes minutes, so it
   must neither wait behind a bulk job nor make a small check wait behind it.
 
@@ -39,7 +39,9 @@ TASK_QUEUES = {
     # their own, which the interactive worker also serves — a worker takes turns between its
     # queues, so a small check waits for at most one short dispatch, not for all of them.
     "portal.events.tasks.dispatch_events": EVENTS,
-    "portal.events.tasks.deliver_webhook": EVENTS,
+    # A POST to someone else's server may hang until its timeout: never in front of a person's
+    # check; bulk jobs take turns in chunks, so deliveries interleave with them.
+    "portal.events.tasks.deliver_webhook": BULK,
 }
 
 # Plain words for "what is this queued item waiting for", per queue.
