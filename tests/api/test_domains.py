@@ -213,3 +213,50 @@ def test_sync_runs_read_and_request(viewer_api, operator_api, mirrored):
     queued = operator_api.post("/api/v1/sync-runs/", {"kind": "dids"})
     assert queued.status_code == 202 and queued.json()["status"] == "queued"
     assert operator_api.post("/api/v1/sync-runs/", {"kind": "everything"}).status_code == 400
+
+
+def _twins_with_911() -> tuple[str, str]:
+    """Two provisioned numbers whose 911 rows are alike (the same alerts, none)."""
+    tns = list(
+        Location.objects.filter(gone_at__isnull=True, status_code="PROVISIONED", tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
+        .order_by("tn").values_list("tn", flat=True)[:2]
+    )
+    return tns[0], tns[1]
+
+
+def _same(by_page, by_api, page_tn, api_tn):
+    assert by_page.calls, "the page call left no provider-log rows"
+    api_side, page_side = by_api.normalised({api_tn: "TN"}), by_page.normalised({page_tn: "TN"})
+    assert api_side == page_side, differences(api_side, page_side)
+
+
+def test_911_remove_and_alerts_leave_the_same_rows_as_the_page(operator_api, operator_client, mirrored):
+    page_tn, api_tn = _twins_with_911()
+    with footprint() as by_page:
+        operator_client.post(f"/e911/numbers/{page_tn}/alerts/add/", {f"alert-{page_tn}-email": "noc@example.com"})
+    with footprint() as by_api:
+        assert operator_api.post(f"/api/v1/numbers/+1{api_tn}/911/alerts/", {"email": "noc@example.com"}).status_code == 200
+    _same(by_page, by_api, page_tn, api_tn)
+    with footprint() as by_page:
+        operator_client.post(f"/e911/numbers/{page_tn}/remove/")
+    with footprint() as by_api:
+        assert operator_api.delete(f"/api/v1/numbers/+1{api_tn}/911/").status_code == 200
+    # Removing a location also notes VI's remaining parked one, if any: compare what is left too.
+    _same(by_page, by_api, page_tn, api_tn)
+
+
+def test_campaign_assignment_leaves_the_same_rows_as_the_page(operator_api, operator_client, mirrored):
+    page_tn, api_tn = _sms_twins()
+    campaign = Campaign.objects.filter(status="ACTIVE").first()
+    with footprint() as by_page:
+        operator_client.post(f"/messaging/numbers/{page_tn}/campaign/", {"campaign": campaign.campaign_id})
+    with footprint() as by_api:
+        put = operator_api.client.put(f"/api/v1/numbers/+1{api_tn}/sms/campaign/", data={"campaign": campaign.campaign_id},
+                                      content_type="application/json", headers=operator_api.headers)  # fmt: skip
+        assert put.status_code == 200, put.content
+    # The campaign's own number list differs by the number itself: compare the number's rows.
+    page_side = by_page.normalised({page_tn: "TN"})
+    api_side = by_api.normalised({api_tn: "TN"})
+    assert api_side["calls"] == page_side["calls"]
+    number_rows = lambda side: [row for row in side["history"] if '"messaging.smsnumber"' in row]  # noqa: E731
+    assert number_rows(api_side) == number_rows(page_side) and number_rows(page_side)
