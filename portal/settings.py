@@ -343,6 +343,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "status": each its own enum, named for what it is (a portability
+    # check has the same four states as an API job, so it shares JobStatusEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": ["queued", "running", "finished", "failed"],
+        "SyncRunStatusEnum": "portal.models.SyncRun.Status",
+        "CampaignStatusEnum": "messaging.models.CampaignStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.add_problem_responses",
