@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from portal.devrun import _die_with_parent  # stdlib only: safe to import before Django
+
 # worker name -> the queues it serves, as `make run` starts them (portal/devrun.py)
 WORKERS = {"interactive": "interactive,events", "bulk": "bulk", "sync": "sync"}
 ADDRESSES = (  # distinct places, so every job's rows are ready (never "already there")
@@ -47,6 +49,9 @@ class Workers:
     def _point_the_app_here(self) -> None:
         from portal.celery import app
 
+        # Celery reads CELERY_BROKER_URL from the environment before its own settings.
+        os.environ["CELERY_BROKER_URL"] = "filesystem://"
+
         broker = self.folder / "broker"
         app.conf.update(
             broker_url="filesystem://",
@@ -69,6 +74,7 @@ class Workers:
              "--hostname", f"bench-{queue}@%h", "--concurrency", "1", "--loglevel", "INFO",
              "--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=self.repo_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,  # a benchmark killed outright leaves no worker behind
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while "ready." not in (self.folder / f"{queue}.log").read_text():

@@ -34,7 +34,7 @@ def figures(tmp_path_factory):
         [sys.executable, "-m", "benchmarks.run", "--n", "300", "--naive-n", "100", "--small", "100",
          "--requests", "3", "--assign", "20", "--bulk-rows", "20", "--busy-rows", "60", "--baseline-rows", "5",
          "--database", database, "--output-dir", str(output)],
-        cwd=REPO_DIR, capture_output=True, text=True, timeout=1200,
+        cwd=REPO_DIR, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "| target | measured | target | met |" in result.stdout  # the table was printed
