@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from portal.events.models import Event, Follow, Notification, Subscription, WebhookDelivery, WebhookEndpoint
+from portal.events.models import Event, Notification, Subscription, WebhookDelivery, WebhookEndpoint
 
 BATCH = 500
 
@@ -50,8 +50,9 @@ def _notifications(events: list[Event]) -> list[Notification]:
                                                      user__is_active=True))
     if not subscriptions:
         return []
-    follows = {(f.user_id, f.subject_kind, f.subject_key)
-               for f in Follow.objects.filter(user_id__in={s.user_id for s in subscriptions})}
+    from portal.events.notifications import follows as followed_by
+
+    follows = followed_by(user_ids={s.user_id for s in subscriptions})
     notes = []
     for event in events:
         for subscription in subscriptions:

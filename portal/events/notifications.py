@@ -69,3 +69,30 @@ def _mail_text(note: Notification) -> str:
     for name, value in (event.after or {}).items():
         lines.append(f"{name.replace('_', ' ')}: {(event.before or {}).get(name)!s} -> {value!s}")
     return "\n".join(lines)
+
+
+def follow_set(*, user, subject_kind: str, subject_key: str, follow: bool) -> bool:
+    """Follow (or stop following) a number, client, campaign or port; returns whether followed now."""
+    from portal.events.models import Follow
+    from portal.events.types import SubjectKind
+
+    if subject_kind not in SubjectKind.values or not subject_key:
+        return False
+    key = str(subject_key)[:64]
+    if follow:
+        Follow.objects.get_or_create(user=user, subject_kind=subject_kind, subject_key=key)
+        return True
+    Follow.objects.filter(user=user, subject_kind=subject_kind, subject_key=key).delete()
+    return False
+
+
+def follows(*, user_ids) -> set[tuple[int, str, str]]:
+    """(user id, kind, key) each of these people follows — here, and ports followed on the Porting pages."""
+    from porting.models import PortFollow  # read-only: a port followed there is followed for notifications too
+
+    from portal.events.models import Follow
+
+    found = {(f.user_id, f.subject_kind, f.subject_key) for f in Follow.objects.filter(user_id__in=user_ids)}
+    found |= {(user_id, "port", str(vi_id)) for user_id, vi_id in
+              PortFollow.objects.filter(user_id__in=user_ids).values_list("user_id", "port__vi_id")}
+    return found

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/bell/", views.bell, name="bell"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/subscriptions/", views.subscriptions_save, name="subscriptions"),
+    path("follow/", views.follow, name="follow"),
     path("webhooks/", views.webhook_list, name="webhooks"),
     path("webhooks/new/", views.webhook_create, name="webhook_create"),
     path("webhooks/<int:pk>/", views.webhook_detail, name="webhook"),

@@ -74,6 +74,15 @@ def subscriptions_save(request: HttpRequest) -> HttpResponse:
     return redirect("events:notifications")
 
 
+@require_POST  # a person's own choice, as above
+def follow(request: HttpRequest) -> HttpResponse:
+    followed = notifications.follow_set(user=request.user, subject_kind=request.POST.get("kind", ""),
+                                        subject_key=request.POST.get("key", ""),
+                                        follow=request.POST.get("follow") == "1")
+    messages.success(request, "You follow it now." if followed else "You no longer follow it.")
+    return redirect(safe_next(request, reverse("events:notifications")))
+
+
 @require_GET
 def webhook_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(MANAGE_WEBHOOKS):

@@ -60,3 +60,33 @@ def test_subscriptions_ignore_unknown_or_hostile_types(client, operator, hostile
     assert answer.status_code in (302, 400)
     if answer.status_code == 302:
         assert list(notifications.subscriptions_of(user=operator)) == ["port.completed"]
+
+
+def test_following_a_number_from_its_page_brings_its_events(client, operator, sandbox):
+    from tests.dids.conftest import run_dids_sync
+
+    assert run_dids_sync().status == "succeeded"
+    from dids.models import DID
+
+    tn = DID.objects.first().tn
+    client.force_login(operator)
+    assert "Follow this number" in client.get(reverse("dids:detail", args=[tn])).content.decode()
+    client.post(reverse("events:follow"), {"kind": "number", "key": tn, "follow": "1"})
+    assert "Stop following this number" in client.get(reverse("dids:detail", args=[tn])).content.decode()
+    notifications.subscriptions_set(user=operator, types=["number.features_changed"], followed_only=True,
+                                    by_email=False)
+    publish(writers.number_features_changed(key=tn, source="vi"))
+    publish(writers.number_features_changed(key="4352150099", source="vi"))
+    dispatch.dispatch_pending()
+    assert list(Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)) == [tn]
+
+
+def test_a_port_followed_on_the_porting_pages_counts_as_followed(operator):
+    from porting.models import Port, PortFollow
+
+    port = Port.objects.create(vi_id=4242, status="SUBMITTED")
+    PortFollow.objects.create(port=port, user=operator)
+    notifications.subscriptions_set(user=operator, types=["port.foc_set"], followed_only=True, by_email=False)
+    publish(writers.port_foc_set(key="4242", source="vi"))
+    dispatch.dispatch_pending()
+    assert Notification.objects.filter(user=operator).count() == 1

@@ -97,3 +97,15 @@ def test_a_change_at_vi_found_by_a_sync_is_one_drift_event_per_change_and_not_ag
     again = last_event_id()
     assert run_dids_sync().status == SyncRun.Status.SUCCEEDED
     assert [t for t in types_since(again) if t.startswith("number.")] == []  # nothing new at VI: no event
+
+
+def test_an_admin_site_edit_is_an_event_from_the_admin(synced, administrator_client, administrator):
+    from tests.dids.test_admin import change_url, form_data
+
+    row = DID.objects.filter(endpoint_id=8674).first()
+    mark = last_event_id()
+
+    assert administrator_client.post(change_url(row), form_data(row, endpoint_id=8675)).status_code == 302
+
+    [event] = Event.objects.filter(id__gt=mark)
+    assert (event.type, event.source, event.actor, event.subject_key) == ("number.moved", "admin", administrator, row.tn)
