@@ -156,12 +156,15 @@ def main() -> int:
         # waits behind a bulk job. One consumer per queue is also what the filesystem broker
         # needs: it hands a message out by moving its file, which is only exclusive when the
         # move is a rename (the processed folder may be on another filesystem).
-        for queue, extra in (("interactive", ["--beat"]), ("bulk", []), ("sync", [])):
+        # The interactive worker also serves "events" (a dispatch per event written), taking
+        # turns between its two queues.
+        workers = (("interactive", "interactive,events", ["--beat"]), ("bulk", "bulk", []), ("sync", "sync", []))
+        for name, served, extra in workers:
             spawn(
-                f"the {queue} worker" + (" and the scheduler" if extra else ""),
+                f"the {name} worker" + (" and the scheduler" if extra else ""),
                 # --quiet: no banner (the list of tasks and settings) for each of three workers.
-                [str(BIN / "celery"), "-A", "portal.celery", "--quiet", "worker", *extra, "--queues", queue,
-                 "--hostname", f"{queue}@%h", "--concurrency", "1", "--loglevel", "INFO"],
+                [str(BIN / "celery"), "-A", "portal.celery", "--quiet", "worker", *extra, "--queues", served,
+                 "--hostname", f"{name}@%h", "--concurrency", "1", "--loglevel", "INFO"],
             )
         print("==> First sync from the sandbox", flush=True)
         # A failed first sync is shown on the Sync page and retried by the schedule; it is no

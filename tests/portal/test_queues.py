@@ -161,3 +161,25 @@ def test_a_queued_portability_check_says_which_worker_it_waits_for(operator, ope
     assert "Queued: waiting for the bulk worker" in progress
     PortabilityJob.objects.filter(pk=large.pk).update(status=PortabilityJob.Status.RUNNING)
     assert "waiting for" not in operator_client.get(reverse("porting:check_progress", args=[large.pk])).content.decode()
+
+
+def test_make_run_and_docker_compose_serve_every_queue():
+    """A queue nobody consumes fills up silently: make run and compose each serve them all."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    found = re.search(r"^\s*workers = (\(.*\))$", (root / "portal" / "devrun.py").read_text(), re.MULTILINE)
+    assert found, "portal/devrun.py no longer names its workers as `workers = (...)`"
+    served_by_make_run = {queue for _, served, _ in ast.literal_eval(found.group(1)) for queue in served.split(",")}
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    served_by_compose = set()
+    for service in compose["services"].values():
+        command = str(service.get("command", ""))
+        if " worker " in f"{command} ":
+            served_by_compose |= set(re.search(r"--queues (\S+)", command).group(1).split(","))
+    assert served_by_make_run == set(queues.ALL)
+    assert served_by_compose == set(queues.ALL)
