@@ -7,7 +7,7 @@ Three queues, each served by its own worker (README, "Scaling out"):
 - bulk: long jobs — 911 bulk check and apply (in chunks: each chunk queues the next, so two
   bulk jobs interleave and none holds a worker for minutes), larger portability checks, API
   jobs that buy, release or configure numbers in batches, the 911 re-validation.
-- events: the events outbox's dispatches, one per event written (served by the interactive
+- events: the events outbox's dispatches, many during a bulk job (served by the interactive
   worker too, by default: see TASK_QUEUES). Webhook deliveries go to bulk.
 - sync: the VI syncs (scheduled or "Sync now"); a sync of 100,000 numbers takes minutes, so it
   must neither wait behind a bulk job nor make a small check wait behind it.
@@ -35,9 +35,9 @@ TASK_QUEUES = {
     "compliance.tasks.revalidate_911_addresses": BULK,  # a paced batch of validate911 calls
     "compliance.tasks.take_daily_snapshot": SYNC,  # scheduled, reads the mirror: beside the syncs
     "customers.tasks.apply_reference_job": BULK,  # a file of customer references, in chunks
-    # One dispatch is queued per event written, so a bulk job queues thousands: on a queue of
-    # their own, which the interactive worker also serves — a worker takes turns between its
-    # queues, so a small check waits for at most one short dispatch, not for all of them.
+    # Dispatches come with every burst of events (a bulk job makes many): on a queue of their
+    # own, which the interactive worker also serves — a worker takes turns between its queues,
+    # so a small check waits for at most one short dispatch, not for all of them.
     "portal.events.tasks.dispatch_events": EVENTS,
     # A POST to someone else's server may hang until its timeout: never in front of a person's
     # check; bulk jobs take turns in chunks, so deliveries interleave with them.
