@@ -349,6 +349,11 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": ["queued", "running", "finished", "failed"],
         "SyncRunStatusEnum": "portal.models.SyncRun.Status",
         "CampaignStatusEnum": "messaging.models.CampaignStatus",
+        # The events resource: named for events, so a later "type" or "source" field elsewhere
+        # gets its own enum instead of colliding with these.
+        "EventTypeEnum": "portal.events.types.EventType",
+        "EventSourceEnum": "portal.events.types.EventSource",
+        "SubjectKindEnum": "portal.events.types.SubjectKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

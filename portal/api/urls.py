@@ -7,11 +7,13 @@ from e911 import api as e911_api
 from messaging import api as messaging_api
 from portal.api import schema, token_views
 from portal.api import sync as sync_api
+from portal.events import api as events_api
 from porting import api as porting_api
 
 v1 = [
     *dids_api.urlpatterns,
     *e911_api.urlpatterns,
+    *events_api.urlpatterns,
     *messaging_api.urlpatterns,
     *porting_api.urlpatterns,
     *sync_api.urlpatterns,
