@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from dids import forms as did_forms
-from dids import selectors, services
+from dids import number_summary, selectors, services
 from dids.views._calls import ViError, call_service
 from messaging import services as messaging_services
 from portal.permissions import write_view
@@ -158,7 +158,10 @@ def _form_kwargs(panel: Panel) -> tuple[dict, str]:
 
 
 def _panel_context(panel: Panel, did, form: forms.Form, *, note: str = "", saved: bool = False, result=None) -> dict:
-    return {"panel": panel, "did": did, "form": form, "note": note, "saved": saved, "result": result}
+    return {
+        "panel": panel, "did": did, "form": form, "note": note, "saved": saved, "result": result,
+        "value": number_summary.panel_value(name=panel.name, did=did),
+    }  # fmt: skip
 
 
 def _render_panel(request: HttpRequest, context: dict) -> HttpResponse:
@@ -172,6 +175,7 @@ def _page_context(did) -> dict:
         "client": selectors.client_of_number(did=did),
         "history": selectors.did_history_rows(tn=did.tn, limit=HISTORY_LIMIT),
         "provider_calls": selectors.did_provider_calls(tn=did.tn, limit=PROVIDER_CALL_LIMIT),
+        "badges": [] if did.is_gone else number_summary.number_badges(did=did),
     }
 
 

@@ -54,20 +54,24 @@ def test_a_panel_save_shows_the_new_group_by_name_at_once(live_server, sandbox, 
     expect(status).to_contain_text("calls go to Trunk 1 (8674)")
 
     configure = page.locator("#panel-configure")
+    expect(configure.get_by_test_id("panel-value")).to_have_text("Routes to Trunk 1 (8674) · inbound CNAM dip off")
+    configure.get_by_text("Change").click()  # sections show their value; the form opens on demand
     configure.get_by_label("Endpoint group").select_option(label="Trunk 2 (8675)")
     configure.get_by_role("button", name="Save").click()
     expect(configure.get_by_test_id("saved")).to_be_visible()
     expect(endpoint).to_have_text("Trunk 2 (8675)")
     expect(status).to_contain_text("calls go to Trunk 2 (8675)")
 
+    expect(configure.get_by_test_id("panel-value")).to_have_text("Routes to Trunk 2 (8675) · inbound CNAM dip off")
     names = page.locator("#panel-cnam_name")
+    names.get_by_text("Change").click()
     expect(names.get_by_test_id("cnam-hint")).to_have_text("1 to 15 letters, digits or spaces.")
     names.get_by_label("Caller-ID name").fill("E2E Sales")
     names.get_by_role("button", name="Save name").click()
     expect(names.get_by_test_id("saved")).to_be_visible()
     expect(page.get_by_test_id("summary-cnam-name")).to_have_text("E2E Sales")
     expect(endpoint).to_have_text("Trunk 2 (8675)")
-    expect(page.get_by_test_id("did-history")).to_contain_text("Trunk 1 (8674) → Trunk 2 (8675)")
+    expect(page.get_by_test_id("did-history")).to_contain_text("Endpoint group changed from Trunk 1 (8674) to Trunk 2 (8675)")
 
     assert sandbox.control.state(f"number/{tn}")["endpoint_group"] == 8675
     assert sandbox.control.state(f"number/{tn}")["cnam_name"] == "E2E Sales"
@@ -131,6 +135,7 @@ def test_a_did_group_is_created_by_name_and_chosen_from_the_list(live_server, sa
     # A name typed while a group is picked is not silently dropped.
     open_number(page, first)
     groups = page.locator("#panel-did_group")
+    groups.get_by_text("Change").click()
     sales = DIDGroup.objects.get(name="Sales")
     groups.get_by_label("DID group").select_option(label=f"Sales ({sales.vi_id})")
     groups.get_by_label("New group's name").fill("Night shift")
@@ -150,6 +155,7 @@ def test_a_did_group_is_created_by_name_and_chosen_from_the_list(live_server, sa
     # Another number: the new group is in the list by name.
     open_number(page, second)
     groups = page.locator("#panel-did_group")
+    groups.get_by_text("Change").click()
     groups.get_by_label("DID group").select_option(label=f"Night shift ({created.vi_id})")
     groups.get_by_role("button", name="Set DID group").click()
     expect(groups.get_by_test_id("saved")).to_be_visible()

@@ -58,9 +58,11 @@ def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, admin
     # Change the first one's endpoint group and caller-ID name.
     page.click(f"tr[data-tn='{first}'] a")
     expect(page.get_by_test_id("did-title")).to_be_visible()
+    page.locator("#panel-configure").get_by_text("Change").click()  # the form opens on demand
     page.select_option("#id_endpoint_group-configure", "8674")
     page.locator("#panel-configure").get_by_role("button", name="Save").click()
     expect(page.locator("#panel-configure").get_by_test_id("saved")).to_be_visible()
+    page.locator("#panel-cnam_name").get_by_text("Change").click()
     page.fill("#id_name-cnam", "E2E Sales")
     page.locator("#panel-cnam_name").get_by_role("button", name="Save name").click()
     expect(page.locator("#panel-cnam_name").get_by_test_id("saved")).to_be_visible()

@@ -262,7 +262,7 @@ def test_history_names_fields_and_groups_in_plain_words(synced, operator_client)
 
     history = operator_client.get(reverse("dids:detail", args=[tn]), {"part": "history"}, **HTMX).content.decode()
 
-    assert "Endpoint group:</span> Trunk 1 (8674) → Trunk 2 (8675)" in history
+    assert "Endpoint group</span> changed from Trunk 1 (8674) to Trunk 2 (8675)" in history
     assert "endpoint_id" not in history
 
 
@@ -310,9 +310,9 @@ def test_history_of_a_gone_number_says_when_in_local_time_without_empty_lines(sy
 
     history = operator_client.get(reverse("dids:detail", args=[tn]), {"part": "history"}, **HTMX).content.decode()
 
-    assert "left the account:</span> — → 20" in history
+    assert "Left the account</span> set to 20" in history
     assert "+00:00" not in history and "T" + "00:" not in history
-    assert "— → —" not in history
+    assert "set to —" not in history and "from — to —" not in history
 
 
 def test_admin_list_and_history_name_the_groups(synced, administrator_client):
