@@ -34,6 +34,7 @@ from .records import (
     decimal,
     flag,
     integer,
+    listed,
     text,
     vi_list,
     vi_value,
@@ -350,86 +351,33 @@ def get_did_groups() -> list[DIDGroupRecord]:
 
 
 def _groups(result: Any) -> list[DIDGroupRecord]:
-    groups = []
-    for group in vi_list(result, "DIDGroups", "DIDGroup"):
-        group_id = integer(group, "ID")
-        if group_id:
-            groups.append(DIDGroupRecord(vi_id=group_id, name=text(group, "Name")))
-    return groups
+    # Each group is built on its own, so a sync sets one unusable group aside (dids.records).
+    return listed(DIDGroupRecord.from_vi(group) for group in vi_list(result, "DIDGroups", "DIDGroup"))
 
 
-def _endpoint_group(row: Any) -> EndpointGroupRecord | None:
-    group_id = integer(row, "id")
-    if not group_id:
-        return None
-    addresses = vi_list(row, "ipAddresses", "string")
-    return EndpointGroupRecord(
-        vi_id=group_id,
-        name=text(row, "name"),
-        client=text(row, "client"),
-        port=text(row, "port"),
-        prepend=text(row, "prepend"),
-        rate_deck=text(row, "rateDeck"),
-        strip_plus=flag(row, "stripPlus"),
-        strip_country_code=flag(row, "stripCountryCode"),
-        international=flag(row, "international"),
-        month_to_date_usage=decimal(row, "monthToDateUsage"),
-        ip_addresses=tuple(str(address).strip() for address in addresses if str(address).strip()),
-        active=flag(row, "active"),
-    )
+def _endpoint_groups(result: Any) -> list[EndpointGroupRecord]:
+    return listed(EndpointGroupRecord.from_vi(row) for row in vi_list(result, "EndpointGroups", "EndpointGroup"))
 
 
 def audit_endpoint_groups() -> list[EndpointGroupRecord]:
     result = call("AuditEndpointGroups")
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    groups = (_endpoint_group(row) for row in vi_list(result, "EndpointGroups", "EndpointGroup"))
-    return [group for group in groups if group is not None]
+    return _endpoint_groups(result)
 
 
 def audit_endpoint_group(*, group_id: int) -> EndpointGroupRecord | None:
     result = call("AuditEndpointGroup", groupId=group_id)
     if _check(result, allow_empty=True) != SUCCESS:
         return None
-    groups = (_endpoint_group(row) for row in vi_list(result, "EndpointGroups", "EndpointGroup"))
-    return next((group for group in groups if group is not None), None)
-
-
-def _ids(rows: Iterable[Any], name: str) -> tuple[int, ...]:
-    return tuple(sorted({value for value in (integer(row, name) for row in rows) if value}))
-
-
-def _names(values: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(str(value).strip() for value in values if value is not None and str(value).strip())
-
-
-def _client(row: Any) -> ClientRecord | None:
-    client_id = integer(row, "id")
-    if not client_id:
-        return None
-    # The feature lists are counted, not kept: the settings are the numbers' own (and the
-    # conference lines carry PINs, a secret that must never reach the mirror).
-    return ClientRecord(
-        vi_id=str(client_id),
-        name=text(row, "name"),
-        month_to_date_usage=decimal(row, "monthToDateUsage"),
-        endpoint_group_ids=_ids(vi_list(row, "EndpointGroups", "EndpointGroup"), "id"),
-        did_group_ids=_ids(vi_list(row, "DIDGroups", "DIDGroup"), "ID"),
-        e911_groups=_names(vi_list(row, "E911Groups", "string")),
-        billing_customers=_names(vi_list(row, "HostedBillingCustomers", "string")),
-        failover_count=len(vi_list(row, "DIDFailovers", "DIDFailover")),
-        forward_count=len(vi_list(row, "DIDForwards", "DIDForward")),
-        conference_line_count=len(vi_list(row, "ConferenceLines", "ConferenceLine")),
-        fax_to_email_count=len(vi_list(row, "FaxToEmails", "FaxToEmail")),
-    )
+    return next(iter(_endpoint_groups(result)), None)
 
 
 def audit_clients() -> list[ClientRecord]:
     result = call("AuditClients")
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    clients = (_client(row) for row in vi_list(result, "Clients", "Client"))
-    return [client for client in clients if client is not None]
+    return listed(ClientRecord.from_vi(row) for row in vi_list(result, "Clients", "Client"))
 
 
 def audit_conference_lines() -> list[ConferenceLineState]:

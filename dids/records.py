@@ -31,7 +31,9 @@ _collecting: ContextVar[list[Unfit] | None] = ContextVar("vi_record_problems", d
 
 def _unfit(name: str, raw: Any, reason: str) -> Unfit:
     """Report a value that cannot be used: raise, or note it while a record is being built."""
-    problem = Unfit(name, raw if isinstance(raw, str) else repr(raw), reason)
+    # A number as VI wrote it (zeep may have parsed it already): "1E+30", not "Decimal('1E+30')".
+    shown_raw = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int | float | Decimal) else repr(raw)
+    problem = Unfit(name, shown_raw, reason)
     collected = _collecting.get()
     if collected is None:
         raise UnfitRecord([problem])
@@ -328,6 +330,16 @@ class DIDGroupRecord:
     vi_id: int
     name: str = ""
 
+    @vi_record("dids.DIDGroup")
+    def from_vi(cls, group: Any) -> "DIDGroupRecord":
+        # vi_id 0: VI listed no id; the gateway drops such a row (see `listed`).
+        return cls(vi_id=integer(group, "ID") or 0, name=text(group, "Name"))
+
+
+def listed(records: Any) -> list[Any]:
+    """The records that carry an id: a usable one, or an unusable one to be set aside."""
+    return [record for record in records if isinstance(record.vi_id, Unfit) or record.vi_id]
+
 
 @dataclass(frozen=True)
 class EndpointGroupRecord:
@@ -344,6 +356,37 @@ class EndpointGroupRecord:
     ip_addresses: tuple[str, ...] = ()
     active: bool = True
 
+    @vi_record("dids.EndpointGroup")
+    def from_vi(cls, row: Any) -> "EndpointGroupRecord":
+        addresses = vi_list(row, "ipAddresses", "string")
+        return cls(
+            vi_id=integer(row, "id") or 0,
+            name=text(row, "name"),
+            client=text(row, "client"),
+            port=text(row, "port"),
+            prepend=text(row, "prepend"),
+            rate_deck=text(row, "rateDeck"),
+            strip_plus=flag(row, "stripPlus"),
+            strip_country_code=flag(row, "stripCountryCode"),
+            international=flag(row, "international"),
+            month_to_date_usage=decimal(row, "monthToDateUsage"),
+            ip_addresses=tuple(str(address).strip() for address in addresses if str(address).strip()),
+            active=flag(row, "active"),
+        )
+
+
+def _ids(rows: list[Any], name: str) -> tuple[int, ...] | Unfit:
+    """The ids of a record's sub-list; an unusable one makes the whole list unusable."""
+    values = [integer(row, name) for row in rows]
+    unusable = next((value for value in values if isinstance(value, Unfit)), None)
+    if unusable is not None:
+        return unusable
+    return tuple(sorted({value for value in values if value}))
+
+
+def _names(values: list[Any]) -> tuple[str, ...]:
+    return tuple(str(value).strip() for value in values if value is not None and str(value).strip())
+
 
 @dataclass(frozen=True)
 class ClientRecord:
@@ -358,6 +401,25 @@ class ClientRecord:
     forward_count: int = 0
     conference_line_count: int = 0
     fax_to_email_count: int = 0
+
+    @vi_record("dids.Client")
+    def from_vi(cls, row: Any) -> "ClientRecord":
+        client_id = integer(row, "id")
+        # The feature lists are counted, not kept: the settings are the numbers' own (and the
+        # conference lines carry PINs, a secret that must never reach the mirror).
+        return cls(
+            vi_id=client_id if isinstance(client_id, Unfit) else str(client_id) if client_id else "",
+            name=text(row, "name"),
+            month_to_date_usage=decimal(row, "monthToDateUsage"),
+            endpoint_group_ids=_ids(vi_list(row, "EndpointGroups", "EndpointGroup"), "id"),
+            did_group_ids=_ids(vi_list(row, "DIDGroups", "DIDGroup"), "ID"),
+            e911_groups=_names(vi_list(row, "E911Groups", "string")),
+            billing_customers=_names(vi_list(row, "HostedBillingCustomers", "string")),
+            failover_count=len(vi_list(row, "DIDFailovers", "DIDFailover")),
+            forward_count=len(vi_list(row, "DIDForwards", "DIDForward")),
+            conference_line_count=len(vi_list(row, "ConferenceLines", "ConferenceLine")),
+            fax_to_email_count=len(vi_list(row, "FaxToEmails", "FaxToEmail")),
+        )
 
 
 @dataclass(frozen=True)

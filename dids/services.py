@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -1060,7 +1061,9 @@ def sync_dids(*, run: SyncContext, confirmed: bool = False) -> None:
 
 def _records(items: Iterable[Any]) -> Iterable[dict[str, Any]]:
     for item in items:
-        values = asdict(item)
+        # Shallow, not asdict: asdict would turn an unusable value's Unfit marker (a dataclass)
+        # into a plain dict the sync would store instead of setting the record aside.
+        values = {field.name: getattr(item, field.name) for field in dataclass_fields(item)}
         # Records hold tuples (frozen); the JSON columns hold lists, and the hashes must agree.
         yield {name: list(value) if isinstance(value, tuple) else value for name, value in values.items()}
 
@@ -1075,6 +1078,8 @@ def _sync_did_groups(run: SyncContext) -> dict[str, int]:
     groups = gateway.get_did_groups()
     members: dict[str, int] = {}
     for group in groups:
+        if not isinstance(group.vi_id, int):
+            continue  # an unusable id: the group is set aside, and VI cannot be asked about it
         for record in gateway.audit_did_group(group_id=group.vi_id):
             members[record.tn] = group.vi_id
     reconcile(run=run, model=DIDGroup, records=_records(groups), step="did_groups", audit_requested_at=requested_at)

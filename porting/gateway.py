@@ -16,6 +16,7 @@ from dids.records import flag, integer, text, vi_list
 from portal.voipinnovations import codes
 from portal.voipinnovations.client import call
 from portal.voipinnovations.errors import ProviderRejected
+from portal.voipinnovations.values import Unfit
 
 from .records import PortabilityAnswer, PortHistoryRecord, PortRecord
 
@@ -61,9 +62,11 @@ def port_details(*, port_id: int) -> PortRecord | None:
     if _code(result, operation="getPortDetails", allow_empty=True) == NO_RECORDS:
         return None
     detail = getattr(result, "PortDetails", None)
-    if detail is None or not integer(detail, "id"):
+    if detail is None:
         return None
-    return PortRecord.from_vi(detail)
+    record = PortRecord.from_vi(detail)
+    # No id: no port. An unusable id stays, for the sync to set the port aside.
+    return record if isinstance(record.vi_id, Unfit) or record.vi_id else None
 
 
 def active_ports() -> list[PortRecord]:
@@ -71,6 +74,7 @@ def active_ports() -> list[PortRecord]:
     result = call("getActivePorts")
     if _code(result, operation="getActivePorts", allow_empty=True) == NO_RECORDS:
         return []
+    # Each port is built on its own, so a sync sets one unusable port aside (porting.services).
     return [PortRecord.from_vi(detail) for detail in vi_list(result, "ActivePorts", "PortDetail") if detail is not None]
 
 

@@ -1,5 +1,9 @@
 """What the porting gateway returns: frozen, typed copies of VI's PortResponse pieces.
 
+A port (with its numbers) may be set aside by a sync: while one runs, an unusable value
+comes back as an `Unfit` marker and `porting.services` sets that port aside; anywhere
+else (a page's refresh) it raises UnfitRecord (see `dids.records.vi_record`).
+
 Built from zeep objects by VI's element names; nothing above the gateway sees VI's spelling.
 VI's port dates carry no zone and VI's clock is UTC, so they become UTC-aware here.
 """
@@ -26,7 +30,7 @@ class PortNumberRecord:
     cnam: bool = False
     e911: bool = False
 
-    @vi_record("porting.PortNumber", set_aside=False)
+    @vi_record("porting.PortNumber")
     def from_vi(cls, did: Any) -> PortNumberRecord:
         return cls(
             tn=text(did, "tn"),
@@ -56,7 +60,7 @@ class PortRecord:
     default_endpoint_group: int | None = None
     numbers: tuple[PortNumberRecord, ...] = ()
 
-    @vi_record("porting.Port", set_aside=False)
+    @vi_record("porting.Port")
     def from_vi(cls, detail: Any) -> PortRecord:
         return cls(
             vi_id=integer(detail, "id") or 0,

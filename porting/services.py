@@ -26,8 +26,11 @@ from portal.history import Change, diff, model_label, record_many
 from portal.mirror import content_hash_of, field_values
 from portal.models import ChangeRecord, Source, SyncRun
 from portal.sync import SyncContext
+from portal.sync.fit import record_problems
+from portal.sync.setaside import SetAside
 from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.voipinnovations.values import shown
 
 from . import gateway
 from .models import (
@@ -337,7 +340,9 @@ def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
     1. getActivePorts: the complete list of ports VI still works on (nothing is written if
        it fails).
     2. Each port is written with history; a status or FOC date that differs from the last
-       look is a PortEvent.
+       look is a PortEvent. A port with a value the mirror cannot hold (a date that is no
+       date, an endpoint group of 10^30) is set aside with VI's raw values and keeps its
+       last good ones; the other ports apply, and the run says how many were set aside.
     3. A port we held as active that left the list is asked for by id (getPortDetails) to
        record how it ended; only one VI no longer knows at all is marked gone. So an empty
        or shrunken list cannot wipe anything out, and needs no confirmation.
@@ -346,23 +351,32 @@ def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
     6. Followers are e-mailed about the new events, once each.
     """
     counts = {"seen": 0, "created": 0, "updated": 0, "unchanged": 0, "ended": 0, "gone": 0, "events": 0,
-              "history_entries": 0, "linked": 0}  # fmt: skip
+              "history_entries": 0, "linked": 0, "set_aside": 0}  # fmt: skip
     actor, sync_run = run.actor, run.run
+    aside = SetAside(run=run, model=Port, step="ports")
     with provider_context(actor=actor, source=Source.SYNC):
         records = gateway.active_ports()
         now = timezone.now()
         run.heartbeat(done=0, total=len(records), label=f"Ports: {len(records)} active at VI")
         changed: list[Port] = []
+        # A port VI listed: applied, or set aside with its last good values kept (not asked
+        # about again below as if it had left the list).
+        listed: set[int] = set()
         for index, record in enumerate(records, start=1):
-            applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
             counts["seen"] += 1
+            fits, key_usable = _fits(record, aside)
+            if key_usable:
+                listed.add(record.vi_id)
+            if not fits:
+                counts["set_aside"] += 1
+                continue
+            applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
             counts["created" if applied.created else "updated" if applied.changed else "unchanged"] += 1
             counts["events"] += applied.events
             if applied.changed or applied.port.history_fetched_at is None:
                 changed.append(applied.port)
             run.heartbeat(done=index)
 
-        listed = {record.vi_id for record in records}
         left = Port.objects.filter(gone_at__isnull=True).exclude(status__in=FINISHED_STATUSES).exclude(vi_id__in=listed)
         for port in list(left):
             record = gateway.port_details(port_id=port.vi_id)
@@ -370,17 +384,34 @@ def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
                 _mark_gone(port, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
                 counts["gone"] += 1
                 continue
+            if not _fits(record, aside)[0]:
+                counts["set_aside"] += 1
+                continue
             applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
             counts["ended"] += int(record.status in FINISHED_STATUSES)
             counts["events"] += applied.events
             changed.append(applied.port)
 
+        aside.save()  # before the history calls: kept even if one of them then fails the run
         run.heartbeat(label=f"Ports: fetching the history of {len(changed)} port(s)")
         for port in changed:
             counts["history_entries"] += _fetch_history(port, now=now)
     counts["linked"] = _link_numbers()
     run.set_counts(counts)
     events_notify()
+
+
+def _fits(record: PortRecord, aside: SetAside) -> tuple[bool, bool]:
+    """(fits, id usable) for one port VI sent, its numbers included; a port that does not
+    fit is noted in `aside` with VI's raw values (portal.sync.setaside), never applied."""
+    values: dict[str, Any] = {"vi_id": record.vi_id, **record.mirror_values()}
+    for number in record.numbers:
+        number_values = {name: getattr(number, name) for name in ("tn", *PortNumber.VI_FIELDS)}
+        for problem in record_problems(PortNumber, number_values):
+            # Named for the Sync page: which number of the port, and which of its values.
+            values[f"number {shown(number.tn, 32)} {problem.field}"] = problem
+    fits, key_usable = aside.check(record.vi_id, values, tuple(values), "vi_id")
+    return fits, key_usable and isinstance(record.vi_id, int)
 
 
 def port_refresh(*, vi_id: int, actor=None, source: str = Source.STAFF) -> Port | None:
