@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from dids import forms as did_forms
 from dids import selectors, services
 from dids.filters import FEATURE_CHOICES, SHOW_CHOICES, SORTABLE_COLUMNS, DIDFilterForm
-from dids.gateway import SearchCriteria
 from portal.api import jobs
 from portal.api.base import ApiView, form_or_400, gone_number, not_found, validated
 from portal.api.errors import Problem
@@ -284,7 +283,7 @@ class InventorySearch(ApiView):
     def get(self, request):
         form = _inventory_search_form(validated(InventoryQuery, request.query_params))
         locators = services.search_dids(
-            criteria=SearchCriteria(**form.criteria()), extended=form.cleaned_data.get("extended", False), actor=request.user
+            criteria=services.SearchCriteria(**form.criteria()), extended=form.cleaned_data.get("extended", False), actor=request.user
         )
         return Response({"results": AvailableNumberSerializer(locators, many=True).data})
 
@@ -297,7 +296,7 @@ class InventoryCounts(ApiView):
     )
     def get(self, request):
         form = _inventory_search_form(validated(InventoryQuery, request.query_params))
-        counts = services.count_dids(criteria=SearchCriteria(**form.criteria()), order_by="rc", actor=request.user)
+        counts = services.count_dids(criteria=services.SearchCriteria(**form.criteria()), order_by="rc", actor=request.user)
         return Response({"results": AvailableCountSerializer(counts, many=True).data})
 
 
