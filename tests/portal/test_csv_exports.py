@@ -135,9 +135,18 @@ def test_billing_export(viewer_client, hostile_numbers):
     _assert_inert(rows, HOSTILE + ["+155512345"])
 
 
+def test_compliance_check_export(viewer_client, hostile_numbers):
+    # Unprovisioned locations fail "No provisioned 911 location"; the file carries their addresses.
+    for number, value in zip(hostile_numbers, HOSTILE, strict=True):
+        Location.objects.create(tn=number.tn, caller_name=value[:100], address1=value[:200], city="@Ogden", status_code="")
+    rows = _cells(viewer_client.get("/compliance/location_valid.csv"))
+    assert len(rows) == 1 + len(HOSTILE)
+    _assert_inert(rows, HOSTILE + ["@Ogden"])
+
+
 COVERED = {
     "dids:export", "e911:export", "e911:bulk_results", "porting:check_results", "customers:export",
-    "customers:billing_export",
+    "customers:billing_export", "compliance:export",
 }
 
 
@@ -153,7 +162,7 @@ def test_no_view_writes_csv_by_itself():
 
     root = Path(__file__).resolve().parents[2]
     offenders = []
-    for package in ("portal", "dids", "e911", "messaging", "porting"):
+    for package in ("portal", "dids", "e911", "messaging", "porting", "customers", "compliance"):
         for path in (root / package).rglob("*.py"):
             if "sandbox" in path.parts or path.name == "csv_export.py":
                 continue
