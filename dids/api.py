@@ -15,10 +15,10 @@ from dids import forms as did_forms
 from dids import selectors, services
 from dids.filters import FEATURE_CHOICES, SHOW_CHOICES, SORTABLE_COLUMNS, DIDFilterForm
 from portal.api import jobs
-from portal.api.base import ApiView, form_or_400, gone_number, not_found, validated
+from portal.api.base import ApiView, form_or_400, gone_number, not_found, number_from_path, validated
 from portal.api.errors import Problem
 from portal.api.models import ApiJob
-from portal.api.fields import E164_PATTERN, E164Field, from_e164, to_e164
+from portal.api.fields import E164_PATTERN, E164Field, to_e164
 from portal.api.routing import api_path
 from portal.voipinnovations.errors import ProviderRejected
 
@@ -150,27 +150,16 @@ class NumberSettings(serializers.Serializer):
         return data
 
 
-def _did_or_404(tn_text: str):
-    try:
-        tn = from_e164(tn_text)
-    except serializers.ValidationError:
-        raise not_found("number") from None
-    did = selectors.did_get(tn=tn)
-    if did is None:
-        raise not_found("number")
-    return did
-
-
 class NumberDetail(ApiView):
     write_permission = OPERATE_NUMBERS
 
     @extend_schema(parameters=[TN_PARAMETER], responses=NumberSerializer, summary="One owned number", operation_id="numbers_get")
     def get(self, request, tn: str):
-        return Response(NumberSerializer(_did_or_404(tn)).data)
+        return Response(NumberSerializer(number_from_path(tn)).data)
 
     @extend_schema(parameters=[TN_PARAMETER], request=NumberSettings, responses=NumberSerializer, summary="Change a number's settings at VI", operation_id="numbers_update")
     def patch(self, request, tn: str):
-        did = _did_or_404(tn)
+        did = number_from_path(tn)
         if did.is_gone:
             raise gone_number()
         changes = validated(NumberSettings, request.data)

@@ -8,12 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from dids import selectors as dids_selectors
 from e911 import selectors, services
 from e911.forms import AddressForm, AlertForm
-from portal.api.base import ApiView, form_or_400, gone_number, not_found, validated
+from portal.api.base import ApiView, form_or_400, number_from_path, validated
 from portal.api.errors import Problem
-from portal.api.fields import E164_PATTERN, from_e164
+from portal.api.fields import E164_PATTERN
 from portal.api.routing import api_path
 
 OPERATE_E911 = "portal.operate_e911"
@@ -68,17 +67,7 @@ class NumberLocation(serializers.Serializer):
 
 
 def _tn(tn_text: str, *, for_write: bool = False) -> str:
-    """The number of the path, known to the mirror (as on the number page)."""
-    try:
-        tn = from_e164(tn_text)
-    except serializers.ValidationError:
-        raise not_found("number") from None
-    did = dids_selectors.did_get(tn=tn)
-    if did is None:
-        raise not_found("number")
-    if for_write and did.is_gone:
-        raise gone_number()
-    return tn
+    return number_from_path(tn_text, for_write=for_write).tn
 
 
 def _location_body(tn: str) -> dict:

@@ -9,12 +9,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from dids import selectors as dids_selectors
 from messaging import selectors, services
 from messaging.forms import BrandForm, CampaignForm, DestinationForm, NumberCampaignForm
 from messaging.models import Brand, Campaign, DestinationType
-from portal.api.base import ApiView, form_or_400, gone_number, not_found, validated
-from portal.api.fields import E164_PATTERN, from_e164, to_e164
+from portal.api.base import ApiView, form_or_400, not_found, number_from_path, validated
+from portal.api.fields import E164_PATTERN, to_e164
 from portal.api.routing import api_path
 from portal.voipinnovations.errors import ProviderRejected
 
@@ -41,16 +40,7 @@ def _query_dict(values: dict) -> QueryDict:
 
 
 def _tn(tn_text: str, *, for_write: bool = False) -> str:
-    try:
-        tn = from_e164(tn_text)
-    except serializers.ValidationError:
-        raise not_found("number") from None
-    did = dids_selectors.did_get(tn=tn)
-    if did is None:
-        raise not_found("number")
-    if for_write and did.is_gone:
-        raise gone_number()
-    return tn
+    return number_from_path(tn_text, for_write=for_write).tn
 
 
 def _refused(outcomes) -> None:

@@ -42,3 +42,22 @@ def gone_number() -> Problem:
         status_code=409, kind="number-gone", title="Number not on the account",
         detail="This number is no longer on the account; nothing was sent to VI.",
     )  # fmt: skip
+
+
+def number_from_path(tn_text: str, *, for_write: bool = False):
+    """The mirror row of the number in an API path (E.164), as the number page finds it:
+    404 for anything that is not a number the portal knows, 409 for a write on a gone one."""
+    from dids import selectors as dids_selectors  # every domain's API addresses numbers the dids mirror holds
+
+    from .fields import from_e164
+
+    try:
+        tn = from_e164(tn_text)
+    except serializers.ValidationError:
+        raise not_found("number") from None
+    did = dids_selectors.did_get(tn=tn)
+    if did is None:
+        raise not_found("number")
+    if for_write and did.is_gone:
+        raise gone_number()
+    return did
