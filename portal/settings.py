@@ -26,7 +26,11 @@ def env_float(name: str, default: float) -> float:
 DEVELOPMENT_SECRET_KEY = "insecure-dev-key-change-me-in-production"  # refused with PORTAL_HTTPS
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -179,10 +183,15 @@ CELERY_TASK_ROUTES = ("portal.queues.route_task",)
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
 # VI calls in flight at once inside a bulk job, per worker process (e911/bulk.py, portal/bounded.py).
 VI_MAX_CONCURRENCY = max(1, int(env_float("VI_MAX_CONCURRENCY", 8)))
+# A VI call made inside an open database transaction raises instead of being logged
+# (portal/voipinnovations/transactions.py). The test suite turns it on.
+VI_REFUSE_CALLS_IN_TRANSACTION = env_bool("VI_REFUSE_CALLS_IN_TRANSACTION", False)
 
 # --- VoIP Innovations -------------------------------------------------------
 # Credentials come from the environment only; they are never stored in the database.
-VI_WSDL = os.environ.get("VI_WSDL", str(BASE_DIR / "portal" / "voipinnovations" / "wsdl" / "APIService.wsdl"))
+VI_WSDL = os.environ.get(
+    "VI_WSDL", str(BASE_DIR / "portal" / "voipinnovations" / "wsdl" / "APIService.wsdl")
+)
 VI_API_URL = os.environ.get("VI_API_URL", "http://127.0.0.1:8089/Services/APIService.asmx")
 VI_LOGIN = os.environ.get("VI_LOGIN", "sandbox")
 VI_SECRET = os.environ.get("VI_SECRET", "sandbox-secret")
@@ -190,7 +199,9 @@ VI_CONNECT_TIMEOUT = env_float("VI_CONNECT_TIMEOUT", 5.0)
 VI_READ_TIMEOUT = env_float("VI_READ_TIMEOUT", 60.0)
 VI_AUDIT_READ_TIMEOUT = env_float("VI_AUDIT_READ_TIMEOUT", 600.0)  # an audit's idle timeout
 VI_AUDIT_DEADLINE = env_float("VI_AUDIT_DEADLINE", 3600.0)  # an audit's whole answer
-VI_REQUEST_DEADLINE = env_float("VI_REQUEST_DEADLINE", 90.0)  # all of one web request's calls; < gunicorn --timeout
+VI_REQUEST_DEADLINE = env_float(
+    "VI_REQUEST_DEADLINE", 90.0
+)  # all of one web request's calls; < gunicorn --timeout
 
 # --- Sync -------------------------------------------------------------------
 # A complete audit that would mark more than this share of the mirror gone is held for
@@ -222,14 +233,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     # The zone in every line: Django runs in TIME_ZONE, and `make run` gives every process
     # (gunicorn, the workers) the same one, so all lines of one run read alike.
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # zeep's transport logger prints whole envelopes, secret included, at DEBUG.
         "zeep.transports": {"level": "WARNING"},
         "zeep": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},  # a banner on every command, a line for every sign-in; lockouts stay
+        "axes": {
+            "level": "WARNING"
+        },  # a banner on every command, a line for every sign-in; lockouts stay
         # A line per task received and per task done (events are dispatched every second):
         # failures stay (ERROR); each sync logs its own summary line (portal/sync/services.py).
         "celery.worker.strategy": {"level": "WARNING"},
@@ -292,7 +310,10 @@ from csp.constants import NONCE, NONE, SELF  # noqa: E402
 _CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],  # NONCE: a full page's own <script nonce="{{ request.csp_nonce }}">
+        "script-src": [
+            SELF,
+            NONCE,
+        ],  # NONCE: a full page's own <script nonce="{{ request.csp_nonce }}">
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -310,7 +331,10 @@ else:
 
 # Sign-in throttling (django-axes, portal/throttling.py): AXES_FAILURE_LIMIT wrong passwords
 # for one account, or from one address, pause sign-in there for AXES_COOLOFF_MINUTES.
-AUTHENTICATION_BACKENDS = ["portal.throttling.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "portal.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks

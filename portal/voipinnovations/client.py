@@ -39,8 +39,8 @@ import zeep
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from lxml import etree
-from zeep.exceptions import Fault, TransportError, XMLParseError, XMLSyntaxError
 from zeep.exceptions import Error as ZeepError
+from zeep.exceptions import Fault, TransportError, XMLParseError, XMLSyntaxError
 from zeep.wsdl.bindings.soap import Soap11Binding
 
 from portal.models import ProviderCall, Source
@@ -51,6 +51,7 @@ from .deadline import Deadline, DeadlineAdapter, sending
 from .errors import ProviderRejected, ProviderUnavailable
 from .redaction import redact_parameters, redact_text, scrub_secrets, sensitive_values
 from .streaming import RecordStream, record_shape
+from .transactions import refuse_inside_transaction
 from .values import shown
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,8 @@ class CallerContext:
     source: str = Source.SYSTEM
 
 
-_caller: ContextVar[CallerContext] = ContextVar("vi_provider_context", default=CallerContext())
+# A frozen dataclass: the shared default is never mutated, only replaced with set().
+_caller: ContextVar[CallerContext] = ContextVar("vi_provider_context", default=CallerContext())  # noqa: B039
 
 
 @contextmanager
@@ -147,7 +149,9 @@ class Endpoint:
         if started is not None:
             left = self.request_deadline - (time.monotonic() - started)
             if left <= 0:
-                raise ProviderUnavailable(f"VI is answering too slowly: this page stopped asking after {self.request_deadline:g} s")
+                raise ProviderUnavailable(
+                    f"VI is answering too slowly: this page stopped asking after {self.request_deadline:g} s"
+                )
             seconds, answer = min(seconds, left), min(answer, left)
         limit = Deadline(seconds)
         limit.answer_seconds = answer  # what the "too late" message names
@@ -161,7 +165,9 @@ class Endpoint:
 # A web request may make several calls (Refresh from VI makes eight): together they get
 # VI_REQUEST_DEADLINE, so gunicorn's timeout, set above it, never kills a worker mid-call.
 # Celery tasks and commands send no request_started: their calls have only their own limits.
-_web_request_started_at: ContextVar[float | None] = ContextVar("vi_web_request_started_at", default=None)
+_web_request_started_at: ContextVar[float | None] = ContextVar(
+    "vi_web_request_started_at", default=None
+)
 
 
 def _web_request_started(**kwargs: Any) -> None:
@@ -173,7 +179,9 @@ def _web_request_finished(**kwargs: Any) -> None:
 
 
 request_started.connect(_web_request_started, dispatch_uid="portal.voipinnovations.request_started")
-request_finished.connect(_web_request_finished, dispatch_uid="portal.voipinnovations.request_finished")
+request_finished.connect(
+    _web_request_finished, dispatch_uid="portal.voipinnovations.request_finished"
+)
 
 
 _build_lock = threading.Lock()
@@ -188,7 +196,9 @@ def _keep_envelopes_out_of_logs() -> None:
 
 
 @lru_cache(maxsize=4)
-def _zeep_client(process_id: int, wsdl: str, connect_timeout: float, read_timeout: float) -> zeep.Client:
+def _zeep_client(
+    process_id: int, wsdl: str, connect_timeout: float, read_timeout: float
+) -> zeep.Client:
     # `process_id` in the key: a client (and its pooled sockets) built before a fork is
     # never reused by the child.
     _keep_envelopes_out_of_logs()
@@ -201,7 +211,9 @@ def _zeep_client(process_id: int, wsdl: str, connect_timeout: float, read_timeou
         timeout=(connect_timeout, read_timeout),
         operation_timeout=(connect_timeout, read_timeout),
     )
-    return zeep.Client(wsdl, transport=transport, settings=zeep.Settings(strict=True, xml_huge_tree=True))
+    return zeep.Client(
+        wsdl, transport=transport, settings=zeep.Settings(strict=True, xml_huge_tree=True)
+    )
 
 
 @lru_cache(maxsize=16)
@@ -212,7 +224,9 @@ def _service(process_id: int, wsdl: str, connect_timeout: float, read_timeout: f
 
 
 def _soap11_binding_name(client: zeep.Client) -> str:
-    candidates = [name for name, binding in client.wsdl.bindings.items() if isinstance(binding, Soap11Binding)]
+    candidates = [
+        name for name, binding in client.wsdl.bindings.items() if isinstance(binding, Soap11Binding)
+    ]
     named = [name for name in candidates if name.endswith("}" + SERVICE_BINDING)]
     if not (named or candidates):
         raise ValueError("The VI WSDL has no SOAP 1.1 binding")
@@ -224,9 +238,17 @@ def get_service(endpoint: Endpoint | None = None):
     endpoint = endpoint or Endpoint.from_settings()
     with _build_lock:
         try:
-            return _service(os.getpid(), endpoint.wsdl, endpoint.connect_timeout, endpoint.read_timeout, endpoint.url)
+            return _service(
+                os.getpid(),
+                endpoint.wsdl,
+                endpoint.connect_timeout,
+                endpoint.read_timeout,
+                endpoint.url,
+            )
         except (requests.RequestException, OSError, ZeepError, etree.XMLSyntaxError) as exc:
-            failure = ProviderUnavailable(f"VI's service description could not be loaded ({type(exc).__name__})")
+            failure = ProviderUnavailable(
+                f"VI's service description could not be loaded ({type(exc).__name__})"
+            )
     raise_clean(failure)
 
 
@@ -278,7 +300,9 @@ def _build_request(endpoint: Endpoint, operation: str, params: Mapping[str, Any]
         )
     except (TypeError, ZeepError) as exc:
         secrets = {endpoint.secret, *sensitive_values(params)}
-        failure = ValueError(f"Invalid parameters for {operation}: {redact_text(str(exc), secrets=secrets)}")
+        failure = ValueError(
+            f"Invalid parameters for {operation}: {redact_text(str(exc), secrets=secrets)}"
+        )
     if failure:
         raise_clean(failure)
     return _Request(
@@ -307,11 +331,17 @@ def _post(endpoint: Endpoint, request: _Request, limit: Deadline) -> requests.Re
                 stream=True,
             )
     except requests.RequestException as exc:
-        failure = endpoint.late(limit) if limit.expired else _unavailable_from_requests(exc, endpoint, request.operation)
+        failure = (
+            endpoint.late(limit)
+            if limit.expired
+            else _unavailable_from_requests(exc, endpoint, request.operation)
+        )
     raise_clean(failure)
 
 
-def _read_body(endpoint: Endpoint, request: _Request, response: requests.Response, limit: Deadline) -> bytes:
+def _read_body(
+    endpoint: Endpoint, request: _Request, response: requests.Response, limit: Deadline
+) -> bytes:
     """The whole body, at most MAX_ANSWER_BYTES, before the deadline (which cuts the socket)."""
     chunks, size = [], 0
     cap = MAX_AUDIT_ANSWER_BYTES if endpoint.is_audit(request.operation) else MAX_ANSWER_BYTES
@@ -321,13 +351,17 @@ def _read_body(endpoint: Endpoint, request: _Request, response: requests.Respons
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > cap:
-                    failure = ProviderUnavailable(f"VI's answer is larger than the {cap // (1024 * 1024)} MB the portal reads")
+                    failure = ProviderUnavailable(
+                        f"VI's answer is larger than the {cap // (1024 * 1024)} MB the portal reads"
+                    )
                     break
                 chunks.append(chunk)
     except requests.RequestException as exc:
         failure = _unavailable_from_requests(exc, endpoint, request.operation)
     except Exception as exc:  # noqa: BLE001 - urllib3 errors on a socket cut by the deadline
-        failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
+        failure = ProviderUnavailable(
+            f"VI's answer broke off before the end ({type(exc).__name__})"
+        )
     if limit.expired:
         failure = endpoint.late(limit)
     if failure:
@@ -337,26 +371,34 @@ def _read_body(endpoint: Endpoint, request: _Request, response: requests.Respons
     return body
 
 
-def _unavailable_from_requests(exc: Exception, endpoint: Endpoint, operation: str) -> ProviderUnavailable:
+def _unavailable_from_requests(
+    exc: Exception, endpoint: Endpoint, operation: str
+) -> ProviderUnavailable:
     connect_timeout, read_timeout = endpoint.timeouts(operation)
     if isinstance(exc, requests.ConnectTimeout):
         return ProviderUnavailable(f"VI did not accept a connection within {connect_timeout:g} s")
     if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
         return ProviderUnavailable(f"VI did not answer within {read_timeout:g} s")
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
         return ProviderUnavailable("VI's answer broke off before the end")
     if isinstance(exc, requests.ConnectionError):
         return ProviderUnavailable("VI could not be reached (connection failed)")
     return ProviderUnavailable(f"VI could not be reached ({type(exc).__name__})")
 
 
-def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Response, body: bytes) -> Any:
+def _read_reply(
+    endpoint: Endpoint, request: _Request, response: requests.Response, body: bytes
+) -> Any:
     if response.status_code != 200:
         raise _unavailable_from_error_body(response.status_code, body[:MAX_FAULT_BODY], endpoint)
     secrets = {endpoint.secret}
     failure = None
     try:
-        result = request.service._binding.process_reply(request.client, request.binding_operation, response)
+        result = request.service._binding.process_reply(
+            request.client, request.binding_operation, response
+        )
     except Fault as fault:
         reason = redact_text(fault.message or "no reason given", secrets=secrets, limit=200)
         failure = ProviderUnavailable(f"VI answered with a SOAP fault: {reason}")
@@ -373,10 +415,14 @@ def _read_reply(endpoint: Endpoint, request: _Request, response: requests.Respon
     return result
 
 
-def _unavailable_from_error_body(status: int, body: bytes, endpoint: Endpoint) -> ProviderUnavailable:
+def _unavailable_from_error_body(
+    status: int, body: bytes, endpoint: Endpoint
+) -> ProviderUnavailable:
     """A SOAP fault's reason if the error body holds one, else just the HTTP status."""
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            body, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except (etree.XMLSyntaxError, ValueError):
         root = None
     fault = root.find(".//{*}Fault") if root is not None else None
@@ -393,6 +439,7 @@ def _unavailable_from_error_body(status: int, body: bytes, endpoint: Endpoint) -
 
 def call(operation: str, **params: Any) -> Any:
     """Call one VI operation; return its Result (zeep object, VI's field names)."""
+    refuse_inside_transaction(operation)
     endpoint = Endpoint.from_settings()
     context = _caller.get()
     started = time.monotonic()
@@ -417,7 +464,9 @@ def call(operation: str, **params: Any) -> Any:
         log.write(started, outcome=ProviderCall.Outcome.UNAVAILABLE, error=f"Not sent: {exc}")
         raise
     # VI's own words reach pages (a refusal's message): never with the secret or a PIN in them.
-    result.responseMessage = scrub_secrets(result.responseMessage, {endpoint.secret, *sensitive_values(params)})
+    result.responseMessage = scrub_secrets(
+        result.responseMessage, {endpoint.secret, *sensitive_values(params)}
+    )
     code = result.responseCode
     log.write(
         started,
@@ -433,13 +482,18 @@ def stream(operation: str, *, record_tag: str, **params: Any) -> Iterator[dict[s
     """Yield the `record_tag` records of a (big) answer as dicts, parsed as they arrive."""
     # Settings and caller are read now, not at the first next(): the generator may be
     # consumed after the caller's `provider_context` has closed.
+    refuse_inside_transaction(operation)
     endpoint = Endpoint.from_settings()
     context = _caller.get()
     return _stream(endpoint, context, operation, record_tag, params)
 
 
 def _stream(
-    endpoint: Endpoint, context: CallerContext, operation: str, record_tag: str, params: Mapping[str, Any]
+    endpoint: Endpoint,
+    context: CallerContext,
+    operation: str,
+    record_tag: str,
+    params: Mapping[str, Any],
 ) -> Iterator[dict[str, Any]]:
     started = time.monotonic()
     log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
@@ -478,15 +532,19 @@ def _stream(
                 raise
             except Exception as exc:  # noqa: BLE001 - urllib3 read errors surface here through lxml
                 if "timed out" in str(exc).lower():
-                    failure = ProviderUnavailable(f"VI did not answer within {endpoint.timeouts(operation)[1]:g} s")
+                    failure = ProviderUnavailable(
+                        f"VI did not answer within {endpoint.timeouts(operation)[1]:g} s"
+                    )
                 else:
-                    failure = ProviderUnavailable(f"VI's answer broke off before the end ({type(exc).__name__})")
+                    failure = ProviderUnavailable(
+                        f"VI's answer broke off before the end ({type(exc).__name__})"
+                    )
             if failure and limit.expired:
                 failure = endpoint.late(limit)
             if failure:
                 raise_clean(failure)
         outcome = _outcome_of(operation, reader.response_code)
-    except ProviderRejected as exc:
+    except ProviderRejected:
         outcome, error = ProviderCall.Outcome.REFUSED, ""
         raise
     except ProviderUnavailable as exc:
@@ -595,14 +653,20 @@ class _CallLog:
         # (a sync makes dozens of calls: `make run` prints one line per sync instead).
         logger.log(
             logging.DEBUG if outcome == "ok" else logging.INFO,
-            "VI %s: %s (code %s) in %d ms", self.operation, outcome, odd_code or code or "-", duration_ms,
+            "VI %s: %s (code %s) in %d ms",
+            self.operation,
+            outcome,
+            odd_code or code or "-",
+            duration_ms,
         )
         write_provider_call(
             operation=self.operation,
             parameters=redact_parameters(self.params),
             outcome=outcome,
             response_code=code,
-            response_message=_no_nul(redact_text(str(response_message or ""), secrets=secrets, limit=500)),
+            response_message=_no_nul(
+                redact_text(str(response_message or ""), secrets=secrets, limit=500)
+            ),
             item_codes=storable_item_codes(item_codes or {}),
             duration_ms=min(duration_ms, 2**31 - 1),
             error=_no_nul(redact_text(error, secrets=secrets, limit=1000)),
@@ -618,7 +682,11 @@ def storable_code(code: Any) -> tuple[int | None, str]:
     """(the code for the column, or None; VI's code as text when the column cannot hold it)."""
     if code is None:
         return None, ""
-    if isinstance(code, int) and not isinstance(code, bool) and _CODE_RANGE[0] <= code <= _CODE_RANGE[1]:
+    if (
+        isinstance(code, int)
+        and not isinstance(code, bool)
+        and _CODE_RANGE[0] <= code <= _CODE_RANGE[1]
+    ):
         return code, ""
     return None, shown(code, 40)
 
@@ -638,4 +706,11 @@ def _no_nul(text: str) -> str:
     return text.replace("\x00", "\\x00")
 
 
-__all__ = ["call", "stream", "provider_context", "ProviderRejected", "ProviderUnavailable", "get_service"]
+__all__ = [
+    "call",
+    "stream",
+    "provider_context",
+    "ProviderRejected",
+    "ProviderUnavailable",
+    "get_service",
+]
