@@ -13,20 +13,22 @@ def bulk_assign(*, sandbox, count: int) -> dict:
 
     # A few spare: VI may refuse some (another customer's hold); we buy exactly `count`.
     available = sandbox.control("GET", "state/numbers/available")[: count + count // 10 + 5]
-    endpoint = EndpointGroup.objects.filter(gone_at__isnull=True, active=True).order_by("vi_id").first()
+    endpoint = (
+        EndpointGroup.objects.filter(gone_at__isnull=True, active=True).order_by("vi_id").first()
+    )
     if endpoint is None:
         raise RuntimeError("no active endpoint group mirrored: run the numbers sync first")
 
     calls_before = ProviderCall.objects.count()
     started = time.perf_counter()
-    reserved = services.reserve_dids(tns=available)
+    reserved = services.dids_reserve(tns=available)
     reserve_seconds = time.perf_counter() - started
     reserve_calls = ProviderCall.objects.count() - calls_before
     tns = [outcome.tn for outcome in reserved if outcome.ok][:count]
 
     calls_before = ProviderCall.objects.count()
     started = time.perf_counter()
-    outcomes = services.assign_dids(tns=tns, endpoint_id=endpoint.vi_id)
+    outcomes = services.dids_assign(tns=tns, endpoint_id=endpoint.vi_id)
     seconds = time.perf_counter() - started
     return {
         "numbers": len(tns),

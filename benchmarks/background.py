@@ -68,7 +68,12 @@ class Workers:
 
     def start(self, queue: str, **environment: str) -> None:
         log = open(self.folder / f"{queue}.log", "w")  # noqa: SIM115 - closed with the process
-        env = {**os.environ, "CELERY_BROKER_URL": "filesystem://", "PORTAL_VAR_DIR": str(self.folder), **environment}
+        env = {
+            **os.environ,
+            "CELERY_BROKER_URL": "filesystem://",
+            "PORTAL_VAR_DIR": str(self.folder),
+            **environment,
+        }
         self.processes[queue] = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal.celery", "worker", "--queues", WORKERS[queue],
              "--hostname", f"bench-{queue}@%h", "--concurrency", "1", "--loglevel", "INFO",
@@ -79,7 +84,10 @@ class Workers:
         deadline = time.monotonic() + 60
         while "ready." not in (self.folder / f"{queue}.log").read_text():
             if time.monotonic() > deadline or self.processes[queue].poll() is not None:
-                raise RuntimeError(f"the {queue} worker did not start:\n" + (self.folder / f"{queue}.log").read_text()[-2000:])
+                raise RuntimeError(
+                    f"the {queue} worker did not start:\n"
+                    + (self.folder / f"{queue}.log").read_text()[-2000:]
+                )
             time.sleep(0.2)
 
     def stop(self, queue: str) -> None:
@@ -96,7 +104,9 @@ class Workers:
             self.stop(queue)
 
 
-def run_background(*, repo_dir: Path, bulk_rows: int, busy_rows: int, baseline_rows: int, say) -> dict:
+def run_background(
+    *, repo_dir: Path, bulk_rows: int, busy_rows: int, baseline_rows: int, say
+) -> dict:
     from django.conf import settings
 
     workers = Workers(repo_dir=repo_dir)
@@ -109,7 +119,9 @@ def run_background(*, repo_dir: Path, bulk_rows: int, busy_rows: int, baseline_r
         workers.stop("bulk")
         for queue in WORKERS:
             workers.start(queue)
-        say(f"background: a {bulk_rows:,}-row 911 bulk apply, VI_MAX_CONCURRENCY={settings.VI_MAX_CONCURRENCY}")
+        say(
+            f"background: a {bulk_rows:,}-row 911 bulk apply, VI_MAX_CONCURRENCY={settings.VI_MAX_CONCURRENCY}"
+        )
         applied = _timed_apply(numbers[:bulk_rows], address=ADDRESSES[0])
         figures.update(
             bulk_911_rows=applied["rows"], bulk_911_seconds=applied["apply_seconds"],
@@ -117,12 +129,20 @@ def run_background(*, repo_dir: Path, bulk_rows: int, busy_rows: int, baseline_r
             bulk_911_check_rows_per_second=applied["check_rows_per_second"],
             baseline_rows=baseline["rows"], baseline_rows_per_second=baseline["rows_per_second"],
         )  # fmt: skip
-        figures["speedup"] = applied["rows_per_second"] / baseline["rows_per_second"] if baseline["rows_per_second"] else 0
-        say(f"background: {applied['rows_per_second']:.1f} rows/s (one at a time: {baseline['rows_per_second']:.1f}); "
-            f"now a {busy_rows:,}-row apply with a sync and a portability check asked meanwhile")
+        figures["speedup"] = (
+            applied["rows_per_second"] / baseline["rows_per_second"]
+            if baseline["rows_per_second"]
+            else 0
+        )
+        say(
+            f"background: {applied['rows_per_second']:.1f} rows/s (one at a time: {baseline['rows_per_second']:.1f}); "
+            f"now a {busy_rows:,}-row apply with a sync and a portability check asked meanwhile"
+        )
         figures.update(_waits_behind_a_busy_job(numbers[:busy_rows], address=ADDRESSES[1]))
-        say(f"background: sync waited {figures['sync_wait_seconds']:.1f} s, portability check "
-            f"{figures['portability_wait_seconds']:.1f} s, busy job at {figures['busy_rows_done']:,} rows")
+        say(
+            f"background: sync waited {figures['sync_wait_seconds']:.1f} s, portability check "
+            f"{figures['portability_wait_seconds']:.1f} s, busy job at {figures['busy_rows_done']:,} rows"
+        )
     finally:
         workers.stop_all()
     return figures
@@ -137,14 +157,18 @@ def _numbers(count: int) -> list[str]:
     located = Location.objects.filter(gone_at__isnull=True).values("tn")
     numbers = list(owned.exclude(tn__in=located).values_list("tn", flat=True)[:count])
     if len(numbers) < count:
-        numbers += list(owned.filter(tn__in=located).values_list("tn", flat=True)[: count - len(numbers)])
+        numbers += list(
+            owned.filter(tn__in=located).values_list("tn", flat=True)[: count - len(numbers)]
+        )
     return numbers
 
 
 def _content(numbers: list[str], *, address) -> bytes:
     street, city, state, zip_code = address
     lines = ["tn,address1,city,state,zip,caller_name"]
-    lines += [f"{tn},{street},{city},{state},{zip_code},Bench {index}" for index, tn in enumerate(numbers)]
+    lines += [
+        f"{tn},{street},{city},{state},{zip_code},Bench {index}" for index, tn in enumerate(numbers)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -170,12 +194,20 @@ def _checked(numbers: list[str], *, address):
     from e911.models import BulkJob
 
     started = time.perf_counter()
-    job = bulk.bulk_upload(content=_content(numbers, address=address), file_name="bench.csv", actor=_bench_user())
-    _wait(lambda: BulkJob.objects.filter(pk=job.pk).exclude(status=BulkJob.Status.CHECKING).exists(),
-          seconds=3600, what="the check", every=0.2)
+    job = bulk.bulk_upload(
+        content=_content(numbers, address=address), file_name="bench.csv", actor=_bench_user()
+    )
+    _wait(
+        lambda: BulkJob.objects.filter(pk=job.pk).exclude(status=BulkJob.Status.CHECKING).exists(),
+        seconds=3600,
+        what="the check",
+        every=0.2,
+    )
     job.refresh_from_db()
     if job.status != BulkJob.Status.CHECKED or job.progress_total != len(numbers):
-        raise RuntimeError(f"the bench file did not check clean: {job.status}, {job.progress_total} ready, {job.error}")
+        raise RuntimeError(
+            f"the bench file did not check clean: {job.status}, {job.progress_total} ready, {job.error}"
+        )
     return job, time.perf_counter() - started
 
 
@@ -186,36 +218,53 @@ def _timed_apply(numbers: list[str], *, address) -> dict:
     job, check_seconds = _checked(numbers, address=address)
     started = time.perf_counter()
     bulk.bulk_queue(job=job, actor=_bench_user())
-    _wait(lambda: BulkJob.objects.get(pk=job.pk).is_finished, seconds=3600, what="the apply", every=0.2)
+    _wait(
+        lambda: BulkJob.objects.get(pk=job.pk).is_finished,
+        seconds=3600,
+        what="the apply",
+        every=0.2,
+    )
     seconds = time.perf_counter() - started
     job.refresh_from_db()
     provisioned = job.rows.filter(result="provisioned").count()
     if job.status != BulkJob.Status.FINISHED or provisioned != len(numbers):
-        raise RuntimeError(f"the bench apply did not provision every row: {job.status}, {provisioned}, {job.error}")
-    return {"rows": provisioned, "apply_seconds": seconds, "rows_per_second": provisioned / seconds,
-            "check_rows_per_second": len(numbers) / check_seconds}
+        raise RuntimeError(
+            f"the bench apply did not provision every row: {job.status}, {provisioned}, {job.error}"
+        )
+    return {
+        "rows": provisioned,
+        "apply_seconds": seconds,
+        "rows_per_second": provisioned / seconds,
+        "check_rows_per_second": len(numbers) / check_seconds,
+    }
 
 
 def _waits_behind_a_busy_job(numbers: list[str], *, address) -> dict:
     from e911 import bulk
     from e911.models import BulkJob
-    from porting import services as porting
-    from porting.models import PortabilityJob
     from portal.models import SyncRun
     from portal.sync import sync_request
+    from porting import services as porting
+    from porting.models import PortabilityJob
 
     job, _ = _checked(numbers, address=address)
     bulk.bulk_queue(job=job, actor=_bench_user())
     # Well under way: a few chunks done, so the bulk worker is busy for minutes more.
-    _wait(lambda: BulkJob.objects.get(pk=job.pk).progress_done >= min(150, len(numbers) // 4),
-          seconds=600, what="the busy job to get going")
+    _wait(
+        lambda: BulkJob.objects.get(pk=job.pk).progress_done >= min(150, len(numbers) // 4),
+        seconds=600,
+        what="the busy job to get going",
+    )
 
     asked = time.perf_counter()
     run = sync_request(kind="dids", user=_bench_user())
     check = porting.portability_job_create(text=PORTABILITY_NUMBERS, actor=_bench_user())
     waits: dict = {}
     while len(waits) < 2:
-        if "sync" not in waits and SyncRun.objects.filter(pk=run.pk, started_at__isnull=False).exists():
+        if (
+            "sync" not in waits
+            and SyncRun.objects.filter(pk=run.pk, started_at__isnull=False).exists()
+        ):
             waits["sync"] = time.perf_counter() - asked
         if "portability" not in waits and PortabilityJob.objects.get(pk=check.pk).is_finished:
             waits["portability"] = time.perf_counter() - asked
@@ -225,8 +274,16 @@ def _waits_behind_a_busy_job(numbers: list[str], *, address) -> dict:
     busy = BulkJob.objects.get(pk=job.pk)
     still_running = busy.status == BulkJob.Status.RUNNING
     bulk.bulk_cancel(job=busy)  # the rest is not needed; what it did stays recorded
-    _wait(lambda: SyncRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists(),
-          seconds=1800, what="the sync to finish", every=0.5)
-    return {"sync_wait_seconds": waits["sync"], "portability_wait_seconds": waits["portability"],
-            "busy_rows": len(numbers), "busy_rows_done": busy.progress_done,
-            "busy_job_still_running": still_running}
+    _wait(
+        lambda: SyncRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists(),
+        seconds=1800,
+        what="the sync to finish",
+        every=0.5,
+    )
+    return {
+        "sync_wait_seconds": waits["sync"],
+        "portability_wait_seconds": waits["portability"],
+        "busy_rows": len(numbers),
+        "busy_rows_done": busy.progress_done,
+        "busy_job_still_running": still_running,
+    }

@@ -28,7 +28,9 @@ def recreate(url: str) -> None:
     name = parts.path.lstrip("/")
     maintenance = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -43,7 +45,11 @@ def empty_domain_tables() -> None:
     from django.apps import apps
     from django.db import connection
 
-    tables = [model._meta.db_table for label in ("dids", "e911") for model in apps.get_app_config(label).get_models()]
+    tables = [
+        model._meta.db_table
+        for label in ("dids", "e911")
+        for model in apps.get_app_config(label).get_models()
+    ]
     tables += ["portal_changerecord", "portal_syncrun", "portal_providercall"]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

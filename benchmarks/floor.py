@@ -53,7 +53,9 @@ def run_floor(url: str, *, login: str, secret: str) -> dict:
     for operation, record_tag in AUDITS:
         table = f"bench_floor_{operation.lower()}"
         with _post(url, operation, login=login, secret=secret) as response:
-            records += _copy_records(raw, response.raw, table=table, record_tag=f"{{{NAMESPACE}}}{record_tag}")
+            records += _copy_records(
+                raw, response.raw, table=table, record_tag=f"{{{NAMESPACE}}}{record_tag}"
+            )
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "records": records}
 

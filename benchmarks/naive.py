@@ -26,9 +26,15 @@ def run_naive() -> dict:
         record = DIDRecord.from_vi(item)
         if not record.tn:
             continue
-        DID.objects.update_or_create(tn=record.tn, defaults={name: getattr(record, name) for name in fields})
+        DID.objects.update_or_create(
+            tn=record.tn, defaults={name: getattr(record, name) for name in fields}
+        )
         did_count += 1
     seconds = time.perf_counter() - started
     records = did_count
     connection.close()
-    return {"seconds": seconds, "records": records, "per_record_ms": 1000 * seconds / max(records, 1)}
+    return {
+        "seconds": seconds,
+        "records": records,
+        "per_record_ms": 1000 * seconds / max(records, 1),
+    }

@@ -37,11 +37,16 @@ def list_views() -> dict[str, dict[str, str]]:
     from dids.models import DID
 
     active = DID.objects.filter(gone_at__isnull=True)
-    busiest = active.values("state", "endpoint_id").annotate(total=Count("pk")).order_by("-total").first()
+    busiest = (
+        active.values("state", "endpoint_id").annotate(total=Count("pk")).order_by("-total").first()
+    )
     middle = active.order_by("tn").values_list("tn", flat=True)[active.count() // 2]
     return {
         "no_filter": {},
-        "state_and_endpoint_group": {"state": busiest["state"], "endpoint_id": str(busiest["endpoint_id"])},
+        "state_and_endpoint_group": {
+            "state": busiest["state"],
+            "endpoint_id": str(busiest["endpoint_id"]),
+        },
         "digits_search": {"q": middle[3:8]},
     }
 

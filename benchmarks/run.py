@@ -27,18 +27,43 @@ KINDS = ["dids", "e911"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--n", type=int, default=100_000, help="owned numbers (default 100,000)")
-    parser.add_argument("--naive-n", type=int, default=10_000, help="numbers for the naive baseline")
-    parser.add_argument("--small", type=int, default=1_000, help="numbers for the small list-page baseline")
+    parser.add_argument(
+        "--naive-n", type=int, default=10_000, help="numbers for the naive baseline"
+    )
+    parser.add_argument(
+        "--small", type=int, default=1_000, help="numbers for the small list-page baseline"
+    )
     parser.add_argument("--requests", type=int, default=50, help="requests per list view")
-    parser.add_argument("--assign", type=int, default=1_000, help="numbers bought in the bulk purchase")
-    parser.add_argument("--bulk-rows", type=int, default=1_000, help="rows of the timed 911 bulk apply")
-    parser.add_argument("--busy-rows", type=int, default=3_000, help="rows of the bulk apply a sync must not wait behind")
-    parser.add_argument("--baseline-rows", type=int, default=200, help="rows of the one-call-at-a-time bulk apply")
-    parser.add_argument("--only", choices=["background"], help="run one phase alone (on --n numbers); last.json untouched")
-    parser.add_argument("--database", default="portal_bench", help="database name (dropped and recreated)")
-    parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR, help="where last.json and results/ go")
+    parser.add_argument(
+        "--assign", type=int, default=1_000, help="numbers bought in the bulk purchase"
+    )
+    parser.add_argument(
+        "--bulk-rows", type=int, default=1_000, help="rows of the timed 911 bulk apply"
+    )
+    parser.add_argument(
+        "--busy-rows",
+        type=int,
+        default=3_000,
+        help="rows of the bulk apply a sync must not wait behind",
+    )
+    parser.add_argument(
+        "--baseline-rows", type=int, default=200, help="rows of the one-call-at-a-time bulk apply"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["background"],
+        help="run one phase alone (on --n numbers); last.json untouched",
+    )
+    parser.add_argument(
+        "--database", default="portal_bench", help="database name (dropped and recreated)"
+    )
+    parser.add_argument(
+        "--output-dir", type=Path, default=OUTPUT_DIR, help="where last.json and results/ go"
+    )
     parser.add_argument("--child-sync", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -78,8 +103,12 @@ def _benchmark(args) -> int:
     sandbox = SandboxProcess(repo_dir=REPO_DIR)
     try:
         os.environ.update(
-            DATABASE_URL=url, VI_API_URL=sandbox.url, VI_LOGIN=LOGIN, VI_SECRET=sandbox.secret,
-            DJANGO_SETTINGS_MODULE="portal.settings", ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            DATABASE_URL=url,
+            VI_API_URL=sandbox.url,
+            VI_LOGIN=LOGIN,
+            VI_SECRET=sandbox.secret,
+            DJANGO_SETTINGS_MODULE="portal.settings",
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         )
         _django_setup()
         database.migrate()
@@ -91,8 +120,13 @@ def _benchmark(args) -> int:
 
     from benchmarks.report import figures_table, judged, write_results
 
-    figures.update(n=n, started_at=started_at.isoformat(timespec="seconds"), machine=_machine(),
-                   commit=_git("rev-parse", "--short", "HEAD"), database=args.database)
+    figures.update(
+        n=n,
+        started_at=started_at.isoformat(timespec="seconds"),
+        machine=_machine(),
+        commit=_git("rev-parse", "--short", "HEAD"),
+        database=args.database,
+    )
     figures = judged(figures)
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
     paths = write_results(figures, output_dir=args.output_dir, stamp=stamp)
@@ -116,7 +150,9 @@ def _phases(args, *, sandbox, n: int, naive_n: int, small: int) -> dict:
     _say(f"{small:,} numbers: sync, then /numbers/ ×{args.requests} per view")
     sandbox.reset(small)
     figures["growth"][str(small)] = _sync(label="full sync", kinds=KINDS)
-    figures["list_pages"] = {"small": {"numbers": small, "views": measure_list(requests=args.requests)}}
+    figures["list_pages"] = {
+        "small": {"numbers": small, "views": measure_list(requests=args.requests)}
+    }
     database.empty_domain_tables()
 
     _say(f"{naive_n:,} numbers: naive baseline (zeep + update_or_create)")
@@ -130,9 +166,14 @@ def _phases(args, *, sandbox, n: int, naive_n: int, small: int) -> dict:
     _say(f"{n:,} numbers: seeding the sandbox")
     seed_seconds = sandbox.reset(n)
     stream_seconds, size = sandbox_stream_seconds(sandbox.url, login=LOGIN, secret=sandbox.secret)
-    figures["sandbox"] = {"seed_seconds": seed_seconds, "stream_seconds": stream_seconds,
-                          "auditdids_megabytes": size / 1e6}
-    _say(f"seeded in {seed_seconds:.1f} s; auditDIDs served in {stream_seconds:.1f} s ({size / 1e6:.0f} MB)")
+    figures["sandbox"] = {
+        "seed_seconds": seed_seconds,
+        "stream_seconds": stream_seconds,
+        "auditdids_megabytes": size / 1e6,
+    }
+    _say(
+        f"seeded in {seed_seconds:.1f} s; auditDIDs served in {stream_seconds:.1f} s ({size / 1e6:.0f} MB)"
+    )
 
     _say("floor: raw auditDIDs + audit911, iterparse, COPY into an unlogged table")
     floor = run_floor(sandbox.url, login=LOGIN, secret=sandbox.secret)
@@ -175,8 +216,13 @@ def _phases(args, *, sandbox, n: int, naive_n: int, small: int) -> dict:
 def _background(args) -> dict:
     from benchmarks.background import run_background
 
-    return run_background(repo_dir=REPO_DIR, bulk_rows=args.bulk_rows, busy_rows=args.busy_rows,
-                          baseline_rows=args.baseline_rows, say=_say)
+    return run_background(
+        repo_dir=REPO_DIR,
+        bulk_rows=args.bulk_rows,
+        busy_rows=args.busy_rows,
+        baseline_rows=args.baseline_rows,
+        say=_say,
+    )
 
 
 def _background_alone(args, *, sandbox, n: int) -> int:
@@ -203,10 +249,12 @@ def _sync(*, label: str, kinds: list[str]) -> dict:
     figures["rows"] = figures["numbers"] + figures["locations"]
     figures["rows_per_second"] = figures["rows"] / figures["wall_seconds"]
     figures["per_record_ms"] = 1000 * figures["wall_seconds"] / max(figures["rows"], 1)
-    _say(f"{label}: {figures['wall_seconds']:.2f} s, {figures['rows']:,} records, "
-         f"{figures['sql_statements']:,} statements, peak {figures['peak_rss_mb']:.0f} MB, writes "
-         f"{figures['mirror_rows_written']:,} mirror / {figures['history_rows']:,} history / "
-         f"{figures['tuple_writes']:,} tuples")
+    _say(
+        f"{label}: {figures['wall_seconds']:.2f} s, {figures['rows']:,} records, "
+        f"{figures['sql_statements']:,} statements, peak {figures['peak_rss_mb']:.0f} MB, writes "
+        f"{figures['mirror_rows_written']:,} mirror / {figures['history_rows']:,} history / "
+        f"{figures['tuple_writes']:,} tuples"
+    )
     return figures
 
 
@@ -219,14 +267,24 @@ def _step_writes(figures: dict, step: str) -> int:
 
 
 def _machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
     total = next((line.split()[1] for line in memory.splitlines() if line.startswith("Mem:")), "?")
     cores = os.cpu_count()
     postgres = _postgres_version()
     return {
-        "nproc": cores, "cpu": cpu, "free_h": memory, "python": platform.python_version(), "postgresql": postgres,
+        "nproc": cores,
+        "cpu": cpu,
+        "free_h": memory,
+        "python": platform.python_version(),
+        "postgresql": postgres,
         "summary": f"{cores} cores ({cpu}), {total} RAM, Python {platform.python_version()}, {postgres}",
     }
 

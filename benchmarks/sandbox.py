@@ -23,8 +23,21 @@ class SandboxProcess:
     def __init__(self, *, repo_dir: Path):
         self.secret = secrets.token_hex(16)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "portal.sandbox", "--host", "127.0.0.1", "--port", "0", "--seed", "empty",
-             "--login", LOGIN, "--secret", self.secret],
+            [
+                sys.executable,
+                "-m",
+                "portal.sandbox",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--seed",
+                "empty",
+                "--login",
+                LOGIN,
+                "--secret",
+                self.secret,
+            ],
             cwd=repo_dir,
             stdout=subprocess.PIPE,
             text=True,
@@ -37,10 +50,15 @@ class SandboxProcess:
         self.url = found.group(1)  # the SOAP endpoint
         self.base_url = self.url.split("/Services/")[0]
 
-    def control(self, method: str, path: str, payload: dict | None = None, *, timeout: float = 120) -> object:
+    def control(
+        self, method: str, path: str, payload: dict | None = None, *, timeout: float = 120
+    ) -> object:
         data = json.dumps(payload).encode() if payload is not None else None
         request = urllib.request.Request(
-            f"{self.base_url}/_sandbox/{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+            f"{self.base_url}/_sandbox/{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read() or b"null")

@@ -68,7 +68,7 @@ def sync_in_child(*, kinds: list[str], repo_dir: Path) -> dict:
     lines = [line for line in output.splitlines() if line.startswith(RESULT_PREFIX)]
     if process.returncode != 0 or not lines:
         raise RuntimeError(f"the sync child failed (exit {process.returncode}):\n{output[-2000:]}")
-    figures = json.loads(lines[-1][len(RESULT_PREFIX):])
+    figures = json.loads(lines[-1][len(RESULT_PREFIX) :])
     failed = [run for run in figures["runs"] if run["status"] != "succeeded"]
     if failed:
         raise RuntimeError(f"a sync did not succeed: {failed}")

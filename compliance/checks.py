@@ -148,21 +148,29 @@ def sms_campaign(facts: NumberFacts, settings: Settings) -> bool | None:
 
 CHECKS: list[Check] = [
     Check(
-        key="kari_alert", area="911", title="No one is alerted when 911 is dialled",
+        key="kari_alert",
+        area="911",
+        title="No one is alerted when 911 is dialled",
         law="Kari's Law (47 CFR 9.16)",
         reason="A number with 911 must notify someone on site (front desk, security) when 911 is "
         "called from it, so they can meet responders. This number has no 911 alert recipient.",
-        fix="Add an alert recipient (an e-mail address VI notifies).", rule=kari_alert,
+        fix="Add an alert recipient (an e-mail address VI notifies).",
+        rule=kari_alert,
     ),
     Check(
-        key="dispatchable_unit", area="911", title="911 address probably needs a suite, floor or room",
+        key="dispatchable_unit",
+        area="911",
+        title="911 address probably needs a suite, floor or room",
         law="RAY BAUM's Act (dispatchable location)",
         reason="The street address is shared by several clients' numbers or by many numbers, but "
         "names no suite, floor or room: responders would not know where in the building to go.",
-        fix="Provision the address again with its suite, floor or room on line 2.", rule=dispatchable_unit,
+        fix="Provision the address again with its suite, floor or room on line 2.",
+        rule=dispatchable_unit,
     ),
     Check(
-        key="location_valid", area="911", title="No provisioned 911 location",
+        key="location_valid",
+        area="911",
+        title="No provisioned 911 location",
         law="RAY BAUM's Act (dispatchable location)",
         reason="911 calls from this number reach no valid address: it has no 911 location, or its "
         "location is invalid or was never validated and provisioned.",
@@ -170,14 +178,19 @@ CHECKS: list[Check] = [
         rule=location_valid,
     ),
     Check(
-        key="revalidation", area="911", title="911 address no longer validates",
+        key="revalidation",
+        area="911",
+        title="911 address no longer validates",
         law="RAY BAUM's Act (dispatchable location)",
         reason="The scheduled re-check of the provisioned address at VI says it can no longer be "
         "placed (the street database changed, or someone changed it at VI).",
-        fix="Check the address and provision it again.", rule=revalidation,
+        fix="Check the address and provision it again.",
+        rule=revalidation,
     ),
     Check(
-        key="cnam_caller_name", area="911", title="911 caller name differs from the CNAM",
+        key="cnam_caller_name",
+        area="911",
+        title="911 caller name differs from the CNAM",
         law="Consistency",
         reason="Responders see the 911 caller name; the called party sees the CNAM. When they "
         "differ, one of them is out of date.",
@@ -185,18 +198,24 @@ CHECKS: list[Check] = [
         rule=cnam_caller_name,
     ),
     Check(
-        key="cnam_acceptable", area="CNAM", title="Carriers refuse this caller name",
+        key="cnam_acceptable",
+        area="CNAM",
+        title="Carriers refuse this caller name",
         law="CNAM database rules",
         reason="Carriers' CNAM databases take at most 15 letters, digits and spaces, with at least "
         "2 letters; this name will not be shown.",
-        fix="Change the outbound caller-ID name.", rule=cnam_acceptable,
+        fix="Change the outbound caller-ID name.",
+        rule=cnam_acceptable,
     ),
     Check(
-        key="sms_campaign", area="SMS", title="SMS on without an approved campaign",
+        key="sms_campaign",
+        area="SMS",
+        title="SMS on without an approved campaign",
         law="10DLC (The Campaign Registry)",
         reason="Carriers block SMS from a number that is not on an active 10DLC campaign; a "
         "rejected, expired or deleted campaign counts as none.",
-        fix="Put the number on an approved campaign (or turn SMS off).", rule=sms_campaign,
+        fix="Put the number on an approved campaign (or turn SMS off).",
+        rule=sms_campaign,
     ),
 ]
 CHECKS_BY_KEY = {check.key: check for check in CHECKS}

@@ -20,7 +20,10 @@ class Snapshot(models.Model):
         ordering = ["-taken_on"]
         get_latest_by = "taken_on"
         permissions = [
-            ("override_10dlc_lint", "Send a 10DLC brand or campaign to VI despite the pre-submission check"),
+            (
+                "override_10dlc_lint",
+                "Send a 10DLC brand or campaign to VI despite the pre-submission check",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,21 +18,37 @@ from django.db.models.functions import Upper
 from dids.models import DID
 from dids.numbers import digits_only
 from dids.selectors import clients_by_endpoint_group
-from portal.csv_export import csv_line
 from e911.models import AlertRecipient, Location
 from messaging.models import Campaign, SMSNumber
+from portal.csv_export import csv_line
 
-from .checks import CHECKS, CHECKS_BY_KEY, Check, NumberFacts, Settings, Verdict, evaluate, readiness
+from .checks import (
+    CHECKS,
+    CHECKS_BY_KEY,
+    Check,
+    NumberFacts,
+    Settings,
+    Verdict,
+    evaluate,
+    readiness,
+)
 from .models import Revalidation, Snapshot
 
 
 def rule_settings() -> Settings:
-    return Settings(shared_address_numbers=int(getattr(django_settings, "COMPLIANCE_SHARED_ADDRESS_NUMBERS", 10)))
+    return Settings(
+        shared_address_numbers=int(
+            getattr(django_settings, "COMPLIANCE_SHARED_ADDRESS_NUMBERS", 10)
+        )
+    )
 
 
 def address_key(address1: str, city: str, state: str, zip_code: str) -> str:
     """One street address, however it was typed (case, spacing, ZIP+4)."""
-    return "|".join(" ".join((part or "").upper().split()) for part in (address1, city, state, (zip_code or "")[:5]))
+    return "|".join(
+        " ".join((part or "").upper().split())
+        for part in (address1, city, state, (zip_code or "")[:5])
+    )
 
 
 # Owned-ness is checked in Python against the numbers already read: "tn IN (SELECT tn FROM
@@ -42,11 +58,22 @@ def _location_rows(*, tns: set[str] | None):
     rows = Location.objects.filter(gone_at__isnull=True)
     if tns is not None:
         rows = rows.filter(tn__in=tns)
-    return rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name",
-                            "alerts_fetched_at")
+    return rows.values_list(
+        "tn",
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "zip_code",
+        "status_code",
+        "caller_name",
+        "alerts_fetched_at",
+    )
 
 
-def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str, int], dict[str, int]]:
+def _address_sharing(
+    *, keys: set[str], all_rows: list | None
+) -> tuple[dict[str, int], dict[str, int]]:
     """Street address key -> how many owned numbers, and how many clients' numbers, use it.
 
     Counted over the whole account, even when only a few numbers are judged (a number page):
@@ -54,10 +81,29 @@ def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str
     """
     if all_rows is None:
         streets = {key.split("|", 1)[0] for key in keys}
-        rows = Location.objects.filter(gone_at__isnull=True).annotate(street=Upper("address1")).filter(street__in=streets)
-        all_rows = list(rows.values_list("tn", "address1", "address2", "city", "state", "zip_code", "status_code", "caller_name",
-                                         "alerts_fetched_at"))
-        owned = set(DID.objects.filter(gone_at__isnull=True, tn__in=[row[0] for row in all_rows]).values_list("tn", flat=True))
+        rows = (
+            Location.objects.filter(gone_at__isnull=True)
+            .annotate(street=Upper("address1"))
+            .filter(street__in=streets)
+        )
+        all_rows = list(
+            rows.values_list(
+                "tn",
+                "address1",
+                "address2",
+                "city",
+                "state",
+                "zip_code",
+                "status_code",
+                "caller_name",
+                "alerts_fetched_at",
+            )
+        )
+        owned = set(
+            DID.objects.filter(
+                gone_at__isnull=True, tn__in=[row[0] for row in all_rows]
+            ).values_list("tn", flat=True)
+        )
         all_rows = [row for row in all_rows if row[0] in owned]
     members: dict[str, set[str]] = defaultdict(set)
     for tn, a1, _a2, city, state, zip_code, _status, _caller, _read in all_rows:
@@ -66,20 +112,31 @@ def _address_sharing(*, keys: set[str], all_rows: list | None) -> tuple[dict[str
             members[key].add(tn)
     owners = clients_by_endpoint_group()
     sharing_tns = {tn for group in members.values() for tn in group}
-    client_of = {
-        tn: owners[eid].vi_id
-        for tn, eid in DID.objects.filter(gone_at__isnull=True, tn__in=sharing_tns).values_list("tn", "endpoint_id")
-        if eid in owners
-    } if len(sharing_tns) < 5000 else _all_clients(owners)
+    client_of = (
+        {
+            tn: owners[eid].vi_id
+            for tn, eid in DID.objects.filter(gone_at__isnull=True, tn__in=sharing_tns).values_list(
+                "tn", "endpoint_id"
+            )
+            if eid in owners
+        }
+        if len(sharing_tns) < 5000
+        else _all_clients(owners)
+    )
     numbers = {key: len(group) for key, group in members.items()}
-    clients = {key: len({client_of[tn] for tn in group if tn in client_of}) for key, group in members.items()}
+    clients = {
+        key: len({client_of[tn] for tn in group if tn in client_of})
+        for key, group in members.items()
+    }
     return numbers, clients
 
 
 def _all_clients(owners) -> dict[str, str]:
     return {
         tn: owners[eid].vi_id
-        for tn, eid in DID.objects.filter(gone_at__isnull=True, endpoint_id__in=list(owners)).values_list("tn", "endpoint_id")
+        for tn, eid in DID.objects.filter(
+            gone_at__isnull=True, endpoint_id__in=list(owners)
+        ).values_list("tn", "endpoint_id")
     }
 
 
@@ -92,21 +149,47 @@ def _facts(*, tns: Iterable[str] | None = None) -> list[NumberFacts]:
     numbers = list(dids.order_by("tn").values_list("tn", "cnam_name", "endpoint_id"))
 
     owned = {tn for tn, _, _ in numbers}
-    all_rows = [row for row in _location_rows(tns=None) if row[0] in owned] if wanted is None else None
+    all_rows = (
+        [row for row in _location_rows(tns=None) if row[0] in owned] if wanted is None else None
+    )
     location_rows = {}
-    for tn, a1, a2, city, state, zip_code, status, caller, read in (all_rows if all_rows is not None else _location_rows(tns=owned)):
-        location_rows[tn] = (address_key(a1, city, state, zip_code), a1, a2, status, caller, read is not None)
-    share_numbers, share_clients = _address_sharing(keys={row[0] for row in location_rows.values()}, all_rows=all_rows)
+    for tn, a1, a2, city, state, zip_code, status, caller, read in (
+        all_rows if all_rows is not None else _location_rows(tns=owned)
+    ):
+        location_rows[tn] = (
+            address_key(a1, city, state, zip_code),
+            a1,
+            a2,
+            status,
+            caller,
+            read is not None,
+        )
+    share_numbers, share_clients = _address_sharing(
+        keys={row[0] for row in location_rows.values()}, all_rows=all_rows
+    )
 
     def only_wanted(queryset):
         return queryset if wanted is None else queryset.filter(tn__in=wanted)
 
-    alerts = Counter(dict(only_wanted(AlertRecipient.objects.all()).values("tn").annotate(n=Count("id")).values_list("tn", "n")))
+    alerts = Counter(
+        dict(
+            only_wanted(AlertRecipient.objects.all())
+            .values("tn")
+            .annotate(n=Count("id"))
+            .values_list("tn", "n")
+        )
+    )
     revalidated = dict(only_wanted(Revalidation.objects.all()).values_list("tn", "valid"))
-    sms = dict(only_wanted(SMSNumber.objects.filter(gone_at__isnull=True, enabled=True)).values_list("tn", "campaign_id"))
+    sms = dict(
+        only_wanted(SMSNumber.objects.filter(gone_at__isnull=True, enabled=True)).values_list(
+            "tn", "campaign_id"
+        )
+    )
     campaigns = {
         cid: (status, gone is not None)
-        for cid, status, gone in Campaign.objects.filter(campaign_id__in=set(sms.values())).values_list("campaign_id", "status", "gone_at")
+        for cid, status, gone in Campaign.objects.filter(
+            campaign_id__in=set(sms.values())
+        ).values_list("campaign_id", "status", "gone_at")
     }
 
     facts = []
@@ -181,12 +264,20 @@ def overview(*, judged: list[Verdict] | None = None) -> Overview:
     return Overview(
         numbers=len(judged),
         score=readiness(total_passed, total_applicable),
-        checks=[CheckSummary(check=c, applicable=applicable[c.key], failing=failing[c.key]) for c in CHECKS],
-        clients={vi_id: readiness(per_client_passed[vi_id], per_client_applicable[vi_id]) for vi_id in sorted(per_client_applicable)},
+        checks=[
+            CheckSummary(check=c, applicable=applicable[c.key], failing=failing[c.key])
+            for c in CHECKS
+        ],
+        clients={
+            vi_id: readiness(per_client_passed[vi_id], per_client_applicable[vi_id])
+            for vi_id in sorted(per_client_applicable)
+        },
     )
 
 
-def failing_for_check(*, key: str, q: str = "", judged: list[Verdict] | None = None) -> list[Verdict]:
+def failing_for_check(
+    *, key: str, q: str = "", judged: list[Verdict] | None = None
+) -> list[Verdict]:
     """The numbers failing the check `key` (a KeyError for an unknown key), narrowed by TN digits."""
     CHECKS_BY_KEY[key]
     digits = digits_only(q)
@@ -196,7 +287,9 @@ def failing_for_check(*, key: str, q: str = "", judged: list[Verdict] | None = N
 
 def client_verdicts(*, client) -> list[Verdict]:
     group_ids = [gid for gid in client.endpoint_group_ids or () if isinstance(gid, int)]
-    tns = DID.objects.filter(gone_at__isnull=True, endpoint_id__in=group_ids).values_list("tn", flat=True)
+    tns = DID.objects.filter(gone_at__isnull=True, endpoint_id__in=group_ids).values_list(
+        "tn", flat=True
+    )
     return verdicts(tns=list(tns))
 
 
@@ -207,10 +300,23 @@ def snapshots(*, days: int = 90) -> list[Snapshot]:
 def client_names() -> dict[str, str]:
     from dids.models import Client
 
-    return {vi_id: name or vi_id for vi_id, name in Client.objects.filter(gone_at__isnull=True).values_list("vi_id", "name")}
+    return {
+        vi_id: name or vi_id
+        for vi_id, name in Client.objects.filter(gone_at__isnull=True).values_list("vi_id", "name")
+    }
 
 
-CSV_HEADER = ["tn", "address1", "address2", "city", "state", "zip", "caller_name", "client", "problem"]
+CSV_HEADER = [
+    "tn",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "caller_name",
+    "client",
+    "problem",
+]
 
 
 def check_csv(*, key: str, q: str = "") -> Iterator[str]:
@@ -220,7 +326,12 @@ def check_csv(*, key: str, q: str = "") -> Iterator[str]:
     failing = failing_for_check(key=key, q=q)
     check = CHECKS_BY_KEY[key]
     names = client_names()
-    locations = {row.tn: row for row in Location.objects.filter(gone_at__isnull=True, tn__in=[v.facts.tn for v in failing])}
+    locations = {
+        row.tn: row
+        for row in Location.objects.filter(
+            gone_at__isnull=True, tn__in=[v.facts.tn for v in failing]
+        )
+    }
     yield csv_line(CSV_HEADER)
     for verdict in failing:
         facts, location = verdict.facts, locations.get(verdict.facts.tn)
@@ -247,7 +358,9 @@ def campaigns_failing_lint() -> list[CampaignLint]:
 
     brands = dict(Brand.objects.values_list("customer_id", "display_name"))
     found = []
-    live = Campaign.objects.filter(gone_at__isnull=True, external=False).exclude(status__in=["DELETED", "EXPIRED"])
+    live = Campaign.objects.filter(gone_at__isnull=True, external=False).exclude(
+        status__in=["DELETED", "EXPIRED"]
+    )
     for campaign in live.order_by("display_name", "campaign_id"):
         name = brands.get(campaign.customer_id, "")
         failures = lint_campaign_row(campaign, brand_name=name)

@@ -44,7 +44,9 @@ class NumberOutcome:
     code: str = ""
 
 
-def alert_recipient_add_many(*, tns: list[str], email: str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+def alert_recipient_add_many(
+    *, tns: list[str], email: str, actor=None, source: str = Source.STAFF
+) -> list[NumberOutcome]:
     """Add one 911 alert recipient to each number (Add911Alert per number).
 
     The address is checked once before any call (a bad address reaches VI for no number);
@@ -53,7 +55,7 @@ def alert_recipient_add_many(*, tns: list[str], email: str, actor=None, source: 
     """
     if len(tns) > MAX_BULK_ALERTS:
         raise TooManyNumbers(len(tns))
-    email = e911_services.validate_alert_email(email)
+    email = e911_services.alert_email_validate(email)
     outcomes = []
     for tn in tns:
         try:
@@ -61,11 +63,19 @@ def alert_recipient_add_many(*, tns: list[str], email: str, actor=None, source: 
         except ValidationError as error:
             outcomes.append(NumberOutcome(tn=tn, ok=False, message=" ".join(error.messages)))
         except ProviderRejected as refusal:
-            outcomes.append(NumberOutcome(tn=tn, ok=False, message=f"VI refused: {refusal.message}", code=refusal.code))
+            outcomes.append(
+                NumberOutcome(
+                    tn=tn, ok=False, message=f"VI refused: {refusal.message}", code=refusal.code
+                )
+            )
         except ProviderError as error:
-            outcomes.append(NumberOutcome(tn=tn, ok=False, message=f"VI could not be reached: {error}"))
+            outcomes.append(
+                NumberOutcome(tn=tn, ok=False, message=f"VI could not be reached: {error}")
+            )
         else:
-            outcomes.append(NumberOutcome(tn=tn, ok=True, message=f"{email} now gets this number's 911 alerts."))
+            outcomes.append(
+                NumberOutcome(tn=tn, ok=True, message=f"{email} now gets this number's 911 alerts.")
+            )
     return outcomes
 
 
@@ -109,7 +119,9 @@ def _due_locations(*, batch: int) -> list[Location]:
     )  # fmt: skip
 
 
-def revalidate_911_addresses(*, batch: int = 500, pause_seconds: float = 0.0, sleep=time.sleep) -> RevalidationRun:
+def addresses_911_revalidate(
+    *, batch: int = 500, pause_seconds: float = 0.0, sleep=time.sleep
+) -> RevalidationRun:
     """validate911 on a batch of provisioned addresses; keep each verdict and flag the changes.
 
     Reads only (validate911 changes nothing at VI). Paced by `pause_seconds` between calls so a

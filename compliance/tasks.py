@@ -16,8 +16,13 @@ def take_daily_snapshot() -> int:
 @shared_task(name="compliance.tasks.revalidate_911_addresses")
 def revalidate_911_addresses() -> dict:
     """A batch of validate911 calls; long and paced, so it belongs on the "bulk" queue."""
-    run = services.revalidate_911_addresses(
+    run = services.addresses_911_revalidate(
         batch=int(getattr(settings, "COMPLIANCE_REVALIDATE_BATCH", 500)),
         pause_seconds=float(getattr(settings, "COMPLIANCE_REVALIDATE_PAUSE_SECONDS", 0.5)),
     )
-    return {"checked": run.checked, "invalid": run.invalid, "changed": run.changed, "failed": run.failed}
+    return {
+        "checked": run.checked,
+        "invalid": run.invalid,
+        "changed": run.changed,
+        "failed": run.failed,
+    }

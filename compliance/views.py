@@ -24,7 +24,12 @@ PAGE_SIZE = 50
 OUTCOMES_SESSION_KEY = "compliance_bulk_outcomes"
 SEARCH_MAX = 100
 # Checks whose fix the page can apply to many numbers at once.
-BULK_FIXES = {"kari_alert": "alerts", "location_valid": "csv", "dispatchable_unit": "csv", "revalidation": "csv"}
+BULK_FIXES = {
+    "kari_alert": "alerts",
+    "location_valid": "csv",
+    "dispatchable_unit": "csv",
+    "revalidation": "csv",
+}
 
 
 class AlertRecipientsForm(forms.Form):
@@ -92,7 +97,10 @@ def alerts_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             outcomes = services.alert_recipient_add_many(
-                tns=form.cleaned_data["numbers"], email=form.cleaned_data["email"], actor=request.user)
+                tns=form.cleaned_data["numbers"],
+                email=form.cleaned_data["email"],
+                actor=request.user,
+            )
         except ValidationError as error:
             form.add_error("email", error)
         except services.TooManyNumbers as error:

@@ -38,7 +38,7 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """"2026-11" -> Month; ValueError for anything else."""
+        """ "2026-11" -> Month; ValueError for anything else."""
         value = (text or "").strip()
         if len(value) != 7 or value[4] != "-" or not (value[:4].isdigit() and value[5:].isdigit()):
             raise ValueError("Give the month as YYYY-MM, for example 2026-11.")
@@ -70,14 +70,18 @@ class Month:
 
     def end(self) -> datetime.datetime:
         """The first instant after the month."""
-        return timezone.make_aware(datetime.datetime.combine(self.last_day + datetime.timedelta(days=1), datetime.time.min))
+        return timezone.make_aware(
+            datetime.datetime.combine(self.last_day + datetime.timedelta(days=1), datetime.time.min)
+        )
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
 
 def holding_periods(
-    *, first_seen: datetime.datetime, gone_at: datetime.datetime | None,
+    *,
+    first_seen: datetime.datetime,
+    gone_at: datetime.datetime | None,
     events: Iterable[tuple[datetime.datetime, str]] = (),
 ) -> list[Period]:
     """When the account held the number: from first seen, broken by gone/returned events."""
@@ -94,7 +98,9 @@ def holding_periods(
     return periods
 
 
-def days_owned(periods: Iterable[Period], month: Month, *, zone: datetime.tzinfo | None = None) -> int:
+def days_owned(
+    periods: Iterable[Period], month: Month, *, zone: datetime.tzinfo | None = None
+) -> int:
     """Calendar days of `month` (local time) touched by any holding period."""
     zone = zone or timezone.get_current_timezone()
     first, last = month.first_day, month.last_day
@@ -102,7 +108,11 @@ def days_owned(periods: Iterable[Period], month: Month, *, zone: datetime.tzinfo
     for start, end in periods:
         begin_day = start.astimezone(zone).date()
         # The period ends just before `end`: a number gone at midnight was not held that day.
-        end_day = last if end is None else (end - datetime.timedelta(microseconds=1)).astimezone(zone).date()
+        end_day = (
+            last
+            if end is None
+            else (end - datetime.timedelta(microseconds=1)).astimezone(zone).date()
+        )
         if end is not None and end <= start:
             end_day = begin_day  # bought and released within the same instant: still that day
         begin_day, end_day = max(begin_day, first), min(end_day, last)
@@ -112,9 +122,24 @@ def days_owned(periods: Iterable[Period], month: Month, *, zone: datetime.tzinfo
 
 
 HEADER = [
-    "month", "number", "client", "client id", "reference", "911", "SMS", "CNAM", "forward", "failover",
-    "fax to email", "conference line", "days owned", "days in month", "first seen", "gone",
-    "endpoint group", "endpoint group usage this month",
+    "month",
+    "number",
+    "client",
+    "client id",
+    "reference",
+    "911",
+    "SMS",
+    "CNAM",
+    "forward",
+    "failover",
+    "fax to email",
+    "conference line",
+    "days owned",
+    "days in month",
+    "first seen",
+    "gone",
+    "endpoint group",
+    "endpoint group usage this month",
 ]
 
 
@@ -124,7 +149,8 @@ def _events_of_returning_numbers(month: Month) -> dict[str, list[tuple[datetime.
     keys = returned.filter(at__gte=month.start()).values("object_key")
     events: dict[str, list[tuple[datetime.datetime, str]]] = defaultdict(list)
     rows = ChangeRecord.objects.filter(
-        model="dids.did", object_key__in=keys,
+        model="dids.did",
+        object_key__in=keys,
         action__in=[ChangeRecord.Action.GONE, ChangeRecord.Action.RETURNED],
     ).values_list("object_key", "at", "action")
     for tn, at, action in rows.iterator(chunk_size=2000):
@@ -136,9 +162,16 @@ def _group_usage(month: Month, *, now: datetime.datetime) -> dict[int, Decimal |
     if Month.of(now) == month:
         return dict(EndpointGroup.objects.values_list("vi_id", "month_to_date_usage"))
     usage: dict[int, Decimal | None] = {}
-    records = ChangeRecord.objects.filter(
-        model="dids.endpointgroup", at__gte=month.start(), at__lt=month.end(), changes__has_key="month_to_date_usage",
-    ).order_by("at").values_list("object_key", "changes")
+    records = (
+        ChangeRecord.objects.filter(
+            model="dids.endpointgroup",
+            at__gte=month.start(),
+            at__lt=month.end(),
+            changes__has_key="month_to_date_usage",
+        )
+        .order_by("at")
+        .values_list("object_key", "changes")
+    )
     for key, changes in records:
         after = (changes.get("month_to_date_usage") or [None, None])[-1]
         try:
@@ -148,28 +181,65 @@ def _group_usage(month: Month, *, now: datetime.datetime) -> dict[int, Decimal |
     return usage
 
 
-def billing_rows(*, month: Month, client: Client | None = None, now: datetime.datetime | None = None,
-                 chunk_size: int = 2000) -> Iterator[list]:
+def billing_rows(
+    *,
+    month: Month,
+    client: Client | None = None,
+    now: datetime.datetime | None = None,
+    chunk_size: int = 2000,
+) -> Iterator[list]:
     """The header, then one row per number held during the month (days owned > 0)."""
     now = now or timezone.now()
     yield HEADER
     owners = clients_by_endpoint_group()
-    numbers = DID.objects.filter(first_seen_at__lt=month.end()).filter(Q(gone_at__isnull=True) | Q(gone_at__gte=month.start()))
+    numbers = DID.objects.filter(first_seen_at__lt=month.end()).filter(
+        Q(gone_at__isnull=True) | Q(gone_at__gte=month.start())
+    )
     if client is not None:
-        numbers = numbers.filter(endpoint_id__in=[g for g in client.endpoint_group_ids or () if isinstance(g, int)])
+        numbers = numbers.filter(
+            endpoint_id__in=[g for g in client.endpoint_group_ids or () if isinstance(g, int)]
+        )
     sms = SMSNumber.objects.filter(tn=OuterRef("tn"), enabled=True, gone_at__isnull=True)
     # Plain tuples, not model instances: at 100,000 rows building instances was half the time.
-    numbers = numbers.annotate(sms_on=Exists(sms)).order_by("tn").values_list(
-        "tn", "ref_id", "has911", "sms_on", "cnam", "cnam_name", "forward", "failover", "fax_to_email",
-        "conference_line", "first_seen_at", "gone_at", "endpoint_id",
+    numbers = (
+        numbers.annotate(sms_on=Exists(sms))
+        .order_by("tn")
+        .values_list(
+            "tn",
+            "ref_id",
+            "has911",
+            "sms_on",
+            "cnam",
+            "cnam_name",
+            "forward",
+            "failover",
+            "fax_to_email",
+            "conference_line",
+            "first_seen_at",
+            "gone_at",
+            "endpoint_id",
+        )
     )
     events = _events_of_returning_numbers(month)
     usage = _group_usage(month, now=now)
     zone = timezone.get_current_timezone()
     yes = {True: "yes", False: "no"}
     label = str(month)
-    for (tn, ref_id, has911, sms_on, cnam, cnam_name, forward, failover, fax, conference, first_seen, gone_at,
-         endpoint_id) in numbers.iterator(chunk_size=chunk_size):
+    for (
+        tn,
+        ref_id,
+        has911,
+        sms_on,
+        cnam,
+        cnam_name,
+        forward,
+        failover,
+        fax,
+        conference,
+        first_seen,
+        gone_at,
+        endpoint_id,
+    ) in numbers.iterator(chunk_size=chunk_size):
         periods = holding_periods(first_seen=first_seen, gone_at=gone_at, events=events.get(tn, ()))
         held = days_owned(periods, month, zone=zone)
         if not held:
@@ -177,9 +247,22 @@ def billing_rows(*, month: Month, client: Client | None = None, now: datetime.da
         owner = owners.get(endpoint_id)
         group_usage = usage.get(endpoint_id)
         yield [
-            label, tn, owner.name if owner else "", owner.vi_id if owner else "", ref_id,
-            yes[has911], yes[sms_on], yes[bool(cnam or cnam_name)], forward, failover, fax, yes[conference],
-            held, month.days, first_seen.astimezone(zone).date().isoformat(),
+            label,
+            tn,
+            owner.name if owner else "",
+            owner.vi_id if owner else "",
+            ref_id,
+            yes[has911],
+            yes[sms_on],
+            yes[bool(cnam or cnam_name)],
+            forward,
+            failover,
+            fax,
+            yes[conference],
+            held,
+            month.days,
+            first_seen.astimezone(zone).date().isoformat(),
             gone_at.astimezone(zone).date().isoformat() if gone_at else "",
-            "" if endpoint_id is None else endpoint_id, "" if group_usage is None else group_usage,
+            "" if endpoint_id is None else endpoint_id,
+            "" if group_usage is None else group_usage,
         ]

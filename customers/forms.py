@@ -25,9 +25,13 @@ class MoveNumbersForm(forms.Form):
 
     tns = TNListField()
     target_group = forms.TypedChoiceField(
-        label="Move to", coerce=int, empty_value=None,
-        error_messages={"required": "Choose the client (and its endpoint group) to move the numbers to.",
-                        "invalid_choice": "Choose one of the clients' endpoint groups."},
+        label="Move to",
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": "Choose the client (and its endpoint group) to move the numbers to.",
+            "invalid_choice": "Choose one of the clients' endpoint groups.",
+        },
     )
 
     def __init__(self, *args, targets: list[tuple[int, str]], **kwargs):
@@ -38,8 +42,12 @@ class MoveNumbersForm(forms.Form):
 class BillingForm(forms.Form):
     """Which month (YYYY-MM) and which client (all when empty) to export."""
 
-    month = forms.CharField(label="Month", max_length=7, required=True,
-                            widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}))
+    month = forms.CharField(
+        label="Month",
+        max_length=7,
+        required=True,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
     client = forms.CharField(label="Client", max_length=64, required=False)
 
     def clean_month(self):
@@ -63,7 +71,9 @@ class BillingForm(forms.Form):
 
 
 class ReferenceUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to check."})
+    file = forms.FileField(
+        label="CSV file", error_messages={"required": "Choose a CSV file to check."}
+    )
 
 
 class BulkReferenceForm(forms.Form):
@@ -73,6 +83,6 @@ class BulkReferenceForm(forms.Form):
     reference = forms.CharField(label="Reference", required=False, max_length=100, strip=True)
 
     def clean_reference(self) -> str:
-        from dids.services import clean_reference
+        from dids.services import reference_clean
 
-        return clean_reference(self.cleaned_data.get("reference") or "")
+        return reference_clean(self.cleaned_data.get("reference") or "")

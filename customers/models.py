@@ -15,10 +15,14 @@ class ReferenceJob(models.Model):
         FINISHED = "finished", "Finished"
 
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file_name = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKED)
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -73,7 +77,9 @@ class SavedView(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        permissions = [("manage_shared_views", "Can save, change and delete shared views of the numbers list")]
+        permissions = [
+            ("manage_shared_views", "Can save, change and delete shared views of the numbers list")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,6 +1,6 @@
 """Numbers' references from a CSV: every row checked first (a dry run, nothing sent to VI),
 then the ready rows applied in the background, a chunk at a time, through
-`dids.services.set_references`.
+`dids.services.references_set`.
 
 The file: one number and one reference per line (a header line is recognised and skipped).
 A number listed twice keeps its first line; the later ones are marked duplicates, so nobody
@@ -61,7 +61,9 @@ def _lines(data: bytes) -> list[list[str]]:
 def reference_job_check(*, data: bytes, file_name: str, actor) -> ReferenceJob:
     """Read the file and give every row a verdict. Nothing is sent to VI."""
     rows = _lines(data)
-    parsed: list[tuple[int, str, str | None, str, str | None]] = []  # line, entry, tn, reference, problem
+    parsed: list[
+        tuple[int, str, str | None, str, str | None]
+    ] = []  # line, entry, tn, reference, problem
     for line, cells in enumerate(rows, start=1):
         entry = (cells[0] if cells else "").strip()
         reference = cells[1] if len(cells) > 1 else ""
@@ -76,16 +78,16 @@ def reference_job_check(*, data: bytes, file_name: str, actor) -> ReferenceJob:
                 problem = "Only two columns: the number and its reference."
             else:
                 try:
-                    reference = dids_services.clean_reference(reference)
+                    reference = dids_services.reference_clean(reference)
                 except ValidationError as error:
                     problem = " ".join(error.messages)
         parsed.append((line, entry, tn, reference, problem))
     known = {}
     tns = [tn for _, _, tn, _, problem in parsed if tn and problem is None]
     for start in range(0, len(tns), 5000):
-        for tn, ref_id, endpoint_id in DID.objects.filter(tn__in=tns[start:start + 5000], gone_at__isnull=True).values_list(
-            "tn", "ref_id", "endpoint_id"
-        ):
+        for tn, ref_id, endpoint_id in DID.objects.filter(
+            tn__in=tns[start : start + 5000], gone_at__isnull=True
+        ).values_list("tn", "ref_id", "endpoint_id"):
             known[tn] = (ref_id, endpoint_id)
     first_line: dict[str, int] = {}
     objects = []
@@ -95,21 +97,37 @@ def reference_job_check(*, data: bytes, file_name: str, actor) -> ReferenceJob:
         if problem is not None:
             verdict, message = ReferenceRow.Verdict.INVALID, problem
         elif tn in first_line:
-            verdict, message = ReferenceRow.Verdict.DUPLICATE, f"This number is on line {first_line[tn]} already; that line counts."
+            verdict, message = (
+                ReferenceRow.Verdict.DUPLICATE,
+                f"This number is on line {first_line[tn]} already; that line counts.",
+            )
         elif tn not in known:
-            verdict, message = ReferenceRow.Verdict.NOT_ON_ACCOUNT, "This number is not on the account."
+            verdict, message = (
+                ReferenceRow.Verdict.NOT_ON_ACCOUNT,
+                "This number is not on the account.",
+            )
         elif not known[tn][1]:
-            verdict, message = ReferenceRow.Verdict.NO_GROUP, "No endpoint group: VI sets a reference only with one."
+            verdict, message = (
+                ReferenceRow.Verdict.NO_GROUP,
+                "No endpoint group: VI sets a reference only with one.",
+            )
         elif current == reference:
             verdict, message = ReferenceRow.Verdict.UNCHANGED, ""
         else:
             verdict, message = ReferenceRow.Verdict.READY, ""
         if tn and problem is None:
             first_line.setdefault(tn, line)
-        objects.append(ReferenceRow(
-            line=line, entry=entry[:100], tn=tn or "", reference=(reference if problem is None else "")[:100],
-            current=current[:100], verdict=verdict, message=message[:300],
-        ))
+        objects.append(
+            ReferenceRow(
+                line=line,
+                entry=entry[:100],
+                tn=tn or "",
+                reference=(reference if problem is None else "")[:100],
+                current=current[:100],
+                verdict=verdict,
+                message=message[:300],
+            )
+        )
     with transaction.atomic():
         job.save()
         for row in objects:
@@ -121,9 +139,19 @@ def reference_job_check(*, data: bytes, file_name: str, actor) -> ReferenceJob:
 def reference_job_counts(*, job: ReferenceJob) -> dict[str, int]:
     from django.db.models import Count
 
-    counts = dict(job.rows.values_list("verdict").annotate(total=Count("id")).values_list("verdict", "total"))
-    results = dict(job.rows.exclude(result="").values_list("result").annotate(total=Count("id")).values_list("result", "total"))
-    return {**{v: counts.get(v, 0) for v in ReferenceRow.Verdict.values}, **{f"result_{r}": results.get(r, 0) for r in ReferenceRow.Result.values}}
+    counts = dict(
+        job.rows.values_list("verdict").annotate(total=Count("id")).values_list("verdict", "total")
+    )
+    results = dict(
+        job.rows.exclude(result="")
+        .values_list("result")
+        .annotate(total=Count("id"))
+        .values_list("result", "total")
+    )
+    return {
+        **{v: counts.get(v, 0) for v in ReferenceRow.Verdict.values},
+        **{f"result_{r}": results.get(r, 0) for r in ReferenceRow.Result.values},
+    }
 
 
 class NotReady(ValueError):
@@ -138,7 +166,11 @@ def reference_job_queue(*, job_id: int, actor) -> ReferenceJob:
         job = ReferenceJob.objects.select_for_update().get(pk=job_id)
         if job.status != ReferenceJob.Status.CHECKED:
             raise NotReady("This file is already being applied or was applied.")
-        job.status, job.applied_by, job.applied_at = ReferenceJob.Status.QUEUED, actor, timezone.now()
+        job.status, job.applied_by, job.applied_at = (
+            ReferenceJob.Status.QUEUED,
+            actor,
+            timezone.now(),
+        )
         job.save(update_fields=["status", "applied_by", "applied_at"])
         transaction.on_commit(lambda: apply_reference_job.delay(job_id=job.pk))
     return job
@@ -150,21 +182,39 @@ def reference_job_apply_chunk(*, job_id: int) -> bool:
     job = ReferenceJob.objects.filter(pk=job_id).first()
     if job is None or job.status != ReferenceJob.Status.QUEUED:
         return False
-    rows = list(job.rows.filter(verdict=ReferenceRow.Verdict.READY, result="").order_by("line")[:APPLY_CHUNK])
+    rows = list(
+        job.rows.filter(verdict=ReferenceRow.Verdict.READY, result="").order_by("line")[
+            :APPLY_CHUNK
+        ]
+    )
     if not rows:
-        ReferenceJob.objects.filter(pk=job.pk).update(status=ReferenceJob.Status.FINISHED, finished_at=timezone.now())
+        ReferenceJob.objects.filter(pk=job.pk).update(
+            status=ReferenceJob.Status.FINISHED, finished_at=timezone.now()
+        )
         return False
     try:
-        outcomes = {o.tn: o for o in dids_services.set_references(
-            references={row.tn: row.reference for row in rows}, actor=job.applied_by,
-        )}
+        outcomes = {
+            o.tn: o
+            for o in dids_services.references_set(
+                references={row.tn: row.reference for row in rows},
+                actor=job.applied_by,
+            )
+        }
     except (ProviderUnavailable, ProviderRejected) as failure:
         # Nothing of this chunk is known to have changed at VI: say so on each row.
-        said = UNREACHABLE if isinstance(failure, ProviderUnavailable) else f"VI refused: {failure.message} (VI code {failure.code})"
-        outcomes = {row.tn: NumberOutcome(tn=row.tn, code="", ok=False, message=said) for row in rows}
+        said = (
+            UNREACHABLE
+            if isinstance(failure, ProviderUnavailable)
+            else f"VI refused: {failure.message} (VI code {failure.code})"
+        )
+        outcomes = {
+            row.tn: NumberOutcome(tn=row.tn, code="", ok=False, message=said) for row in rows
+        }
     for row in rows:
         outcome = outcomes.get(row.tn)
-        row.result = ReferenceRow.Result.SET if outcome and outcome.ok else ReferenceRow.Result.REFUSED
+        row.result = (
+            ReferenceRow.Result.SET if outcome and outcome.ok else ReferenceRow.Result.REFUSED
+        )
         message = outcome.message if outcome else "No answer from VI for this number."
         if outcome and not outcome.ok and outcome.code:
             message = f"{message} (VI code {outcome.code})"

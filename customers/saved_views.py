@@ -17,14 +17,30 @@ from .models import SavedView
 
 MANAGE_SHARED = "customers.manage_shared_views"
 # The numbers list's filters (dids.filters.DIDFilterForm) and its sort; paging is left out.
-FILTER_KEYS = ("q", "show", "state", "rate_center", "endpoint_id", "client", "reference", "did_group_id", "tier",
-               "e911", "features", "sort")
+FILTER_KEYS = (
+    "q",
+    "show",
+    "state",
+    "rate_center",
+    "endpoint_id",
+    "client",
+    "reference",
+    "did_group_id",
+    "tier",
+    "e911",
+    "features",
+    "sort",
+)
 MAX_PER_USER = 100
 
 
 def clean_query(raw: str) -> str:
     """The filters of a list query string, in a stable order; anything else dropped."""
-    pairs = [(key, value) for key, value in parse_qsl(raw or "", keep_blank_values=False) if key in FILTER_KEYS]
+    pairs = [
+        (key, value)
+        for key, value in parse_qsl(raw or "", keep_blank_values=False)
+        if key in FILTER_KEYS
+    ]
     pairs = [(key, value) for key, value in pairs if value.strip() and "\x00" not in value]
     query = urlencode(sorted(pairs, key=lambda pair: FILTER_KEYS.index(pair[0])))
     if len(query) > 2000:

@@ -22,8 +22,8 @@ from dids.models import DID, Client, DIDGroup, EndpointGroup
 from dids.selectors import client_numbers
 from e911.models import PROVISIONED, Location
 from messaging.models import SMSNumber
-from porting.models import FINISHED_STATUSES, Port, PortNumber
 from portal.models import ChangeRecord
+from porting.models import FINISHED_STATUSES, Port, PortNumber
 
 
 def month_start(now: datetime.datetime | None = None) -> datetime.datetime:
@@ -74,9 +74,15 @@ class ClientSummary:
 
     def sort_value(self, key: str):
         value = {
-            "name": self.name.lower(), "owned": self.owned, "added": self.added, "released": self.released,
-            "coverage": self.coverage_911, "sms": self.sms_ready_share, "campaigns": self.campaign_count,
-            "ports": self.port_count, "usage": self.usage,
+            "name": self.name.lower(),
+            "owned": self.owned,
+            "added": self.added,
+            "released": self.released,
+            "coverage": self.coverage_911,
+            "sms": self.sms_ready_share,
+            "campaigns": self.campaign_count,
+            "ports": self.port_count,
+            "usage": self.usage,
         }[key]
         # Clients without a figure sort after those with one, whichever the direction.
         return (value is None, value if value is not None else 0)
@@ -94,7 +100,9 @@ def _active_ports() -> QuerySet:
     return Port.objects.filter(gone_at__isnull=True).exclude(status__in=FINISHED_STATUSES)
 
 
-def client_summaries(*, now: datetime.datetime | None = None, q: str = "", sort: str = "name") -> list[ClientSummary]:
+def client_summaries(
+    *, now: datetime.datetime | None = None, q: str = "", sort: str = "name"
+) -> list[ClientSummary]:
     """Every current client with its figures, filtered by name and sorted."""
     clients = list(Client.objects.filter(gone_at__isnull=True).order_by("name", "vi_id"))
     text = (q or "").strip().lower()
@@ -131,14 +139,22 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
     movement = (
         numbers.filter(Q(first_seen_at__gte=since) | Q(gone_at__gte=since))
         .values("endpoint_id")
-        .annotate(added=Count("id", filter=Q(first_seen_at__gte=since)), released=Count("id", filter=Q(gone_at__gte=since)))
+        .annotate(
+            added=Count("id", filter=Q(first_seen_at__gte=since)),
+            released=Count("id", filter=Q(gone_at__gte=since)),
+        )
     )
     for row in movement:
         for summary in owners[row["endpoint_id"]]:
             summary.added += row["added"]
             summary.released += row["released"]
     campaign = Subquery(_sms_ready().filter(tn=OuterRef("tn")).values("campaign_id")[:1])
-    pairs = active.annotate(campaign=campaign).exclude(campaign=None).values_list("endpoint_id", "campaign").distinct()
+    pairs = (
+        active.annotate(campaign=campaign)
+        .exclude(campaign=None)
+        .values_list("endpoint_id", "campaign")
+        .distinct()
+    )
     for group_id, campaign_id in pairs:
         for summary in owners[group_id]:
             summary.campaigns.add(campaign_id)
@@ -162,7 +178,11 @@ def client_get(*, vi_id: str) -> Client | None:
 
 def client_summary(*, client: Client, now: datetime.datetime | None = None) -> ClientSummary:
     summary = ClientSummary(client=client)
-    owners = {group_id: [summary] for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)}
+    owners = {
+        group_id: [summary]
+        for group_id in client.endpoint_group_ids or ()
+        if isinstance(group_id, int)
+    }
     if owners:
         _count_numbers(owners, since=month_start(now))
     return summary
@@ -174,7 +194,9 @@ def client_endpoint_groups(*, client: Client) -> list[tuple[int, EndpointGroup |
     rows = {group.vi_id: group for group in EndpointGroup.objects.filter(vi_id__in=ids)}
     counts = dict(
         DID.objects.filter(gone_at__isnull=True, endpoint_id__in=ids)
-        .values_list("endpoint_id").annotate(total=Count("id")).values_list("endpoint_id", "total")
+        .values_list("endpoint_id")
+        .annotate(total=Count("id"))
+        .values_list("endpoint_id", "total")
     )
     return [(group_id, rows.get(group_id), counts.get(group_id, 0)) for group_id in ids]
 
@@ -204,31 +226,50 @@ def client_problems(*, client: Client) -> list[Problem]:
     numbers = client_numbers(client=client)
     no_911 = numbers.filter(has911=False).order_by("tn")
     sms_without_campaign = numbers.filter(
-        tn__in=SMSNumber.objects.filter(gone_at__isnull=True, enabled=True, campaign_id="").values("tn")
+        tn__in=SMSNumber.objects.filter(gone_at__isnull=True, enabled=True, campaign_id="").values(
+            "tn"
+        )
     ).order_by("tn")
     # A 911 location that was validated but never provisioned (parked), or whose validation
     # VI no longer accepts: it will not route an emergency call until someone acts.
     stale_911 = numbers.filter(
-        tn__in=Location.objects.filter(gone_at__isnull=True).exclude(status_code=PROVISIONED).values("tn")
+        tn__in=Location.objects.filter(gone_at__isnull=True)
+        .exclude(status_code=PROVISIONED)
+        .values("tn")
     ).order_by("tn")
     found = [
         ("no_911", "Numbers without 911", no_911, "e911=no"),
-        ("sms_no_campaign", "SMS on but on no campaign (messages are blocked)", sms_without_campaign, ""),
-        ("stale_911", "911 location validated but not provisioned, or invalid", stale_911, "e911=unprovisioned"),
+        (
+            "sms_no_campaign",
+            "SMS on but on no campaign (messages are blocked)",
+            sms_without_campaign,
+            "",
+        ),
+        (
+            "stale_911",
+            "911 location validated but not provisioned, or invalid",
+            stale_911,
+            "e911=unprovisioned",
+        ),
     ]
     problems = []
     for key, title, rows, query in found:
         count = rows.count()
         if count:
             sample = list(rows.values_list("tn", flat=True)[:PROBLEM_SAMPLE])
-            problems.append(Problem(key=key, title=title, count=count, sample=sample, list_query=query))
+            problems.append(
+                Problem(key=key, title=title, count=count, sample=sample, list_query=query)
+            )
     return problems
 
 
 def client_ports(*, client: Client) -> list[Port]:
     ids = [group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)]
     return list(
-        _active_ports().filter(numbers__endpoint_group__in=ids).distinct().order_by("foc_at", "vi_id")
+        _active_ports()
+        .filter(numbers__endpoint_group__in=ids)
+        .distinct()
+        .order_by("foc_at", "vi_id")
     )
 
 
@@ -236,7 +277,11 @@ def client_campaigns(*, client: Client) -> list[tuple[str, int]]:
     """(campaign id, how many of its numbers are on it), most numbers first."""
     tns = client_numbers(client=client).values("tn")
     rows = (
-        _sms_ready().filter(tn__in=tns).values("campaign_id").annotate(total=Count("id")).order_by("-total", "campaign_id")
+        _sms_ready()
+        .filter(tn__in=tns)
+        .values("campaign_id")
+        .annotate(total=Count("id"))
+        .order_by("-total", "campaign_id")
     )
     return [(row["campaign_id"], row["total"]) for row in rows]
 
@@ -257,30 +302,58 @@ MOVES_SCANNED = 500
 def client_history(*, client: Client, limit: int = 30) -> list[HistoryItem]:
     """The client's own changes at VI (groups, usage, ...) and its numbers moving in and out."""
     items = []
-    own = ChangeRecord.objects.filter(model="dids.client", object_key=client.vi_id).select_related("actor").order_by("-at")
+    own = (
+        ChangeRecord.objects.filter(model="dids.client", object_key=client.vi_id)
+        .select_related("actor")
+        .order_by("-at")
+    )
     for record in own[:limit]:
         fields = ", ".join(sorted(record.changes or {})).replace("_", " ")
-        items.append(HistoryItem(at=record.at, what=record.get_action_display(), detail=fields,
-                                 who=str(record.actor or record.get_source_display())))
+        items.append(
+            HistoryItem(
+                at=record.at,
+                what=record.get_action_display(),
+                detail=fields,
+                who=str(record.actor or record.get_source_display()),
+            )
+        )
     groups = {group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)}
     moves = (
-        ChangeRecord.objects.filter(model="dids.did", action=ChangeRecord.Action.UPDATED, changes__has_key="endpoint_id")
-        .select_related("actor").order_by("-at")[:MOVES_SCANNED]
+        ChangeRecord.objects.filter(
+            model="dids.did", action=ChangeRecord.Action.UPDATED, changes__has_key="endpoint_id"
+        )
+        .select_related("actor")
+        .order_by("-at")[:MOVES_SCANNED]
     )
     for record in moves:
         before, after = ((record.changes or {}).get("endpoint_id") or [None, None])[:2]
         if (after in groups) == (before in groups):
             continue
         what = "Number moved in" if after in groups else "Number moved out"
-        items.append(HistoryItem(at=record.at, what=what, detail=f"endpoint group {before} → {after}",
-                                 who=str(record.actor or record.get_source_display()), tn=record.object_key))
+        items.append(
+            HistoryItem(
+                at=record.at,
+                what=what,
+                detail=f"endpoint group {before} → {after}",
+                who=str(record.actor or record.get_source_display()),
+                tn=record.object_key,
+            )
+        )
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
 
 
 CSV_HEADER = [
-    "client id", "client", "numbers", "added this month", "released this month", "911 coverage %",
-    "SMS-ready %", "campaigns", "ports in flight", "usage this month",
+    "client id",
+    "client",
+    "numbers",
+    "added this month",
+    "released this month",
+    "911 coverage %",
+    "SMS-ready %",
+    "campaigns",
+    "ports in flight",
+    "usage this month",
 ]
 
 
@@ -288,8 +361,14 @@ def client_csv_rows(*, summaries: list[ClientSummary]):
     yield CSV_HEADER
     for s in summaries:
         yield [
-            s.vi_id, s.name, s.owned, s.added, s.released,
+            s.vi_id,
+            s.name,
+            s.owned,
+            s.added,
+            s.released,
             "" if s.coverage_911 is None else s.coverage_911,
             "" if s.sms_ready_share is None else s.sms_ready_share,
-            s.campaign_count, s.port_count, "" if s.usage is None else s.usage,
+            s.campaign_count,
+            s.port_count,
+            "" if s.usage is None else s.usage,
         ]

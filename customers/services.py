@@ -17,7 +17,9 @@ class NotAClientsGroup(ValidationError):
     """The endpoint group chosen as the destination belongs to no client."""
 
 
-def numbers_move_to_client(*, tns: Iterable[str], endpoint_id: int, actor) -> tuple[Client, list[NumberOutcome]]:
+def numbers_move_to_client(
+    *, tns: Iterable[str], endpoint_id: int, actor
+) -> tuple[Client, list[NumberOutcome]]:
     """Move numbers to another client: route them to that client's endpoint group.
 
     VI knows a number's client only through its endpoint group, so this is configDID (the
@@ -26,5 +28,5 @@ def numbers_move_to_client(*, tns: Iterable[str], endpoint_id: int, actor) -> tu
     client = clients_by_endpoint_group().get(endpoint_id)
     if client is None:
         raise NotAClientsGroup("That endpoint group belongs to no client.")
-    outcomes = dids_services.configure_dids(tns=list(tns), endpoint_id=endpoint_id, actor=actor)
+    outcomes = dids_services.dids_configure(tns=list(tns), endpoint_id=endpoint_id, actor=actor)
     return client, outcomes

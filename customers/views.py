@@ -3,14 +3,14 @@ clients from the numbers list."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from dids import services as dids_services
 from dids.models import DID
@@ -20,9 +20,15 @@ from portal.csv_export import csv_lines, csv_response
 from portal.permissions import write_view
 
 from . import references, saved_views, selectors, services
-from .models import ReferenceJob
 from .billing import Month, billing_rows
-from .forms import BillingForm, BulkReferenceForm, CustomerFilterForm, MoveNumbersForm, ReferenceUploadForm
+from .forms import (
+    BillingForm,
+    BulkReferenceForm,
+    CustomerFilterForm,
+    MoveNumbersForm,
+    ReferenceUploadForm,
+)
+from .models import ReferenceJob
 
 COLUMNS = {
     "name": "Client",
@@ -50,7 +56,9 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     form = CustomerFilterForm(request.GET)
     summaries = selectors.client_summaries(q=form.query(), sort=form.chosen_sort())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csv_response(csv_lines(selectors.client_csv_rows(summaries=summaries)), filename=f"customers-{stamp}.csv")
+    return csv_response(
+        csv_lines(selectors.client_csv_rows(summaries=summaries)), filename=f"customers-{stamp}.csv"
+    )
 
 
 def customer_detail(request: HttpRequest, vi_id: str) -> HttpResponse:
@@ -88,11 +96,19 @@ def move_numbers(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         tns, group_id = form.cleaned_data["tns"], form.cleaned_data["target_group"]
         target = clients_by_endpoint_group().get(group_id)
-        context.update(tns=tns, target=target, target_group=group_id, current=_current_clients(tns),
-                       from_clients=sorted({name for _, name in _current_clients(tns)}))
+        context.update(
+            tns=tns,
+            target=target,
+            target_group=group_id,
+            current=_current_clients(tns),
+            from_clients=sorted({name for _, name in _current_clients(tns)}),
+        )
         if request.POST.get("confirm") == "yes":
             called = call_service(
-                form, lambda: services.numbers_move_to_client(tns=tns, endpoint_id=group_id, actor=request.user)
+                form,
+                lambda: services.numbers_move_to_client(
+                    tns=tns, endpoint_id=group_id, actor=request.user
+                ),
             )
             if called.ok:
                 context["outcomes"] = called.value[1]
@@ -111,13 +127,20 @@ def billing(request: HttpRequest) -> HttpResponse:
     form = BillingForm(data, initial={"month": str(Month.of(timezone.now()))})
     if data is not None:
         form.is_valid()
-    return render(request, "customers/billing.html", {"form": form, "clients": selectors.client_list()})
+    return render(
+        request, "customers/billing.html", {"form": form, "clients": selectors.client_list()}
+    )
 
 
 def billing_export(request: HttpRequest) -> HttpResponse:
     form = BillingForm(request.GET)
     if not form.is_valid():
-        return render(request, "customers/billing.html", {"form": form, "clients": selectors.client_list()}, status=400)
+        return render(
+            request,
+            "customers/billing.html",
+            {"form": form, "clients": selectors.client_list()},
+            status=400,
+        )
     month, client = form.cleaned_data["month"], form.cleaned_data["client"]
     name = f"billing-{month}-{client.vi_id if client else 'all'}.csv"
     return csv_response(csv_lines(billing_rows(month=month, client=client)), filename=name)
@@ -133,9 +156,15 @@ def references_bulk(request: HttpRequest) -> HttpResponse:
     outcomes = None
     if form.is_valid():
         references_wanted = {tn: form.cleaned_data["reference"] for tn in form.cleaned_data["tns"]}
-        outcomes = call_service(form, lambda: dids_services.set_references(references=references_wanted,
-                                                                           actor=request.user)).value
-    response = render(request, "dids/list.html#bulk_result", {"form": form, "outcomes": outcomes, "title": "Reference"})
+        outcomes = call_service(
+            form,
+            lambda: dids_services.references_set(references=references_wanted, actor=request.user),
+        ).value
+    response = render(
+        request,
+        "dids/list.html#bulk_result",
+        {"form": form, "outcomes": outcomes, "title": "Reference"},
+    )
     if outcomes:
         response["HX-Trigger"] = "dids-changed"
     return response
@@ -143,7 +172,9 @@ def references_bulk(request: HttpRequest) -> HttpResponse:
 
 def reference_upload_page(request: HttpRequest) -> HttpResponse:
     jobs = ReferenceJob.objects.select_related("created_by")[:10]
-    return render(request, "customers/references.html", {"form": ReferenceUploadForm(), "jobs": jobs})
+    return render(
+        request, "customers/references.html", {"form": ReferenceUploadForm(), "jobs": jobs}
+    )
 
 
 @write_view("portal.operate_numbers", fallback="customers:references")
@@ -152,10 +183,14 @@ def reference_upload(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > references.MAX_FILE_BYTES:
-            form.add_error("file", f"The file is larger than {references.MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            form.add_error(
+                "file", f"The file is larger than {references.MAX_FILE_BYTES // (1024 * 1024)} MB."
+            )
         else:
             try:
-                job = references.reference_job_check(data=upload.read(), file_name=upload.name, actor=request.user)
+                job = references.reference_job_check(
+                    data=upload.read(), file_name=upload.name, actor=request.user
+                )
             except references.UnreadableFile as problem:
                 form.add_error("file", str(problem))
             else:
@@ -202,8 +237,12 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     """Save the list's current filters under a name (private, or shared by an Administrator)."""
     query = request.POST.get("query", "")
     try:
-        view = saved_views.saved_view_create(user=request.user, name=request.POST.get("name"), query=query,
-                                             shared=bool(request.POST.get("shared")))
+        view = saved_views.saved_view_create(
+            user=request.user,
+            name=request.POST.get("name"),
+            query=query,
+            shared=bool(request.POST.get("shared")),
+        )
     except PermissionDenied as refusal:
         messages.error(request, str(refusal))
         return _back_to_list(saved_views.clean_query(query) if len(query) < 4000 else "")

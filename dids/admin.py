@@ -24,7 +24,16 @@ from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import selectors, services
 from .forms import endpoint_group_choice_label
-from .models import DID, Client, DIDGroup, EndpointGroup, IntlDID, InventoryTN, PrepaidBalanceReading, UnconfiguredTN
+from .models import (
+    DID,
+    Client,
+    DIDGroup,
+    EndpointGroup,
+    IntlDID,
+    InventoryTN,
+    PrepaidBalanceReading,
+    UnconfiguredTN,
+)
 
 HISTORY_ROWS = 50
 
@@ -58,7 +67,9 @@ class MirrorAdmin(PortalRolesAdmin):
 
     def get_fieldsets(self, request, obj=None):
         local = {"content_hash", *self.mirror_fields}
-        fields = [field.name for field in self.model._meta.fields if field.name not in local | {"id"}]
+        fields = [
+            field.name for field in self.model._meta.fields if field.name not in local | {"id"}
+        ]
         return [
             (None, {"fields": fields}),
             ("Mirror", {"fields": self.mirror_fields, "classes": ("collapse",) if not obj else ()}),
@@ -88,14 +99,17 @@ class MirrorAdmin(PortalRolesAdmin):
             ),
         )
         return format_html(
-            '<table><thead><tr><th>when</th><th>what</th><th>source</th><th>who</th>'
+            "<table><thead><tr><th>when</th><th>what</th><th>source</th><th>who</th>"
             "<th>changes</th></tr></thead><tbody>{}</tbody></table>",
             rows,
         )
 
 
 def _changes_text(record: ChangeRecord) -> str:
-    parts = [f"{name}: {before!r} → {after!r}" for name, (before, after) in (record.changes or {}).items()]
+    parts = [
+        f"{name}: {before!r} → {after!r}"
+        for name, (before, after) in (record.changes or {}).items()
+    ]
     text = "; ".join(parts)
     if record.note:
         text = f"{record.note}. {text}" if text else record.note
@@ -138,17 +152,26 @@ class DIDAdminForm(forms.ModelForm):
         current = self.instance
         if "endpoint_id" in self.fields:
             groups = selectors.endpoint_group_list()
-            choices = [("", "— none —")] + [(group.vi_id, endpoint_group_choice_label(group)) for group in groups]
+            choices = [("", "— none —")] + [
+                (group.vi_id, endpoint_group_choice_label(group)) for group in groups
+            ]
             if current.endpoint_id and current.endpoint_id not in {group.vi_id for group in groups}:
-                choices.append((current.endpoint_id, selectors.endpoint_group_label(current.endpoint_id)))
+                choices.append(
+                    (current.endpoint_id, selectors.endpoint_group_label(current.endpoint_id))
+                )
             self.fields["endpoint_id"] = GroupChoiceField(label="Endpoint group", choices=choices)
         if "did_group_id" in self.fields:
             did_groups = selectors.did_group_list()
             choices = [("", "— no DID group —")] + [
-                (group.vi_id, selectors.did_group_label(group.vi_id, {group.vi_id: group.name})) for group in did_groups
+                (group.vi_id, selectors.did_group_label(group.vi_id, {group.vi_id: group.name}))
+                for group in did_groups
             ]
-            if current.did_group_id and current.did_group_id not in {group.vi_id for group in did_groups}:
-                choices.append((current.did_group_id, selectors.did_group_label(current.did_group_id)))
+            if current.did_group_id and current.did_group_id not in {
+                group.vi_id for group in did_groups
+            }:
+                choices.append(
+                    (current.did_group_id, selectors.did_group_label(current.did_group_id))
+                )
             self.fields["did_group_id"] = GroupChoiceField(label="DID group", choices=choices)
 
     def clean(self) -> dict[str, Any]:
@@ -160,7 +183,9 @@ class DIDAdminForm(forms.ModelForm):
         try:
             self._send_to_vi(tn, cleaned, changed)
         except ProviderUnavailable as error:
-            raise ValidationError(f"VI is unreachable — {error.message} Nothing more was changed.") from None
+            raise ValidationError(
+                f"VI is unreachable — {error.message} Nothing more was changed."
+            ) from None
         return cleaned
 
     def _send_to_vi(self, tn: str, cleaned: dict[str, Any], changed: set[str]) -> None:
@@ -174,9 +199,13 @@ class DIDAdminForm(forms.ModelForm):
             steps.append(
                 (
                     "cnam_name",
-                    (lambda: services.update_cnam_name(tn=tn, name=name, actor=actor, source=source))
+                    (
+                        lambda: services.cnam_name_update(
+                            tn=tn, name=name, actor=actor, source=source
+                        )
+                    )
                     if name
-                    else (lambda: services.remove_cnam_name(tn=tn, actor=actor, source=source)),
+                    else (lambda: services.cnam_name_remove(tn=tn, actor=actor, source=source)),
                 )
             )
         if "forward" in changed:
@@ -185,24 +214,41 @@ class DIDAdminForm(forms.ModelForm):
             steps.append(
                 (
                     "forward",
-                    (lambda: services.set_forward(tn=tn, forward=forward, actor=actor, source=source))
+                    (
+                        lambda: services.forward_set(
+                            tn=tn, forward=forward, actor=actor, source=source
+                        )
+                    )
                     if forward
-                    else (lambda: services.remove_forward(tn=tn, endpoint_id=endpoint_id, actor=actor, source=source)),
+                    else (
+                        lambda: services.forward_remove(
+                            tn=tn, endpoint_id=endpoint_id, actor=actor, source=source
+                        )
+                    ),
                 )
             )
         if "failover" in changed:
             failover = (cleaned.get("failover") or "").strip()
             steps.append(
-                ("failover", lambda: services.update_failover(tn=tn, failover=failover, actor=actor, source=source))
+                (
+                    "failover",
+                    lambda: services.failover_update(
+                        tn=tn, failover=failover, actor=actor, source=source
+                    ),
+                )
             )
         if "did_group_id" in changed:
             group_id = cleaned.get("did_group_id")
             steps.append(
                 (
                     "did_group_id",
-                    (lambda: services.set_did_group(tn=tn, group_id=group_id, actor=actor, source=source))
+                    (
+                        lambda: services.did_group_set(
+                            tn=tn, group_id=group_id, actor=actor, source=source
+                        )
+                    )
                     if group_id
-                    else (lambda: services.remove_did_group(tn=tn, actor=actor, source=source)),
+                    else (lambda: services.did_group_remove(tn=tn, actor=actor, source=source)),
                 )
             )
         done: list[str] = []
@@ -225,8 +271,12 @@ class DIDAdminForm(forms.ModelForm):
     def _configure(tn: str, cleaned: dict[str, Any], actor) -> None:
         if not cleaned.get("endpoint_id"):
             raise ValidationError("Choose an endpoint group.")
-        [outcome] = services.configure_dids(
-            tns=[tn], endpoint_id=cleaned["endpoint_id"], cnam=cleaned.get("cnam"), actor=actor, source=Source.ADMIN
+        [outcome] = services.dids_configure(
+            tns=[tn],
+            endpoint_id=cleaned["endpoint_id"],
+            cnam=cleaned.get("cnam"),
+            actor=actor,
+            source=Source.ADMIN,
         )
         if not outcome.ok:
             raise ProviderRejected(outcome.code, outcome.message)
@@ -242,7 +292,9 @@ class ReleaseConfirmationForm(forms.Form):
     def clean_typed_count(self) -> int:
         value = self.cleaned_data["typed_count"]
         if value != self.expected:
-            raise ValidationError(f"Type {self.expected} to confirm releasing {self.expected} numbers.")
+            raise ValidationError(
+                f"Type {self.expected} to confirm releasing {self.expected} numbers."
+            )
         return value
 
 
@@ -253,7 +305,15 @@ class DIDAdmin(MirrorAdmin):
         "tn", "state", "rate_center", "tier", "endpoint_group", "did_group", "cnam_name", "forward",
         "failover", "has911", "gone_at",
     )  # fmt: skip
-    list_filter = ("state", "tier", "has911", "cnam", "conference_line", "t38", ("gone_at", admin.EmptyFieldListFilter))
+    list_filter = (
+        "state",
+        "tier",
+        "has911",
+        "cnam",
+        "conference_line",
+        "t38",
+        ("gone_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("tn", "ref_id", "cnam_name")
     show_full_result_count = False  # no COUNT(*) over 100,000 rows on every page
     list_per_page = 100
@@ -261,7 +321,9 @@ class DIDAdmin(MirrorAdmin):
     vi_editable = ("endpoint_id", "cnam", "cnam_name", "forward", "failover", "did_group_id")
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm("portal.operate_numbers") and (obj is None or obj.gone_at is None)
+        return request.user.has_perm("portal.operate_numbers") and (
+            obj is None or obj.gone_at is None
+        )
 
     def get_queryset(self, request: HttpRequest):
         # Group names joined in by the database: one query per page, not one per row.
@@ -274,7 +336,9 @@ class DIDAdmin(MirrorAdmin):
                 endpoint_group_name=Subquery(
                     EndpointGroup.objects.filter(vi_id=OuterRef("endpoint_id")).values("name")[:1]
                 ),
-                did_group_name=Subquery(DIDGroup.objects.filter(vi_id=OuterRef("did_group_id")).values("name")[:1]),
+                did_group_name=Subquery(
+                    DIDGroup.objects.filter(vi_id=OuterRef("did_group_id")).values("name")[:1]
+                ),
             )
         )
 
@@ -307,7 +371,10 @@ class DIDAdmin(MirrorAdmin):
                     row.record.actor or "—",
                     "; ".join(
                         [row.record.note] * bool(row.record.note)
-                        + [f"{label}: {before or '—'} → {after or '—'}" for label, before, after in row.changes]
+                        + [
+                            f"{label}: {before or '—'} → {after or '—'}"
+                            for label, before, after in row.changes
+                        ]
                     ),
                 )
                 for row in rows
@@ -345,7 +412,7 @@ class DIDAdmin(MirrorAdmin):
     def refresh_from_vi(self, request: HttpRequest, queryset) -> None:
         tns = list(queryset.values_list("tn", flat=True)[:200])
         try:
-            outcomes = services.refresh_dids(tns=tns, actor=request.user, source=Source.ADMIN)
+            outcomes = services.dids_refresh(tns=tns, actor=request.user, source=Source.ADMIN)
         except ProviderUnavailable as error:
             self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
             return
@@ -362,7 +429,7 @@ class DIDAdmin(MirrorAdmin):
         )
         if form.is_bound and form.is_valid():
             try:
-                outcomes = services.release_dids(
+                outcomes = services.dids_release(
                     tns=[number.tn for number in numbers], actor=request.user, source=Source.ADMIN
                 )
             except (ProviderRejected, ProviderUnavailable) as error:
@@ -412,9 +479,13 @@ def _report(model_admin: admin.ModelAdmin, request: HttpRequest, outcomes, *, do
     if succeeded:
         model_admin.message_user(request, f"{len(succeeded)} number(s) {done}.", messages.SUCCESS)
     for outcome in failed[:20]:
-        model_admin.message_user(request, f"{outcome.tn}: {outcome.message} (VI code {outcome.code})", messages.ERROR)
+        model_admin.message_user(
+            request, f"{outcome.tn}: {outcome.message} (VI code {outcome.code})", messages.ERROR
+        )
     if len(failed) > 20:
-        model_admin.message_user(request, f"… and {len(failed) - 20} more not {done}.", messages.ERROR)
+        model_admin.message_user(
+            request, f"… and {len(failed) - 20} more not {done}.", messages.ERROR
+        )
 
 
 # --- the other mirrors -----------------------------------------------------------------------
@@ -431,14 +502,18 @@ class EndpointGroupAdmin(MirrorAdmin):
         return request.user.has_perm("portal.manage_endpoint_groups")
 
     def _set_active(self, request: HttpRequest, queryset, *, active: bool) -> None:
-        change = services.activate_endpoint_group if active else services.deactivate_endpoint_group
+        change = services.endpoint_group_activate if active else services.endpoint_group_deactivate
         for group in queryset:
             try:
                 change(group_id=group.vi_id, actor=request.user, source=Source.ADMIN)
             except (ProviderRejected, ProviderUnavailable, ValidationError) as error:
                 self.message_user(request, f"{group}: {error}", messages.ERROR)
             else:
-                self.message_user(request, f"{group}: {'activated' if active else 'deactivated'}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"{group}: {'activated' if active else 'deactivated'}.",
+                    messages.SUCCESS,
+                )
 
     @admin.action(description="Activate selected endpoint groups at VI", permissions=["manage"])
     def activate(self, request, queryset):

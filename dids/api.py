@@ -15,10 +15,17 @@ from dids import forms as did_forms
 from dids import selectors, services
 from dids.filters import FEATURE_CHOICES, SHOW_CHOICES, SORTABLE_COLUMNS, DIDFilterForm
 from portal.api import jobs
-from portal.api.base import ApiView, form_or_400, gone_number, not_found, number_from_path, validated
+from portal.api.base import (
+    ApiView,
+    form_or_400,
+    gone_number,
+    not_found,
+    number_from_path,
+    validated,
+)
 from portal.api.errors import Problem
-from portal.api.models import ApiJob
 from portal.api.fields import E164_PATTERN, E164Field, to_e164
+from portal.api.models import ApiJob
 from portal.api.routing import api_path
 from portal.voipinnovations.errors import ProviderRejected
 
@@ -27,7 +34,11 @@ RELEASE_NUMBERS = "portal.release_numbers"
 MANAGE_USERS = "portal.manage_users"
 
 TN_PARAMETER = OpenApiParameter(
-    "tn", str, OpenApiParameter.PATH, description="The number, E.164 (+14352154006).", pattern=E164_PATTERN
+    "tn",
+    str,
+    OpenApiParameter.PATH,
+    description="The number, E.164 (+14352154006).",
+    pattern=E164_PATTERN,
 )
 
 
@@ -70,7 +81,11 @@ class NumberPageSerializer(serializers.Serializer):
 
 
 class NumberListQuery(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=100, help_text="Digits anywhere in the number, or text in the reference / caller-ID name.")
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Digits anywhere in the number, or text in the reference / caller-ID name.",
+    )
     show = serializers.ChoiceField(choices=[key for key, _ in SHOW_CHOICES], required=False)
     state = serializers.CharField(required=False, max_length=8)
     rate_center = serializers.CharField(required=False, max_length=64)
@@ -78,14 +93,25 @@ class NumberListQuery(serializers.Serializer):
     did_group = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     tier = serializers.CharField(required=False, max_length=16)
     e911 = serializers.ChoiceField(choices=["yes", "no", "unprovisioned"], required=False)
-    features = serializers.MultipleChoiceField(choices=[key for key, _ in FEATURE_CHOICES], required=False)
-    sort = serializers.ChoiceField(choices=[*SORTABLE_COLUMNS, *(f"-{key}" for key in SORTABLE_COLUMNS)], required=False)
+    features = serializers.MultipleChoiceField(
+        choices=[key for key, _ in FEATURE_CHOICES], required=False
+    )
+    sort = serializers.ChoiceField(
+        choices=[*SORTABLE_COLUMNS, *(f"-{key}" for key in SORTABLE_COLUMNS)], required=False
+    )
     cursor = serializers.CharField(required=False, max_length=500)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE
+    )
 
 
 class NumberList(ApiView):
-    @extend_schema(parameters=[NumberListQuery], responses=NumberPageSerializer, summary="Owned numbers, filtered, cursor-paged", operation_id="numbers_list")
+    @extend_schema(
+        parameters=[NumberListQuery],
+        responses=NumberPageSerializer,
+        summary="Owned numbers, filtered, cursor-paged",
+        operation_id="numbers_list",
+    )
     def get(self, request):
         query = validated(NumberListQuery, request.query_params)
         # The list page's own filter form turns the query into the selector's filters.
@@ -101,7 +127,12 @@ class NumberList(ApiView):
             filters=form.filters(), sort=form.chosen_sort(), cursor=form.chosen_cursor(),
             page_size=query.get("page_size", selectors.DEFAULT_PAGE_SIZE),
         )  # fmt: skip
-        return Response({"results": NumberSerializer(page.rows, many=True).data, "next_cursor": page.next_cursor})
+        return Response(
+            {
+                "results": NumberSerializer(page.rows, many=True).data,
+                "next_cursor": page.next_cursor,
+            }
+        )
 
 
 def _query_dict(values: dict, *, features) -> QueryDict:
@@ -119,15 +150,32 @@ class NumberSettings(serializers.Serializer):
 
     endpoint_group = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     cnam_dip = serializers.BooleanField(required=False)
-    caller_id_name = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Blank removes it.")
-    forward = E164Field(required=False, allow_null=True, help_text="null stops forwarding (calls go back to the endpoint group).")
+    caller_id_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Blank removes it."
+    )
+    forward = E164Field(
+        required=False,
+        allow_null=True,
+        help_text="null stops forwarding (calls go back to the endpoint group).",
+    )
     failover = E164Field(required=False, allow_null=True, help_text="null removes it.")
-    did_group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="null removes the number from its DID group.")
-    reference = serializers.CharField(required=False, allow_blank=True, max_length=services.REFERENCE_MAX_LENGTH, help_text="Your own order or contract id (VI's refId); blank clears it.")
+    did_group = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="null removes the number from its DID group.",
+    )
+    reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=services.REFERENCE_MAX_LENGTH,
+        help_text="Your own order or contract id (VI's refId); blank clears it.",
+    )
 
     def validate_reference(self, value: str) -> str:
         try:
-            return services.clean_reference(value)
+            return services.reference_clean(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
 
@@ -153,11 +201,22 @@ class NumberSettings(serializers.Serializer):
 class NumberDetail(ApiView):
     write_permission = OPERATE_NUMBERS
 
-    @extend_schema(parameters=[TN_PARAMETER], responses=NumberSerializer, summary="One owned number", operation_id="numbers_get")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        responses=NumberSerializer,
+        summary="One owned number",
+        operation_id="numbers_get",
+    )
     def get(self, request, tn: str):
         return Response(NumberSerializer(number_from_path(tn)).data)
 
-    @extend_schema(parameters=[TN_PARAMETER], request=NumberSettings, responses=NumberSerializer, summary="Change a number's settings at VI", operation_id="numbers_update")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        request=NumberSettings,
+        responses=NumberSerializer,
+        summary="Change a number's settings at VI",
+        operation_id="numbers_update",
+    )
     def patch(self, request, tn: str):
         did = number_from_path(tn)
         if did.is_gone:
@@ -179,38 +238,44 @@ def _settings_steps(did, changes: dict, *, actor) -> list:
     if "endpoint_group" in changes or "cnam_dip" in changes:
         endpoint_id = changes.get("endpoint_group", did.endpoint_id)
         if endpoint_id is None:
-            raise DjangoValidationError({"endpoint_group": ["Give an endpoint group with the CNAM dip."]})
-        steps.append(lambda: services.configure_dids(
+            raise DjangoValidationError(
+                {"endpoint_group": ["Give an endpoint group with the CNAM dip."]}
+            )
+        steps.append(lambda: services.dids_configure(
             tns=[tn], endpoint_id=endpoint_id, cnam=changes.get("cnam_dip", did.cnam), actor=actor
         ))  # fmt: skip
     if "caller_id_name" in changes:
         name = changes["caller_id_name"]
         steps.append(
-            (lambda: services.update_cnam_name(tn=tn, name=name, actor=actor))
-            if name else (lambda: services.remove_cnam_name(tn=tn, actor=actor))
+            (lambda: services.cnam_name_update(tn=tn, name=name, actor=actor))
+            if name
+            else (lambda: services.cnam_name_remove(tn=tn, actor=actor))
         )
     if "forward" in changes:
         forward = changes["forward"]
         if forward:
-            steps.append(lambda: services.set_forward(tn=tn, forward=forward, actor=actor))
+            steps.append(lambda: services.forward_set(tn=tn, forward=forward, actor=actor))
         else:
             back_to = changes.get("endpoint_group", did.endpoint_id)
             if back_to is None:
-                raise DjangoValidationError({"forward": ["Give the endpoint group calls go back to."]})
-            steps.append(lambda: services.remove_forward(tn=tn, endpoint_id=back_to, actor=actor))
+                raise DjangoValidationError(
+                    {"forward": ["Give the endpoint group calls go back to."]}
+                )
+            steps.append(lambda: services.forward_remove(tn=tn, endpoint_id=back_to, actor=actor))
     if "failover" in changes:
         failover = changes["failover"] or ""
-        steps.append(lambda: services.update_failover(tn=tn, failover=failover, actor=actor))
+        steps.append(lambda: services.failover_update(tn=tn, failover=failover, actor=actor))
     if "did_group" in changes:
         group = changes["did_group"]
         steps.append(
-            (lambda: services.set_did_group(tn=tn, group_id=group, actor=actor))
-            if group else (lambda: services.remove_did_group(tn=tn, actor=actor))
+            (lambda: services.did_group_set(tn=tn, group_id=group, actor=actor))
+            if group
+            else (lambda: services.did_group_remove(tn=tn, actor=actor))
         )
     if "reference" in changes:
         # After any endpoint group change above: VI sets a reference together with the group.
         reference = changes["reference"]
-        steps.append(lambda: services.set_references(references={tn: reference}, actor=actor))
+        steps.append(lambda: services.references_set(references={tn: reference}, actor=actor))
     return steps
 
 
@@ -266,13 +331,18 @@ class AvailableCountSerializer(serializers.Serializer):
 class InventorySearch(ApiView):
     @extend_schema(
         parameters=[InventoryQuery],
-        responses=inline_serializer("InventoryResults", {"results": AvailableNumberSerializer(many=True)}),
-        summary="Numbers VI has to buy (asks VI)", operation_id="inventory_search",
+        responses=inline_serializer(
+            "InventoryResults", {"results": AvailableNumberSerializer(many=True)}
+        ),
+        summary="Numbers VI has to buy (asks VI)",
+        operation_id="inventory_search",
     )
     def get(self, request):
         form = _inventory_search_form(validated(InventoryQuery, request.query_params))
-        locators = services.search_dids(
-            criteria=services.SearchCriteria(**form.criteria()), extended=form.cleaned_data.get("extended", False), actor=request.user
+        locators = services.dids_search(
+            criteria=services.SearchCriteria(**form.criteria()),
+            extended=form.cleaned_data.get("extended", False),
+            actor=request.user,
         )
         return Response({"results": AvailableNumberSerializer(locators, many=True).data})
 
@@ -280,12 +350,17 @@ class InventorySearch(ApiView):
 class InventoryCounts(ApiView):
     @extend_schema(
         parameters=[InventoryQuery],
-        responses=inline_serializer("InventoryCountResults", {"results": AvailableCountSerializer(many=True)}),
-        summary="How many numbers VI has, per rate center and tier (asks VI)", operation_id="inventory_counts",
+        responses=inline_serializer(
+            "InventoryCountResults", {"results": AvailableCountSerializer(many=True)}
+        ),
+        summary="How many numbers VI has, per rate center and tier (asks VI)",
+        operation_id="inventory_counts",
     )
     def get(self, request):
         form = _inventory_search_form(validated(InventoryQuery, request.query_params))
-        counts = services.count_dids(criteria=services.SearchCriteria(**form.criteria()), order_by="rc", actor=request.user)
+        counts = services.dids_count(
+            criteria=services.SearchCriteria(**form.criteria()), order_by="rc", actor=request.user
+        )
         return Response({"results": AvailableCountSerializer(counts, many=True).data})
 
 
@@ -354,9 +429,13 @@ class JobSerializer(serializers.Serializer):
 def _submit(request, *, kind: str, payload: dict, url_name: str):
     key = request.headers.get("Idempotency-Key", "")
     if len(key) > jobs.IDEMPOTENCY_KEY_MAX or "\x00" in key or not key.isprintable():
-        raise DjangoValidationError({"Idempotency-Key": [f"At most {jobs.IDEMPOTENCY_KEY_MAX} printable characters."]})
+        raise DjangoValidationError(
+            {"Idempotency-Key": [f"At most {jobs.IDEMPOTENCY_KEY_MAX} printable characters."]}
+        )
     try:
-        job, created = jobs.job_submit(kind=kind, request=payload, user=request.user, idempotency_key=key)
+        job, created = jobs.job_submit(
+            kind=kind, request=payload, user=request.user, idempotency_key=key
+        )
     except jobs.IdempotencyKeyReused:
         raise Problem(
             status_code=422, kind="idempotency-key-reused", title="Idempotency-Key reused",
@@ -370,7 +449,9 @@ def _submit(request, *, kind: str, payload: dict, url_name: str):
 
 
 def _job_or_404(request, *, pk: int, kind: str):
-    job = jobs.job_get(pk=pk, kind=kind, user=request.user, see_all=request.user.has_perm(MANAGE_USERS))
+    job = jobs.job_get(
+        pk=pk, kind=kind, user=request.user, see_all=request.user.has_perm(MANAGE_USERS)
+    )
     if job is None:
         raise not_found("job")
     return job
@@ -385,12 +466,21 @@ class Orders(ApiView):
     )  # fmt: skip
     def post(self, request):
         data = validated(OrderRequest, request.data)
-        payload = {"tns": data["numbers"], "endpoint_id": data["endpoint_group"], "cnam": data["cnam_dip"], "ref_id": data["reference"]}
+        payload = {
+            "tns": data["numbers"],
+            "endpoint_id": data["endpoint_group"],
+            "cnam": data["cnam_dip"],
+            "ref_id": data["reference"],
+        }
         return _submit(request, kind=ApiJob.Kind.ORDER, payload=payload, url_name="api:order")
 
 
 class OrderDetail(ApiView):
-    @extend_schema(responses=JobSerializer, summary="An order job and its result per number", operation_id="orders_get")
+    @extend_schema(
+        responses=JobSerializer,
+        summary="An order job and its result per number",
+        operation_id="orders_get",
+    )
     def get(self, request, pk: int):
         return Response(JobSerializer(_job_or_404(request, pk=pk, kind=ApiJob.Kind.ORDER)).data)
 
@@ -404,11 +494,20 @@ class Releases(ApiView):
     )  # fmt: skip
     def post(self, request):
         data = validated(ReleaseRequest, request.data)
-        return _submit(request, kind=ApiJob.Kind.RELEASE, payload={"tns": data["numbers"]}, url_name="api:release")
+        return _submit(
+            request,
+            kind=ApiJob.Kind.RELEASE,
+            payload={"tns": data["numbers"]},
+            url_name="api:release",
+        )
 
 
 class ReleaseDetail(ApiView):
-    @extend_schema(responses=JobSerializer, summary="A release job and its result per number", operation_id="releases_get")
+    @extend_schema(
+        responses=JobSerializer,
+        summary="A release job and its result per number",
+        operation_id="releases_get",
+    )
     def get(self, request, pk: int):
         return Response(JobSerializer(_job_or_404(request, pk=pk, kind=ApiJob.Kind.RELEASE)).data)
 
@@ -416,8 +515,12 @@ class ReleaseDetail(ApiView):
 class ClientSerializer(serializers.Serializer):
     id = serializers.CharField(source="vi_id", help_text="VI's client id.")
     name = serializers.CharField()
-    usage_this_month = serializers.DecimalField(source="month_to_date_usage", max_digits=14, decimal_places=4, allow_null=True)
-    endpoint_groups = serializers.ListField(source="endpoint_group_ids", child=serializers.IntegerField())
+    usage_this_month = serializers.DecimalField(
+        source="month_to_date_usage", max_digits=14, decimal_places=4, allow_null=True
+    )
+    endpoint_groups = serializers.ListField(
+        source="endpoint_group_ids", child=serializers.IntegerField()
+    )
     did_groups = serializers.ListField(source="did_group_ids", child=serializers.IntegerField())
     e911_groups = serializers.ListField(child=serializers.CharField())
     billing_customers = serializers.ListField(child=serializers.CharField())
@@ -428,13 +531,21 @@ class ClientSerializer(serializers.Serializer):
 
 
 class Clients(ApiView):
-    @extend_schema(responses=ClientSerializer(many=True), summary="The account's clients (read only)", operation_id="clients_list")
+    @extend_schema(
+        responses=ClientSerializer(many=True),
+        summary="The account's clients (read only)",
+        operation_id="clients_list",
+    )
     def get(self, request):
         return Response(ClientSerializer(selectors.client_list(), many=True).data)
 
 
 class ClientDetail(ApiView):
-    @extend_schema(responses=ClientSerializer, summary="One client; its numbers: GET /numbers/?endpoint_group=…", operation_id="clients_get")
+    @extend_schema(
+        responses=ClientSerializer,
+        summary="One client; its numbers: GET /numbers/?endpoint_group=…",
+        operation_id="clients_get",
+    )
     def get(self, request, vi_id: str):
         client = next((client for client in selectors.client_list() if client.vi_id == vi_id), None)
         if client is None:

@@ -67,16 +67,19 @@ class DIDFilterForm(forms.Form):
     # Numbers picked elsewhere ("release these") restrict the list to exactly them.
     tns = forms.CharField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(
-        choices=[(key, key) for key in SORTABLE_COLUMNS] + [(f"-{key}", key) for key in SORTABLE_COLUMNS],
+        choices=[(key, key) for key in SORTABLE_COLUMNS]
+        + [(f"-{key}", key) for key in SORTABLE_COLUMNS],
         required=False,
     )
     cursor = forms.CharField(required=False, max_length=500)
 
     def filters(self) -> selectors.DIDFilters:
         """The selector's filters; an invalid field is ignored rather than failing the page."""
-        data = self.cleaned_data if self.is_valid() else {
-            name: value for name, value in getattr(self, "cleaned_data", {}).items()
-        }
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {name: value for name, value in getattr(self, "cleaned_data", {}).items()}
+        )
         features = set(data.get("features") or ())
         tns: frozenset[str] | None = None
         if data.get("tns"):

@@ -12,7 +12,7 @@ from dids.numbers import normalize_tn, normalize_tns
 
 # VI's rule for an outbound caller-ID name (UpdateCNAMDisplay, code 934; 15 characters per
 # WIRE-FORMAT.md): one limit and one sentence for the panel's hint and this form's error
-# (dids.services.validate_cnam_name checks the same rule for the admin and other callers).
+# (dids.services.cnam_name_validate checks the same rule for the admin and other callers).
 CNAM_NAME_MAX = 15
 CNAM_NAME_PATTERN = re.compile(rf"^[A-Za-z0-9 ]{{1,{CNAM_NAME_MAX}}}$")
 CNAM_NAME_RULE = f"1 to {CNAM_NAME_MAX} letters, digits or spaces"
@@ -56,11 +56,13 @@ class EndpointGroupField(forms.TypedChoiceField):
         self.set_groups(groups)
 
     def set_groups(self, groups) -> None:
-        self.choices = [("", "— choose —")] + [(group.vi_id, endpoint_group_choice_label(group)) for group in groups]
+        self.choices = [("", "— choose —")] + [
+            (group.vi_id, endpoint_group_choice_label(group)) for group in groups
+        ]
 
 
 def endpoint_group_choice_label(group) -> str:
-    """"Trunk 2 (8675)": the name staff know, VI's id after it, and a warning if VI has it off."""
+    """ "Trunk 2 (8675)": the name staff know, VI's id after it, and a warning if VI has it off."""
     label = f"{group.name} ({group.vi_id})" if group.name else f"Endpoint group {group.vi_id}"
     return label if getattr(group, "active", True) else f"{label} — inactive at VI"
 
@@ -187,7 +189,9 @@ class DIDGroupForm(forms.Form):
     def clean_new_group_name(self) -> str:
         name = " ".join((self.cleaned_data.get("new_group_name") or "").split())
         if len(name) > DID_GROUP_NAME_MAX:
-            raise ValidationError(f"A DID group's name is at most {DID_GROUP_NAME_MAX} characters.", code="too_long")
+            raise ValidationError(
+                f"A DID group's name is at most {DID_GROUP_NAME_MAX} characters.", code="too_long"
+            )
         return name
 
     def clean(self):
@@ -345,7 +349,9 @@ class InventoryForm(forms.Form):
 class EndpointGroupStateForm(forms.Form):
     """Activate or deactivate: the person confirms having read how many numbers route there."""
 
-    active = forms.TypedChoiceField(choices=[("1", "Activate"), ("0", "Deactivate")], coerce=lambda v: v == "1")
+    active = forms.TypedChoiceField(
+        choices=[("1", "Activate"), ("0", "Deactivate")], coerce=lambda v: v == "1"
+    )
     confirm = forms.BooleanField(label="I understand calls to these numbers are affected")
 
 

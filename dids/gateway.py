@@ -7,7 +7,7 @@ bulk calls are returned as `NumberOutcome`s; VI's dummy "no records" rows become
 lists; transport failures propagate as `ProviderUnavailable` from the client.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -85,7 +85,9 @@ def _did_records(result: Any) -> list[DIDRecord]:
     return [record for record in records if record.tn and not _is_dummy(record.status_code)]
 
 
-def _did_param(tn: str, *, endpoint_id: int | None = None, cnam: bool | None = None, ref_id: str | None = None) -> dict:
+def _did_param(
+    tn: str, *, endpoint_id: int | None = None, cnam: bool | None = None, ref_id: str | None = None
+) -> dict:
     param: dict[str, Any] = {"tn": tn}
     if cnam is not None:
         param["cnam"] = "1" if cnam else "0"
@@ -119,7 +121,9 @@ def _bulk(operation: str, params: Sequence[dict]) -> list[NumberOutcome]:
             if index == 0:
                 raise
             code = str(getattr(error, "code", "") or "")
-            outcomes.extend(NumberOutcome(tn=tn, code=code, ok=False, message=str(error)) for tn in tns)
+            outcomes.extend(
+                NumberOutcome(tn=tn, code=code, ok=False, message=str(error)) for tn in tns
+            )
             continue
         outcomes.extend(_per_number(tns, result))
     return outcomes
@@ -225,7 +229,11 @@ def get_dids(*, criteria: SearchCriteria) -> list[DIDLocator]:
     result = call("getDIDs", **criteria.as_params())
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    return [DIDLocator.from_vi(row) for row in vi_list(result, "DIDLocators", "DIDLocator") if text(row, "tn")]
+    return [
+        DIDLocator.from_vi(row)
+        for row in vi_list(result, "DIDLocators", "DIDLocator")
+        if text(row, "tn")
+    ]
 
 
 def get_dids_extended(*, criteria: SearchCriteria) -> list[DIDLocator]:
@@ -233,7 +241,11 @@ def get_dids_extended(*, criteria: SearchCriteria) -> list[DIDLocator]:
     result = call("getDIDsExtended", **criteria.as_params())
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    return [DIDLocator.from_vi(row) for row in vi_list(result, "DIDLocators", "DIDLocator") if text(row, "tn")]
+    return [
+        DIDLocator.from_vi(row)
+        for row in vi_list(result, "DIDLocators", "DIDLocator")
+        if text(row, "tn")
+    ]
 
 
 def get_did_count(*, criteria: SearchCriteria, order_by: str = "state") -> list[DIDCount]:
@@ -245,7 +257,11 @@ def get_did_count(*, criteria: SearchCriteria, order_by: str = "state") -> list[
 
 
 def _response_data(result: Any) -> list[str]:
-    return [str(value).strip() for value in vi_list(result, "responseData", "string") if str(value).strip()]
+    return [
+        str(value).strip()
+        for value in vi_list(result, "responseData", "string")
+        if str(value).strip()
+    ]
 
 
 def get_available_states() -> list[str]:
@@ -290,7 +306,10 @@ def assign_dids(
     *, tns: Sequence[str], endpoint_id: int, cnam: bool | None = None, ref_id: str | None = None
 ) -> list[NumberOutcome]:
     """Buy available or reserved numbers onto an endpoint group (assignDID)."""
-    return _bulk("assignDID", [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns])
+    return _bulk(
+        "assignDID",
+        [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns],
+    )
 
 
 def assign_dids_extended(
@@ -298,7 +317,8 @@ def assign_dids_extended(
 ) -> list[NumberOutcome]:
     """Buy numbers from VI's extended inventory (assignDIDExtended)."""
     return _bulk(
-        "assignDIDExtended", [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns]
+        "assignDIDExtended",
+        [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns],
     )
 
 
@@ -306,13 +326,18 @@ def config_dids(
     *, tns: Sequence[str], endpoint_id: int, cnam: bool | None = None, ref_id: str | None = None
 ) -> list[NumberOutcome]:
     """Move owned numbers to an endpoint group and set the inbound CNAM dip (configDID)."""
-    return _bulk("configDID", [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns])
+    return _bulk(
+        "configDID",
+        [_did_param(tn, endpoint_id=endpoint_id, cnam=cnam, ref_id=ref_id) for tn in tns],
+    )
 
 
 def config_did_references(*, settings: Sequence[tuple[str, int, str]]) -> list[NumberOutcome]:
     """Set each number's reference (refId) with configDID, which also needs its endpoint group
     (epg is required): (tn, the number's current endpoint group, reference) per number."""
-    return _bulk("configDID", [_did_param(tn, endpoint_id=group, ref_id=ref) for tn, group, ref in settings])
+    return _bulk(
+        "configDID", [_did_param(tn, endpoint_id=group, ref_id=ref) for tn, group, ref in settings]
+    )
 
 
 def release_dids(*, tns: Sequence[str]) -> list[NumberOutcome]:
@@ -352,11 +377,16 @@ def get_did_groups() -> list[DIDGroupRecord]:
 
 def _groups(result: Any) -> list[DIDGroupRecord]:
     # Each group is built on its own, so a sync sets one unusable group aside (dids.records).
-    return listed(DIDGroupRecord.from_vi(group) for group in vi_list(result, "DIDGroups", "DIDGroup"))
+    return listed(
+        DIDGroupRecord.from_vi(group) for group in vi_list(result, "DIDGroups", "DIDGroup")
+    )
 
 
 def _endpoint_groups(result: Any) -> list[EndpointGroupRecord]:
-    return listed(EndpointGroupRecord.from_vi(row) for row in vi_list(result, "EndpointGroups", "EndpointGroup"))
+    return listed(
+        EndpointGroupRecord.from_vi(row)
+        for row in vi_list(result, "EndpointGroups", "EndpointGroup")
+    )
 
 
 def audit_endpoint_groups() -> list[EndpointGroupRecord]:
@@ -397,7 +427,10 @@ def _feature_rows(operation: str, array: str, item: str, value_name: str) -> lis
     result = call(operation)
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    rows = (FeatureSetting(tn=text(row, "TN"), value=text(row, value_name)) for row in vi_list(result, array, item))
+    rows = (
+        FeatureSetting(tn=text(row, "TN"), value=text(row, value_name))
+        for row in vi_list(result, array, item)
+    )
     return [row for row in rows if row.tn]
 
 
@@ -419,7 +452,9 @@ def audit_fax_to_emails() -> list[FaxToEmailSetting]:
         if tn:
             settings.append(
                 FaxToEmailSetting(
-                    tn=tn, email=text(row, "Email"), failure_notifications=flag(row, "failureNotifications")
+                    tn=tn,
+                    email=text(row, "Email"),
+                    failure_notifications=flag(row, "failureNotifications"),
                 )
             )
     return settings
@@ -574,7 +609,9 @@ def get_email_to_fax(*, tn: str) -> EmailToFaxSetting:
     result = call("GetEmailToFax", tn=tn)
     if _check(result, allow_empty=True) != SUCCESS:
         return EmailToFaxSetting(tn=tn)
-    emails = tuple(str(email).strip() for email in vi_list(result, "Emails", "string") if str(email).strip())
+    emails = tuple(
+        str(email).strip() for email in vi_list(result, "Emails", "string") if str(email).strip()
+    )
     return EmailToFaxSetting(tn=tn, emails=emails, caller_id=text(result, "CallerID"))
 
 
@@ -596,7 +633,9 @@ def get_scripts() -> list[Script]:
         script_id = text(row, "id")
         if script_id:
             tns = tuple(str(tn).strip() for tn in vi_list(row, "tns", "string") if str(tn).strip())
-            scripts.append(Script(script_id=script_id, name=text(row, "name"), url=text(row, "url"), tns=tns))
+            scripts.append(
+                Script(script_id=script_id, name=text(row, "name"), url=text(row, "url"), tns=tns)
+            )
     return scripts
 
 
@@ -626,9 +665,12 @@ def get_countries() -> list[Country]:
     countries = []
     for row in vi_list(result, "Countries", "Country"):
         cities = tuple(
-            (integer(city, "id") or 0, text(city, "name")) for city in vi_list(row, "cities", "City")
+            (integer(city, "id") or 0, text(city, "name"))
+            for city in vi_list(row, "cities", "City")
         )
-        countries.append(Country(name=text(row, "name"), abbreviation=text(row, "abbrev"), cities=cities))
+        countries.append(
+            Country(name=text(row, "name"), abbreviation=text(row, "abbrev"), cities=cities)
+        )
     return countries
 
 

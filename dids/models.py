@@ -102,7 +102,9 @@ class EndpointGroup(MirrorModel):
     strip_plus = models.BooleanField(default=False)
     strip_country_code = models.BooleanField(default=False)
     international = models.BooleanField(default=False)
-    month_to_date_usage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    month_to_date_usage = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True
+    )
     ip_addresses = models.JSONField("IP addresses", default=list, blank=True)
     active = models.BooleanField(default=True)
 
@@ -277,7 +279,9 @@ class Reservation(models.Model):
         ordering = ["expires_at", "tn"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tn"], condition=models.Q(ended_at__isnull=True), name="reservation_one_open_per_tn"
+                fields=["tn"],
+                condition=models.Q(ended_at__isnull=True),
+                name="reservation_one_open_per_tn",
             )
         ]
 

@@ -28,9 +28,16 @@ def _e911(did) -> Badge:
 
     location = selectors.location_for_tn(tn=did.tn)
     if location is None:
-        return Badge("e911", "No 911 address", "danger", "Calls to 911 from this number carry no address.")
+        return Badge(
+            "e911", "No 911 address", "danger", "Calls to 911 from this number carry no address."
+        )
     if location.status_code != PROVISIONED:
-        return Badge("e911", "911 not provisioned", "warning", f"VI's 911 status: {location.status_code or 'none'}")
+        return Badge(
+            "e911",
+            "911 not provisioned",
+            "warning",
+            f"VI's 911 status: {location.status_code or 'none'}",
+        )
     return Badge("e911", "911 provisioned", "success")
 
 
@@ -43,11 +50,20 @@ def _sms_and_campaign(did) -> list[Badge]:
         return [Badge("sms", "SMS off", "secondary")]
     badges = [Badge("sms", "SMS on", "success")]
     if not sms.campaign_id:
-        badges.append(Badge("campaign", "No 10DLC campaign", "danger", "Carriers block texts from a number on no campaign."))
+        badges.append(
+            Badge(
+                "campaign",
+                "No 10DLC campaign",
+                "danger",
+                "Carriers block texts from a number on no campaign.",
+            )
+        )
         return badges
     campaign = selectors.campaign_get(campaign_id=sms.campaign_id)
     status = campaign.status if campaign else ""
-    tone = {CampaignStatus.ACTIVE: "success", CampaignStatus.PENDING: "warning"}.get(status, "danger")
+    tone = {CampaignStatus.ACTIVE: "success", CampaignStatus.PENDING: "warning"}.get(
+        status, "danger"
+    )
     label = CampaignStatus(status).label if status in CampaignStatus.values else "unknown"
     badges.append(Badge("campaign", f"Campaign {label.lower()}", tone, sms.campaign_id))
     return badges
@@ -67,7 +83,9 @@ def _port(did) -> Badge | None:
         return None
     port = active[0]
     words = port.status.capitalize().replace("Foc", "FOC")
-    return Badge("port", f"Port {words.lower() if words else 'in progress'}", "primary", f"Port {port.vi_id}")
+    return Badge(
+        "port", f"Port {words.lower() if words else 'in progress'}", "primary", f"Port {port.vi_id}"
+    )
 
 
 def number_badges(*, did) -> list[Badge]:
@@ -98,7 +116,11 @@ def panel_value(*, name: str, did) -> str:
     if name == "failover":
         return f"Fails over to {_tn(did.failover)}" if did.failover else "No failover"
     if name == "did_group":
-        return selectors.did_group_label(did.did_group_id) if did.did_group_id is not None else "In no DID group"
+        return (
+            selectors.did_group_label(did.did_group_id)
+            if did.did_group_id is not None
+            else "In no DID group"
+        )
     if name == "conference":
         return "On (PIN set)" if did.conference_line else "Off"
     if name == "fax_to_email":

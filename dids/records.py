@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
 
-from portal.voipinnovations.values import Unfit, Unparsed, UnfitRecord, setting_aside
+from portal.voipinnovations.values import Unfit, UnfitRecord, Unparsed, setting_aside
 
 # VI's "no date" sentinels (WIRE-FORMAT.md §1): 1900-01-01 on DIDs, 0001-01-01 elsewhere.
 _NO_DATE_YEARS = {1, 1900}
@@ -32,7 +32,13 @@ _collecting: ContextVar[list[Unfit] | None] = ContextVar("vi_record_problems", d
 def _unfit(name: str, raw: Any, reason: str) -> Unfit:
     """Report a value that cannot be used: raise, or note it while a record is being built."""
     # A number as VI wrote it (zeep may have parsed it already): "1E+30", not "Decimal('1E+30')".
-    shown_raw = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int | float | Decimal) else repr(raw)
+    shown_raw = (
+        raw
+        if isinstance(raw, str)
+        else str(raw)
+        if isinstance(raw, int | float | Decimal)
+        else repr(raw)
+    )
     problem = Unfit(name, shown_raw, reason)
     collected = _collecting.get()
     if collected is None:
@@ -67,7 +73,9 @@ def vi_record(model: str | None = None, *, set_aside: bool = True) -> Callable:
                 misfits = _column_problems(model, record)
                 if misfits:
                     problems.extend(misfits)
-                    record = dataclasses.replace(record, **{problem.field: problem for problem in misfits})
+                    record = dataclasses.replace(
+                        record, **{problem.field: problem for problem in misfits}
+                    )
             if problems and not tolerant:
                 raise UnfitRecord(problems)
             return record
@@ -370,7 +378,9 @@ class EndpointGroupRecord:
             strip_country_code=flag(row, "stripCountryCode"),
             international=flag(row, "international"),
             month_to_date_usage=decimal(row, "monthToDateUsage"),
-            ip_addresses=tuple(str(address).strip() for address in addresses if str(address).strip()),
+            ip_addresses=tuple(
+                str(address).strip() for address in addresses if str(address).strip()
+            ),
             active=flag(row, "active"),
         )
 
@@ -408,7 +418,11 @@ class ClientRecord:
         # The feature lists are counted, not kept: the settings are the numbers' own (and the
         # conference lines carry PINs, a secret that must never reach the mirror).
         return cls(
-            vi_id=client_id if isinstance(client_id, Unfit) else str(client_id) if client_id else "",
+            vi_id=client_id
+            if isinstance(client_id, Unfit)
+            else str(client_id)
+            if client_id
+            else "",
             name=text(row, "name"),
             month_to_date_usage=decimal(row, "monthToDateUsage"),
             endpoint_group_ids=_ids(vi_list(row, "EndpointGroups", "EndpointGroup"), "id"),

@@ -211,7 +211,9 @@ def did_list(
         fetched = fetched[:page_size]
         last = fetched[-1]
         next_cursor = _encode_cursor([last.sort_key, last.tn])
-    return DIDPage(rows=fetched, next_cursor=next_cursor, previous_cursor=cursor, page_size=page_size)
+    return DIDPage(
+        rows=fetched, next_cursor=next_cursor, previous_cursor=cursor, page_size=page_size
+    )
 
 
 def did_count(*, filters: DIDFilters, limit: int = 10_000) -> tuple[int, bool]:
@@ -232,7 +234,9 @@ CSV_HEADER = [
 ]  # fmt: skip
 
 
-def did_csv_rows(*, filters: DIDFilters, sort: str = "tn", chunk_size: int = 2000) -> Iterator[list[str]]:
+def did_csv_rows(
+    *, filters: DIDFilters, sort: str = "tn", chunk_size: int = 2000
+) -> Iterator[list[str]]:
     """The header then one list of strings per matching number, streamed in chunks."""
     yield CSV_HEADER
     rows, _, _ = _sorted(did_queryset(filters=filters), sort)
@@ -307,9 +311,7 @@ def _active_distinct_values(*, state: str) -> dict[str, list[str]]:
     if state:
         # Within one state a plain DISTINCT is cheap (the state index narrows it first),
         # and a loose scan on rate_center would wade through every other state's rows.
-        rate_centers = (
-            f"SELECT DISTINCT 2, rate_center FROM {table} WHERE gone_at IS NULL AND state = %s AND rate_center > ''"
-        )
+        rate_centers = f"SELECT DISTINCT 2, rate_center FROM {table} WHERE gone_at IS NULL AND state = %s AND rate_center > ''"
         params: list[str] = [state]
     else:
         scans.append(_loose_scan("rate_centers", "rate_center"))
@@ -338,7 +340,9 @@ def did_get(*, tn: str) -> DID | None:
 def did_last_seen_at(*, did: DID) -> datetime.datetime | None:
     """When VI last listed the number: the start of the last successful numbers sync (for a
     gone number, the last one before it went)."""
-    runs = SyncRun.objects.filter(kind="dids", status=SyncRun.Status.SUCCEEDED, finished_at__gte=did.first_seen_at)
+    runs = SyncRun.objects.filter(
+        kind="dids", status=SyncRun.Status.SUCCEEDED, finished_at__gte=did.first_seen_at
+    )
     if did.gone_at is not None:
         runs = runs.filter(started_at__lt=did.gone_at)
     return runs.order_by("-started_at").values_list("started_at", flat=True).first()
@@ -347,7 +351,9 @@ def did_last_seen_at(*, did: DID) -> datetime.datetime | None:
 def did_history(*, tn: str, limit: int = 100) -> list[ChangeRecord]:
     """A number's history, newest first (uses ChangeRecord's (model, object_key, -at) index)."""
     return list(
-        ChangeRecord.objects.filter(model="dids.did", object_key=tn).select_related("actor", "sync_run")[:limit]
+        ChangeRecord.objects.filter(model="dids.did", object_key=tn).select_related(
+            "actor", "sync_run"
+        )[:limit]
     )
 
 
@@ -399,7 +405,9 @@ def did_provider_calls(*, tn: str, limit: int = 25) -> list:
     """The provider calls whose (redacted) parameters name this number, newest first."""
     from portal.models import ProviderCall
 
-    return list(ProviderCall.objects.filter(parameters__icontains=tn).select_related("actor")[:limit])
+    return list(
+        ProviderCall.objects.filter(parameters__icontains=tn).select_related("actor")[:limit]
+    )
 
 
 def intl_did_list() -> list:
@@ -423,7 +431,11 @@ def client_list() -> list:
 def clients_by_endpoint_group(*, clients: list[Client] | None = None) -> dict[int, Client]:
     """Endpoint group id -> the (current) client that owns it (from `clients` if given)."""
     owners: dict[int, Client] = {}
-    current = clients if clients is not None else Client.objects.filter(gone_at__isnull=True).order_by("vi_id")
+    current = (
+        clients
+        if clients is not None
+        else Client.objects.filter(gone_at__isnull=True).order_by("vi_id")
+    )
     for client in sorted(current, key=lambda c: c.vi_id):
         for group_id in client.endpoint_group_ids or ():
             if isinstance(group_id, int):
@@ -435,7 +447,9 @@ def client_numbers(*, client, include_gone: bool = False):
     """The client's numbers: the DIDs routed to its endpoint groups."""
     from .models import DID
 
-    group_ids = [group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)]
+    group_ids = [
+        group_id for group_id in client.endpoint_group_ids or () if isinstance(group_id, int)
+    ]
     numbers = DID.objects.filter(endpoint_id__in=group_ids)
     return numbers if include_gone else numbers.filter(gone_at__isnull=True)
 
@@ -445,7 +459,9 @@ def client_move_targets(
 ) -> list[tuple[int, str]]:
     """Each client's endpoint groups, labelled client first: where numbers can be moved to."""
     if names is None:
-        names = dict(EndpointGroup.objects.filter(gone_at__isnull=True).values_list("vi_id", "name"))
+        names = dict(
+            EndpointGroup.objects.filter(gone_at__isnull=True).values_list("vi_id", "name")
+        )
     owners = clients_by_endpoint_group() if owners is None else owners
     targets = [
         (group_id, f"{client} — {names.get(group_id) or 'endpoint group'} ({group_id})")
@@ -457,7 +473,11 @@ def client_move_targets(
 def client_endpoint_ids(*, vi_id: str) -> tuple[int, ...]:
     """The endpoint groups of the client with this VI id; none for an unknown client."""
     client = Client.objects.filter(vi_id=vi_id).first()
-    return tuple(group_id for group_id in (client.endpoint_group_ids if client else ()) if isinstance(group_id, int))
+    return tuple(
+        group_id
+        for group_id in (client.endpoint_group_ids if client else ())
+        if isinstance(group_id, int)
+    )
 
 
 def client_of_number(*, did) -> Client | None:
@@ -470,7 +490,7 @@ def client_of_number(*, did) -> Client | None:
 
 
 def endpoint_group_label(vi_id: int | None, names: dict[int, str] | None = None) -> str:
-    """"Trunk 2 (8675)": the name a person knows, VI's id after it; "—" for none."""
+    """ "Trunk 2 (8675)": the name a person knows, VI's id after it; "—" for none."""
     if vi_id is None or vi_id == 0:
         return "—"
     name = (names if names is not None else endpoint_group_names()).get(vi_id, "")
@@ -494,7 +514,11 @@ def did_group_find(*, name: str) -> DIDGroup | None:
     cleaned = " ".join((name or "").split())
     if not cleaned:
         return None
-    return DIDGroup.objects.filter(gone_at__isnull=True, name__iexact=cleaned).order_by("vi_id").first()
+    return (
+        DIDGroup.objects.filter(gone_at__isnull=True, name__iexact=cleaned)
+        .order_by("vi_id")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -526,7 +550,9 @@ def did_departure(*, did: DID) -> Departure | None:
     if did.gone_at is None:
         return None
     record = (
-        ChangeRecord.objects.filter(model="dids.did", object_key=did.tn, action=ChangeRecord.Action.GONE)
+        ChangeRecord.objects.filter(
+            model="dids.did", object_key=did.tn, action=ChangeRecord.Action.GONE
+        )
         .select_related("actor")
         .first()
     )
@@ -608,7 +634,9 @@ def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
     for record in records:
         changes = [
             (change.label, change.before, change.after)
-            for change in shown_changes("dids.did", record.changes, show=shown, labels=_HISTORY_LABELS)
+            for change in shown_changes(
+                "dids.did", record.changes, show=shown, labels=_HISTORY_LABELS
+            )
             if change.name not in _HISTORY_HIDDEN
         ]
         rows.append(HistoryRow(record=record, changes=changes))

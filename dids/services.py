@@ -67,24 +67,25 @@ _CONFERENCE_PIN = re.compile(r"^\d{8}$")
 # --- validation ----------------------------------------------------------------------------
 
 
-def validate_cnam_name(name: str) -> str:
+def cnam_name_validate(name: str) -> str:
     """VI's rule for outbound CNAM names (code 934), checked before the call."""
     cleaned = " ".join((name or "").split())
     if not _CNAM_NAME.match(cleaned):
         raise ValidationError(
-            "A caller-ID name is 1 to 15 characters: letters, digits and spaces only.", code="invalid_cnam_name"
+            "A caller-ID name is 1 to 15 characters: letters, digits and spaces only.",
+            code="invalid_cnam_name",
         )
     return cleaned
 
 
-def validate_conference_pin(pin: str) -> str:
+def conference_pin_validate(pin: str) -> str:
     cleaned = (pin or "").strip()
     if not _CONFERENCE_PIN.match(cleaned):
         raise ValidationError("A conference PIN is exactly 8 digits.", code="invalid_pin")
     return cleaned
 
 
-def validate_fax_email(email: str) -> str:
+def fax_email_validate(email: str) -> str:
     cleaned = (email or "").strip()
     if len(cleaned) > 150:
         raise ValidationError("An email address for VI is at most 150 characters.", code="too_long")
@@ -160,7 +161,10 @@ def _write_did_changes(
     now = timezone.now()
     label = _label(DID)
     with transaction.atomic():
-        rows = {row.tn: row for row in DID.objects.select_for_update().filter(tn__in=list(changes_by_tn))}
+        rows = {
+            row.tn: row
+            for row in DID.objects.select_for_update().filter(tn__in=list(changes_by_tn))
+        }
         history: list[Change] = []
         updated: list[DID] = []
         created: list[DID] = []
@@ -202,14 +206,26 @@ def _write_did_changes(
         if updated:
             DID.objects.bulk_update(
                 updated,
-                [*sorted(touched_fields), "gone_at", "content_hash", "locally_changed_at", "last_changed_by"],
+                [
+                    *sorted(touched_fields),
+                    "gone_at",
+                    "content_hash",
+                    "locally_changed_at",
+                    "last_changed_by",
+                ],
                 batch_size=1000,
             )
         record_many(history, actor=actor, source=source, at=now)
 
 
 def _apply_single(
-    model: type[MirrorModel], *, key: str | int, values: Mapping[str, Any], actor, source: str, note: str = ""
+    model: type[MirrorModel],
+    *,
+    key: str | int,
+    values: Mapping[str, Any],
+    actor,
+    source: str,
+    note: str = "",
 ) -> None:
     """The same as `_apply_did_changes` for one row of another mirror model."""
     now = timezone.now()
@@ -227,7 +243,12 @@ def _apply_single(
             row.mark_locally_changed(actor=actor, at=now)
             row.save()
             change, action = diff(before, dict(values)), Action.UPDATED
-        record_many([Change(_label(model), str(key), action, change, note=note)], actor=actor, source=source, at=now)
+        record_many(
+            [Change(_label(model), str(key), action, change, note=note)],
+            actor=actor,
+            source=source,
+            at=now,
+        )
 
 
 def _with_context(actor, source: str):
@@ -240,10 +261,14 @@ def _with_context(actor, source: str):
 def _require_criterion(criteria: SearchCriteria) -> None:
     # VI answers a search without criteria with 302490; say so before asking.
     if not any(value not in (None, "") for value in criteria.as_params().values()):
-        raise ValidationError("Give at least one search criterion (state, NPA, rate center …).", code="no_criteria")
+        raise ValidationError(
+            "Give at least one search criterion (state, NPA, rate center …).", code="no_criteria"
+        )
 
 
-def search_dids(*, criteria: SearchCriteria, extended: bool = False, actor=None) -> list[DIDLocator]:
+def dids_search(
+    *, criteria: SearchCriteria, extended: bool = False, actor=None
+) -> list[DIDLocator]:
     """Numbers available to buy. `extended` searches VI's extended inventory."""
     _require_criterion(criteria)
     with _with_context(actor, Source.STAFF):
@@ -252,23 +277,23 @@ def search_dids(*, criteria: SearchCriteria, extended: bool = False, actor=None)
         return gateway.get_dids(criteria=criteria)
 
 
-def count_dids(*, criteria: SearchCriteria, order_by: str = "state", actor=None) -> list[DIDCount]:
+def dids_count(*, criteria: SearchCriteria, order_by: str = "state", actor=None) -> list[DIDCount]:
     _require_criterion(criteria)
     with _with_context(actor, Source.STAFF):
         return gateway.get_did_count(criteria=criteria, order_by=order_by)
 
 
-def list_available_states(*, actor=None) -> list[str]:
+def available_states_list(*, actor=None) -> list[str]:
     with _with_context(actor, Source.STAFF):
         return gateway.get_available_states()
 
 
-def list_available_rate_centers(*, state: str, actor=None) -> list[str]:
+def available_rate_centers_list(*, state: str, actor=None) -> list[str]:
     with _with_context(actor, Source.STAFF):
         return gateway.get_available_rate_centers(state=state)
 
 
-def list_available_npas(*, state: str = "", rate_center: str = "", actor=None) -> list[str]:
+def available_npas_list(*, state: str = "", rate_center: str = "", actor=None) -> list[str]:
     with _with_context(actor, Source.STAFF):
         return gateway.get_available_npas(state=state, rate_center=rate_center)
 
@@ -287,7 +312,15 @@ _ALREADY_ASSIGNED = "104225"
 
 # What an "already assigned to you" answer is checked against: the fields assignDID sets or
 # VI reports for a bought number. Feature settings (forward, CNAM name …) are left to syncs.
-_READ_BACK_FIELDS = ("availability", "tier", "endpoint_id", "ref_id", "cnam", "state", "rate_center")
+_READ_BACK_FIELDS = (
+    "availability",
+    "tier",
+    "endpoint_id",
+    "ref_id",
+    "cnam",
+    "state",
+    "rate_center",
+)
 
 
 @dataclass(frozen=True)
@@ -305,7 +338,9 @@ class BuyOutcome(NumberOutcome):
     expires_at: datetime.datetime | None = None
 
 
-def reserve_dids(*, tns: Iterable[str] | str, ref_id: str | None = None, actor=None, source: str = Source.STAFF) -> list[BuyOutcome]:
+def dids_reserve(
+    *, tns: Iterable[str] | str, ref_id: str | None = None, actor=None, source: str = Source.STAFF
+) -> list[BuyOutcome]:
     """Hold available numbers for 30 minutes, and remember each reservation VI granted.
 
     VI has no call that lists reservations, so the portal keeps its own record
@@ -318,7 +353,9 @@ def reserve_dids(*, tns: Iterable[str] | str, ref_id: str | None = None, actor=N
         outcomes = gateway.reserve_dids(tns=numbers, ref_id=ref_id)
     granted = [outcome.tn for outcome in outcomes if outcome.code == _SUCCESS_CODE]
     expires = _reservations_record(tns=granted, actor=actor, at=asked_at, ref_id=ref_id or "")
-    held = _reservations_open(tns=[outcome.tn for outcome in outcomes if outcome.code == _RESERVED_FOR_YOU])
+    held = _reservations_open(
+        tns=[outcome.tn for outcome in outcomes if outcome.code == _RESERVED_FOR_YOU]
+    )
     results = []
     for outcome in outcomes:
         if outcome.code == _ALREADY_ASSIGNED_AT_RESERVE:
@@ -329,20 +366,26 @@ def reserve_dids(*, tns: Iterable[str] | str, ref_id: str | None = None, actor=N
         elif outcome.code == _RESERVED_FOR_YOU:
             reservation = held.get(outcome.tn)
             by = _person(reservation.reserved_by) if reservation else ""
-            message = f"Already reserved for the account{f' by {by}' if by else ''}: assign it below."
+            message = (
+                f"Already reserved for the account{f' by {by}' if by else ''}: assign it below."
+            )
             results.append(_as_buy_outcome(
                 outcome, ok=True, message=message, expires_at=reservation.expires_at if reservation else None
             ))  # fmt: skip
         elif outcome.ok:
             until = expires.get(outcome.tn)
-            message = f"Reserved until {timezone.localtime(until):%H:%M} ({RESERVATION_MINUTES} minutes)." if until else outcome.message
+            message = (
+                f"Reserved until {timezone.localtime(until):%H:%M} ({RESERVATION_MINUTES} minutes)."
+                if until
+                else outcome.message
+            )
             results.append(_as_buy_outcome(outcome, ok=True, message=message, expires_at=until))
         else:
             results.append(_as_buy_outcome(outcome, ok=False, message=outcome.message))
     return results
 
 
-def assign_dids(
+def dids_assign(
     *,
     tns: Iterable[str] | str,
     endpoint_id: int,
@@ -383,15 +426,26 @@ def assign_dids(
         if not record and outcome.record and outcome.record.tier:
             values["tier"] = outcome.record.tier
         changes[outcome.tn] = values
-    _apply_did_changes(changes, actor=actor, source=source, note="Bought", create_missing=True, gone=False)
+    _apply_did_changes(
+        changes, actor=actor, source=source, note="Bought", create_missing=True, gone=False
+    )
     # Only rows the mirror already holds are corrected: a row still missing belongs to the
     # purchase that is being written right now (its "Bought" history), or to the next sync.
-    read_back = {tn: {name: getattr(record, name) for name in _READ_BACK_FIELDS} for tn, record in held_by_vi.items()}
+    read_back = {
+        tn: {name: getattr(record, name) for name in _READ_BACK_FIELDS}
+        for tn, record in held_by_vi.items()
+    }
     _apply_did_changes(
-        read_back, actor=actor, source=source, note="Read back from VI: already the account's", skip_unchanged=True
+        read_back,
+        actor=actor,
+        source=source,
+        note="Read back from VI: already the account's",
+        skip_unchanged=True,
     )
     _reservations_end(tns=[*bought, *already], reason="bought")
-    return [_assign_result(outcome, held_by_vi.get(outcome.tn), endpoint_id) for outcome in outcomes]
+    return [
+        _assign_result(outcome, held_by_vi.get(outcome.tn), endpoint_id) for outcome in outcomes
+    ]
 
 
 def _assign_result(outcome: NumberOutcome, held: DIDRecord | None, endpoint_id: int) -> BuyOutcome:
@@ -419,7 +473,13 @@ def _assign_result(outcome: NumberOutcome, held: DIDRecord | None, endpoint_id: 
 
 def _as_buy_outcome(outcome: NumberOutcome, *, ok: bool, message: str, **extra: Any) -> BuyOutcome:
     return BuyOutcome(
-        tn=outcome.tn, code=outcome.code, ok=ok, message=message, status=outcome.status, record=outcome.record, **extra
+        tn=outcome.tn,
+        code=outcome.code,
+        ok=ok,
+        message=message,
+        status=outcome.status,
+        record=outcome.record,
+        **extra,
     )
 
 
@@ -443,16 +503,29 @@ def _bought_by(tn: str) -> str:
     return f"{_person(bought.actor) or 'the portal'} at {when}"
 
 
-def _reservations_record(*, tns: Sequence[str], actor, at: datetime.datetime, ref_id: str) -> dict[str, datetime.datetime]:
+def _reservations_record(
+    *, tns: Sequence[str], actor, at: datetime.datetime, ref_id: str
+) -> dict[str, datetime.datetime]:
     """Remember the reservations VI granted; an earlier open one for the number is replaced."""
     if not tns:
         return {}
     expires_at = at + datetime.timedelta(minutes=RESERVATION_MINUTES)
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
-        Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(ended_at=at, end_reason="replaced")
+        Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(
+            ended_at=at, end_reason="replaced"
+        )
         Reservation.objects.bulk_create(
-            [Reservation(tn=tn, reserved_by=user, reserved_at=at, expires_at=expires_at, ref_id=ref_id[:100]) for tn in tns]
+            [
+                Reservation(
+                    tn=tn,
+                    reserved_by=user,
+                    reserved_at=at,
+                    expires_at=expires_at,
+                    ref_id=ref_id[:100],
+                )
+                for tn in tns
+            ]
         )
     return dict.fromkeys(tns, expires_at)
 
@@ -460,13 +533,17 @@ def _reservations_record(*, tns: Sequence[str], actor, at: datetime.datetime, re
 def _reservations_open(*, tns: Sequence[str]) -> dict[str, Reservation]:
     if not tns:
         return {}
-    rows = Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).select_related("reserved_by")
+    rows = Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).select_related(
+        "reserved_by"
+    )
     return {row.tn: row for row in rows}
 
 
 def _reservations_end(*, tns: Sequence[str], reason: str) -> None:
     if tns:
-        Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(ended_at=timezone.now(), end_reason=reason)
+        Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(
+            ended_at=timezone.now(), end_reason=reason
+        )
 
 
 # Numbers up to this many are looked up one by one after a purchase, so the list shows their
@@ -489,7 +566,7 @@ def _query_details(tns: Sequence[str]) -> dict[str, DIDRecord]:
     return details
 
 
-def configure_dids(
+def dids_configure(
     *,
     tns: Iterable[str] | str,
     endpoint_id: int,
@@ -517,36 +594,49 @@ def configure_dids(
 REFERENCE_MAX_LENGTH = 100  # the mirror's column; VI documents no limit
 
 
-def clean_reference(value: Any) -> str:
+def reference_clean(value: Any) -> str:
     """A reference as VI will keep it; ValidationError in plain words otherwise."""
     if not isinstance(value, str):
         raise ValidationError("A reference is text.", code="invalid_reference")
     text = value.strip()
     if len(text) > REFERENCE_MAX_LENGTH:
-        raise ValidationError(f"A reference can be at most {REFERENCE_MAX_LENGTH} characters.", code="invalid_reference")
+        raise ValidationError(
+            f"A reference can be at most {REFERENCE_MAX_LENGTH} characters.",
+            code="invalid_reference",
+        )
     if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        raise ValidationError("A reference cannot hold control characters.", code="invalid_reference")
+        raise ValidationError(
+            "A reference cannot hold control characters.", code="invalid_reference"
+        )
     return text
 
 
-def set_references(
+def references_set(
     *, references: Mapping[str, str], actor=None, source: str = Source.STAFF
 ) -> list[NumberOutcome]:
     """Set each number's reference at VI (configDID with its current endpoint group), then in
     the mirror with history. One outcome per number, in the order given; an empty reference
     clears it."""
-    wanted = {normalize_tn(tn): clean_reference(reference) for tn, reference in references.items()}
+    wanted = {normalize_tn(tn): reference_clean(reference) for tn, reference in references.items()}
     rows = {did.tn: did for did in DID.objects.filter(tn__in=list(wanted), gone_at__isnull=True)}
     local: dict[str, NumberOutcome] = {}
     settings = []
     for tn, reference in wanted.items():
         did = rows.get(tn)
         if did is None:
-            local[tn] = NumberOutcome(tn=tn, code="", ok=False, message="This number is not on the account.")
+            local[tn] = NumberOutcome(
+                tn=tn, code="", ok=False, message="This number is not on the account."
+            )
         elif not did.endpoint_id:
-            local[tn] = NumberOutcome(tn=tn, code="", ok=False, message=(
-                "This number has no endpoint group, and VI sets a reference only together with one: "
-                "route it first."))
+            local[tn] = NumberOutcome(
+                tn=tn,
+                code="",
+                ok=False,
+                message=(
+                    "This number has no endpoint group, and VI sets a reference only together with one: "
+                    "route it first."
+                ),
+            )
         else:
             settings.append((tn, did.endpoint_id, reference))
     answered: dict[str, NumberOutcome] = {}
@@ -558,7 +648,11 @@ def set_references(
     _apply_did_changes(changes, actor=actor, source=source, note="Reference set")
     results = []
     for tn, reference in wanted.items():
-        outcome = local.get(tn) or answered.get(tn) or NumberOutcome(tn=tn, code="", ok=False, message="No answer from VI for this number.")
+        outcome = (
+            local.get(tn)
+            or answered.get(tn)
+            or NumberOutcome(tn=tn, code="", ok=False, message="No answer from VI for this number.")
+        )
         if outcome.ok:
             said = f"Reference set to “{reference}”." if reference else "Reference cleared."
             outcome = NumberOutcome(tn=tn, code=outcome.code, ok=True, message=said)
@@ -566,7 +660,9 @@ def set_references(
     return results
 
 
-def release_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+def dids_release(
+    *, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF
+) -> list[NumberOutcome]:
     """Give numbers back to VI. Released numbers are marked gone, never deleted."""
     numbers = normalize_tns(tns)
     with _with_context(actor, source):
@@ -578,7 +674,9 @@ def release_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.S
     return outcomes
 
 
-def inventory_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+def inventory_dids_list(
+    *, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF
+) -> list[NumberOutcome]:
     """Park numbers in the account's personal inventory (InventoryDIDs)."""
     numbers = normalize_tns(tns)
     with _with_context(actor, source):
@@ -600,7 +698,10 @@ def inventory_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source
             InventoryTN.objects.bulk_create(new_rows)
             InventoryTN.objects.filter(tn__in=parked, gone_at__isnull=False).update(gone_at=None)
             record_many(
-                (Change(_label(InventoryTN), tn, Action.CREATED, note="Added to inventory") for tn in parked),
+                (
+                    Change(_label(InventoryTN), tn, Action.CREATED, note="Added to inventory")
+                    for tn in parked
+                ),
                 actor=actor,
                 source=source,
                 at=now,
@@ -608,12 +709,12 @@ def inventory_dids(*, tns: Iterable[str] | str, actor=None, source: str = Source
     return outcomes
 
 
-def list_inventory_tns(*, did_type: str = "ALL", actor=None) -> list[str]:
+def inventory_tns_list(*, did_type: str = "ALL", actor=None) -> list[str]:
     with _with_context(actor, Source.STAFF):
         return gateway.get_inventory_tns(did_type=did_type)
 
 
-def refresh_did(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | None:
+def did_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | None:
     """Read one number afresh from VI (queryDID + feature getters) and store what VI says.
 
     Returns the mirror row, or None when VI no longer shows the number as the account's
@@ -627,7 +728,9 @@ def refresh_did(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | Non
             values: dict[str, Any] = {}
         else:
             values = _record_values(record)
-            values["cnam_name"] = gateway.get_cnam_display(tn=tn) if record.cnam_storage_active else ""
+            values["cnam_name"] = (
+                gateway.get_cnam_display(tn=tn) if record.cnam_storage_active else ""
+            )
             values["forward"] = gateway.get_did_forward(tn=tn)
             values["failover"] = gateway.get_did_failover(tn=tn)
             values["conference_line"] = gateway.get_conference_line(tn=tn).enabled
@@ -637,27 +740,46 @@ def refresh_did(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | Non
             values["did_group_id"] = group.vi_id if group else None
     if not owned:
         if DID.objects.filter(tn=tn, gone_at__isnull=True).exists():
-            _apply_did_changes({tn: {}}, actor=actor, source=source, note="Refreshed: no longer on the account", gone=True)
+            _apply_did_changes(
+                {tn: {}},
+                actor=actor,
+                source=source,
+                note="Refreshed: no longer on the account",
+                gone=True,
+            )
         return None
     # The row is assembled from several calls; a value from any of them that the mirror
     # cannot hold refuses the whole refresh, so nothing half-read is stored.
     problems = record_problems(DID, values)
     if problems:
         raise UnfitRecord(problems)
-    _apply_did_changes({tn: values}, actor=actor, source=source, note="Refreshed from VI", create_missing=True, gone=False)
+    _apply_did_changes(
+        {tn: values},
+        actor=actor,
+        source=source,
+        note="Refreshed from VI",
+        create_missing=True,
+        gone=False,
+    )
     return DID.objects.get(tn=tn)
 
 
-def refresh_dids(*, tns: Iterable[str], actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
-    """`refresh_did` for several numbers (the admin action); one outcome per number."""
+def dids_refresh(
+    *, tns: Iterable[str], actor=None, source: str = Source.STAFF
+) -> list[NumberOutcome]:
+    """`did_refresh` for several numbers (the admin action); one outcome per number."""
     outcomes = []
     for tn in tns:
         try:
-            row = refresh_did(tn=tn, actor=actor, source=source)
+            row = did_refresh(tn=tn, actor=actor, source=source)
         except ProviderRejected as error:
             outcomes.append(NumberOutcome(tn=tn, code=error.code, ok=False, message=error.message))
             continue
-        message = "Refreshed from VI." if row else "VI no longer shows this number on the account; marked gone."
+        message = (
+            "Refreshed from VI."
+            if row
+            else "VI no longer shows this number on the account; marked gone."
+        )
         outcomes.append(NumberOutcome(tn=tn, code="100", ok=True, message=message))
     return outcomes
 
@@ -670,7 +792,9 @@ def did_has911_set(*, tn: str, has911: bool, actor=None, source: str = Source.ST
     services call it after each write. Returns whether the row changed.
     """
     tn = normalize_tn(tn)
-    current = DID.objects.filter(tn=tn, gone_at__isnull=True).values_list("has911", flat=True).first()
+    current = (
+        DID.objects.filter(tn=tn, gone_at__isnull=True).values_list("has911", flat=True).first()
+    )
     if current is None or current == bool(has911):
         return False
     _apply_did_changes(
@@ -700,10 +824,12 @@ def _single_feature_write(
     return NumberOutcome(tn=tn, code="100", ok=True, message=f"{note}.")
 
 
-def update_cnam_name(*, tn: str, name: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def cnam_name_update(
+    *, tn: str, name: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Set the outbound caller-ID name: 15 letters, digits, spaces (checked before the call)."""
     tn = normalize_tn(tn)
-    name = validate_cnam_name(name)
+    name = cnam_name_validate(name)
     return _single_feature_write(
         tn=tn,
         values={"cnam_name": name, "cnam_storage_active": True},
@@ -714,7 +840,7 @@ def update_cnam_name(*, tn: str, name: str, actor=None, source: str = Source.STA
     )
 
 
-def remove_cnam_name(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def cnam_name_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -726,7 +852,7 @@ def remove_cnam_name(*, tn: str, actor=None, source: str = Source.STAFF) -> Numb
     )
 
 
-def set_forward(*, tn: str, forward: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def forward_set(*, tn: str, forward: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
     """Send the number's calls to another number instead of an endpoint group."""
     tn = normalize_tn(tn)
     forward = normalize_tn(forward)
@@ -742,7 +868,9 @@ def set_forward(*, tn: str, forward: str, actor=None, source: str = Source.STAFF
     )
 
 
-def remove_forward(*, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def forward_remove(
+    *, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Stop forwarding; calls go to `endpoint_id` again."""
     tn = normalize_tn(tn)
     endpoint_id = _validate_endpoint_id(endpoint_id)
@@ -756,7 +884,9 @@ def remove_forward(*, tn: str, endpoint_id: int, actor=None, source: str = Sourc
     )
 
 
-def update_failover(*, tn: str, failover: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def failover_update(
+    *, tn: str, failover: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Set where calls go when the endpoint group does not answer; blank removes it."""
     tn = normalize_tn(tn)
     failover = normalize_tn(failover) if (failover or "").strip() else ""
@@ -770,7 +900,9 @@ def update_failover(*, tn: str, failover: str, actor=None, source: str = Source.
     )
 
 
-def set_did_group(*, tn: str, group_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def did_group_set(
+    *, tn: str, group_id: int, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     tn = normalize_tn(tn)
     group_id = int(group_id)
     return _single_feature_write(
@@ -783,7 +915,7 @@ def set_did_group(*, tn: str, group_id: int, actor=None, source: str = Source.ST
     )
 
 
-def remove_did_group(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def did_group_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -795,17 +927,28 @@ def remove_did_group(*, tn: str, actor=None, source: str = Source.STAFF) -> Numb
     )
 
 
-def create_did_group(*, name: str, actor=None, source: str = Source.STAFF) -> DIDGroup:
+def did_group_create(*, name: str, actor=None, source: str = Source.STAFF) -> DIDGroup:
     name = (name or "").strip()
     if not name or len(name) > 200 or "\x00" in name:
-        raise ValidationError("A DID group needs a name of at most 200 characters.", code="invalid_name")
+        raise ValidationError(
+            "A DID group needs a name of at most 200 characters.", code="invalid_name"
+        )
     with _with_context(actor, source):
         group = gateway.create_did_group(name=name)
-    _apply_single(DIDGroup, key=group.vi_id, values={"name": group.name or name}, actor=actor, source=source, note="Created")
+    _apply_single(
+        DIDGroup,
+        key=group.vi_id,
+        values={"name": group.name or name},
+        actor=actor,
+        source=source,
+        note="Created",
+    )
     return DIDGroup.objects.get(vi_id=group.vi_id)
 
 
-def did_group_by_name(*, name: str, actor=None, source: str = Source.STAFF) -> tuple[DIDGroup, bool]:
+def did_group_by_name(
+    *, name: str, actor=None, source: str = Source.STAFF
+) -> tuple[DIDGroup, bool]:
     """The DID group called `name`, created at VI if the account has none of that name.
 
     Returns (group, created). Matching an existing name (any case) first keeps a person who
@@ -817,13 +960,15 @@ def did_group_by_name(*, name: str, actor=None, source: str = Source.STAFF) -> t
     existing = did_group_find(name=cleaned)
     if existing is not None:
         return existing, False
-    return create_did_group(name=cleaned, actor=actor, source=source), True
+    return did_group_create(name=cleaned, actor=actor, source=source), True
 
 
-def set_conference_line(*, tn: str, pin: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def conference_line_set(
+    *, tn: str, pin: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Turn the conference line on (or change its PIN). The PIN is never stored."""
     tn = normalize_tn(tn)
-    pin = validate_conference_pin(pin)
+    pin = conference_pin_validate(pin)
     return _single_feature_write(
         tn=tn,
         values={"conference_line": True},
@@ -834,7 +979,7 @@ def set_conference_line(*, tn: str, pin: str, actor=None, source: str = Source.S
     )
 
 
-def remove_conference_line(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def conference_line_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -846,9 +991,11 @@ def remove_conference_line(*, tn: str, actor=None, source: str = Source.STAFF) -
     )
 
 
-def set_fax_to_email(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def fax_to_email_set(
+    *, tn: str, email: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     tn = normalize_tn(tn)
-    email = validate_fax_email(email)
+    email = fax_email_validate(email)
     return _single_feature_write(
         tn=tn,
         values={"fax_to_email": email},
@@ -859,7 +1006,7 @@ def set_fax_to_email(*, tn: str, email: str, actor=None, source: str = Source.ST
     )
 
 
-def remove_fax_to_email(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def fax_to_email_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -871,7 +1018,9 @@ def remove_fax_to_email(*, tn: str, actor=None, source: str = Source.STAFF) -> N
     )
 
 
-def configure_fax_notifications(*, tn: str, enabled: bool, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def fax_notifications_configure(
+    *, tn: str, enabled: bool, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Fax-to-email failure notifications on/off (VI answers 101 without fax-to-email)."""
     tn = normalize_tn(tn)
     return _single_feature_write(
@@ -884,7 +1033,7 @@ def configure_fax_notifications(*, tn: str, enabled: bool, actor=None, source: s
     )
 
 
-def list_email_to_fax(*, tn: str, actor=None, source: str = Source.STAFF) -> list[str]:
+def email_to_fax_list(*, tn: str, actor=None, source: str = Source.STAFF) -> list[str]:
     """The addresses allowed to fax through the number, read from VI and kept in the mirror."""
     tn = normalize_tn(tn)
     with _with_context(actor, source):
@@ -892,39 +1041,57 @@ def list_email_to_fax(*, tn: str, actor=None, source: str = Source.STAFF) -> lis
     row = DID.objects.filter(tn=tn).only("email_to_fax").first()
     if row is not None and row.email_to_fax != emails:
         # A read that corrects the mirror is a sync of one field, not a staff change.
-        _apply_did_changes({tn: {"email_to_fax": emails}}, actor=None, source=Source.SYNC, note="Read from VI")
+        _apply_did_changes(
+            {tn: {"email_to_fax": emails}}, actor=None, source=Source.SYNC, note="Read from VI"
+        )
     return emails
 
 
-def add_email_to_fax(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def email_to_fax_add(
+    *, tn: str, email: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     tn = normalize_tn(tn)
-    email = validate_fax_email(email)
+    email = fax_email_validate(email)
     with _with_context(actor, source):
         gateway.add_email_to_fax(tn=tn, email=email)
     current = DID.objects.filter(tn=tn).values_list("email_to_fax", flat=True).first() or []
     emails = [*current, email] if email not in current else list(current)
-    _apply_did_changes({tn: {"email_to_fax": emails}}, actor=actor, source=source, note="Email to fax address added")
+    _apply_did_changes(
+        {tn: {"email_to_fax": emails}},
+        actor=actor,
+        source=source,
+        note="Email to fax address added",
+    )
     return NumberOutcome(tn=tn, code="100", ok=True, message="Email to fax address added.")
 
 
-def remove_email_to_fax(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def email_to_fax_remove(
+    *, tn: str, email: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     tn = normalize_tn(tn)
     email = (email or "").strip()
     with _with_context(actor, source):
         gateway.remove_email_to_fax(tn=tn, email=email)
     current = DID.objects.filter(tn=tn).values_list("email_to_fax", flat=True).first() or []
     emails = [address for address in current if address.lower() != email.lower()]
-    _apply_did_changes({tn: {"email_to_fax": emails}}, actor=actor, source=source, note="Email to fax address removed")
+    _apply_did_changes(
+        {tn: {"email_to_fax": emails}},
+        actor=actor,
+        source=source,
+        note="Email to fax address removed",
+    )
     return NumberOutcome(tn=tn, code="100", ok=True, message="Email to fax address removed.")
 
 
-def list_scripts(*, actor=None) -> list[Script]:
+def scripts_list(*, actor=None) -> list[Script]:
     """Programmable-telco scripts set up in VI's Back Office (GetScripts)."""
     with _with_context(actor, Source.STAFF):
         return gateway.get_scripts()
 
 
-def program_did(*, tn: str, script_id: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def did_program(
+    *, tn: str, script_id: str, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Run the number's calls through a programmable-telco script."""
     tn = normalize_tn(tn)
     script_id = (script_id or "").strip()
@@ -940,7 +1107,9 @@ def program_did(*, tn: str, script_id: str, actor=None, source: str = Source.STA
     )
 
 
-def unprogram_did(*, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def did_unprogram(
+    *, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Take the number off its script and back to an endpoint group."""
     tn = normalize_tn(tn)
     endpoint_id = _validate_endpoint_id(endpoint_id)
@@ -975,15 +1144,19 @@ def _set_endpoint_group_active(*, group_id: int, active: bool, actor, source: st
     return EndpointGroup.objects.get(vi_id=group_id)
 
 
-def activate_endpoint_group(*, group_id: int, actor=None, source: str = Source.STAFF) -> EndpointGroup:
+def endpoint_group_activate(
+    *, group_id: int, actor=None, source: str = Source.STAFF
+) -> EndpointGroup:
     return _set_endpoint_group_active(group_id=group_id, active=True, actor=actor, source=source)
 
 
-def deactivate_endpoint_group(*, group_id: int, actor=None, source: str = Source.STAFF) -> EndpointGroup:
+def endpoint_group_deactivate(
+    *, group_id: int, actor=None, source: str = Source.STAFF
+) -> EndpointGroup:
     return _set_endpoint_group_active(group_id=group_id, active=False, actor=actor, source=source)
 
 
-def audit_endpoint_group(*, group_id: int, actor=None) -> EndpointGroupRecord | None:
+def endpoint_group_audit(*, group_id: int, actor=None) -> EndpointGroupRecord | None:
     """One endpoint group as VI describes it now (AuditEndpointGroup); None if VI has none.
 
     What VI says also corrects the mirror row when it differs, so the list page agrees with the
@@ -999,11 +1172,18 @@ def audit_endpoint_group(*, group_id: int, actor=None) -> EndpointGroupRecord | 
     values.pop("vi_id")
     row = EndpointGroup.objects.filter(vi_id=group_id).first()
     if row is None or any(getattr(row, name) != value for name, value in values.items()):
-        _apply_single(EndpointGroup, key=group_id, values=values, actor=None, source=Source.SYNC, note="Read from VI")
+        _apply_single(
+            EndpointGroup,
+            key=group_id,
+            values=values,
+            actor=None,
+            source=Source.SYNC,
+            note="Read from VI",
+        )
     return record
 
 
-def release_intl_did(*, tn: str, actor=None, source: str = Source.STAFF) -> None:
+def intl_did_release(*, tn: str, actor=None, source: str = Source.STAFF) -> None:
     """Give an international number back; its row is marked gone."""
     tn = (tn or "").strip()
     if not tn.isdigit():
@@ -1016,9 +1196,19 @@ def release_intl_did(*, tn: str, actor=None, source: str = Source.STAFF) -> None
         if row is not None:
             row.gone_at = now
             row.mark_locally_changed(actor=actor, at=now)
-            row.save(update_fields=["gone_at", "content_hash", "locally_changed_at", "last_changed_by"])
+            row.save(
+                update_fields=["gone_at", "content_hash", "locally_changed_at", "last_changed_by"]
+            )
         record_many(
-            [Change(_label(IntlDID), tn, Action.GONE, {"gone_at": [None, now.isoformat()]}, note="Released")],
+            [
+                Change(
+                    _label(IntlDID),
+                    tn,
+                    Action.GONE,
+                    {"gone_at": [None, now.isoformat()]},
+                    note="Released",
+                )
+            ],
             actor=actor,
             source=source,
             at=now,
@@ -1028,7 +1218,7 @@ def release_intl_did(*, tn: str, actor=None, source: str = Source.STAFF) -> None
 # --- syncs -----------------------------------------------------------------------------------
 
 
-def sync_dids(*, run: SyncContext, confirmed: bool = False) -> None:
+def dids_sync(*, run: SyncContext, confirmed: bool = False) -> None:
     """The "dids" sync kind: every numbers audit, reconciled step by step.
 
     Small audits first (groups, clients, intl, inventory), then the numbers themselves:
@@ -1051,8 +1241,16 @@ def sync_dids(*, run: SyncContext, confirmed: bool = False) -> None:
         step("did_groups", lambda: group_members.update(_sync_did_groups(run)))
         step("clients", lambda: _sync_clients(run))
         step("intl_dids", lambda: _sync_intl_dids(run))
-        step("inventory_tns", lambda: _sync_tn_list(run, InventoryTN, gateway.get_inventory_tns, "inventory_tns"))
-        step("unconfigured_tns", lambda: _sync_tn_list(run, UnconfiguredTN, gateway.get_unconfigured_tns, "unconfigured_tns"))
+        step(
+            "inventory_tns",
+            lambda: _sync_tn_list(run, InventoryTN, gateway.get_inventory_tns, "inventory_tns"),
+        )
+        step(
+            "unconfigured_tns",
+            lambda: _sync_tn_list(
+                run, UnconfiguredTN, gateway.get_unconfigured_tns, "unconfigured_tns"
+            ),
+        )
         step("dids", lambda: _sync_numbers(run, group_members))
         step("balance", lambda: _read_balance(run))
     if problems:
@@ -1065,11 +1263,19 @@ def _records(items: Iterable[Any]) -> Iterable[dict[str, Any]]:
         # into a plain dict the sync would store instead of setting the record aside.
         values = {field.name: getattr(item, field.name) for field in dataclass_fields(item)}
         # Records hold tuples (frozen); the JSON columns hold lists, and the hashes must agree.
-        yield {name: list(value) if isinstance(value, tuple) else value for name, value in values.items()}
+        yield {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in values.items()
+        }
 
 
 def _sync_endpoint_groups(run: SyncContext) -> None:
-    reconcile(run=run, model=EndpointGroup, records=_records(gateway.audit_endpoint_groups()), step="endpoint_groups")
+    reconcile(
+        run=run,
+        model=EndpointGroup,
+        records=_records(gateway.audit_endpoint_groups()),
+        step="endpoint_groups",
+    )
 
 
 def _sync_did_groups(run: SyncContext) -> dict[str, int]:
@@ -1082,7 +1288,13 @@ def _sync_did_groups(run: SyncContext) -> dict[str, int]:
             continue  # an unusable id: the group is set aside, and VI cannot be asked about it
         for record in gateway.audit_did_group(group_id=group.vi_id):
             members[record.tn] = group.vi_id
-    reconcile(run=run, model=DIDGroup, records=_records(groups), step="did_groups", audit_requested_at=requested_at)
+    reconcile(
+        run=run,
+        model=DIDGroup,
+        records=_records(groups),
+        step="did_groups",
+        audit_requested_at=requested_at,
+    )
     return members
 
 
@@ -1094,7 +1306,9 @@ def _sync_intl_dids(run: SyncContext) -> None:
     reconcile(run=run, model=IntlDID, records=_records(gateway.audit_intl_dids()), step="intl_dids")
 
 
-def _sync_tn_list(run: SyncContext, model: type[MirrorModel], fetch: Callable[[], list[str]], step: str) -> None:
+def _sync_tn_list(
+    run: SyncContext, model: type[MirrorModel], fetch: Callable[[], list[str]], step: str
+) -> None:
     reconcile(run=run, model=model, records=({"tn": tn} for tn in fetch()), step=step)
 
 
@@ -1146,7 +1360,9 @@ def did_buy_back_available(*, tn: str, actor=None) -> bool:
         return any(locator.tn == tn for locator in gateway.get_dids(criteria=criteria))
 
 
-def buy_back_did(*, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def did_buy_back(
+    *, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF
+) -> NumberOutcome:
     """Buy a number the account used to hold back onto an endpoint group.
 
     The purchase itself is the ordinary assign (same VI call, same mirror update: the row
@@ -1157,5 +1373,5 @@ def buy_back_did(*, tn: str, endpoint_id: int, actor=None, source: str = Source.
         raise ValidationError(
             "This number is still on the account: there is nothing to buy back.", code="not_gone"
         )
-    [outcome] = assign_dids(tns=[tn], endpoint_id=endpoint_id, actor=actor, source=source)
+    [outcome] = dids_assign(tns=[tn], endpoint_id=endpoint_id, actor=actor, source=source)
     return outcome

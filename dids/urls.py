@@ -1,9 +1,15 @@
 from django.urls import path, register_converter
 
-from dids.views import buy, detail, endpoint_groups, listing, release
 # Registers the prepaid-balance dashboard panel. Imported here, not in AppConfig.ready():
 # portal/urls.py imports the portal's own placeholder panels first, and ours must replace it.
-from dids.views import panels  # noqa: F401
+from dids.views import (
+    buy,
+    detail,
+    endpoint_groups,
+    listing,
+    panels,  # noqa: F401
+    release,
+)
 
 
 class TenDigitConverter:
@@ -37,7 +43,9 @@ urlpatterns = [
     path("inventory/", buy.inventory, name="inventory"),
     path("inventory/add/", buy.inventory_add, name="inventory_add"),
     path("endpoint-groups/", endpoint_groups.endpoint_group_list, name="endpoint_groups"),
-    path("endpoint-groups/<int:vi_id>/", endpoint_groups.endpoint_group_detail, name="endpoint_group"),
+    path(
+        "endpoint-groups/<int:vi_id>/", endpoint_groups.endpoint_group_detail, name="endpoint_group"
+    ),
     path(
         "endpoint-groups/<int:vi_id>/state/",
         endpoint_groups.endpoint_group_state,

@@ -60,7 +60,7 @@ def clean_state(value: str) -> str:
 
 
 def split_zip(value: str, plus_four: str = "") -> tuple[str, str]:
-    """"84101", "84101-1234", "841011234" (and a separate +4) -> ("84101", "1234")."""
+    """ "84101", "84101-1234", "841011234" (and a separate +4) -> ("84101", "1234")."""
     match = _ZIP.match((value or "").strip())
     if not match:
         raise ValidationError("A ZIP code is 5 digits, optionally followed by -1234.", code="zip")
@@ -91,9 +91,13 @@ def clean_address(
     if not address1:
         errors.setdefault("address1", []).append("Enter the street address.")
     elif not _HOUSE_NUMBER.match(address1):
-        errors.setdefault("address1", []).append("Start with the house number, then the street (123 Main St).")
+        errors.setdefault("address1", []).append(
+            "Start with the house number, then the street (123 Main St)."
+        )
     if len(address1) > MAX_LINE or len(address2) > MAX_LINE:
-        errors.setdefault("address1", []).append(f"Address lines are at most {MAX_LINE} characters.")
+        errors.setdefault("address1", []).append(
+            f"Address lines are at most {MAX_LINE} characters."
+        )
     if not city:
         errors.setdefault("city", []).append("Enter the city.")
     try:
@@ -105,7 +109,9 @@ def clean_address(
     except ValidationError as error:
         errors.setdefault("zip_code", []).extend(error.messages)
     if len(caller_name) > MAX_CALLER_NAME:
-        errors.setdefault("caller_name", []).append(f"The caller name is at most {MAX_CALLER_NAME} characters.")
+        errors.setdefault("caller_name", []).append(
+            f"The caller name is at most {MAX_CALLER_NAME} characters."
+        )
     if errors:
         raise ValidationError(errors)
     address = Address(

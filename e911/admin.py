@@ -34,7 +34,11 @@ class LocationAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if self.errors or self.instance.pk is None or not (set(self.changed_data) & set(ADDRESS_FIELDS)):
+        if (
+            self.errors
+            or self.instance.pk is None
+            or not (set(self.changed_data) & set(ADDRESS_FIELDS))
+        ):
             return cleaned
         try:
             tidy = clean_address(
@@ -45,13 +49,19 @@ class LocationAdminForm(forms.ModelForm):
         except ValidationError as error:
             raise ValidationError(error.message_dict) from None
         try:
-            services.location_provision(tn=self.instance.tn, address=tidy.address, actor=self.actor, source=Source.ADMIN)
+            services.location_provision(
+                tn=self.instance.tn, address=tidy.address, actor=self.actor, source=Source.ADMIN
+            )
         except services.AddressInvalid as invalid:
             raise ValidationError(invalid.message) from None
         except ProviderRejected as refusal:
-            raise ValidationError(f"VI refused: {refusal.message} (VI code {refusal.code}). Nothing was changed.") from None
+            raise ValidationError(
+                f"VI refused: {refusal.message} (VI code {refusal.code}). Nothing was changed."
+            ) from None
         except ProviderUnavailable as error:
-            raise ValidationError(f"VI is unreachable — {error.message} Nothing was changed.") from None
+            raise ValidationError(
+                f"VI is unreachable — {error.message} Nothing was changed."
+            ) from None
         return cleaned
 
 
@@ -70,7 +80,17 @@ class AlertRecipientInline(admin.TabularInline):
 class LocationAdmin(MirrorAdmin):
     form = LocationAdminForm
     inlines = [AlertRecipientInline]
-    list_display = ("tn", "status_code", "caller_name", "address1", "city", "state", "zip_code", "activated_at", "gone_at")
+    list_display = (
+        "tn",
+        "status_code",
+        "caller_name",
+        "address1",
+        "city",
+        "state",
+        "zip_code",
+        "activated_at",
+        "gone_at",
+    )
     list_filter = ("status_code", "state", ("gone_at", admin.EmptyFieldListFilter))
     search_fields = ("tn", "address1", "city", "caller_name", "location_id")
     show_full_result_count = False
@@ -107,7 +127,11 @@ class LocationAdmin(MirrorAdmin):
             try:
                 services.location_refresh(tn=tn, actor=request.user, source=Source.ADMIN)
             except ProviderRejected as refusal:
-                self.message_user(request, f"{tn}: VI said {refusal.message} (code {refusal.code})", messages.WARNING)
+                self.message_user(
+                    request,
+                    f"{tn}: VI said {refusal.message} (code {refusal.code})",
+                    messages.WARNING,
+                )
                 continue
             except ProviderUnavailable as error:
                 self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
@@ -125,7 +149,18 @@ class ProvisioningEntryAdmin(PortalRolesAdmin):
 
 class BulkRowInline(admin.TabularInline):
     model = BulkRow
-    fields = ("line", "tn", "address1", "city", "state", "zip_code", "verdict", "message", "result", "result_message")
+    fields = (
+        "line",
+        "tn",
+        "address1",
+        "city",
+        "state",
+        "zip_code",
+        "verdict",
+        "message",
+        "result",
+        "result_message",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -136,6 +171,14 @@ class BulkRowInline(admin.TabularInline):
 
 @admin.register(BulkJob)
 class BulkJobAdmin(PortalRolesAdmin):
-    list_display = ("pk", "file_name", "created_by", "status", "created_at", "progress_done", "progress_total")
+    list_display = (
+        "pk",
+        "file_name",
+        "created_by",
+        "status",
+        "created_at",
+        "progress_done",
+        "progress_total",
+    )
     list_filter = ("status",)
     inlines = [BulkRowInline]

@@ -18,7 +18,11 @@ from portal.api.routing import api_path
 OPERATE_E911 = "portal.operate_e911"
 
 TN_PARAMETER = OpenApiParameter(
-    "tn", str, OpenApiParameter.PATH, description="The number, E.164 (+14352154006).", pattern=E164_PATTERN
+    "tn",
+    str,
+    OpenApiParameter.PATH,
+    description="The number, E.164 (+14352154006).",
+    pattern=E164_PATTERN,
 )
 
 
@@ -44,7 +48,9 @@ class CheckedAddressSerializer(serializers.Serializer):
 class VerdictSerializer(serializers.Serializer):
     valid = serializers.BooleanField(help_text="VI's 911 provider can place this address.")
     address = CheckedAddressSerializer()
-    suggestion = CheckedAddressSerializer(allow_null=True, help_text="The USPS form of the address, when it differs.")
+    suggestion = CheckedAddressSerializer(
+        allow_null=True, help_text="The USPS form of the address, when it differs."
+    )
     suggestion_valid = serializers.BooleanField(allow_null=True)
 
 
@@ -84,7 +90,12 @@ def _address_form(data) -> AddressForm:
 class Location911(ApiView):
     write_permission = OPERATE_E911
 
-    @extend_schema(parameters=[TN_PARAMETER], responses=NumberLocation, summary="The number's 911 location", operation_id="e911_get")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        responses=NumberLocation,
+        summary="The number's 911 location",
+        operation_id="e911_get",
+    )
     def get(self, request, tn: str):
         return Response(_location_body(_tn(tn)))
 
@@ -99,10 +110,20 @@ class Location911(ApiView):
         try:
             services.location_provision(tn=tn, address=form.tidy.address, actor=request.user)
         except services.AddressInvalid as invalid:
-            raise Problem(status_code=422, kind="address-invalid", title="Address cannot be placed", detail=invalid.message) from None
+            raise Problem(
+                status_code=422,
+                kind="address-invalid",
+                title="Address cannot be placed",
+                detail=invalid.message,
+            ) from None
         return Response(_location_body(tn))
 
-    @extend_schema(parameters=[TN_PARAMETER], responses=NumberLocation, summary="Remove the 911 location", operation_id="e911_remove")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        responses=NumberLocation,
+        summary="Remove the 911 location",
+        operation_id="e911_remove",
+    )
     def delete(self, request, tn: str):
         tn = _tn(tn, for_write=True)
         services.location_remove(tn=tn, actor=request.user)
@@ -127,7 +148,9 @@ class AlertRequest(serializers.Serializer):
     email = serializers.CharField(max_length=150)
 
 
-AlertList = inline_serializer("AlertList", {"emails": serializers.ListField(child=serializers.CharField())})
+AlertList = inline_serializer(
+    "AlertList", {"emails": serializers.ListField(child=serializers.CharField())}
+)
 
 
 def _alerts_body(tn: str) -> dict:
@@ -137,14 +160,27 @@ def _alerts_body(tn: str) -> dict:
 class Alerts911(ApiView):
     write_permission = OPERATE_E911
 
-    @extend_schema(parameters=[TN_PARAMETER], responses=AlertList, summary="Who is e-mailed when 911 is dialled", operation_id="e911_alerts_list")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        responses=AlertList,
+        summary="Who is e-mailed when 911 is dialled",
+        operation_id="e911_alerts_list",
+    )
     def get(self, request, tn: str):
         return Response(_alerts_body(_tn(tn)))
 
-    @extend_schema(parameters=[TN_PARAMETER], request=AlertRequest, responses=AlertList, summary="Add an alert address", operation_id="e911_alerts_add")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        request=AlertRequest,
+        responses=AlertList,
+        summary="Add an alert address",
+        operation_id="e911_alerts_add",
+    )
     def post(self, request, tn: str):
         tn = _tn(tn, for_write=True)
-        form = form_or_400(AlertForm(data={"email": validated(AlertRequest, request.data)["email"]}))
+        form = form_or_400(
+            AlertForm(data={"email": validated(AlertRequest, request.data)["email"]})
+        )
         services.alert_add(tn=tn, email=form.cleaned_data["address"], actor=request.user)
         return Response(_alerts_body(tn))
 

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from dids.models import DID
 from dids.numbers import normalize_tn
-from portal.csv_export import csv_line
 from portal.bounded import run_bounded
+from portal.csv_export import csv_line
 from portal.models import Source
 from portal.queues import BULK, WAITS_FOR
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
@@ -66,22 +66,34 @@ def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     header = next(reader, None)
     if not header:
         raise BulkFileInvalid("The file is empty.")
-    names = [COLUMNS.get(cell.strip().lower().replace(" ", "_").replace("-", "_"), "") for cell in header]
+    names = [
+        COLUMNS.get(cell.strip().lower().replace(" ", "_").replace("-", "_"), "") for cell in header
+    ]
     missing = [column for column in REQUIRED if column not in names]
     if missing:
         raise BulkFileInvalid(
-            "The first line must name the columns; missing: " + ", ".join(missing)
+            "The first line must name the columns; missing: "
+            + ", ".join(missing)
             + " (expected tn, address1, address2, city, state, zip, caller_name)."
         )
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        yield line, {name: cells[index].strip() for index, name in enumerate(names) if name and index < len(cells)}
+        yield (
+            line,
+            {
+                name: cells[index].strip()
+                for index, name in enumerate(names)
+                if name and index < len(cells)
+            },
+        )
 
 
 def _decode(content: bytes) -> str:
     if b"\x00" in content:  # UTF-16, a spreadsheet, or a hostile file; PostgreSQL refuses NULs
-        raise BulkFileInvalid("The file holds NUL characters, so it is not plain CSV: save it as CSV, UTF-8.")
+        raise BulkFileInvalid(
+            "The file holds NUL characters, so it is not plain CSV: save it as CSV, UTF-8."
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return content.decode(encoding)
@@ -145,7 +157,10 @@ def _stored_row(line: int, cells: dict[str, str], *, seen: set[str]) -> BulkRow:
         return row
     row.tn = tn
     if tn in seen:
-        row.verdict, row.message = Verdict.DUPLICATE, "The number appears on an earlier line; only the first counts."
+        row.verdict, row.message = (
+            Verdict.DUPLICATE,
+            "The number appears on an earlier line; only the first counts.",
+        )
     seen.add(tn)
     return row
 
@@ -160,12 +175,18 @@ def bulk_check_chunk(*, job_id: int) -> bool:
     The rest of `_check_row` in order: ownership, address format, "already there", then
     VI's validate911 once per distinct address, VI_MAX_CONCURRENCY calls at a time.
     """
-    job = BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.CHECKING).select_related("created_by").first()
+    job = (
+        BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.CHECKING)
+        .select_related("created_by")
+        .first()
+    )
     if job is None:
         return False  # finished, cancelled, or a redelivered message
     rows = list(job.rows.filter(verdict=Verdict.PENDING).order_by("line")[:CHUNK_ROWS])
     try:
-        _check_rows(rows, actor=job.created_by, source=Source.STAFF, stop=lambda: _cancelled(job_id))
+        _check_rows(
+            rows, actor=job.created_by, source=Source.STAFF, stop=lambda: _cancelled(job_id)
+        )
     except Exception as error:  # a bug must not leave the job "checking" forever
         _fail(job_id, error)
         raise
@@ -184,7 +205,12 @@ def _check_rows(rows: list[BulkRow], *, actor, source: str, stop) -> None:
     """Give each row its verdict (saved); rows left unchecked by a cancel stay pending."""
     tns = [row.tn for row in rows]
     owned = set(DID.objects.filter(tn__in=tns, gone_at__isnull=True).values_list("tn", flat=True))
-    provisioned = {row.tn: row for row in Location.objects.filter(tn__in=tns, gone_at__isnull=True, status_code=PROVISIONED)}
+    provisioned = {
+        row.tn: row
+        for row in Location.objects.filter(
+            tn__in=tns, gone_at__isnull=True, status_code=PROVISIONED
+        )
+    }
     waiting: dict[Address, list[BulkRow]] = {}
     for row in rows:
         address = _check_row(row, owned=owned, provisioned=provisioned)
@@ -204,13 +230,31 @@ def _check_rows(rows: list[BulkRow], *, actor, source: str, stop) -> None:
     for address, answer in answers.items():
         for row in waiting[address]:
             if isinstance(answer, Exception):
-                row.verdict, row.message = Verdict.INVALID, f"Could not validate with VI: {answer}"[:500]
+                row.verdict, row.message = (
+                    Verdict.INVALID,
+                    f"Could not validate with VI: {answer}"[:500],
+                )
             elif not answer:
-                row.verdict, row.message = Verdict.INVALID, "VI's 911 provider cannot place this address."
+                row.verdict, row.message = (
+                    Verdict.INVALID,
+                    "VI's 911 provider cannot place this address.",
+                )
             else:
                 row.verdict, row.message = Verdict.READY, "Valid; will be provisioned."
-    fields = ["tn", "verdict", "message", "address1", "address2", "city", "state", "zip_code", "plus_four"]
-    BulkRow.objects.bulk_update([row for row in rows if row.verdict != Verdict.PENDING], fields, batch_size=500)
+    fields = [
+        "tn",
+        "verdict",
+        "message",
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "zip_code",
+        "plus_four",
+    ]
+    BulkRow.objects.bulk_update(
+        [row for row in rows if row.verdict != Verdict.PENDING], fields, batch_size=500
+    )
 
 
 def _check_row(row: BulkRow, *, owned, provisioned) -> Address | None:
@@ -227,9 +271,16 @@ def _check_row(row: BulkRow, *, owned, provisioned) -> Address | None:
             zip_code=row.zip_code, plus_four=row.plus_four, caller_name=row.caller_name,
         )  # fmt: skip
     except ValidationError as error:
-        return refuse("; ".join(message for messages in error.message_dict.values() for message in messages))
+        return refuse(
+            "; ".join(message for messages in error.message_dict.values() for message in messages)
+        )
     address = tidy.address
-    row.address1, row.address2, row.city, row.state = address.address1, address.address2, address.city, address.state
+    row.address1, row.address2, row.city, row.state = (
+        address.address1,
+        address.address2,
+        address.city,
+        address.state,
+    )
     row.zip_code, row.plus_four = address.zip_code, address.plus_four
     current = provisioned.get(row.tn)
     if current is not None and address.same_place(current):
@@ -277,9 +328,9 @@ def bulk_apply(*, job_id: int) -> BulkJob:
 def bulk_apply_chunk(*, job_id: int) -> bool:
     """Apply the next CHUNK_ROWS rows of a queued job; True while rows are left.
     Idempotent: a finished job, or a finished row, is left alone."""
-    claimed = BulkJob.objects.filter(pk=job_id, status__in=[BulkJob.Status.QUEUED, BulkJob.Status.RUNNING]).update(
-        status=BulkJob.Status.RUNNING
-    )
+    claimed = BulkJob.objects.filter(
+        pk=job_id, status__in=[BulkJob.Status.QUEUED, BulkJob.Status.RUNNING]
+    ).update(status=BulkJob.Status.RUNNING)
     if not claimed:
         return False
     BulkJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=timezone.now())
@@ -293,7 +344,11 @@ def bulk_apply_chunk(*, job_id: int) -> bool:
                 ready.append(row)
             else:
                 _apply_row(row, actor=actor, job_id=job_id)  # no VI call: refused or skipped
-        run_bounded(ready, lambda row: _apply_row(row, actor=actor, job_id=job_id), stop=lambda: _cancelled(job_id))
+        run_bounded(
+            ready,
+            lambda row: _apply_row(row, actor=actor, job_id=job_id),
+            stop=lambda: _cancelled(job_id),
+        )
     except Exception as error:  # a bug must not leave the job "applying" forever
         _fail(job_id, error)
         raise
@@ -301,7 +356,9 @@ def bulk_apply_chunk(*, job_id: int) -> bool:
     BulkJob.objects.filter(pk=job_id).update(progress_done=done)
     if job.rows.filter(result=Result.PENDING).exists():
         return BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.RUNNING).exists()
-    BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.RUNNING).update(status=BulkJob.Status.FINISHED, finished_at=timezone.now())
+    BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.RUNNING).update(
+        status=BulkJob.Status.FINISHED, finished_at=timezone.now()
+    )
     return False
 
 
@@ -326,11 +383,15 @@ def _apply_row(row: BulkRow, *, actor, job_id: int) -> bool:
     if row.verdict != Verdict.READY:
         return finish(Result.SKIPPED, row.message)
     address = row_address(row)
-    current = Location.objects.filter(tn=row.tn, gone_at__isnull=True, status_code=PROVISIONED).first()
+    current = Location.objects.filter(
+        tn=row.tn, gone_at__isnull=True, status_code=PROVISIONED
+    ).first()
     if current is not None and address.same_place(current):
         return finish(Result.SKIPPED, "Already provisioned at this address.")
     try:
-        outcome = services.location_provision(tn=row.tn, address=address, actor=actor, source=Source.STAFF)
+        outcome = services.location_provision(
+            tn=row.tn, address=address, actor=actor, source=Source.STAFF
+        )
     except services.AddressInvalid as invalid:
         return finish(Result.FAILED, invalid.message, "101")
     except ProviderRejected as refusal:
@@ -343,11 +404,14 @@ def _apply_row(row: BulkRow, *, actor, job_id: int) -> bool:
 
 def bulk_waiting_for(job: BulkJob) -> str:
     """What a queued or not-yet-started job waits for, in plain words ("" once it runs)."""
-    waiting = job.status == BulkJob.Status.QUEUED or (job.status == BulkJob.Status.CHECKING and not job.progress_done)
+    waiting = job.status == BulkJob.Status.QUEUED or (
+        job.status == BulkJob.Status.CHECKING and not job.progress_done
+    )
     if not waiting:
         return ""
     others = BulkJob.objects.filter(
-        status__in=[BulkJob.Status.CHECKING, BulkJob.Status.QUEUED, BulkJob.Status.RUNNING], pk__lt=job.pk
+        status__in=[BulkJob.Status.CHECKING, BulkJob.Status.QUEUED, BulkJob.Status.RUNNING],
+        pk__lt=job.pk,
     ).count()
     if not others:
         return f"Waiting for {WAITS_FOR[BULK]} to pick it up."
@@ -357,7 +421,21 @@ def bulk_waiting_for(job: BulkJob) -> str:
     )
 
 
-RESULT_HEADER = ["line", "tn", "address1", "address2", "city", "state", "zip", "caller_name", "verdict", "check", "result", "result_message", "vi_code"]
+RESULT_HEADER = [
+    "line",
+    "tn",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "caller_name",
+    "verdict",
+    "check",
+    "result",
+    "result_message",
+    "vi_code",
+]
 
 
 def bulk_results_csv(*, job: BulkJob) -> Iterator[str]:

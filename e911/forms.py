@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from dids.numbers import normalize_tn
 
 from .addresses import TidyAddress, clean_address
-from .services import MAX_ALERT_LENGTH, validate_alert_email
+from .services import MAX_ALERT_LENGTH, alert_email_validate
 
 # Carrier email-to-SMS gateways VI lists for 911 alerts (API-3.0-METHODS §3.27).
 CARRIER_GATEWAYS = {
@@ -31,12 +31,44 @@ def _small(widget: forms.Widget) -> forms.Widget:
 class AddressForm(forms.Form):
     """A 911 address as a person types it; `tidy` holds the checked form after is_valid()."""
 
-    address1 = forms.CharField(label="Street address", max_length=200, widget=_small(forms.TextInput(attrs={"placeholder": "123 Main St", "autocomplete": "address-line1"})))
-    address2 = forms.CharField(label="Suite / apartment", max_length=200, required=False, widget=_small(forms.TextInput(attrs={"autocomplete": "address-line2"})))
-    city = forms.CharField(max_length=100, widget=_small(forms.TextInput(attrs={"autocomplete": "address-level2"})))
-    state = forms.CharField(max_length=30, widget=_small(forms.TextInput(attrs={"placeholder": "UT", "autocomplete": "address-level1"})))
-    zip_code = forms.CharField(label="ZIP", max_length=10, widget=_small(forms.TextInput(attrs={"placeholder": "84101 or 84101-1234", "autocomplete": "postal-code", "inputmode": "numeric"})))
-    caller_name = forms.CharField(label="Caller name", max_length=50, required=False, widget=_small(forms.TextInput()))
+    address1 = forms.CharField(
+        label="Street address",
+        max_length=200,
+        widget=_small(
+            forms.TextInput(attrs={"placeholder": "123 Main St", "autocomplete": "address-line1"})
+        ),
+    )
+    address2 = forms.CharField(
+        label="Suite / apartment",
+        max_length=200,
+        required=False,
+        widget=_small(forms.TextInput(attrs={"autocomplete": "address-line2"})),
+    )
+    city = forms.CharField(
+        max_length=100, widget=_small(forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    )
+    state = forms.CharField(
+        max_length=30,
+        widget=_small(
+            forms.TextInput(attrs={"placeholder": "UT", "autocomplete": "address-level1"})
+        ),
+    )
+    zip_code = forms.CharField(
+        label="ZIP",
+        max_length=10,
+        widget=_small(
+            forms.TextInput(
+                attrs={
+                    "placeholder": "84101 or 84101-1234",
+                    "autocomplete": "postal-code",
+                    "inputmode": "numeric",
+                }
+            )
+        ),
+    )
+    caller_name = forms.CharField(
+        label="Caller name", max_length=50, required=False, widget=_small(forms.TextInput())
+    )
 
     tidy: TidyAddress | None = None
 
@@ -63,8 +95,17 @@ class AddressForm(forms.Form):
 class AlertForm(forms.Form):
     """An alert address, or a mobile number plus carrier that makes one (5551234567@vtext.com)."""
 
-    email = forms.CharField(label="Email", max_length=MAX_ALERT_LENGTH, required=False, widget=_small(forms.TextInput(attrs={"placeholder": "noc@example.com"})))
-    mobile = forms.CharField(label="or mobile number", required=False, widget=_small(forms.TextInput(attrs={"placeholder": "555 123 4567"})))
+    email = forms.CharField(
+        label="Email",
+        max_length=MAX_ALERT_LENGTH,
+        required=False,
+        widget=_small(forms.TextInput(attrs={"placeholder": "noc@example.com"})),
+    )
+    mobile = forms.CharField(
+        label="or mobile number",
+        required=False,
+        widget=_small(forms.TextInput(attrs={"placeholder": "555 123 4567"})),
+    )
     carrier = forms.ChoiceField(
         required=False,
         choices=[("", "carrier…"), *((key, label) for key, (label, _) in CARRIER_GATEWAYS.items())],
@@ -73,7 +114,11 @@ class AlertForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        email, mobile, carrier = data.get("email", "").strip(), data.get("mobile", "").strip(), data.get("carrier", "")
+        email, mobile, carrier = (
+            data.get("email", "").strip(),
+            data.get("mobile", "").strip(),
+            data.get("carrier", ""),
+        )
         if not email and mobile:
             if not carrier:
                 raise ValidationError("Pick the mobile number's carrier, or type an email address.")
@@ -84,12 +129,17 @@ class AlertForm(forms.Form):
             email = f"{digits}@{CARRIER_GATEWAYS[carrier][1]}"
         if not email:
             raise ValidationError("Type an email address, or a mobile number and its carrier.")
-        data["address"] = validate_alert_email(email)
+        data["address"] = alert_email_validate(email)
         return data
 
 
 class BulkUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm", "accept": ".csv,text/csv"}))
+    file = forms.FileField(
+        label="CSV file",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control form-control-sm", "accept": ".csv,text/csv"}
+        ),
+    )
 
     MAX_BYTES = 5 * 1024 * 1024
 

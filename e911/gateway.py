@@ -36,11 +36,17 @@ def _check(result: Any, *, operation: str, allow_empty: bool = False) -> int:
     code = integer(result, "responseCode")
     if code == SUCCESS or (allow_empty and code == NO_RECORDS):
         return code
-    raise ProviderRejected(code, _describe(code, text(result, "responseMessage"), operation=operation))
+    raise ProviderRejected(
+        code, _describe(code, text(result, "responseMessage"), operation=operation)
+    )
 
 
 def _stored(result: Any) -> list[StoredLocation]:
-    locations = [StoredLocation.from_vi(item) for item in vi_list(result, "VILocations", "VILocation") if item]
+    locations = [
+        StoredLocation.from_vi(item)
+        for item in vi_list(result, "VILocations", "VILocation")
+        if item
+    ]
     return [location for location in locations if not codes.is_dummy_record(location.status_code)]
 
 

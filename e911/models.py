@@ -96,7 +96,9 @@ class AlertRecipient(models.Model):
 
     class Meta:
         ordering = ["tn", "id"]
-        constraints = [models.UniqueConstraint(fields=["tn", "email"], name="e911_alert_unique_email_per_tn")]
+        constraints = [
+            models.UniqueConstraint(fields=["tn", "email"], name="e911_alert_unique_email_per_tn")
+        ]
 
     def __str__(self) -> str:
         return f"{self.tn} → {self.email}"
@@ -124,7 +126,11 @@ class ProvisioningEntry(models.Model):
     class Meta:
         verbose_name_plural = "provisioning history"
         ordering = ["tn", "updated_at", "location_id"]
-        constraints = [models.UniqueConstraint(fields=["tn", "location_id"], name="e911_history_unique_location")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tn", "location_id"], name="e911_history_unique_location"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.tn} {self.location_id} {self.status_code}"
@@ -201,7 +207,9 @@ class BulkRow(models.Model):
     plus_four = models.CharField(max_length=4, blank=True)
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     message = models.CharField(max_length=500, blank=True)
-    result = models.CharField(max_length=16, choices=Result.choices, default=Result.PENDING, blank=True)
+    result = models.CharField(
+        max_length=16, choices=Result.choices, default=Result.PENDING, blank=True
+    )
     result_message = models.CharField(max_length=500, blank=True)
     result_code = models.CharField(max_length=16, blank=True)
 

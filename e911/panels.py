@@ -9,4 +9,7 @@ from . import selectors
 
 @dashboard.panel(title="911 compliance", order=25, name="e911.compliance", width=6)
 def compliance(request: HttpRequest) -> tuple[str, dict]:
-    return "e911/panels/compliance.html", {"counts": selectors.compliance_counts(), "problems": selectors.PROBLEMS}
+    return "e911/panels/compliance.html", {
+        "counts": selectors.compliance_counts(),
+        "problems": selectors.PROBLEMS,
+    }

@@ -51,7 +51,14 @@ class Address:
         def canon(value: str) -> str:
             return " ".join((value or "").upper().split())
 
-        mine = (self.address1, self.address2, self.city, self.state, self.zip_code, self.caller_name)
+        mine = (
+            self.address1,
+            self.address2,
+            self.city,
+            self.state,
+            self.zip_code,
+            self.caller_name,
+        )
         theirs = (
             other.address1, other.address2, other.city, other.state, other.zip_code, other.caller_name,
         )  # fmt: skip

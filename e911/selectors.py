@@ -140,7 +140,10 @@ def compliance_rows(*, problem: str, q: str = "") -> list[ComplianceRow]:
         dids = _missing().order_by("tn")
         if digits:
             dids = dids.filter(tn__contains=digits)
-        return [ComplianceRow(tn=tn, problem=problem, location=None, cnam_name=name) for tn, name in dids.values_list("tn", "cnam_name")]
+        return [
+            ComplianceRow(tn=tn, problem=problem, location=None, cnam_name=name)
+            for tn, name in dids.values_list("tn", "cnam_name")
+        ]
     if problem == "unprovisioned":
         locations = _unprovisioned()
     elif problem == "caller_name":
@@ -156,7 +159,19 @@ def compliance_rows(*, problem: str, q: str = "") -> list[ComplianceRow]:
     ]
 
 
-CSV_HEADER = ["tn", "problem", "location_id", "status", "caller_name", "cnam_name", "address1", "address2", "city", "state", "zip"]
+CSV_HEADER = [
+    "tn",
+    "problem",
+    "location_id",
+    "status",
+    "caller_name",
+    "cnam_name",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+]
 
 
 def compliance_csv(*, problem: str, q: str = "") -> Iterator[str]:
@@ -184,14 +199,23 @@ def _csv_line(values: list[str]) -> str:
 STATUS_CHOICES = ["PROVISIONED", "GEOCODED", "INVALID"]
 
 
-def location_search(*, q: str = "", status: str = "", city: str = "", off_net: bool | None = None, include_gone: bool = False) -> QuerySet[Location]:
+def location_search(
+    *,
+    q: str = "",
+    status: str = "",
+    city: str = "",
+    off_net: bool | None = None,
+    include_gone: bool = False,
+) -> QuerySet[Location]:
     """Every 911 record (owned and off-net), searched by TN digits or street/city text."""
     rows = Location.objects.all() if include_gone else _active_locations()
     rows = rows.annotate(owned=Exists(_owned().filter(tn=OuterRef("tn"))))
     text = (q or "").strip()
     if text:
         digits = digits_only(text)
-        condition = Q(address1__icontains=text) | Q(city__icontains=text) | Q(caller_name__icontains=text)
+        condition = (
+            Q(address1__icontains=text) | Q(city__icontains=text) | Q(caller_name__icontains=text)
+        )
         if digits and len(digits) >= 3:
             condition |= Q(tn__contains=digits)
         rows = rows.filter(condition)

@@ -92,7 +92,10 @@ def address_check(*, tidy: TidyAddress, actor=None, source: str = Source.STAFF) 
         if tidy.suggestion is not None:
             suggestion_valid = gateway.validate_911(address=tidy.suggestion)
     return AddressVerdict(
-        address=tidy.address, valid=valid, suggestion=tidy.suggestion, suggestion_valid=suggestion_valid
+        address=tidy.address,
+        valid=valid,
+        suggestion=tidy.suggestion,
+        suggestion_valid=suggestion_valid,
     )
 
 
@@ -132,7 +135,13 @@ def _current_location(tn: str) -> LocationRecord | None:
 
 
 def _write_location(
-    *, tn: str, record: LocationRecord | None, actor, source: str, note: str, extra: Mapping[str, Any] | None = None
+    *,
+    tn: str,
+    record: LocationRecord | None,
+    actor,
+    source: str,
+    note: str,
+    extra: Mapping[str, Any] | None = None,
 ) -> Location | None:
     """Store what VI holds now for `tn` (None: no current location -> the row is marked gone).
 
@@ -140,7 +149,10 @@ def _write_location(
     numbers list agrees with the 911 pages before the next numbers sync.
     """
     dids_services.did_has911_set(
-        tn=tn, has911=record is not None and record.status_code == PROVISIONED, actor=actor, source=source
+        tn=tn,
+        has911=record is not None and record.status_code == PROVISIONED,
+        actor=actor,
+        source=source,
     )
     now = timezone.now()
     with transaction.atomic():
@@ -171,11 +183,15 @@ def _write_location(
                 action = Action.RETURNED
         row.mark_locally_changed(actor=actor, at=now)
         row.save()
-        record_many([Change(_label(), tn, action, change, note=note)], actor=actor, source=source, at=now)
+        record_many(
+            [Change(_label(), tn, action, change, note=note)], actor=actor, source=source, at=now
+        )
         return row
 
 
-def location_refresh(*, tn: str, actor=None, source: str = Source.STAFF, note: str = "Refreshed from VI") -> Location | None:
+def location_refresh(
+    *, tn: str, actor=None, source: str = Source.STAFF, note: str = "Refreshed from VI"
+) -> Location | None:
     """Read the number's location afresh (query911) and store it."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
@@ -186,7 +202,9 @@ def location_refresh(*, tn: str, actor=None, source: str = Source.STAFF, note: s
 # --- provisioning --------------------------------------------------------------------------
 
 
-def location_provision(*, tn: str, address: Address, actor=None, source: str = Source.STAFF) -> ProvisionResult:
+def location_provision(
+    *, tn: str, address: Address, actor=None, source: str = Source.STAFF
+) -> ProvisionResult:
     """Validate, then provision `address` for the number: insert911, or update911 when VI
     already has a provisioned location (its 911 refusal). An invalid address raises
     AddressInvalid and is never sent."""
@@ -218,7 +236,9 @@ def location_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Locat
     with provider_context(actor=actor, source=source):
         gateway.remove_911(tn=tn)
         record = _current_location(tn)
-    row = _write_location(tn=tn, record=record, actor=actor, source=source, note="911 location removed")
+    row = _write_location(
+        tn=tn, record=record, actor=actor, source=source, note="911 location removed"
+    )
     return row if row is not None and row.gone_at is None else None
 
 
@@ -238,7 +258,9 @@ def locations_remove(*, tns: list[str], actor=None, source: str = Source.STAFF) 
 # --- provisioning history ------------------------------------------------------------------
 
 
-def provisioning_history_fetch(*, tn: str, actor=None, source: str = Source.STAFF) -> list[ProvisioningEntry]:
+def provisioning_history_fetch(
+    *, tn: str, actor=None, source: str = Source.STAFF
+) -> list[ProvisioningEntry]:
     """getProvisioningHistory, kept: entries are upserted by location id, never deleted."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
@@ -264,15 +286,19 @@ def provisioning_history_fetch(*, tn: str, actor=None, source: str = Source.STAF
 # --- alert recipients ----------------------------------------------------------------------
 
 
-def validate_alert_email(email: str) -> str:
+def alert_email_validate(email: str) -> str:
     cleaned = (email or "").strip()
     if len(cleaned) > MAX_ALERT_LENGTH:
-        raise ValidationError(f"An alert address is at most {MAX_ALERT_LENGTH} characters.", code="too_long")
+        raise ValidationError(
+            f"An alert address is at most {MAX_ALERT_LENGTH} characters.", code="too_long"
+        )
     validate_email(cleaned)
     return cleaned
 
 
-def _store_alerts(*, tn: str, emails: list[str], actor, source: str, note: str) -> list[AlertRecipient]:
+def _store_alerts(
+    *, tn: str, emails: list[str], actor, source: str, note: str
+) -> list[AlertRecipient]:
     now = timezone.now()
     with transaction.atomic():
         location = Location.objects.select_for_update().filter(tn=tn).first()
@@ -282,7 +308,11 @@ def _store_alerts(*, tn: str, emails: list[str], actor, source: str, note: str) 
         AlertRecipient.objects.filter(tn=tn).exclude(email__in=list(wanted.values())).delete()
         known = {row.email.lower() for row in current}
         AlertRecipient.objects.bulk_create(
-            [AlertRecipient(tn=tn, email=email, location=location) for key, email in wanted.items() if key not in known]
+            [
+                AlertRecipient(tn=tn, email=email, location=location)
+                for key, email in wanted.items()
+                if key not in known
+            ]
         )
         if location is not None:
             location.alerts_fetched_at = now
@@ -306,32 +336,47 @@ def alerts_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> list[A
                 raise
             # VI keeps the emails but will not show them: keep what we knew.
             return list(AlertRecipient.objects.filter(tn=tn))
-    return _store_alerts(tn=tn, emails=emails, actor=actor, source=source, note="Alert recipients read from VI")
+    return _store_alerts(
+        tn=tn, emails=emails, actor=actor, source=source, note="Alert recipients read from VI"
+    )
 
 
-def alert_add(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> list[AlertRecipient]:
+def alert_add(
+    *, tn: str, email: str, actor=None, source: str = Source.STAFF
+) -> list[AlertRecipient]:
     """Add911Alert. The 10-address limit and duplicates are checked here first, so the
     person is told before the call; VI's own 940-943 refusals come through in plain words."""
     tn = normalize_tn(tn)
-    email = validate_alert_email(email)
+    email = alert_email_validate(email)
     existing = list(AlertRecipient.objects.filter(tn=tn).values_list("email", flat=True))
     if email.lower() in (known.lower() for known in existing):
-        raise ValidationError("That address already gets this number's 911 alerts.", code="duplicate")
+        raise ValidationError(
+            "That address already gets this number's 911 alerts.", code="duplicate"
+        )
     if len(existing) >= MAX_ALERTS:
-        raise ValidationError(f"A number can have at most {MAX_ALERTS} alert addresses — remove one first.", code="too_many")
+        raise ValidationError(
+            f"A number can have at most {MAX_ALERTS} alert addresses — remove one first.",
+            code="too_many",
+        )
     with provider_context(actor=actor, source=source):
         gateway.add_911_alert(tn=tn, email=email)
-    return _store_alerts(tn=tn, emails=[*existing, email], actor=actor, source=source, note="Alert recipient added")
+    return _store_alerts(
+        tn=tn, emails=[*existing, email], actor=actor, source=source, note="Alert recipient added"
+    )
 
 
-def alert_remove(*, tn: str, email: str, actor=None, source: str = Source.STAFF) -> list[AlertRecipient]:
+def alert_remove(
+    *, tn: str, email: str, actor=None, source: str = Source.STAFF
+) -> list[AlertRecipient]:
     tn = normalize_tn(tn)
     email = (email or "").strip()
     with provider_context(actor=actor, source=source):
         gateway.remove_911_alert(tn=tn, email=email)
     existing = list(AlertRecipient.objects.filter(tn=tn).values_list("email", flat=True))
     kept = [known for known in existing if known.lower() != email.lower()]
-    return _store_alerts(tn=tn, emails=kept, actor=actor, source=source, note="Alert recipient removed")
+    return _store_alerts(
+        tn=tn, emails=kept, actor=actor, source=source, note="Alert recipient removed"
+    )
 
 
 # --- legacy location calls -----------------------------------------------------------------
@@ -344,7 +389,9 @@ def stored_locations_list(*, tn: str, actor=None) -> list[StoredLocation]:
         return gateway.get_locations(tn=tn)
 
 
-def stored_location_add(*, tn: str, address: Address, actor=None, source: str = Source.STAFF) -> StoredLocation | None:
+def stored_location_add(
+    *, tn: str, address: Address, actor=None, source: str = Source.STAFF
+) -> StoredLocation | None:
     """addLocation (parked, not provisioned) — validated first like every address."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
@@ -352,25 +399,47 @@ def stored_location_add(*, tn: str, address: Address, actor=None, source: str = 
         stored = gateway.add_location(tn=tn, address=address)
         record = _current_location(tn)
     # addLocation renames the caller on the number's other locations: the mirror follows.
-    _write_location(tn=tn, record=record, actor=actor, source=source, note="911 location stored (not provisioned)")
+    _write_location(
+        tn=tn,
+        record=record,
+        actor=actor,
+        source=source,
+        note="911 location stored (not provisioned)",
+    )
     return stored
 
 
-def stored_location_provision(*, tn: str, location_id: str, actor=None, source: str = Source.STAFF) -> Location | None:
+def stored_location_provision(
+    *, tn: str, location_id: str, actor=None, source: str = Source.STAFF
+) -> Location | None:
     """provisionLocation: make a parked (GEOCODED) location the one 911 calls reach."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
         gateway.provision_location(tn=tn, location_id=location_id)
         record = _current_location(tn)
-    return _write_location(tn=tn, record=record, actor=actor, source=source, note=f"Stored location {location_id} provisioned")
+    return _write_location(
+        tn=tn,
+        record=record,
+        actor=actor,
+        source=source,
+        note=f"Stored location {location_id} provisioned",
+    )
 
 
-def stored_location_remove(*, tn: str, location_id: str, actor=None, source: str = Source.STAFF) -> Location | None:
+def stored_location_remove(
+    *, tn: str, location_id: str, actor=None, source: str = Source.STAFF
+) -> Location | None:
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
         gateway.remove_location(tn=tn, location_id=location_id)
         record = _current_location(tn)
-    return _write_location(tn=tn, record=record, actor=actor, source=source, note=f"Stored location {location_id} removed")
+    return _write_location(
+        tn=tn,
+        record=record,
+        actor=actor,
+        source=source,
+        note=f"Stored location {location_id} removed",
+    )
 
 
 # --- sync ----------------------------------------------------------------------------------
@@ -381,7 +450,7 @@ def _audit_rows():
         yield {"tn": record.tn, **record.mirror_values()}
 
 
-def sync_e911(*, run: SyncContext, confirmed: bool = False) -> None:
+def e911_sync(*, run: SyncContext, confirmed: bool = False) -> None:
     """The "e911" sync kind: audit911 streamed and reconciled against the Location mirror.
 
     The engine's guarantees hold: only changed rows are written, nothing is applied from a

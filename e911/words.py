@@ -21,4 +21,8 @@ def status_words(status_code: str | None) -> str:
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     described = codes.describe(key)
-    return described.message if described.meaning != "Unknown code" else f"VI reports a 911 status the portal does not know ({key})."
+    return (
+        described.message
+        if described.meaning != "Unknown code"
+        else f"VI reports a 911 status the portal does not know ({key})."
+    )

@@ -1,9 +1,9 @@
 """Messaging mirrors in Django's admin: search, filters, history; VI-held fields changed through VI.
 
 Like the numbers admin (dids/admin.py): rows are VI's, never added or deleted by hand. The
-campaign texts VI lets one change are edited here through `services.update_campaign`
+campaign texts VI lets one change are edited here through `services.campaign_update`
 (source "admin"), VI's refusal shown as a field error; numbers are put on a campaign with an
-admin action that calls `services.assign_to_campaign` and reports a result per number.
+admin action that calls `services.campaign_numbers_assign` and reports a result per number.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ class AssignCampaignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].choices = [(c.campaign_id, str(c)) for c in selectors.campaigns_assignable()]
+        self.fields["campaign"].choices = [
+            (c.campaign_id, str(c)) for c in selectors.campaigns_assignable()
+        ]
 
 
 @admin.register(SMSNumber)
@@ -49,8 +51,15 @@ class SMSNumberAdmin(MirrorAdmin):
         if "apply" in request.POST:
             form = AssignCampaignForm(request.POST)
             if form.is_valid():
-                self._report(request, lambda: services.assign_to_campaign(
-                    tns=tns, campaign_id=form.cleaned_data["campaign"], actor=request.user, source=Source.ADMIN))
+                self._report(
+                    request,
+                    lambda: services.campaign_numbers_assign(
+                        tns=tns,
+                        campaign_id=form.cleaned_data["campaign"],
+                        actor=request.user,
+                        source=Source.ADMIN,
+                    ),
+                )
                 return None
         else:
             form = AssignCampaignForm()
@@ -66,7 +75,12 @@ class SMSNumberAdmin(MirrorAdmin):
             self.message_user(request, "You may not change messaging.", messages.ERROR)
             return
         tns = list(queryset.values_list("tn", flat=True))
-        self._report(request, lambda: services.remove_from_campaign(tns=tns, actor=request.user, source=Source.ADMIN))
+        self._report(
+            request,
+            lambda: services.campaign_numbers_remove(
+                tns=tns, actor=request.user, source=Source.ADMIN
+            ),
+        )
 
     def _report(self, request: HttpRequest, action) -> None:
         try:
@@ -75,7 +89,9 @@ class SMSNumberAdmin(MirrorAdmin):
             self.message_user(request, "VI is unreachable — nothing was changed.", messages.ERROR)
             return
         except ProviderRejected as refusal:
-            self.message_user(request, f"VI said: {refusal.message} (code {refusal.code})", messages.ERROR)
+            self.message_user(
+                request, f"VI said: {refusal.message} (code {refusal.code})", messages.ERROR
+            )
             return
         for outcome in outcomes:
             level = messages.SUCCESS if outcome.ok else messages.ERROR
@@ -85,7 +101,14 @@ class SMSNumberAdmin(MirrorAdmin):
 
 @admin.register(Brand)
 class BrandAdmin(MirrorAdmin):
-    list_display = ("customer_id", "display_name", "entity_type", "tag", "verification_status", "gone_at")
+    list_display = (
+        "customer_id",
+        "display_name",
+        "entity_type",
+        "tag",
+        "verification_status",
+        "gone_at",
+    )
     list_filter = ("verification_status", "entity_type")
     search_fields = ("customer_id", "display_name", "company_name", "tag", "email")
 
@@ -98,32 +121,52 @@ class CampaignAdminForm(forms.ModelForm):
 
 @admin.register(Campaign)
 class CampaignAdmin(MirrorAdmin):
-    list_display = ("campaign_id", "display_name", "customer_id", "usecase_id", "status", "external", "gone_at")
+    list_display = (
+        "campaign_id",
+        "display_name",
+        "customer_id",
+        "usecase_id",
+        "status",
+        "external",
+        "gone_at",
+    )
     list_filter = ("status", "external", "usecase_id")
     search_fields = ("campaign_id", "display_name", "customer_id")
     form = CampaignAdminForm
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm("portal.operate_messaging") and (obj is None or not obj.is_gone)
+        return request.user.has_perm("portal.operate_messaging") and (
+            obj is None or not obj.is_gone
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        editable = set(services.UPDATABLE_TEXTS) if self.has_change_permission(request, obj) else set()
+        editable = (
+            set(services.UPDATABLE_TEXTS) if self.has_change_permission(request, obj) else set()
+        )
         return [name for name in super().get_readonly_fields(request, obj) if name not in editable]
 
     def save_model(self, request, obj, form, change):
         # Never a plain save: the texts go to VI, and the service writes the mirror with history.
-        texts = {name: form.cleaned_data[name] for name in services.UPDATABLE_TEXTS if name in form.changed_data}
+        texts = {
+            name: form.cleaned_data[name]
+            for name in services.UPDATABLE_TEXTS
+            if name in form.changed_data
+        }
         if not texts:
             return
-        services.update_campaign(campaign_id=obj.campaign_id, texts=texts, actor=request.user, source=Source.ADMIN)
+        services.campaign_update(
+            campaign_id=obj.campaign_id, texts=texts, actor=request.user, source=Source.ADMIN
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (ProviderRejected, ProviderUnavailable, ValidationError) as error:
             words = (
-                "VI is unreachable — nothing was changed." if isinstance(error, ProviderUnavailable)
-                else f"VI said: {error.message} (code {error.code})" if isinstance(error, ProviderRejected)
+                "VI is unreachable — nothing was changed."
+                if isinstance(error, ProviderUnavailable)
+                else f"VI said: {error.message} (code {error.code})"
+                if isinstance(error, ProviderRejected)
                 else "; ".join(error.messages)
             )
             self.message_user(request, words, messages.ERROR)

@@ -20,7 +20,11 @@ from portal.voipinnovations.errors import ProviderRejected
 OPERATE_MESSAGING = "portal.operate_messaging"
 
 TN_PARAMETER = OpenApiParameter(
-    "tn", str, OpenApiParameter.PATH, description="The number, E.164 (+14352154006).", pattern=E164_PATTERN
+    "tn",
+    str,
+    OpenApiParameter.PATH,
+    description="The number, E.164 (+14352154006).",
+    pattern=E164_PATTERN,
 )
 
 
@@ -64,20 +68,35 @@ class SMSSerializer(serializers.Serializer):
 def _sms_body(tn: str) -> dict:
     sms = selectors.sms_number_get(tn=tn)
     if sms is None:
-        return {"number": to_e164(tn), "enabled": False, "destination_type": DestinationType.NONE, "destination": "", "campaign": ""}
+        return {
+            "number": to_e164(tn),
+            "enabled": False,
+            "destination_type": DestinationType.NONE,
+            "destination": "",
+            "campaign": "",
+        }
     return SMSSerializer(sms).data
 
 
 class DestinationRequest(serializers.Serializer):
     destination_type = serializers.ChoiceField(choices=DestinationType.values)
-    destination = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    auth_token = serializers.CharField(required=False, allow_blank=True, max_length=200, default="", write_only=True)
+    destination = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default=""
+    )
+    auth_token = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default="", write_only=True
+    )
 
 
 class SMSSettings(ApiView):
     write_permission = OPERATE_MESSAGING
 
-    @extend_schema(parameters=[TN_PARAMETER], responses=SMSSerializer, summary="A number's SMS settings", operation_id="sms_get")
+    @extend_schema(
+        parameters=[TN_PARAMETER],
+        responses=SMSSerializer,
+        summary="A number's SMS settings",
+        operation_id="sms_get",
+    )
     def get(self, request, tn: str):
         return Response(_sms_body(_tn(tn)))
 
@@ -87,9 +106,11 @@ class SMSSettings(ApiView):
     )  # fmt: skip
     def put(self, request, tn: str):
         tn = _tn(tn, for_write=True)
-        form = form_or_400(DestinationForm(data=_query_dict(validated(DestinationRequest, request.data))))
+        form = form_or_400(
+            DestinationForm(data=_query_dict(validated(DestinationRequest, request.data)))
+        )
         data = form.cleaned_data
-        _refused(services.configure_destinations(
+        _refused(services.destinations_configure(
             tns=[tn], destination_type=data["destination_type"], destination=data["destination"],
             auth_token=data["auth_token"], actor=request.user,
         ))  # fmt: skip
@@ -97,7 +118,11 @@ class SMSSettings(ApiView):
 
 
 class CampaignAssignment(serializers.Serializer):
-    campaign = serializers.CharField(allow_null=True, max_length=32, help_text="An approved campaign's id; null takes the number off its campaign.")
+    campaign = serializers.CharField(
+        allow_null=True,
+        max_length=32,
+        help_text="An approved campaign's id; null takes the number off its campaign.",
+    )
 
 
 class SMSCampaign(ApiView):
@@ -111,10 +136,18 @@ class SMSCampaign(ApiView):
         tn = _tn(tn, for_write=True)
         campaign = validated(CampaignAssignment, request.data)["campaign"]
         if campaign is None:
-            _refused(services.remove_from_campaign(tns=[tn], actor=request.user))
+            _refused(services.campaign_numbers_remove(tns=[tn], actor=request.user))
         else:
-            form = form_or_400(NumberCampaignForm(data={"campaign": campaign}, campaigns=selectors.campaigns_assignable()))
-            _refused(services.assign_to_campaign(tns=[tn], campaign_id=form.cleaned_data["campaign"], actor=request.user))
+            form = form_or_400(
+                NumberCampaignForm(
+                    data={"campaign": campaign}, campaigns=selectors.campaigns_assignable()
+                )
+            )
+            _refused(
+                services.campaign_numbers_assign(
+                    tns=[tn], campaign_id=form.cleaned_data["campaign"], actor=request.user
+                )
+            )
         return Response(_sms_body(tn))
 
 
@@ -170,11 +203,18 @@ class BrandRequest(serializers.Serializer):
 class Brands(ApiView):
     write_permission = OPERATE_MESSAGING
 
-    @extend_schema(responses=BrandSerializer(many=True), summary="10DLC brands", operation_id="brands_list")
+    @extend_schema(
+        responses=BrandSerializer(many=True), summary="10DLC brands", operation_id="brands_list"
+    )
     def get(self, request):
         return Response(BrandSerializer(selectors.brand_list(), many=True).data)
 
-    @extend_schema(request=BrandRequest, responses={201: BrandSerializer}, summary="Register a brand (checked as TCR would first)", operation_id="brands_create")
+    @extend_schema(
+        request=BrandRequest,
+        responses={201: BrandSerializer},
+        summary="Register a brand (checked as TCR would first)",
+        operation_id="brands_create",
+    )
     def post(self, request):
         data = validated(BrandRequest, request.data)
         form = form_or_400(BrandForm(
@@ -183,7 +223,7 @@ class Brands(ApiView):
             verticals=services.enumeration_choices(kind="VERTICAL"),
             stock_exchanges=services.enumeration_choices(kind="STOCK_EXCHANGE"),
         ))  # fmt: skip
-        brand = services.create_brand(values=form.cleaned_data, actor=request.user)
+        brand = services.brand_create(values=form.cleaned_data, actor=request.user)
         return Response(BrandSerializer(brand).data, status=201)
 
 
@@ -202,11 +242,15 @@ class CampaignRequest(serializers.Serializer):
     customer_id = serializers.CharField(max_length=32, help_text="A verified brand.")
     display_name = serializers.CharField(max_length=200)
     usecase_id = serializers.CharField(max_length=64)
-    sub_usecase_ids = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=20, default=list)
+    sub_usecase_ids = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=20, default=list
+    )
     description = serializers.CharField(max_length=4096)
     message_flow = serializers.CharField(max_length=2048)
     sample_msg1 = serializers.CharField(max_length=1024)
-    sample_msg2 = serializers.CharField(max_length=1024, required=False, allow_blank=True, default="")
+    sample_msg2 = serializers.CharField(
+        max_length=1024, required=False, allow_blank=True, default=""
+    )
     sub_opt_in = serializers.BooleanField(default=True)
     sub_opt_out = serializers.BooleanField(default=True)
     sub_help = serializers.BooleanField(default=True)
@@ -221,21 +265,34 @@ class CampaignRequest(serializers.Serializer):
 class Campaigns(ApiView):
     write_permission = OPERATE_MESSAGING
 
-    @extend_schema(responses=CampaignSerializer(many=True), summary="10DLC campaigns", operation_id="campaigns_list")
+    @extend_schema(
+        responses=CampaignSerializer(many=True),
+        summary="10DLC campaigns",
+        operation_id="campaigns_list",
+    )
     def get(self, request):
         return Response(CampaignSerializer(selectors.campaign_list(), many=True).data)
 
-    @extend_schema(request=CampaignRequest, responses={201: CampaignSerializer}, summary="Submit a campaign (checked and linted first)", operation_id="campaigns_create")
+    @extend_schema(
+        request=CampaignRequest,
+        responses={201: CampaignSerializer},
+        summary="Submit a campaign (checked and linted first)",
+        operation_id="campaigns_create",
+    )
     def post(self, request):
         data = validated(CampaignRequest, request.data)
         brands = selectors.brands_verified()
         if data["customer_id"] not in {brand.customer_id for brand in brands}:
-            raise serializers.ValidationError({"customer_id": ["Not one of the account's verified brands."]})
+            raise serializers.ValidationError(
+                {"customer_id": ["Not one of the account's verified brands."]}
+            )
         options = services.usecase_options(customer_id=data["customer_id"], actor=request.user)
         # No "send anyway" through the API: the lint's refusal stands (user=None hides it).
-        form = form_or_400(CampaignForm(data=_query_dict(data), brands=brands, options=options, user=None))
+        form = form_or_400(
+            CampaignForm(data=_query_dict(data), brands=brands, options=options, user=None)
+        )
         clean = form.cleaned_data
-        campaign = services.create_campaign(
+        campaign = services.campaign_create(
             customer_id=clean["customer_id"], display_name=clean["display_name"], description=clean["description"],
             usecase_id=clean["usecase_id"], sub_usecase_ids=clean["sub_usecase_ids"], sample_msg1=clean["sample_msg1"],
             sample_msg2=clean["sample_msg2"], message_flow=clean["message_flow"], flags=form.flags(), actor=request.user,
@@ -244,7 +301,9 @@ class Campaigns(ApiView):
 
 
 class CampaignDetail(ApiView):
-    @extend_schema(responses=CampaignSerializer, summary="One campaign", operation_id="campaigns_get")
+    @extend_schema(
+        responses=CampaignSerializer, summary="One campaign", operation_id="campaigns_get"
+    )
     def get(self, request, campaign_id: str):
         campaign = selectors.campaign_get(campaign_id=campaign_id[:32])
         if campaign is None:

@@ -24,7 +24,9 @@ PROBLEMS = [
 
 class NumberFilterForm(forms.Form):
     q = forms.CharField(label="Number", required=False)
-    enabled = forms.ChoiceField(label="SMS", required=False, choices=[("", "Any"), ("on", "On"), ("off", "Off")])
+    enabled = forms.ChoiceField(
+        label="SMS", required=False, choices=[("", "Any"), ("on", "On"), ("off", "Off")]
+    )
     destination_type = forms.ChoiceField(
         label="Destination", required=False, choices=[("", "Any"), *DestinationType.choices]
     )
@@ -92,8 +94,12 @@ class NumberCampaignForm(forms.Form):
 
 
 class SendMessageForm(forms.Form):
-    recipient = forms.CharField(label="To", max_length=32, help_text="10 digits, or + and the country code")
-    message = forms.CharField(label="Message", required=False, max_length=1600, widget=forms.Textarea(attrs={"rows": 2}))
+    recipient = forms.CharField(
+        label="To", max_length=32, help_text="10 digits, or + and the country code"
+    )
+    message = forms.CharField(
+        label="Message", required=False, max_length=1600, widget=forms.Textarea(attrs={"rows": 2})
+    )
     image = forms.FileField(label="Image (MMS)", required=False)
 
     def clean_image(self):
@@ -113,7 +119,13 @@ class SendMessageForm(forms.Form):
         upload = self.cleaned_data.get("image")
         if not upload:
             return []
-        return [{"file_name": upload.name, "content_type": (upload.content_type or "").lower(), "content": upload.read()}]
+        return [
+            {
+                "file_name": upload.name,
+                "content_type": (upload.content_type or "").lower(),
+                "content": upload.read(),
+            }
+        ]
 
 
 # --- 10DLC registration ------------------------------------------------------------------------
@@ -162,10 +174,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def plain_text(value: str) -> None:
     if _MARKUP.search(value or ""):
-        raise ValidationError("Plain text only: take out the HTML (anything like <b> or <script>).", code="markup")
+        raise ValidationError(
+            "Plain text only: take out the HTML (anything like <b> or <script>).", code="markup"
+        )
     if _CONTROL.search(value or ""):
-        raise ValidationError("Take out the invisible control characters (pasted from another program?).",
-                              code="control")
+        raise ValidationError(
+            "Take out the invisible control characters (pasted from another program?).",
+            code="control",
+        )
 
 
 SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
@@ -174,7 +190,10 @@ PUBLIC_PROFIT = "PUBLIC_PROFIT"
 
 def _plain_choices(kind: str, items: list[Choice]) -> list[tuple[str, str]]:
     """VI's list with our plain words for each value (VI's own label when we have none)."""
-    return [("", "—"), *((item.value, words.plain(kind, item.value, fallback=item.label)) for item in items)]
+    return [
+        ("", "—"),
+        *((item.value, words.plain(kind, item.value, fallback=item.label)) for item in items),
+    ]
 
 
 def _country_code(value: str, *, label: str) -> str:
@@ -226,7 +245,8 @@ class BrandForm(forms.Form):
     display_name = forms.CharField(validators=[plain_text], label="Display name", max_length=200)
     entity_type = forms.ChoiceField(label="Entity type")
     company_name = forms.CharField(
-        label="Company name (legal)", required=False, max_length=200, validators=[plain_text])
+        label="Company name (legal)", required=False, max_length=200, validators=[plain_text]
+    )
     ein = forms.CharField(
         label="EIN (tax id)", required=False, max_length=21,
         help_text="US: 9 digits, 12-3456789. Not for sole proprietors.",
@@ -236,26 +256,52 @@ class BrandForm(forms.Form):
     stock_symbol = forms.CharField(label="Stock symbol", required=False, max_length=10)
     stock_exchange = forms.ChoiceField(label="Stock exchange", required=False)
     first_name = forms.CharField(
-        label="First name (sole proprietor)", required=False, max_length=100, validators=[plain_text])
+        label="First name (sole proprietor)",
+        required=False,
+        max_length=100,
+        validators=[plain_text],
+    )
     last_name = forms.CharField(
-        label="Last name (sole proprietor)", required=False, max_length=100, validators=[plain_text])
+        label="Last name (sole proprietor)", required=False, max_length=100, validators=[plain_text]
+    )
     email = forms.EmailField(label="Email", max_length=100)
-    phone = forms.CharField(label="Phone", max_length=20, help_text="With the area code, e.g. 801-555-0111.")
+    phone = forms.CharField(
+        label="Phone", max_length=20, help_text="With the area code, e.g. 801-555-0111."
+    )
     website = forms.CharField(label="Website", required=False, max_length=100)
-    street = forms.CharField(validators=[plain_text], label="Street", required=False, max_length=100)
+    street = forms.CharField(
+        validators=[plain_text], label="Street", required=False, max_length=100
+    )
     city = forms.CharField(validators=[plain_text], label="City", required=False, max_length=100)
-    state = forms.CharField(label="State", required=False, max_length=20, help_text="US: two letters, e.g. UT.")
+    state = forms.CharField(
+        label="State", required=False, max_length=20, help_text="US: two letters, e.g. UT."
+    )
     postal_code = forms.CharField(label="Postal code", required=False, max_length=10)
-    country = forms.CharField(label="Country", max_length=2, initial="US", help_text="Two letters, e.g. US.")
-    tag = forms.CharField(label="Tag", required=False, max_length=100, validators=[plain_text],
-                          help_text="Your own label, to find brands by")
+    country = forms.CharField(
+        label="Country", max_length=2, initial="US", help_text="Two letters, e.g. US."
+    )
+    tag = forms.CharField(
+        label="Tag",
+        required=False,
+        max_length=100,
+        validators=[plain_text],
+        help_text="Your own label, to find brands by",
+    )
 
-    def __init__(self, *args, entity_types: list[Choice] = (), verticals: list[Choice] = (),
-                 stock_exchanges: list[Choice] = (), **kwargs):
+    def __init__(
+        self,
+        *args,
+        entity_types: list[Choice] = (),
+        verticals: list[Choice] = (),
+        stock_exchanges: list[Choice] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["entity_type"].choices = _plain_choices("entity_type", list(entity_types))
         self.fields["vertical"].choices = _plain_choices("vertical", list(verticals))
-        self.fields["stock_exchange"].choices = _plain_choices("stock_exchange", list(stock_exchanges))
+        self.fields["stock_exchange"].choices = _plain_choices(
+            "stock_exchange", list(stock_exchanges)
+        )
 
     def clean_country(self) -> str:
         return _country_code(self.cleaned_data["country"], label="Country")
@@ -272,7 +318,9 @@ class BrandForm(forms.Form):
         try:
             URLValidator(schemes=["http", "https"])(text)
         except ValidationError:
-            raise ValidationError("This is not a website address, e.g. https://example.com.", code="invalid") from None
+            raise ValidationError(
+                "This is not a website address, e.g. https://example.com.", code="invalid"
+            ) from None
         if len(text) > 100:
             raise ValidationError("A website address is at most 100 characters.", code="max_length")
         return text
@@ -280,7 +328,9 @@ class BrandForm(forms.Form):
     def clean_stock_symbol(self) -> str:
         symbol = self.cleaned_data["stock_symbol"].strip().upper()
         if symbol and not _STOCK_SYMBOL.match(symbol):
-            raise ValidationError("A stock symbol is 1 to 10 letters or digits, e.g. ACME.", code="invalid")
+            raise ValidationError(
+                "A stock symbol is 1 to 10 letters or digits, e.g. ACME.", code="invalid"
+            )
         return symbol
 
     def clean(self):
@@ -300,13 +350,22 @@ class BrandForm(forms.Form):
                 data["state"] = state
             postal = (data.get("postal_code") or "").strip()
             if postal and not _US_ZIP.match(postal):
-                self.add_error("postal_code", "A ZIP code is 5 digits, or 5 and 4: 84101 or 84101-1234.")
+                self.add_error(
+                    "postal_code", "A ZIP code is 5 digits, or 5 and 4: 84101 or 84101-1234."
+                )
         elif data.get("postal_code") and not _POSTAL_CODE.match(data["postal_code"].strip()):
             self.add_error("postal_code", "A postal code is letters, digits, spaces or hyphens.")
         if entity == SOLE_PROPRIETOR:
-            self._require(data, ("first_name", "last_name"), "A sole proprietor's first and last name are needed.")
+            self._require(
+                data,
+                ("first_name", "last_name"),
+                "A sole proprietor's first and last name are needed.",
+            )
             if data.get("ein"):
-                self.add_error("ein", "Sole proprietors have no EIN: leave it empty (they verify by a texted password).")
+                self.add_error(
+                    "ein",
+                    "Sole proprietors have no EIN: leave it empty (they verify by a texted password).",
+                )
         elif entity:
             self._require(data, ("company_name",), "The company's legal name is needed.")
             self._require(data, ("vertical",), "Choose the industry.")
@@ -320,7 +379,9 @@ class BrandForm(forms.Form):
                 if not data.get("ein_country"):
                     data["ein_country"] = "US"
         if entity == PUBLIC_PROFIT:
-            self._require(data, ("stock_symbol",), "A publicly traded company needs its stock symbol.")
+            self._require(
+                data, ("stock_symbol",), "A publicly traded company needs its stock symbol."
+            )
             if data.get("stock_exchange") in ("", None, "NONE"):
                 self.add_error("stock_exchange", "Choose the exchange the company is listed on.")
         return data
@@ -338,8 +399,14 @@ def _texts(value: str) -> str:
 class CampaignTextsMixin:
     """TCR's lengths for a campaign's texts, the same on create and edit."""
 
-    LIMITS = {"description": (40, 4096), "message_flow": (40, 2048), "sample_msg1": (20, 1024),
-              "sample_msg2": (20, 1024), "help_message": (20, 255), "opt_out_message": (20, 255)}
+    LIMITS = {
+        "description": (40, 4096),
+        "message_flow": (40, 2048),
+        "sample_msg1": (20, 1024),
+        "sample_msg2": (20, 1024),
+        "help_message": (20, 255),
+        "opt_out_message": (20, 255),
+    }
 
     def _check_lengths(self, data: dict) -> None:
         for name, (shortest, longest) in self.LIMITS.items():
@@ -373,15 +440,17 @@ class LintedCampaignMixin:
         self.lint_overridden: list = []
         if self.may_override:
             self.fields["override_lint"] = forms.BooleanField(
-                label="Send anyway (Administrator): I have read every problem above", required=False)
+                label="Send anyway (Administrator): I have read every problem above", required=False
+            )
 
     def _apply_lint(self, data: dict) -> None:
         from .lint import lint_campaign
 
         if self.errors:
             return  # fix what the fields say first; the lint reads complete texts
-        failures = lint_campaign(data, brand_name=self.lint_brand_name, flags=self.lint_flags,
-                                 answers=self.lint_answers)
+        failures = lint_campaign(
+            data, brand_name=self.lint_brand_name, flags=self.lint_flags, answers=self.lint_answers
+        )
         if not failures:
             return
         if self.may_override and data.get("override_lint"):
@@ -396,25 +465,29 @@ class CampaignForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
     customer_id = forms.ChoiceField(label="Brand")
     display_name = forms.CharField(validators=[plain_text], label="Name", max_length=200)
     usecase_id = forms.ChoiceField(label="Use case")
-    sub_usecase_ids = forms.MultipleChoiceField(label="Sub use cases", required=False, widget=forms.CheckboxSelectMultiple)
-    description = forms.CharField(validators=[plain_text], 
+    sub_usecase_ids = forms.MultipleChoiceField(
+        label="Sub use cases", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(validators=[plain_text],
         label="Description", widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Who sends the messages and why: 40 to 4,096 characters.",
     )  # fmt: skip
-    message_flow = forms.CharField(validators=[plain_text], 
+    message_flow = forms.CharField(validators=[plain_text],
         label="How people opt in", widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Where and how a person agrees to get these texts: 40 to 2,048 characters.",
     )  # fmt: skip
-    sample_msg1 = forms.CharField(validators=[plain_text], 
+    sample_msg1 = forms.CharField(validators=[plain_text],
         label="Sample message 1", widget=forms.Textarea(attrs={"rows": 2}),
         help_text="20 to 1,024 characters. Include opt-out language, e.g. “Reply STOP to unsubscribe”.",
     )  # fmt: skip
-    sample_msg2 = forms.CharField(validators=[plain_text], 
+    sample_msg2 = forms.CharField(validators=[plain_text],
         label="Sample message 2", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="20 to 1,024 characters; reviewers expect two samples.",
     )  # fmt: skip
     sub_opt_in = forms.BooleanField(label="Subscribers opt in", required=False, initial=True)
-    sub_opt_out = forms.BooleanField(label="Subscribers can opt out (STOP)", required=False, initial=True)
+    sub_opt_out = forms.BooleanField(
+        label="Subscribers can opt out (STOP)", required=False, initial=True
+    )
     sub_help = forms.BooleanField(label="Answers HELP", required=False, initial=True)
     num_pooling = forms.BooleanField(label="Number pooling", required=False)
     direct_lending = forms.BooleanField(label="Direct lending or loans", required=False)
@@ -429,12 +502,17 @@ class CampaignForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer_id"].choices = [("", "—")] + [(b.customer_id, str(b)) for b in brands]
         chosen = self.data.get("customer_id") if self.is_bound else None
-        brand_name = next((getattr(b, "display_name", "") for b in brands if b.customer_id == chosen), "")
+        brand_name = next(
+            (getattr(b, "display_name", "") for b in brands if b.customer_id == chosen), ""
+        )
         self._init_lint(user, brand_name, None)
         self.fields["usecase_id"].choices = [("", "—")] + [
-            (o.usecase_id, words.plain("usecase", o.usecase_id, fallback=o.name)) for o in options]
+            (o.usecase_id, words.plain("usecase", o.usecase_id, fallback=o.name)) for o in options
+        ]
         subs = sorted({sub for option in options for sub in option.sub_usecases})
-        self.fields["sub_usecase_ids"].choices = [(sub, words.plain("usecase", sub)) for sub in subs]
+        self.fields["sub_usecase_ids"].choices = [
+            (sub, words.plain("usecase", sub)) for sub in subs
+        ]
 
     def clean(self):
         data = super().clean()
@@ -447,8 +525,13 @@ class CampaignForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
 
 
 def _text_area(label: str, hint: str, *, rows: int = 2, required: bool = False) -> forms.CharField:
-    return forms.CharField(label=label, required=required, validators=[plain_text], help_text=hint,
-                           widget=forms.Textarea(attrs={"rows": rows}))
+    return forms.CharField(
+        label=label,
+        required=required,
+        validators=[plain_text],
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
 
 
 class CampaignEditForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from dids.records import integer, text, vi_list
 from portal.voipinnovations import codes
 from portal.voipinnovations.client import call, stream
 from portal.voipinnovations.errors import ProviderRejected
-
-from dids.records import integer, text, vi_list
 
 from .records import (
     BRAND_FIELDS,
@@ -88,8 +87,10 @@ def _check(result: Any, *, allow_empty: bool = False, operation: str = "") -> in
     code = integer(result, "responseCode")
     if code == SUCCESS or (allow_empty and code == EMPTY):
         return code
-    raise ProviderRejected(code if code is not None else "",
-                           describe(code, text(result, "responseMessage"), operation=operation))
+    raise ProviderRejected(
+        code if code is not None else "",
+        describe(code, text(result, "responseMessage"), operation=operation),
+    )
 
 
 def _strings(values: Sequence[str]) -> dict:
@@ -121,7 +122,9 @@ def _sms_answer(result: Any, tn: str, *, operation: str) -> SMSSetting:
     return next((row for row in rows if row.tn == tn), rows[0] if rows else SMSSetting(tn=tn))
 
 
-def config_sms_destination(*, tn: str, destination_type: str, destination: str = "", auth_token: str = "") -> SMSSetting:
+def config_sms_destination(
+    *, tn: str, destination_type: str, destination: str = "", auth_token: str = ""
+) -> SMSSetting:
     """Set where a number's messages go; NONE turns SMS off (ConfigSMSDestination)."""
     result = call(
         "ConfigSMSDestination",
@@ -147,13 +150,21 @@ def send_sms(*, sender: str, recipient: str, message: str) -> SendResult:
     return SendResult.from_vi(call("SendSMS", sender=sender, recipient=recipient, message=message))
 
 
-def send_mms(*, sender: str, recipient: str, message: str, files: Sequence[Mapping[str, Any]]) -> SendResult:
+def send_mms(
+    *, sender: str, recipient: str, message: str, files: Sequence[Mapping[str, Any]]
+) -> SendResult:
     """`files`: dicts of file_name, content_type and content (bytes)."""
     payload = [
-        {"fileName": item["file_name"], "contentType": item["content_type"], "content": bytes(item["content"])}
+        {
+            "fileName": item["file_name"],
+            "contentType": item["content_type"],
+            "content": bytes(item["content"]),
+        }
         for item in files
     ]
-    result = call("SendMMS", sender=sender, recipient=recipient, message=message, files={"MMSFile": payload})
+    result = call(
+        "SendMMS", sender=sender, recipient=recipient, message=message, files={"MMSFile": payload}
+    )
     return SendResult.from_vi(result)
 
 
@@ -198,7 +209,9 @@ def create_sms_customer(*, values: Mapping[str, Any]) -> BrandRecord:
 
 
 def update_sms_customer(*, customer_id: str, values: Mapping[str, Any]) -> BrandRecord:
-    return _one_brand(call("UpdateSMSCustomer", customer=_customer_param({**values, "customer_id": customer_id})))
+    return _one_brand(
+        call("UpdateSMSCustomer", customer=_customer_param({**values, "customer_id": customer_id}))
+    )
 
 
 def delete_sms_customer(*, customer_id: str) -> None:
@@ -226,7 +239,9 @@ def get_sms_enumerations() -> dict[str, list[Choice]]:
         kind = text(row, "kind").upper()
         if kind:
             kinds[kind] = [
-                Choice(value=text(value, "value"), label=text(value, "name") or text(value, "value"))
+                Choice(
+                    value=text(value, "value"), label=text(value, "name") or text(value, "value")
+                )
                 for value in vi_list(row, "values", "SMSEnumerationValue")
                 if text(value, "value")
             ]
@@ -237,7 +252,9 @@ def get_sms_usecase_options(*, customer_id: str) -> list[UsecaseOption]:
     result = call("GetSMSUsecaseOptions", customerId=customer_id)
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    options = [UsecaseOption.from_vi(row) for row in vi_list(result, "UsecaseOptions", "SMSUsecaseOption")]
+    options = [
+        UsecaseOption.from_vi(row) for row in vi_list(result, "UsecaseOptions", "SMSUsecaseOption")
+    ]
     return [option for option in options if option.usecase_id]
 
 
@@ -266,7 +283,9 @@ def get_campaign_rejection_reasons(*, campaign_id: str) -> list[str]:
     result = call("GetCampaignRejectionReason", campaignId=campaign_id)
     if _check(result, allow_empty=True) != SUCCESS:
         return []
-    return [str(reason).strip() for reason in vi_list(result, "RejectionReasons", "string") if reason]
+    return [
+        str(reason).strip() for reason in vi_list(result, "RejectionReasons", "string") if reason
+    ]
 
 
 CREATE_FLAGS = {
@@ -308,8 +327,14 @@ def create_sms_campaign(
 
 def update_sms_campaign(*, campaign_id: str, texts: Mapping[str, str]) -> CampaignRecord:
     """Only VI's updatable texts; an empty one is left as it is at VI."""
-    names = {"help_message": "helpMessage", "opt_out_message": "optOutMessage", "message_flow": "messageFlow",
-             "description": "description", "sample_msg1": "sampleMsg1", "sample_msg2": "sampleMsg2"}
+    names = {
+        "help_message": "helpMessage",
+        "opt_out_message": "optOutMessage",
+        "message_flow": "messageFlow",
+        "description": "description",
+        "sample_msg1": "sampleMsg1",
+        "sample_msg2": "sampleMsg2",
+    }
     params = {theirs: (texts.get(ours) or None) for ours, theirs in names.items()}
     return _one_campaign(call("UpdateSMSCampaign", campaignId=campaign_id, **params))
 
@@ -319,7 +344,11 @@ def delete_sms_campaign(*, campaign_id: str) -> None:
 
 
 def register_external_sms_campaign(*, campaign_id: str, display_name: str = "") -> CampaignRecord:
-    return _one_campaign(call("RegisterExternalSMSCampaign", campaignId=campaign_id, displayName=display_name or None))
+    return _one_campaign(
+        call(
+            "RegisterExternalSMSCampaign", campaignId=campaign_id, displayName=display_name or None
+        )
+    )
 
 
 def resubmit_external_sms_campaign(*, campaign_id: str) -> CampaignRecord:
@@ -333,15 +362,26 @@ def _tn_outcomes(result: Any, tns: Sequence[str], *, done: str) -> list[NumberOu
     for row in vi_list(result, "TNResults", "SMSTNResult"):
         tn, code, status = text(row, "tn"), text(row, "statusCode"), text(row, "status")
         ok = code == str(SUCCESS)
-        by_tn.setdefault(tn, NumberOutcome(tn=tn, code=code, ok=ok, message=done if ok else describe(code, status)))
-    return [by_tn.get(tn) or NumberOutcome(tn=tn, code="", ok=False, message="VI said nothing about this number.")
-            for tn in tns]
+        by_tn.setdefault(
+            tn,
+            NumberOutcome(tn=tn, code=code, ok=ok, message=done if ok else describe(code, status)),
+        )
+    return [
+        by_tn.get(tn)
+        or NumberOutcome(tn=tn, code="", ok=False, message="VI said nothing about this number.")
+        for tn in tns
+    ]
 
 
 def assign_to_sms_campaign(*, tns: Sequence[str], campaign_id: str) -> list[NumberOutcome]:
-    return _tn_outcomes(call("AssignToSMSCampaign", tns=_strings(tns), campaignId=campaign_id), tns,
-                        done=f"Now on campaign {campaign_id}.")
+    return _tn_outcomes(
+        call("AssignToSMSCampaign", tns=_strings(tns), campaignId=campaign_id),
+        tns,
+        done=f"Now on campaign {campaign_id}.",
+    )
 
 
 def remove_from_sms_campaign(*, tns: Sequence[str]) -> list[NumberOutcome]:
-    return _tn_outcomes(call("RemoveFromSMSCampaign", tns=_strings(tns)), tns, done="Taken off its campaign.")
+    return _tn_outcomes(
+        call("RemoveFromSMSCampaign", tns=_strings(tns)), tns, done="Taken off its campaign."
+    )

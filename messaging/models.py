@@ -43,7 +43,9 @@ class SMSNumber(MirrorModel):
 
     tn = models.CharField("number", max_length=10, unique=True)
     enabled = models.BooleanField("SMS enabled", default=False)
-    destination_type = models.CharField(max_length=16, choices=DestinationType.choices, default=DestinationType.NONE)
+    destination_type = models.CharField(
+        max_length=16, choices=DestinationType.choices, default=DestinationType.NONE
+    )
     destination = models.CharField(max_length=500, blank=True)
     forward = models.CharField(max_length=500, blank=True)
     dlr = models.BooleanField("delivery receipts", default=False)
@@ -144,7 +146,9 @@ class Campaign(MirrorModel):
     embedded_phone = models.BooleanField("embedded phone", default=False)
     aff_marketing = models.BooleanField("affiliate marketing", default=False)
     age_gated = models.BooleanField("age-gated content", default=False)
-    status = models.CharField(max_length=16, choices=CampaignStatus.choices, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=CampaignStatus.choices, blank=True, db_index=True
+    )
     created_date = models.DateTimeField(null=True, blank=True)
     tns = models.JSONField("numbers", default=list, blank=True)
     external = models.BooleanField(default=False)
@@ -194,7 +198,9 @@ class SentMessage(models.Model):
         MMS = "MMS", "MMS"
 
     sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     kind = models.CharField(max_length=3, choices=Kind.choices)
     sender = models.CharField(max_length=16)
     recipient = models.CharField(max_length=16)

@@ -79,7 +79,11 @@ class BrandRecord:
     @vi_record("messaging.Brand")
     def from_vi(cls, row: Any) -> BrandRecord:
         values = {ours: text(row, theirs) for theirs, ours in BRAND_FIELDS.items()}
-        return cls(customer_id=text(row, "customerId"), created_date=utc_moment(row, "createdDate"), **values)
+        return cls(
+            customer_id=text(row, "customerId"),
+            created_date=utc_moment(row, "createdDate"),
+            **values,
+        )
 
 
 # SMSCampaign element -> Campaign field.
@@ -127,10 +131,14 @@ class CampaignRecord:
 
     @vi_record("messaging.Campaign")
     def from_vi(cls, row: Any) -> CampaignRecord:
-        values: dict[str, Any] = {ours: text(row, theirs) for theirs, ours in CAMPAIGN_TEXTS.items()}
+        values: dict[str, Any] = {
+            ours: text(row, theirs) for theirs, ours in CAMPAIGN_TEXTS.items()
+        }
         values.update({ours: flag(row, theirs) for theirs, ours in CAMPAIGN_FLAGS.items()})
         values["status"] = values["status"].upper()
-        tns = tuple(str(tn).strip() for tn in vi_list(row, "tns", "string") if tn and str(tn).strip())
+        tns = tuple(
+            str(tn).strip() for tn in vi_list(row, "tns", "string") if tn and str(tn).strip()
+        )
         return cls(
             campaign_id=text(row, "CampaignId"),
             created_date=utc_moment(row, "createdDate"),

@@ -22,7 +22,9 @@ class NumberFilters:
 
 
 def _rejected_campaign_ids() -> QuerySet:
-    return Campaign.objects.filter(status=CampaignStatus.REJECTED, gone_at__isnull=True).values("campaign_id")
+    return Campaign.objects.filter(status=CampaignStatus.REJECTED, gone_at__isnull=True).values(
+        "campaign_id"
+    )
 
 
 def sms_number_list(*, filters: NumberFilters) -> QuerySet[SMSNumber]:
@@ -68,7 +70,11 @@ def campaign_get(*, campaign_id: str) -> Campaign | None:
 
 def campaign_numbers(*, campaign: Campaign) -> list[str]:
     """The numbers on a campaign as VI lists them, plus any the number mirror puts on it."""
-    on_it = set(SMSNumber.objects.filter(campaign_id=campaign.campaign_id, gone_at__isnull=True).values_list("tn", flat=True))
+    on_it = set(
+        SMSNumber.objects.filter(
+            campaign_id=campaign.campaign_id, gone_at__isnull=True
+        ).values_list("tn", flat=True)
+    )
     return sorted(on_it | set(campaign.tns))
 
 
@@ -89,7 +95,11 @@ def brand_campaigns(*, customer_id: str) -> QuerySet[Campaign]:
 
 
 def history_for(*, model: str, key: str, limit: int = 30) -> list[ChangeRecord]:
-    return list(ChangeRecord.objects.filter(model=model, object_key=key).select_related("actor").order_by("-at")[:limit])
+    return list(
+        ChangeRecord.objects.filter(model=model, object_key=key)
+        .select_related("actor")
+        .order_by("-at")[:limit]
+    )
 
 
 def sent_messages(*, tn: str | None = None, limit: int = 10) -> list[SentMessage]:
@@ -120,7 +130,9 @@ def messaging_attention() -> MessagingAttention:
 
 
 def campaigns_matching(*, query: str) -> QuerySet[Campaign]:
-    return campaign_list().filter(Q(campaign_id__icontains=query) | Q(display_name__icontains=query))
+    return campaign_list().filter(
+        Q(campaign_id__icontains=query) | Q(display_name__icontains=query)
+    )
 
 
 # --- for other apps ------------------------------------------------------------------------

@@ -33,7 +33,16 @@ from portal.voipinnovations.client import provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import gateway
-from .models import WEBHOOK_TYPES, Brand, CachedChoices, Campaign, CampaignStatus, DestinationType, SentMessage, SMSNumber
+from .models import (
+    WEBHOOK_TYPES,
+    Brand,
+    CachedChoices,
+    Campaign,
+    CampaignStatus,
+    DestinationType,
+    SentMessage,
+    SMSNumber,
+)
 from .records import BrandRecord, CampaignRecord, Choice, NumberOutcome, SMSSetting, UsecaseOption
 
 Action = ChangeRecord.Action
@@ -45,7 +54,15 @@ MAX_SMS_LENGTH = 1600
 MAX_MMS_BYTES = 1024 * 1024
 MAX_MMS_FILES = 10
 MMS_CONTENT_TYPES = frozenset(
-    {"image/jpeg", "image/png", "image/gif", "video/mp4", "audio/mpeg", "text/plain", "application/pdf"}
+    {
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "video/mp4",
+        "audio/mpeg",
+        "text/plain",
+        "application/pdf",
+    }
 )
 # Brand states the vetting (or the owner's OTP answer) can still move.
 UNSETTLED_VERIFICATION = frozenset({"PENDING", "OTP_SENT"})
@@ -76,7 +93,9 @@ def sms_address(value: str, *, sender: bool = False) -> str:
     if len(digits) == 10 or (len(digits) == 11 and digits.startswith("1")) or text.startswith("+1"):
         return "1" + normalize_tn(text)
     if sender:
-        raise ValidationError("The sender must be one of the account's 10-digit numbers.", code="invalid")
+        raise ValidationError(
+            "The sender must be one of the account's 10-digit numbers.", code="invalid"
+        )
     if not text.startswith("+") or not 11 <= len(digits) <= 15:
         raise ValidationError(
             f"“{text}” is not a telephone number VI can text: use 10 digits, or + and the country code.",
@@ -85,7 +104,9 @@ def sms_address(value: str, *, sender: bool = False) -> str:
     return digits
 
 
-def validate_destination(*, destination_type: str, destination: str = "", auth_token: str = "") -> tuple[str, str, str]:
+def destination_validate(
+    *, destination_type: str, destination: str = "", auth_token: str = ""
+) -> tuple[str, str, str]:
     """The (type, destination, auth token) VI will accept; the token only for webhooks."""
     kind = (destination_type or "").strip().upper()
     if kind not in DestinationType.values:
@@ -95,12 +116,16 @@ def validate_destination(*, destination_type: str, destination: str = "", auth_t
     if kind == DestinationType.EMAIL:
         addresses = [part.strip() for part in re.split(r"[;,\s]+", destination) if part.strip()]
         if not addresses:
-            raise ValidationError("Email delivery needs at least one email address.", code="destination")
+            raise ValidationError(
+                "Email delivery needs at least one email address.", code="destination"
+            )
         for address in addresses:
             try:
                 validate_email(address)
             except ValidationError:
-                raise ValidationError(f"“{address}” is not an email address.", code="destination") from None
+                raise ValidationError(
+                    f"“{address}” is not an email address.", code="destination"
+                ) from None
         destination = ";".join(addresses)
     elif kind == DestinationType.FORWARD:
         destination = normalize_tn(destination)
@@ -140,7 +165,9 @@ def _save_rows(
     with transaction.atomic():
         rows = {
             getattr(row, key_field): row
-            for row in model.objects.select_for_update().filter(**{f"{key_field}__in": list(values_by_key)})
+            for row in model.objects.select_for_update().filter(
+                **{f"{key_field}__in": list(values_by_key)}
+            )
         }
         history: list[Change] = []
         for key, values in values_by_key.items():
@@ -151,7 +178,9 @@ def _save_rows(
                 row = model(**{key_field: key}, first_seen_at=now, **values)
                 row.mark_locally_changed(actor=actor, at=now)
                 row.save()
-                history.append(Change(label, key, Action.CREATED, diff({}, dict(values)), note=note))
+                history.append(
+                    Change(label, key, Action.CREATED, diff({}, dict(values)), note=note)
+                )
                 continue
             before = {name: getattr(row, name) for name in values}
             for name, value in values.items():
@@ -182,11 +211,15 @@ def _brand_values(record: BrandRecord) -> dict[str, Any]:
     return values
 
 
-def _campaign_values(record: CampaignRecord, *, rejection_reasons: Sequence[str] | None = None) -> dict[str, Any]:
+def _campaign_values(
+    record: CampaignRecord, *, rejection_reasons: Sequence[str] | None = None
+) -> dict[str, Any]:
     values = asdict(record)
     values.pop("campaign_id")
     values["tns"] = list(record.tns)
-    values["rejection_reasons"] = list(rejection_reasons if rejection_reasons is not None else record.rejection_reasons)
+    values["rejection_reasons"] = list(
+        rejection_reasons if rejection_reasons is not None else record.rejection_reasons
+    )
     return values
 
 
@@ -197,7 +230,7 @@ def _context(actor, source: str):
 # --- per-number SMS --------------------------------------------------------------------------
 
 
-def configure_destinations(
+def destinations_configure(
     *,
     tns: Iterable[str] | str,
     destination_type: str,
@@ -212,7 +245,7 @@ def configure_destinations(
     rest, which say so (what VI did before stays done, and is in the mirror).
     """
     numbers = normalize_tns(tns)
-    kind, destination, auth_token = validate_destination(
+    kind, destination, auth_token = destination_validate(
         destination_type=destination_type, destination=destination, auth_token=auth_token
     )
     outcomes: list[NumberOutcome] = []
@@ -224,24 +257,32 @@ def configure_destinations(
                     tn=tn, destination_type=kind, destination=destination, auth_token=auth_token
                 )
             except ProviderRejected as refusal:
-                outcomes.append(NumberOutcome(tn=tn, code=refusal.code, ok=False, message=refusal.message))
+                outcomes.append(
+                    NumberOutcome(tn=tn, code=refusal.code, ok=False, message=refusal.message)
+                )
                 continue
             except ProviderUnavailable:
                 if index == 0:
                     raise
                 outcomes.extend(
-                    NumberOutcome(tn=rest, code="", ok=False, message="VI is unreachable — not changed.")
+                    NumberOutcome(
+                        tn=rest, code="", ok=False, message="VI is unreachable — not changed."
+                    )
                     for rest in numbers[index:]
                 )
                 break
             confirmed[tn] = _setting_values(setting)
-            words = "SMS off." if kind == DestinationType.NONE else f"SMS on — {DestinationType(kind).label}."
+            words = (
+                "SMS off."
+                if kind == DestinationType.NONE
+                else f"SMS on — {DestinationType(kind).label}."
+            )
             outcomes.append(NumberOutcome(tn=tn, code="100", ok=True, message=words))
     _save_rows(SMSNumber, confirmed, actor=actor, source=source, note=f"SMS destination {kind}")
     return outcomes
 
 
-def enable_sms(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def sms_enable(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
     """Turn SMS on for one number, delivering to its endpoint group (SIP) until someone picks
     another destination.
 
@@ -249,7 +290,9 @@ def enable_sms(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutc
     ConfigSMSDestination, and SIP with no destination is what its "enable" means. A number VI
     cannot give SMS (its carrier or kind of number) is refused with 954: the outcome says so.
     """
-    return configure_destinations(tns=[tn], destination_type=DestinationType.SIP, actor=actor, source=source)[0]
+    return destinations_configure(
+        tns=[tn], destination_type=DestinationType.SIP, actor=actor, source=source
+    )[0]
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -257,7 +300,9 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
-def _campaign_calls(numbers: Sequence[str], write: Callable[[Sequence[str]], list[NumberOutcome]]) -> list[NumberOutcome]:
+def _campaign_calls(
+    numbers: Sequence[str], write: Callable[[Sequence[str]], list[NumberOutcome]]
+) -> list[NumberOutcome]:
     """Many numbers per call, chunked; a later chunk's failure becomes per-number outcomes."""
     outcomes: list[NumberOutcome] = []
     for index, chunk in enumerate(_chunks(numbers, CAMPAIGN_CHUNK_SIZE)):
@@ -268,18 +313,30 @@ def _campaign_calls(numbers: Sequence[str], write: Callable[[Sequence[str]], lis
                 raise
             code = str(getattr(error, "code", "") or "")
             words = getattr(error, "message", "") or str(error)
-            outcomes.extend(NumberOutcome(tn=tn, code=code, ok=False, message=words) for tn in chunk)
+            outcomes.extend(
+                NumberOutcome(tn=tn, code=code, ok=False, message=words) for tn in chunk
+            )
     return outcomes
 
 
-def _move_numbers(outcomes: Sequence[NumberOutcome], *, campaign_id: str, actor, source: str, note: str) -> None:
+def _move_numbers(
+    outcomes: Sequence[NumberOutcome], *, campaign_id: str, actor, source: str, note: str
+) -> None:
     """Mirror what VI confirmed: the numbers' campaign and the campaigns' number lists."""
     moved = [outcome.tn for outcome in outcomes if outcome.ok]
     if not moved:
         return
     previous = dict(SMSNumber.objects.filter(tn__in=moved).values_list("tn", "campaign_id"))
-    _save_rows(SMSNumber, {tn: {"campaign_id": campaign_id} for tn in moved}, actor=actor, source=source, note=note)
-    affected = {campaign for campaign in previous.values() if campaign} | ({campaign_id} if campaign_id else set())
+    _save_rows(
+        SMSNumber,
+        {tn: {"campaign_id": campaign_id} for tn in moved},
+        actor=actor,
+        source=source,
+        note=note,
+    )
+    affected = {campaign for campaign in previous.values() if campaign} | (
+        {campaign_id} if campaign_id else set()
+    )
     lists: dict[str, dict[str, Any]] = {}
     for campaign in Campaign.objects.filter(campaign_id__in=affected):
         tns = set(campaign.tns)
@@ -292,7 +349,7 @@ def _move_numbers(outcomes: Sequence[NumberOutcome], *, campaign_id: str, actor,
     _save_rows(Campaign, lists, actor=actor, source=source, note=note)
 
 
-def assign_to_campaign(
+def campaign_numbers_assign(
     *, tns: Iterable[str] | str, campaign_id: str, actor=None, source: str = Source.STAFF
 ) -> list[NumberOutcome]:
     """Put numbers on an approved campaign (AssignToSMSCampaign); a result per number."""
@@ -302,36 +359,55 @@ def assign_to_campaign(
         raise ValidationError("Choose a campaign.", code="campaign")
     with _context(actor, source):
         outcomes = _campaign_calls(
-            numbers, lambda chunk: gateway.assign_to_sms_campaign(tns=chunk, campaign_id=campaign_id)
+            numbers,
+            lambda chunk: gateway.assign_to_sms_campaign(tns=chunk, campaign_id=campaign_id),
         )
-    _move_numbers(outcomes, campaign_id=campaign_id, actor=actor, source=source, note=f"assigned to {campaign_id}")
+    _move_numbers(
+        outcomes,
+        campaign_id=campaign_id,
+        actor=actor,
+        source=source,
+        note=f"assigned to {campaign_id}",
+    )
     return outcomes
 
 
-def remove_from_campaign(*, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF) -> list[NumberOutcome]:
+def campaign_numbers_remove(
+    *, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF
+) -> list[NumberOutcome]:
     """Take numbers off their campaign (RemoveFromSMSCampaign); a result per number."""
     numbers = normalize_tns(tns)
     with _context(actor, source):
-        outcomes = _campaign_calls(numbers, lambda chunk: gateway.remove_from_sms_campaign(tns=chunk))
-    _move_numbers(outcomes, campaign_id="", actor=actor, source=source, note="removed from campaign")
+        outcomes = _campaign_calls(
+            numbers, lambda chunk: gateway.remove_from_sms_campaign(tns=chunk)
+        )
+    _move_numbers(
+        outcomes, campaign_id="", actor=actor, source=source, note="removed from campaign"
+    )
     return outcomes
 
 
-def refresh_sms_number(*, tn: str, actor=None, source: str = Source.STAFF) -> SMSNumber | None:
+def sms_number_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> SMSNumber | None:
     """Read one number's SMS state afresh (AuditSMS with a tn)."""
     tn = normalize_tn(tn)
     with _context(actor, source):
         setting = gateway.audit_sms_number(tn=tn)
     if setting is None:
         return None
-    _save_rows(SMSNumber, {tn: _setting_values(setting)}, actor=actor, source=source, note="refreshed from VI")
+    _save_rows(
+        SMSNumber,
+        {tn: _setting_values(setting)},
+        actor=actor,
+        source=source,
+        note="refreshed from VI",
+    )
     return SMSNumber.objects.get(tn=tn)
 
 
 # --- sending ---------------------------------------------------------------------------------
 
 
-def validate_mms_files(files: Sequence[Mapping[str, Any]]) -> None:
+def mms_files_validate(files: Sequence[Mapping[str, Any]]) -> None:
     """Checked before the call with VI's own limits, so a person learns why at once."""
     if not files:
         raise ValidationError("Attach a file to send an MMS.", code="no_file")
@@ -355,7 +431,7 @@ def validate_mms_files(files: Sequence[Mapping[str, Any]]) -> None:
         )
 
 
-def send_test_message(
+def test_message_send(
     *,
     sender_tn: str,
     recipient: str,
@@ -377,7 +453,7 @@ def send_test_message(
     if len(message) > MAX_SMS_LENGTH:
         raise ValidationError(f"A message is at most {MAX_SMS_LENGTH} characters.", code="too_long")
     if files:
-        validate_mms_files(files)
+        mms_files_validate(files)
     with _context(actor, source):
         if files:
             result = gateway.send_mms(sender=sender, recipient=to, message=message, files=files)
@@ -389,10 +465,15 @@ def send_test_message(
         sender=sender,
         recipient=to,
         body=message,
-        files=[{"name": f["file_name"], "content_type": f["content_type"], "size": len(f["content"])} for f in files],
+        files=[
+            {"name": f["file_name"], "content_type": f["content_type"], "size": len(f["content"])}
+            for f in files
+        ],
         ok=result.ok,
         response_code=result.code,
-        response_message=(result.message if result.ok else gateway.describe(result.code, result.message))[:500],
+        response_message=(
+            result.message if result.ok else gateway.describe(result.code, result.message)
+        )[:500],
         uuid=result.uuid,
         status=result.status,
     )
@@ -402,10 +483,12 @@ def send_test_message(
 
 
 def _cache(key: str, values: list[dict]) -> None:
-    CachedChoices.objects.update_or_create(key=key, defaults={"values": values, "fetched_at": timezone.now()})
+    CachedChoices.objects.update_or_create(
+        key=key, defaults={"values": values, "fetched_at": timezone.now()}
+    )
 
 
-def refresh_enumerations(*, actor=None, source: str = Source.SYSTEM) -> dict[str, list[Choice]]:
+def enumerations_refresh(*, actor=None, source: str = Source.SYSTEM) -> dict[str, list[Choice]]:
     with _context(actor, source):
         kinds = gateway.get_sms_enumerations()
     for kind, choices in kinds.items():
@@ -418,24 +501,32 @@ def enumeration_choices(*, kind: str, actor=None) -> list[Choice]:
     cached = CachedChoices.objects.filter(key=kind).first()
     if cached is None:
         try:
-            return refresh_enumerations(actor=actor).get(kind, [])
+            return enumerations_refresh(actor=actor).get(kind, [])
         except (ProviderRejected, ProviderUnavailable):
             return []
     return [Choice(**item) for item in cached.values]
 
 
-def refresh_usecase_options(*, customer_id: str, actor=None, source: str = Source.SYSTEM) -> list[UsecaseOption]:
+def usecase_options_refresh(
+    *, customer_id: str, actor=None, source: str = Source.SYSTEM
+) -> list[UsecaseOption]:
     with _context(actor, source):
         options = gateway.get_sms_usecase_options(customer_id=customer_id)
-    _cache(f"USECASES:{customer_id}", [{**asdict(option), "sub_usecases": list(option.sub_usecases)} for option in options])
+    _cache(
+        f"USECASES:{customer_id}",
+        [{**asdict(option), "sub_usecases": list(option.sub_usecases)} for option in options],
+    )
     return options
 
 
 def usecase_options(*, customer_id: str, actor=None) -> list[UsecaseOption]:
     cached = CachedChoices.objects.filter(key=f"USECASES:{customer_id}").first()
     if cached is None:
-        return refresh_usecase_options(customer_id=customer_id, actor=actor, source=Source.STAFF)
-    return [UsecaseOption(**{**item, "sub_usecases": tuple(item["sub_usecases"])}) for item in cached.values]
+        return usecase_options_refresh(customer_id=customer_id, actor=actor, source=Source.STAFF)
+    return [
+        UsecaseOption(**{**item, "sub_usecases": tuple(item["sub_usecases"])})
+        for item in cached.values
+    ]
 
 
 # --- brands ----------------------------------------------------------------------------------
@@ -444,7 +535,7 @@ def usecase_options(*, customer_id: str, actor=None) -> list[UsecaseOption]:
 BRAND_REQUIRED = ("display_name", "entity_type", "email", "phone", "country")
 
 
-def validate_brand(values: Mapping[str, Any]) -> None:
+def brand_validate(values: Mapping[str, Any]) -> None:
     """VI's rules for a brand (The Campaign Registry's), checked before the call."""
     missing = [name for name in BRAND_REQUIRED if not values.get(name)]
     entity = values.get("entity_type")
@@ -456,58 +547,83 @@ def validate_brand(values: Mapping[str, Any]) -> None:
         missing += [name for name in ("stock_symbol", "stock_exchange") if not values.get(name)]
     if missing:
         raise ValidationError(
-            {name: ValidationError("Required for this kind of brand.", code="required") for name in missing}
+            {
+                name: ValidationError("Required for this kind of brand.", code="required")
+                for name in missing
+            }
         )
 
 
-def create_brand(*, values: Mapping[str, Any], actor=None, source: str = Source.STAFF) -> Brand:
+def brand_create(*, values: Mapping[str, Any], actor=None, source: str = Source.STAFF) -> Brand:
     values = {name: value for name, value in values.items() if value not in (None, "")}
-    validate_brand(values)
+    brand_validate(values)
     with _context(actor, source):
         record = gateway.create_sms_customer(values=values)
-    _save_rows(Brand, {record.customer_id: _brand_values(record)}, actor=actor, source=source, note="created")
+    _save_rows(
+        Brand,
+        {record.customer_id: _brand_values(record)},
+        actor=actor,
+        source=source,
+        note="created",
+    )
     return Brand.objects.get(customer_id=record.customer_id)
 
 
-def update_brand(*, customer_id: str, values: Mapping[str, Any], actor=None, source: str = Source.STAFF) -> Brand:
+def brand_update(
+    *, customer_id: str, values: Mapping[str, Any], actor=None, source: str = Source.STAFF
+) -> Brand:
     brand = Brand.objects.get(customer_id=customer_id)
     merged = {**{name: getattr(brand, name) for name in Brand.vi_fields}, **values}
-    validate_brand(merged)
+    brand_validate(merged)
     with _context(actor, source):
         record = gateway.update_sms_customer(customer_id=customer_id, values=values)
-    _save_rows(Brand, {customer_id: _brand_values(record)}, actor=actor, source=source, note="edited")
+    _save_rows(
+        Brand, {customer_id: _brand_values(record)}, actor=actor, source=source, note="edited"
+    )
     return Brand.objects.get(customer_id=customer_id)
 
 
-def delete_brand(*, customer_id: str, actor=None, source: str = Source.STAFF) -> None:
-    live = Campaign.objects.filter(customer_id=customer_id, gone_at__isnull=True).exclude(status=CampaignStatus.DELETED)
+def brand_delete(*, customer_id: str, actor=None, source: str = Source.STAFF) -> None:
+    live = Campaign.objects.filter(customer_id=customer_id, gone_at__isnull=True).exclude(
+        status=CampaignStatus.DELETED
+    )
     if live.exists():
         names = ", ".join(str(campaign) for campaign in live[:5])
         raise BrandHasCampaigns(f"The brand still has campaigns ({names}) — delete them first.")
     with _context(actor, source):
         gateway.delete_sms_customer(customer_id=customer_id)
-    _save_rows(Brand, {customer_id: {}}, actor=actor, source=source, note="deleted at VI", gone=True)
+    _save_rows(
+        Brand, {customer_id: {}}, actor=actor, source=source, note="deleted at VI", gone=True
+    )
 
 
-def trigger_otp(*, customer_id: str, actor=None, source: str = Source.STAFF) -> Brand:
+def brand_otp_trigger(*, customer_id: str, actor=None, source: str = Source.STAFF) -> Brand:
     """Ask VI to text the sole proprietor's mobile a one-time password (TriggerSMSOTP)."""
     with _context(actor, source):
         record = gateway.trigger_sms_otp(customer_id=customer_id)
         if record is None:
             record = gateway.check_sms_customer_status(customer_id=customer_id)
-    _save_rows(Brand, {customer_id: _brand_values(record)}, actor=actor, source=source, note="OTP sent")
+    _save_rows(
+        Brand, {customer_id: _brand_values(record)}, actor=actor, source=source, note="OTP sent"
+    )
     return Brand.objects.get(customer_id=customer_id)
 
 
-def check_brand_status(*, customer_id: str, actor=None, source: str = Source.STAFF) -> Brand:
+def brand_status_check(*, customer_id: str, actor=None, source: str = Source.STAFF) -> Brand:
     """Read the brand's verification state afresh (CheckSMSCustomerStatus)."""
     with _context(actor, source):
         record = gateway.check_sms_customer_status(customer_id=customer_id)
-    _save_rows(Brand, {customer_id: _brand_values(record)}, actor=actor, source=source, note="status checked")
+    _save_rows(
+        Brand,
+        {customer_id: _brand_values(record)},
+        actor=actor,
+        source=source,
+        note="status checked",
+    )
     return Brand.objects.get(customer_id=customer_id)
 
 
-def find_brands_by_tag(*, tag: str, actor=None) -> list[BrandRecord]:
+def brands_find_by_tag(*, tag: str, actor=None) -> list[BrandRecord]:
     tag = (tag or "").strip()
     if not tag:
         raise ValidationError("Enter a tag.", code="required")
@@ -518,21 +634,36 @@ def find_brands_by_tag(*, tag: str, actor=None) -> list[BrandRecord]:
 # --- campaigns -------------------------------------------------------------------------------
 
 
-def validate_campaign(
-    *, customer_id: str, usecase_id: str, sub_usecase_ids: Sequence[str], display_name: str, description: str,
-    sample_msg1: str, actor=None,
+def campaign_validate(
+    *,
+    customer_id: str,
+    usecase_id: str,
+    sub_usecase_ids: Sequence[str],
+    display_name: str,
+    description: str,
+    sample_msg1: str,
+    actor=None,
 ) -> None:
     errors: dict[str, str] = {}
-    for name, value in (("display_name", display_name), ("description", description), ("sample_msg1", sample_msg1)):
+    for name, value in (
+        ("display_name", display_name),
+        ("description", description),
+        ("sample_msg1", sample_msg1),
+    ):
         if not (value or "").strip():
             errors[name] = "Required by VI."
     brand = Brand.objects.filter(customer_id=customer_id, gone_at__isnull=True).first()
     if brand is None:
         errors["customer_id"] = "Choose a brand."
     elif not brand.is_verified:
-        errors["customer_id"] = "The brand is not verified yet; VI accepts campaigns for verified brands only."
+        errors["customer_id"] = (
+            "The brand is not verified yet; VI accepts campaigns for verified brands only."
+        )
     else:
-        options = {option.usecase_id: option for option in usecase_options(customer_id=customer_id, actor=actor)}
+        options = {
+            option.usecase_id: option
+            for option in usecase_options(customer_id=customer_id, actor=actor)
+        }
         option = options.get(usecase_id)
         if option is None:
             errors["usecase_id"] = "VI does not offer this use case to this brand."
@@ -546,7 +677,7 @@ def validate_campaign(
         raise ValidationError({name: ValidationError(message) for name, message in errors.items()})
 
 
-def create_campaign(
+def campaign_create(
     *,
     customer_id: str,
     display_name: str,
@@ -561,7 +692,7 @@ def create_campaign(
     actor=None,
     source: str = Source.STAFF,
 ) -> Campaign:
-    validate_campaign(
+    campaign_validate(
         customer_id=customer_id, usecase_id=usecase_id, sub_usecase_ids=sub_usecase_ids,
         display_name=display_name, description=description, sample_msg1=sample_msg1, actor=actor,
     )  # fmt: skip
@@ -571,84 +702,143 @@ def create_campaign(
             usecase_id=usecase_id, sub_usecase_ids=sub_usecase_ids, vertical=vertical,
             message_flow=message_flow, sample_msg1=sample_msg1.strip(), sample_msg2=sample_msg2.strip(), flags=flags,
         )  # fmt: skip
-    _save_rows(Campaign, {record.campaign_id: _campaign_values(record)}, actor=actor, source=source, note="created")
+    _save_rows(
+        Campaign,
+        {record.campaign_id: _campaign_values(record)},
+        actor=actor,
+        source=source,
+        note="created",
+    )
     return Campaign.objects.get(campaign_id=record.campaign_id)
 
 
-UPDATABLE_TEXTS = ("description", "message_flow", "help_message", "opt_out_message", "sample_msg1", "sample_msg2")
+UPDATABLE_TEXTS = (
+    "description",
+    "message_flow",
+    "help_message",
+    "opt_out_message",
+    "sample_msg1",
+    "sample_msg2",
+)
 
 
-def update_campaign(*, campaign_id: str, texts: Mapping[str, str], actor=None, source: str = Source.STAFF) -> Campaign:
+def campaign_update(
+    *, campaign_id: str, texts: Mapping[str, str], actor=None, source: str = Source.STAFF
+) -> Campaign:
     """Change a campaign's texts (UpdateSMSCampaign); VI sends it back to review."""
     texts = {name: (texts.get(name) or "").strip() for name in UPDATABLE_TEXTS}
     if not any(texts.values()):
         raise ValidationError("Change at least one text.", code="nothing")
     with _context(actor, source):
         record = gateway.update_sms_campaign(campaign_id=campaign_id, texts=texts)
-    _save_rows(Campaign, {campaign_id: _campaign_values(record, rejection_reasons=[])}, actor=actor, source=source,
-               note="edited; back to review")
+    _save_rows(
+        Campaign,
+        {campaign_id: _campaign_values(record, rejection_reasons=[])},
+        actor=actor,
+        source=source,
+        note="edited; back to review",
+    )
     return Campaign.objects.get(campaign_id=campaign_id)
 
 
-def delete_campaign(*, campaign_id: str, actor=None, source: str = Source.STAFF) -> list[str]:
+def campaign_delete(*, campaign_id: str, actor=None, source: str = Source.STAFF) -> list[str]:
     """Delete at VI (DeleteSMSCampaign); returns the numbers that lost messaging on it."""
     campaign = Campaign.objects.get(campaign_id=campaign_id)
     freed = sorted(
-        set(campaign.tns) | set(SMSNumber.objects.filter(campaign_id=campaign_id).values_list("tn", flat=True))
+        set(campaign.tns)
+        | set(SMSNumber.objects.filter(campaign_id=campaign_id).values_list("tn", flat=True))
     )
     with _context(actor, source):
         gateway.delete_sms_campaign(campaign_id=campaign_id)
     note = f"campaign {campaign_id} deleted"
-    _save_rows(SMSNumber, {tn: {"campaign_id": ""} for tn in freed if SMSNumber.objects.filter(tn=tn).exists()},
-               actor=actor, source=source, note=note)
-    _save_rows(Campaign, {campaign_id: {"status": CampaignStatus.DELETED, "tns": []}}, actor=actor, source=source,
-               note="deleted at VI", gone=True)
+    _save_rows(
+        SMSNumber,
+        {tn: {"campaign_id": ""} for tn in freed if SMSNumber.objects.filter(tn=tn).exists()},
+        actor=actor,
+        source=source,
+        note=note,
+    )
+    _save_rows(
+        Campaign,
+        {campaign_id: {"status": CampaignStatus.DELETED, "tns": []}},
+        actor=actor,
+        source=source,
+        note="deleted at VI",
+        gone=True,
+    )
     return freed
 
 
-def register_external_campaign(
+def external_campaign_register(
     *, campaign_id: str, display_name: str = "", actor=None, source: str = Source.STAFF
 ) -> Campaign:
     """Bring a campaign registered at TCR through another partner (RegisterExternalSMSCampaign)."""
     campaign_id = (campaign_id or "").strip().upper()
     if not _TCR_CAMPAIGN_ID.match(campaign_id):
-        raise ValidationError({"campaign_id": "A TCR campaign ID is C and 6 letters or digits, e.g. CABC123."})
+        raise ValidationError(
+            {"campaign_id": "A TCR campaign ID is C and 6 letters or digits, e.g. CABC123."}
+        )
     with _context(actor, source):
-        record = gateway.register_external_sms_campaign(campaign_id=campaign_id, display_name=display_name.strip())
-    _save_rows(Campaign, {record.campaign_id: _campaign_values(record)}, actor=actor, source=source,
-               note="external campaign registered")
+        record = gateway.register_external_sms_campaign(
+            campaign_id=campaign_id, display_name=display_name.strip()
+        )
+    _save_rows(
+        Campaign,
+        {record.campaign_id: _campaign_values(record)},
+        actor=actor,
+        source=source,
+        note="external campaign registered",
+    )
     return Campaign.objects.get(campaign_id=record.campaign_id)
 
 
-def resubmit_external_campaign(*, campaign_id: str, actor=None, source: str = Source.STAFF) -> Campaign:
+def external_campaign_resubmit(
+    *, campaign_id: str, actor=None, source: str = Source.STAFF
+) -> Campaign:
     with _context(actor, source):
         record = gateway.resubmit_external_sms_campaign(campaign_id=campaign_id)
-    _save_rows(Campaign, {campaign_id: _campaign_values(record, rejection_reasons=[])}, actor=actor, source=source,
-               note="resubmitted for review")
+    _save_rows(
+        Campaign,
+        {campaign_id: _campaign_values(record, rejection_reasons=[])},
+        actor=actor,
+        source=source,
+        note="resubmitted for review",
+    )
     return Campaign.objects.get(campaign_id=campaign_id)
 
 
-def refresh_rejection_reasons(*, campaign_id: str, actor=None, source: str = Source.STAFF) -> list[str]:
+def rejection_reasons_refresh(
+    *, campaign_id: str, actor=None, source: str = Source.STAFF
+) -> list[str]:
     with _context(actor, source):
         reasons = gateway.get_campaign_rejection_reasons(campaign_id=campaign_id)
-    _save_rows(Campaign, {campaign_id: {"rejection_reasons": reasons}}, actor=actor, source=source,
-               note="rejection reasons read")
+    _save_rows(
+        Campaign,
+        {campaign_id: {"rejection_reasons": reasons}},
+        actor=actor,
+        source=source,
+        note="rejection reasons read",
+    )
     return reasons
 
 
-def config_sms_legacy(*, tn: str, enable: bool, forward_email: str = "", actor=None, source: str = Source.STAFF) -> SMSNumber:
+def sms_legacy_config(
+    *, tn: str, enable: bool, forward_email: str = "", actor=None, source: str = Source.STAFF
+) -> SMSNumber:
     """VI's deprecated ConfigSMS, for scripts that still speak it; the pages use destinations."""
     tn = normalize_tn(tn)
     with _context(actor, source):
         setting = gateway.config_sms(tn=tn, enable=enable, forward_email=forward_email)
-    _save_rows(SMSNumber, {tn: _setting_values(setting)}, actor=actor, source=source, note="ConfigSMS")
+    _save_rows(
+        SMSNumber, {tn: _setting_values(setting)}, actor=actor, source=source, note="ConfigSMS"
+    )
     return SMSNumber.objects.get(tn=tn)
 
 
 # --- the "messaging" sync kind ---------------------------------------------------------------
 
 
-def sync_messaging(*, run: SyncContext, confirmed: bool = False) -> None:
+def messaging_sync(*, run: SyncContext, confirmed: bool = False) -> None:
     """Brands, campaigns (with rejection reasons), every number's SMS state, the form lists.
 
     A step VI refuses, or whose shrink is held for confirmation, does not stop the others;
@@ -693,8 +883,15 @@ def _sync_campaigns(run: SyncContext) -> None:
             if record.status == CampaignStatus.REJECTED
             else []
         )
-        records.append({"campaign_id": record.campaign_id, **_campaign_values(record, rejection_reasons=reasons)})
-    reconcile(run=run, model=Campaign, records=records, step="campaigns", audit_requested_at=requested_at)
+        records.append(
+            {
+                "campaign_id": record.campaign_id,
+                **_campaign_values(record, rejection_reasons=reasons),
+            }
+        )
+    reconcile(
+        run=run, model=Campaign, records=records, step="campaigns", audit_requested_at=requested_at
+    )
 
 
 def _sync_numbers(run: SyncContext) -> None:
@@ -705,9 +902,11 @@ def _sync_numbers(run: SyncContext) -> None:
 def _sync_choices() -> None:
     for kind, choices in gateway.get_sms_enumerations().items():
         _cache(kind, [asdict(choice) for choice in choices])
-    for customer_id in Brand.objects.filter(gone_at__isnull=True, verification_status="VERIFIED").values_list(
-        "customer_id", flat=True
-    ):
+    for customer_id in Brand.objects.filter(
+        gone_at__isnull=True, verification_status="VERIFIED"
+    ).values_list("customer_id", flat=True):
         options = gateway.get_sms_usecase_options(customer_id=customer_id)
-        _cache(f"USECASES:{customer_id}",
-               [{**asdict(option), "sub_usecases": list(option.sub_usecases)} for option in options])
+        _cache(
+            f"USECASES:{customer_id}",
+            [{**asdict(option), "sub_usecases": list(option.sub_usecases)} for option in options],
+        )

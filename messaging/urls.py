@@ -29,7 +29,13 @@ urlpatterns = [
     path("campaigns/register/", campaigns.campaign_register, name="campaign_register"),
     path("campaigns/<str:campaign_id>/", campaigns.campaign_detail, name="campaign"),
     path("campaigns/<str:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
-    path("campaigns/<str:campaign_id>/resubmit/", campaigns.campaign_resubmit, name="campaign_resubmit"),
-    path("campaigns/<str:campaign_id>/reasons/", campaigns.campaign_reasons, name="campaign_reasons"),
+    path(
+        "campaigns/<str:campaign_id>/resubmit/",
+        campaigns.campaign_resubmit,
+        name="campaign_resubmit",
+    ),
+    path(
+        "campaigns/<str:campaign_id>/reasons/", campaigns.campaign_reasons, name="campaign_reasons"
+    ),
     path("campaigns/<str:campaign_id>/delete/", campaigns.campaign_delete, name="campaign_delete"),
 ]

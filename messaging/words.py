@@ -78,7 +78,11 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 # GetSMSEnumerations kinds -> ours.
-VI_KINDS = {"ENTITY_TYPE": "entity_type", "VERTICAL": "vertical", "STOCK_EXCHANGE": "stock_exchange"}
+VI_KINDS = {
+    "ENTITY_TYPE": "entity_type",
+    "VERTICAL": "vertical",
+    "STOCK_EXCHANGE": "stock_exchange",
+}
 
 
 def humanise(value: str) -> str:
@@ -98,7 +102,6 @@ def plain(kind: str, value: str | None, *, fallback: str = "") -> str:
 def plain_list(kind: str, values: str | None) -> str:
     """A comma-separated list of values (VI's subUsecaseIds) in words."""
     return ", ".join(plain(kind, item) for item in str(values or "").split(",") if item.strip())
-
 
 
 # Which words a mirror field's values take, for the history list.

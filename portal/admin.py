@@ -7,7 +7,15 @@ from .models import ProviderCall
 
 @admin.register(ProviderCall)
 class ProviderCallAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "operation", "outcome", "response_code", "duration_ms", "actor", "source")
+    list_display = (
+        "created_at",
+        "operation",
+        "outcome",
+        "response_code",
+        "duration_ms",
+        "actor",
+        "source",
+    )
     list_filter = ("outcome", "source", "operation")
     search_fields = ("operation", "response_message", "error")
     date_hierarchy = "created_at"
@@ -46,7 +54,9 @@ def held_permission_ids(user) -> set[int]:
     names = user.get_all_permissions()
     return {
         pk
-        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
         if f"{app_label}.{codename}" in names
     }
 
@@ -97,7 +107,16 @@ def _out_of_reach(request, user) -> bool:
 
 
 class PortalUserAdmin(UserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "roles", "is_staff", "is_active", "last_login")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "roles",
+        "is_staff",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("groups", "is_staff", "is_active", "is_superuser")
 
     def get_queryset(self, request):
@@ -109,7 +128,9 @@ class PortalUserAdmin(UserAdmin):
 
     actions = ["allow_sign_in"]
 
-    @admin.action(description="Allow sign-in again (forget their wrong passwords)", permissions=["change"])
+    @admin.action(
+        description="Allow sign-in again (forget their wrong passwords)", permissions=["change"]
+    )
     def allow_sign_in(self, request, queryset):
         # Sign-in throttling (portal/throttling.py) pauses an account after repeated wrong
         # passwords; this lifts the pause at once. A paused address is lifted by a superuser
@@ -117,7 +138,10 @@ class PortalUserAdmin(UserAdmin):
         from axes.utils import reset
 
         cleared = sum(reset(username=user.username) for user in queryset)
-        self.message_user(request, f"Sign-in allowed again for {queryset.count()} account(s); {cleared} failed attempt record(s) cleared.")
+        self.message_user(
+            request,
+            f"Sign-in allowed again for {queryset.count()} account(s); {cleared} failed attempt record(s) cleared.",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -6,5 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from portal import celery  # noqa: F401  (registers the app for @shared_task)
-        from portal import sessions  # noqa: F401  (marks a session's refresh at sign-in)
+        from portal import (
+            celery,  # noqa: F401  (registers the app for @shared_task)
+            sessions,  # noqa: F401  (marks a session's refresh at sign-in)
+        )

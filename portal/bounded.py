@@ -76,7 +76,9 @@ class Backoff:
 backoff = Backoff()  # one per process, like the semaphore
 
 
-def run_bounded(items: Iterable[Item], work: Callable[[Item], bool], *, stop: Callable[[], bool] | None = None) -> int:
+def run_bounded(
+    items: Iterable[Item], work: Callable[[Item], bool], *, stop: Callable[[], bool] | None = None
+) -> int:
     """Call `work(item)` for each item, at most `VI_MAX_CONCURRENCY` at once process-wide.
 
     `work` returns True when VI could not be reached for that item (a transport error it has
@@ -105,7 +107,12 @@ def run_bounded(items: Iterable[Item], work: Callable[[Item], bool], *, stop: Ca
         context.copy().run(loop)
         return taken.started
     threads = [
-        threading.Thread(target=_own_connection, args=(context.copy(), loop, taken), name=f"vi-bulk-{index}", daemon=True)
+        threading.Thread(
+            target=_own_connection,
+            args=(context.copy(), loop, taken),
+            name=f"vi-bulk-{index}",
+            daemon=True,
+        )
         for index in range(min(limit(), len(pending)))
     ]
     for thread in threads:
@@ -146,7 +153,9 @@ class _Counter:
             raise self.error
 
 
-def _own_connection(context: contextvars.Context, loop: Callable[[], None], taken: _Counter) -> None:
+def _own_connection(
+    context: contextvars.Context, loop: Callable[[], None], taken: _Counter
+) -> None:
     """A thread's body: the loop, then its database connection closed (never leaked)."""
     try:
         context.run(loop)
@@ -154,4 +163,3 @@ def _own_connection(context: contextvars.Context, loop: Callable[[], None], take
         taken.fail(error)
     finally:
         connections.close_all()
-

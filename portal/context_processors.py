@@ -50,7 +50,9 @@ def navigation(request: HttpRequest) -> dict:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        entries.append(NavigationEntry(label=label, url=url, active=current == _entry_section(url_name)))
+        entries.append(
+            NavigationEntry(label=label, url=url, active=current == _entry_section(url_name))
+        )
     if user.is_staff:
         entries.append(NavigationEntry(label="Admin", url=reverse("admin:index"), active=False))
     roles = sorted(user.groups.values_list("name", flat=True))

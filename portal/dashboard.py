@@ -67,7 +67,13 @@ def panel(
     def decorator(render: PanelCallable) -> PanelCallable:
         key = name or f"{render.__module__}.{render.__qualname__}"
         _panels[key] = Panel(
-            name=key, title=title, order=order, permission=permission, render=render, width=width, padded=padded
+            name=key,
+            title=title,
+            order=order,
+            permission=permission,
+            render=render,
+            width=width,
+            padded=padded,
         )
         return render
 
@@ -90,6 +96,8 @@ def render_panels(*, request: HttpRequest) -> list[RenderedPanel]:
             logger.exception("Dashboard panel %s failed", item.name)
             html = None
         rendered.append(
-            RenderedPanel(name=item.name, title=item.title, width=item.width, padded=item.padded, html=html)
+            RenderedPanel(
+                name=item.name, title=item.title, width=item.width, padded=item.padded, html=html
+            )
         )
     return rendered

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -73,7 +73,9 @@ class Chart:
         data = {
             "kind": self.kind,
             "labels": self.labels,
-            "series": [{"label": s.label, "values": s.values, "colour": s.colour} for s in self.series],
+            "series": [
+                {"label": s.label, "values": s.values, "colour": s.colour} for s in self.series
+            ],
             "unit": self.unit,
             "stacked": self.stacked,
             "horizontal": self.horizontal,
@@ -85,7 +87,10 @@ class Chart:
     @property
     def rows(self) -> list[tuple[str, list[str]]]:
         shown = percent if self.unit == "%" else (money if self.unit == "$" else number)
-        return [(label, [shown(s.values[i]) for s in self.series]) for i, label in enumerate(self.labels)]
+        return [
+            (label, [shown(s.values[i]) for s in self.series])
+            for i, label in enumerate(self.labels)
+        ]
 
 
 # Status colours shared with the badges: green good, amber waiting, red failed, grey other.
@@ -135,7 +140,9 @@ def _numbers_owned(now: datetime.datetime) -> Headline:
     released = DID.objects.filter(gone_at__gte=month).count()
     change = added - released
     return Headline(
-        testid="numbers", label="Numbers owned", value=number(count),
+        testid="numbers",
+        label="Numbers owned",
+        value=number(count),
         detail=f"{_signed(change)} this month ({number(added)} added, {number(released)} gone)",
         url=_url("dids:list"),
     )
@@ -150,9 +157,14 @@ def _coverage(now: datetime.datetime) -> Headline:
     share = _share(covered, total)
     tone = "" if share is None else ("good" if share >= 99 else ("warn" if share >= 90 else "bad"))
     return Headline(
-        testid="e911", label="911 coverage", value=percent(share),
-        detail=f"{number(total - covered)} numbers without a 911 address" if total else "No numbers yet",
-        tone=tone, url=_url("e911:index"),
+        testid="e911",
+        label="911 coverage",
+        value=percent(share),
+        detail=f"{number(total - covered)} numbers without a 911 address"
+        if total
+        else "No numbers yet",
+        tone=tone,
+        url=_url("e911:index"),
     )
 
 
@@ -161,7 +173,9 @@ def _sms_ready_count() -> tuple[int, int]:
     from messaging.models import Campaign, CampaignStatus, SMSNumber
 
     owned = DID.objects.filter(gone_at__isnull=True)
-    approved = Campaign.objects.filter(gone_at__isnull=True, status=CampaignStatus.ACTIVE).values("campaign_id")
+    approved = Campaign.objects.filter(gone_at__isnull=True, status=CampaignStatus.ACTIVE).values(
+        "campaign_id"
+    )
     ready = SMSNumber.objects.filter(
         gone_at__isnull=True, enabled=True, campaign_id__in=approved, tn__in=owned.values("tn")
     ).count()
@@ -171,7 +185,9 @@ def _sms_ready_count() -> tuple[int, int]:
 def _sms_ready(now: datetime.datetime) -> Headline:
     ready, total = _sms_ready_count()
     return Headline(
-        testid="sms", label="SMS-ready", value=percent(_share(ready, total)),
+        testid="sms",
+        label="SMS-ready",
+        value=percent(_share(ready, total)),
         detail=f"{number(ready)} numbers with SMS on an approved campaign",
         url=_url("messaging:index"),
     )
@@ -185,23 +201,34 @@ def _ports(now: datetime.datetime) -> Headline:
     if counts.overdue:
         parts.append(f"{number(counts.overdue)} past FOC")
     return Headline(
-        testid="ports", label="Ports in flight", value=number(counts.active), detail=", ".join(parts),
-        tone="warn" if counts.overdue else "", url=_url("porting:index"),
+        testid="ports",
+        label="Ports in flight",
+        value=number(counts.active),
+        detail=", ".join(parts),
+        tone="warn" if counts.overdue else "",
+        url=_url("porting:index"),
     )
 
 
 def _balance(now: datetime.datetime) -> Headline:
     from dids.models import PrepaidBalanceReading
-
     from portal import selectors
 
     reading = selectors.prepaid_balance_latest()
     if reading is None:
-        return Headline(testid="balance", label="Prepaid balance", value="unknown",
-                        detail="No balance reading yet", url=_url("dids:account"))
+        return Headline(
+            testid="balance",
+            label="Prepaid balance",
+            value="unknown",
+            detail="No balance reading yet",
+            url=_url("dids:account"),
+        )
     since = now - datetime.timedelta(days=HISTORY_DAYS)
     earlier = (
-        PrepaidBalanceReading.objects.filter(read_at__gte=since).order_by("read_at", "id").values_list("amount", flat=True).first()
+        PrepaidBalanceReading.objects.filter(read_at__gte=since)
+        .order_by("read_at", "id")
+        .values_list("amount", flat=True)
+        .first()
     )
     detail = f"as of {timezone.localtime(reading.read_at):%b %-d %H:%M}"
     if earlier is not None and Decimal(earlier) != reading.amount:
@@ -210,8 +237,12 @@ def _balance(now: datetime.datetime) -> Headline:
         detail = f"{word} {money(abs(change))} in {HISTORY_DAYS} days · " + detail
     threshold = _low_balance_threshold()
     return Headline(
-        testid="balance", label="Prepaid balance", value=money(reading.amount), detail=detail,
-        tone="bad" if threshold is not None and reading.amount < threshold else "", url=_url("dids:account"),
+        testid="balance",
+        label="Prepaid balance",
+        value=money(reading.amount),
+        detail=detail,
+        tone="bad" if threshold is not None and reading.amount < threshold else "",
+        url=_url("dids:account"),
     )
 
 
@@ -223,7 +254,13 @@ def _low_balance_threshold() -> Decimal | None:
     return low_balance_threshold()
 
 
-HEADLINES: list[Callable[[datetime.datetime], Headline]] = [_numbers_owned, _coverage, _sms_ready, _ports, _balance]
+HEADLINES: list[Callable[[datetime.datetime], Headline]] = [
+    _numbers_owned,
+    _coverage,
+    _sms_ready,
+    _ports,
+    _balance,
+]
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -233,15 +270,22 @@ def _numbers_by_state(now: datetime.datetime) -> Chart:
     from dids.models import DID
 
     rows = (
-        DID.objects.filter(gone_at__isnull=True).values("state").annotate(n=Count("id")).order_by("-n", "state")
+        DID.objects.filter(gone_at__isnull=True)
+        .values("state")
+        .annotate(n=Count("id"))
+        .order_by("-n", "state")
     )
     counts = [(row["state"] or "unknown", row["n"]) for row in rows]
     shown, rest = counts[:12], sum(n for _, n in counts[12:])
     if rest:
         shown.append(("other states", rest))
     return Chart(
-        key="states", title="Numbers by state", kind="bar", axis="State",
-        labels=[label for label, _ in shown], series=[Series("Numbers", [n for _, n in shown], INFO)],
+        key="states",
+        title="Numbers by state",
+        kind="bar",
+        axis="State",
+        labels=[label for label, _ in shown],
+        series=[Series("Numbers", [n for _, n in shown], INFO)],
         empty_hint="Numbers appear after the first numbers sync.",
     )
 
@@ -251,7 +295,10 @@ def _numbers_by_endpoint_group(now: datetime.datetime) -> Chart:
 
     names = dict(EndpointGroup.objects.values_list("vi_id", "name"))
     rows = (
-        DID.objects.filter(gone_at__isnull=True).values("endpoint_id").annotate(n=Count("id")).order_by("-n")
+        DID.objects.filter(gone_at__isnull=True)
+        .values("endpoint_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
     )
     counts = []
     for row in rows:
@@ -262,15 +309,25 @@ def _numbers_by_endpoint_group(now: datetime.datetime) -> Chart:
     if rest:
         shown.append(("other groups", rest))
     return Chart(
-        key="endpoint-groups", title="Numbers by endpoint group", kind="bar", axis="Endpoint group", horizontal=True,
-        labels=[label for label, _ in shown], series=[Series("Numbers", [n for _, n in shown], INFO)],
+        key="endpoint-groups",
+        title="Numbers by endpoint group",
+        kind="bar",
+        axis="Endpoint group",
+        horizontal=True,
+        labels=[label for label, _ in shown],
+        series=[Series("Numbers", [n for _, n in shown], INFO)],
         empty_hint="Numbers appear after the first numbers sync.",
     )
 
 
 def _per_day(queryset, days: list[datetime.datetime]) -> Counter:
     tz = timezone.get_current_timezone()
-    rows = queryset.annotate(day=TruncDate("at", tzinfo=tz)).values("day").annotate(n=Count("id")).order_by()
+    rows = (
+        queryset.annotate(day=TruncDate("at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return Counter({row["day"]: row["n"] for row in rows})
 
 
@@ -279,7 +336,6 @@ def _coverage_over_time(now: datetime.datetime) -> Chart:
     through the numbers' history: a number created, gone or returned that day, and each
     change of its 911 flag. Days before the first sync have no numbers and no point."""
     from dids.models import DID
-
     from portal.models import ChangeRecord
 
     days = _days(now, HISTORY_DAYS)
@@ -295,8 +351,14 @@ def _coverage_over_time(now: datetime.datetime) -> Chart:
     gone_911 = _per_day(records.filter(action=action.GONE, object_key__in=with_911), days)
     returned = _per_day(records.filter(action=action.RETURNED), days)
     returned_911 = _per_day(records.filter(action=action.RETURNED, object_key__in=with_911), days)
-    gained = _per_day(records.filter(action=action.UPDATED, changes__has911__1=True, changes__has911__0=False), days)
-    lost = _per_day(records.filter(action=action.UPDATED, changes__has911__1=False, changes__has911__0=True), days)
+    gained = _per_day(
+        records.filter(action=action.UPDATED, changes__has911__1=True, changes__has911__0=False),
+        days,
+    )
+    lost = _per_day(
+        records.filter(action=action.UPDATED, changes__has911__1=False, changes__has911__0=True),
+        days,
+    )
     values: list[float | None] = []
     # Walk back from today's end: undo each day's changes to get the day before.
     for day in reversed(days):
@@ -308,8 +370,13 @@ def _coverage_over_time(now: datetime.datetime) -> Chart:
     first = next((i for i, value in enumerate(values) if value is not None), len(values))
     days, values = days[first:], values[first:]
     return Chart(
-        key="coverage", title="911 coverage, last 30 days", kind="line", axis="Day", unit="%",
-        labels=[f"{day:%b %-d}" for day in days], series=[Series("911 coverage", values, GOOD)],
+        key="coverage",
+        title="911 coverage, last 30 days",
+        kind="line",
+        axis="Day",
+        unit="%",
+        labels=[f"{day:%b %-d}" for day in days],
+        series=[Series("911 coverage", values, GOOD)],
         note="share of owned numbers with a 911 address",
         empty_hint="The line starts with the first numbers sync.",
     )
@@ -349,28 +416,60 @@ def _port_pipeline(now: datetime.datetime) -> Chart:
     buckets = [b for b in _FOC_BUCKETS if any(table[s][b] for s in statuses)]
     palette = [WAIT, INFO, GOOD, "#7c3aed", OTHER, BAD]
     return Chart(
-        key="ports", title="Ports in flight by stage and FOC date", kind="bar", axis="FOC date", stacked=True,
+        key="ports",
+        title="Ports in flight by stage and FOC date",
+        kind="bar",
+        axis="FOC date",
+        stacked=True,
         labels=list(buckets),
-        series=[Series(_port_status_words(status), [table[status][b] for b in buckets], palette[i % len(palette)]) for i, status in enumerate(statuses)],
-        empty_title="No ports in flight", empty_hint="Ports submitted at VI appear here after the porting sync.",
+        series=[
+            Series(
+                _port_status_words(status),
+                [table[status][b] for b in buckets],
+                palette[i % len(palette)],
+            )
+            for i, status in enumerate(statuses)
+        ],
+        empty_title="No ports in flight",
+        empty_hint="Ports submitted at VI appear here after the porting sync.",
     )
 
 
-_CAMPAIGN_COLOURS = {"ACTIVE": GOOD, "PENDING": WAIT, "REJECTED": BAD, "EXPIRED": OTHER, "DELETED": "#cbd5e1"}
+_CAMPAIGN_COLOURS = {
+    "ACTIVE": GOOD,
+    "PENDING": WAIT,
+    "REJECTED": BAD,
+    "EXPIRED": OTHER,
+    "DELETED": "#cbd5e1",
+}
 
 
 def _campaign_states(now: datetime.datetime) -> Chart:
     from messaging.models import Campaign, CampaignStatus
 
-    rows = Campaign.objects.filter(gone_at__isnull=True).values("status").annotate(n=Count("id")).order_by("status")
+    rows = (
+        Campaign.objects.filter(gone_at__isnull=True)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by("status")
+    )
     counts = {row["status"]: row["n"] for row in rows}
-    order = [s.value for s in CampaignStatus if s.value in counts] + sorted(set(counts) - set(CampaignStatus.values))
-    labels = [CampaignStatus(s).label if s in CampaignStatus.values else (s or "unknown") for s in order]
+    order = [s.value for s in CampaignStatus if s.value in counts] + sorted(
+        set(counts) - set(CampaignStatus.values)
+    )
+    labels = [
+        CampaignStatus(s).label if s in CampaignStatus.values else (s or "unknown") for s in order
+    ]
     return Chart(
-        key="campaigns", title="10DLC campaigns by state", kind="doughnut", axis="State",
-        labels=labels, series=[Series("Campaigns", [counts[s] for s in order])],
+        key="campaigns",
+        title="10DLC campaigns by state",
+        kind="doughnut",
+        axis="State",
+        labels=labels,
+        series=[Series("Campaigns", [counts[s] for s in order])],
         colours=[_CAMPAIGN_COLOURS.get(s, OTHER) for s in order],
-        empty_title="No 10DLC campaigns", empty_hint="Register a brand, then a campaign, under Messaging.",
+        empty_title="No 10DLC campaigns",
+        empty_hint="Register a brand, then a campaign, under Messaging.",
     )
 
 
@@ -382,18 +481,34 @@ def _sync_health(now: datetime.datetime) -> Chart:
     rows = (
         SyncRun.objects.filter(created_at__gte=_day_start(now, SYNC_DAYS - 1))
         .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("day", "status").annotate(n=Count("id")).order_by()
+        .values("day", "status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     good, bad, other = Counter(), Counter(), Counter()
     for row in rows:
         status = row["status"]
-        target = good if status == SyncRun.Status.SUCCEEDED else (bad if status == SyncRun.Status.FAILED else other)
+        target = (
+            good
+            if status == SyncRun.Status.SUCCEEDED
+            else (bad if status == SyncRun.Status.FAILED else other)
+        )
         target[row["day"]] += row["n"]
     if not (good or bad or other):
-        return Chart(key="sync", title="Sync runs, last 14 days", kind="bar", axis="Day",
-                     empty_title="No sync has run yet", empty_hint="Start one from the Sync page.")
+        return Chart(
+            key="sync",
+            title="Sync runs, last 14 days",
+            kind="bar",
+            axis="Day",
+            empty_title="No sync has run yet",
+            empty_hint="Start one from the Sync page.",
+        )
     return Chart(
-        key="sync", title="Sync runs, last 14 days", kind="bar", axis="Day", stacked=True,
+        key="sync",
+        title="Sync runs, last 14 days",
+        kind="bar",
+        axis="Day",
+        stacked=True,
         labels=[f"{day:%b %-d}" for day in days],
         series=[
             Series("succeeded", [good[d] for d in days], GOOD),
@@ -404,7 +519,12 @@ def _sync_health(now: datetime.datetime) -> Chart:
 
 
 CHARTS: list[Callable[[datetime.datetime], Chart]] = [
-    _coverage_over_time, _numbers_by_state, _numbers_by_endpoint_group, _port_pipeline, _campaign_states, _sync_health,
+    _coverage_over_time,
+    _numbers_by_state,
+    _numbers_by_endpoint_group,
+    _port_pipeline,
+    _campaign_states,
+    _sync_health,
 ]
 
 

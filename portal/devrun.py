@@ -68,7 +68,9 @@ def quiet_output() -> None:
     os.environ.setdefault("TZ", os.environ.get("TIME_ZONE", "America/New_York"))
     time.tzset()
     root_warning = "ignore:You're running the worker with superuser privileges"
-    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), root_warning]))
+    os.environ["PYTHONWARNINGS"] = ",".join(
+        filter(None, [os.environ.get("PYTHONWARNINGS"), root_warning])
+    )
 
 
 def port_in_use(address: str) -> bool:
@@ -134,10 +136,21 @@ def main() -> int:
         spawn(
             "the VI sandbox",
             [
-                PYTHON, "-m", "portal.sandbox",
-                "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
-                "--login", os.environ["VI_LOGIN"], "--secret", os.environ["VI_SECRET"],
-                "--seed", "demo", "--state", str(state_file),
+                PYTHON,
+                "-m",
+                "portal.sandbox",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(SANDBOX_PORT),
+                "--login",
+                os.environ["VI_LOGIN"],
+                "--secret",
+                os.environ["VI_SECRET"],
+                "--seed",
+                "demo",
+                "--state",
+                str(state_file),
             ],
         )
         if not wait_for(f"http://127.0.0.1:{SANDBOX_PORT}/_sandbox/summary", seconds=60):
@@ -148,9 +161,19 @@ def main() -> int:
             # --timeout above VI_REQUEST_DEADLINE (90 s): gunicorn's default 30 s would kill a
             # worker waiting on a slow VI before the page could say so.
             # No access log unless asked (PORTAL_ACCESS_LOG=1): a line per request buries the rest.
-            [str(BIN / "gunicorn"), "portal.wsgi", "--bind", WEB_ADDRESS, "--workers", "2",
-             "--threads", "4", "--timeout", "120",
-             *(["--access-logfile", "-"] if os.environ.get("PORTAL_ACCESS_LOG") else [])],
+            [
+                str(BIN / "gunicorn"),
+                "portal.wsgi",
+                "--bind",
+                WEB_ADDRESS,
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+                *(["--access-logfile", "-"] if os.environ.get("PORTAL_ACCESS_LOG") else []),
+            ],
         )
         # One worker per kind of work (portal/queues.py), so a sync or a small check never
         # waits behind a bulk job. One consumer per queue is also what the filesystem broker
@@ -158,13 +181,31 @@ def main() -> int:
         # move is a rename (the processed folder may be on another filesystem).
         # The interactive worker also serves "events" (a dispatch per event written), taking
         # turns between its two queues.
-        workers = (("interactive", "interactive,events", ["--beat"]), ("bulk", "bulk", []), ("sync", "sync", []))
+        workers = (
+            ("interactive", "interactive,events", ["--beat"]),
+            ("bulk", "bulk", []),
+            ("sync", "sync", []),
+        )
         for name, served, extra in workers:
             spawn(
                 f"the {name} worker" + (" and the scheduler" if extra else ""),
                 # --quiet: no banner (the list of tasks and settings) for each of three workers.
-                [str(BIN / "celery"), "-A", "portal.celery", "--quiet", "worker", *extra, "--queues", served,
-                 "--hostname", f"{name}@%h", "--concurrency", "1", "--loglevel", "INFO"],
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "portal.celery",
+                    "--quiet",
+                    "worker",
+                    *extra,
+                    "--queues",
+                    served,
+                    "--hostname",
+                    f"{name}@%h",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "INFO",
+                ],
             )
         print("==> First sync from the sandbox", flush=True)
         # A failed first sync is shown on the Sync page and retried by the schedule; it is no

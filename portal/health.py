@@ -48,7 +48,9 @@ def check_broker() -> dict:
         if transport == "filesystem":
             # The embedded broker of `make run` is a folder: nothing to connect to.
             return {"ok": True, "transport": transport}
-        broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=CHECK_TIMEOUT_SECONDS)
+        broker.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, timeout=CHECK_TIMEOUT_SECONDS
+        )
     return {"ok": True, "transport": transport}
 
 

@@ -38,7 +38,7 @@ class Change:
 
 
 def model_label(model: type[models.Model] | models.Model) -> str:
-    """"dids.did" for dids.models.Did — the label history rows are filed under."""
+    """ "dids.did" for dids.models.Did — the label history rows are filed under."""
     return model._meta.label_lower
 
 
@@ -104,8 +104,13 @@ def record(
     label = model if isinstance(model, str) else model_label(model)
     from portal.events.publish import HistoryTap
 
-    tap = HistoryTap([Change(label, str(object_key), action, jsonable(dict(changes or {})))],
-                     actor=actor, source=source, sync_run=sync_run, at=at or timezone.now())
+    tap = HistoryTap(
+        [Change(label, str(object_key), action, jsonable(dict(changes or {})))],
+        actor=actor,
+        source=source,
+        sync_run=sync_run,
+        at=at or timezone.now(),
+    )
     list(tap)
     tap.publish()
     return ChangeRecord.objects.create(
@@ -172,10 +177,22 @@ def record_many(
     return written
 
 
-_HISTORY_COLUMNS = ("at", "model", "object_key", "action", "changes", "actor_id", "source", "sync_run_id", "note")
+_HISTORY_COLUMNS = (
+    "at",
+    "model",
+    "object_key",
+    "action",
+    "changes",
+    "actor_id",
+    "source",
+    "sync_run_id",
+    "note",
+)
 
 
-def _copy_many(changes: Iterable[Change], *, actor, source: str, sync_run: SyncRun | None, at) -> int:
+def _copy_many(
+    changes: Iterable[Change], *, actor, source: str, sync_run: SyncRun | None, at
+) -> int:
     """record_many on PostgreSQL: one COPY instead of model instances and INSERT batches.
 
     A first sync writes a history row per number (100,000 of them): building ChangeRecord
@@ -185,8 +202,17 @@ def _copy_many(changes: Iterable[Change], *, actor, source: str, sync_run: SyncR
     actor_id = getattr(actor, "pk", None)
     run_id = sync_run.pk if sync_run is not None else None
     rows = (
-        (at, change.model, str(change.object_key), change.action, json.dumps(jsonable(dict(change.changes))),
-         actor_id, source, run_id, change.note[:300])
+        (
+            at,
+            change.model,
+            str(change.object_key),
+            change.action,
+            json.dumps(jsonable(dict(change.changes))),
+            actor_id,
+            source,
+            run_id,
+            change.note[:300],
+        )
         for change in changes
     )
     return copy_rows(table=ChangeRecord._meta.db_table, columns=_HISTORY_COLUMNS, rows=rows)
@@ -219,7 +245,9 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any
 # ---- Reading history back: field labels, plain values, unchanged fields left out ----------
 
 # Fields that mean nothing to a person reading a history (bookkeeping of the mirror itself).
-_BOOKKEEPING_FIELDS = frozenset({"content_hash", "locally_changed_at", "synced_at", "updated_at", "created_at", "id"})
+_BOOKKEEPING_FIELDS = frozenset(
+    {"content_hash", "locally_changed_at", "synced_at", "updated_at", "created_at", "id"}
+)
 MAX_SHOWN_VALUE = 120
 
 
@@ -268,7 +296,11 @@ def shown_value(value: Any) -> str:
 
 
 def shown_changes(
-    model: str, changes: Any, *, show: Callable[[str, Any], Any] | None = None, labels: Mapping[str, str] | None = None
+    model: str,
+    changes: Any,
+    *,
+    show: Callable[[str, Any], Any] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[ShownChange]:
     """`ChangeRecord.changes` as labelled before/after pairs, leaving out what did not change.
 
@@ -290,7 +322,10 @@ def shown_changes(
         else:
             before, after = None, values
         if show is not None:
-            before_text, after_text = shown_value(show(name, before)), shown_value(show(name, after))
+            before_text, after_text = (
+                shown_value(show(name, before)),
+                shown_value(show(name, after)),
+            )
         else:
             before_text, after_text = shown_value(jsonable(before)), shown_value(jsonable(after))
         if jsonable(before) == jsonable(after) or before_text == after_text:

@@ -107,11 +107,15 @@ class RefuseOversizedRequestsMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponseBadRequest("The request's length is not a number.", content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                "The request's length is not a number.", content_type="text/plain; charset=utf-8"
+            )
         if length > limit:
             # (No "Connection: close": WSGI leaves hop-by-hop headers to the server.)
             return HttpResponse(
-                self.MESSAGE.format(limit=limit // (1024 * 1024)), status=413, content_type="text/plain; charset=utf-8"
+                self.MESSAGE.format(limit=limit // (1024 * 1024)),
+                status=413,
+                content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
 

@@ -77,7 +77,10 @@ def field_values(model: type[MirrorModel], record: Mapping[str, Any]) -> dict[st
     record is empty (None, or "" / the default where the column is NOT NULL). `to_python` makes "1.50", Decimal("1.5") and 1.5 agree on a
     DecimalField, so a hash from an audit equals the hash from the stored row.
     """
-    return {name: stored_value(model._meta.get_field(name), record.get(name)) for name in model.vi_fields}
+    return {
+        name: stored_value(model._meta.get_field(name), record.get(name))
+        for name in model.vi_fields
+    }
 
 
 def stored_value(field: models.Field, value: Any) -> Any:
@@ -115,7 +118,9 @@ def hash_text(field: models.Field, value: Any) -> str | None:
         value = field.to_python(value)
         if timezone.is_naive(value):  # stored as the default time zone's wall clock, as Django does
             value = timezone.make_aware(value, timezone.get_default_timezone())
-        return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+        return (
+            value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+        )
     if kind == "DateField":
         return field.to_python(value).isoformat()
     if kind == "DecimalField":
@@ -143,7 +148,13 @@ def jsonb_text(value: Any) -> str:
     if isinstance(value, Mapping):
         items = {str(key): item for key, item in value.items()}
         keys = sorted(items, key=lambda key: (len(key.encode()), key.encode()))
-        return "{" + ", ".join(f"{json.dumps(key, ensure_ascii=False)}: {jsonb_text(items[key])}" for key in keys) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(key, ensure_ascii=False)}: {jsonb_text(items[key])}" for key in keys
+            )
+            + "}"
+        )
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(jsonb_text(item) for item in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)

@@ -15,6 +15,10 @@ def prepaid_balance(request: HttpRequest) -> tuple[str, dict]:
     return "portal/panels/prepaid_balance.html", {"reading": selectors.prepaid_balance_latest()}
 
 
-@dashboard.panel(title="Recent provider errors", order=30, name="portal.provider_errors", width=12, padded=False)
+@dashboard.panel(
+    title="Recent provider errors", order=30, name="portal.provider_errors", width=12, padded=False
+)
 def provider_errors(request: HttpRequest) -> tuple[str, dict]:
-    return "portal/panels/provider_errors.html", {"calls": selectors.provider_calls_failed_recent(limit=10)}
+    return "portal/panels/provider_errors.html", {
+        "calls": selectors.provider_calls_failed_recent(limit=10)
+    }

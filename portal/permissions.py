@@ -73,13 +73,19 @@ def write_permission_of(view: Callable) -> str | None:
     return getattr(view, WRITE_PERMISSION_ATTRIBUTE, None)
 
 
-def _back_to_the_form(request: HttpRequest, fallback: Fallback, url_kwargs: dict) -> HttpResponseRedirect:
+def _back_to_the_form(
+    request: HttpRequest, fallback: Fallback, url_kwargs: dict
+) -> HttpResponseRedirect:
     if request.method == "GET" and hasattr(request, "_messages"):
         messages.info(request, BACK_TO_THE_FORM)
-    return HttpResponseRedirect(page_holding_the_form(request, fallback=fallback, url_kwargs=url_kwargs))
+    return HttpResponseRedirect(
+        page_holding_the_form(request, fallback=fallback, url_kwargs=url_kwargs)
+    )
 
 
-def page_holding_the_form(request: HttpRequest, *, fallback: Fallback = None, url_kwargs: dict | None = None) -> str:
+def page_holding_the_form(
+    request: HttpRequest, *, fallback: Fallback = None, url_kwargs: dict | None = None
+) -> str:
     """The best guess at the page a POST-only address belongs to, in order:
     the view's declared page; the page the person came from (this site only); the nearest
     enclosing address that is a readable page; the dashboard."""
@@ -111,7 +117,11 @@ def _same_site_referrer(request: HttpRequest) -> str | None:
         return None
     parts = urlsplit(referrer)
     # "//other.site/…" (or "/\\other.site") as a path is another site to a browser.
-    if parts.path == request.path or not parts.path.startswith("/") or parts.path.startswith(("//", "/\\")):
+    if (
+        parts.path == request.path
+        or not parts.path.startswith("/")
+        or parts.path.startswith(("//", "/\\"))
+    ):
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
 

@@ -24,5 +24,7 @@ def is_same_site_path(request: HttpRequest, url: str) -> bool:
         url.startswith("/")
         and not url.startswith(("//", "/\\"))
         and url.isprintable()
-        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )

@@ -26,10 +26,16 @@ class BalanceReading:
 def sync_runs_latest_per_kind() -> list[SyncRun]:
     """The newest run of each sync kind (running, finished or held), by kind."""
     newest_of_kind = (
-        SyncRun.objects.filter(kind=OuterRef("kind")).order_by("-created_at", "-id").values("pk")[:1]
+        SyncRun.objects.filter(kind=OuterRef("kind"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
     )
     # A correlated subquery rather than DISTINCT ON, which SQLite (`make run`) lacks.
-    return list(SyncRun.objects.filter(pk=Subquery(newest_of_kind)).select_related("requested_by").order_by("kind"))
+    return list(
+        SyncRun.objects.filter(pk=Subquery(newest_of_kind))
+        .select_related("requested_by")
+        .order_by("kind")
+    )
 
 
 def provider_calls_failed_recent(*, limit: int = 10) -> list[ProviderCall]:
@@ -63,4 +69,6 @@ def provider_calls_all() -> QuerySet[ProviderCall]:
 
 def provider_call_operations() -> list[str]:
     """Operations that appear in the log, for the filter's choices."""
-    return list(ProviderCall.objects.order_by("operation").values_list("operation", flat=True).distinct())
+    return list(
+        ProviderCall.objects.order_by("operation").values_list("operation", flat=True).distinct()
+    )

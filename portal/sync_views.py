@@ -5,17 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count
-
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from portal.models import SetAsideRecord, SyncRun
 from portal.permissions import write_view
-from portal.sync import SYNC_KINDS, SyncKindUnavailable, SyncNotConfirmable, kind_is_available, kind_label
-from portal.sync import sync_confirm, sync_request, total_counts
+from portal.sync import (
+    SYNC_KINDS,
+    SyncKindUnavailable,
+    SyncNotConfirmable,
+    kind_is_available,
+    kind_label,
+    sync_confirm,
+    sync_request,
+    total_counts,
+)
 from portal.sync.runs import ACTIVE_STATUSES, runs_mark_stale
 
 RECENT_RUNS = 8
@@ -68,12 +75,20 @@ class KindPanel:
 
 
 def _panel(kind: str) -> KindPanel:
-    runs = list(SyncRun.objects.filter(kind=kind).select_related("requested_by", "confirmed_by")[:RECENT_RUNS])
+    runs = list(
+        SyncRun.objects.filter(kind=kind).select_related("requested_by", "confirmed_by")[
+            :RECENT_RUNS
+        ]
+    )
     active = next((run for run in runs if run.status in ACTIVE_STATUSES), None)
     # Only the newest held run can be confirmed: a later run makes it obsolete.
     latest_relevant = next((run for run in runs if run.status != SyncRun.Status.SKIPPED), None)
     kept = dict(
-        SetAsideRecord.objects.filter(sync_run__in=runs).order_by().values("sync_run").annotate(n=Count("id")).values_list("sync_run", "n")
+        SetAsideRecord.objects.filter(sync_run__in=runs)
+        .order_by()
+        .values("sync_run")
+        .annotate(n=Count("id"))
+        .values_list("sync_run", "n")
     )
     rows = [
         RunRow(
@@ -86,7 +101,13 @@ def _panel(kind: str) -> KindPanel:
         )
         for run in runs
     ]
-    return KindPanel(kind=kind, label=kind_label(kind), available=kind_is_available(kind), active=active, rows=rows)
+    return KindPanel(
+        kind=kind,
+        label=kind_label(kind),
+        available=kind_is_available(kind),
+        active=active,
+        rows=rows,
+    )
 
 
 def _set_aside_rows(run: SyncRun) -> list[SetAsideRow]:
@@ -98,8 +119,11 @@ def _set_aside_rows(run: SyncRun) -> list[SetAsideRow]:
             SetAsideRow(
                 what=f"{noun} {record.object_key}".strip(),
                 problems=[
-                    SetAsideProblem(label=_field_label(model, problem.get("field", "")), raw=str(problem.get("raw", "")),
-                                    reason=str(problem.get("reason", "")))
+                    SetAsideProblem(
+                        label=_field_label(model, problem.get("field", "")),
+                        raw=str(problem.get("raw", "")),
+                        reason=str(problem.get("reason", "")),
+                    )
                     for problem in record.problems
                 ],
                 values={_field_label(model, name): value for name, value in record.values.items()},
@@ -136,7 +160,9 @@ def _known_kind(kind: str) -> str:
 
 
 def _panel_response(request: HttpRequest, kind: str) -> HttpResponse:
-    return render(request, "sync/index.html#kind-panel", {"panel": _panel(kind), "figures": FIGURES})
+    return render(
+        request, "sync/index.html#kind-panel", {"panel": _panel(kind), "figures": FIGURES}
+    )
 
 
 @require_GET
@@ -175,7 +201,10 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except (SyncNotConfirmable, SyncKindUnavailable) as exc:
         messages.error(request, str(exc))
     else:
-        messages.warning(request, f"Confirmed: run #{run.pk} will apply the {kind_label(held.kind)} audit as VI sent it.")
+        messages.warning(
+            request,
+            f"Confirmed: run #{run.pk} will apply the {kind_label(held.kind)} audit as VI sent it.",
+        )
     if request.htmx:
         return _panel_response(request, held.kind)
     return redirect("sync:index")

@@ -22,10 +22,14 @@ logger = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=3,
 )
-def run_sync(*, kind: str, trigger: str, requested_by_id: int | None = None, run_id: int | None = None) -> int | None:
+def run_sync(
+    *, kind: str, trigger: str, requested_by_id: int | None = None, run_id: int | None = None
+) -> int | None:
     """Run one sync; idempotent: a redelivered message for a finished run does nothing."""
     try:
-        run = sync_execute(kind=kind, trigger=trigger, requested_by_id=requested_by_id, run_id=run_id)
+        run = sync_execute(
+            kind=kind, trigger=trigger, requested_by_id=requested_by_id, run_id=run_id
+        )
     except SyncKindUnavailable as exc:
         logger.info("%s", exc)
         return None

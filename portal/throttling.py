@@ -30,7 +30,11 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 def client_address(request: HttpRequest) -> str | None:
     proxies = settings.PORTAL_PROXY_COUNT
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
         # Each trusted proxy appends the address it saw; the one our first proxy saw is the client.
         if len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
             return forwarded[-proxies]

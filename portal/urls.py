@@ -18,7 +18,11 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("sync/", include("portal.sync_urls", namespace="sync")),
     path("events/", include("portal.events.urls", namespace="events")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

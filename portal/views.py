@@ -1,16 +1,15 @@
 """The portal's own pages: dashboard, provider log, health."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import dashboard as dashboard_registry
-from portal import dashboard_figures
-from portal import health, panels, selectors  # noqa: F401  (panels registers the portal's own)
+from portal import dashboard_figures, health, panels, selectors  # noqa: F401  (panels registers the portal's own)
 from portal.filters import ProviderCallFilter
 from portal.models import ProviderCall
 
@@ -72,5 +71,7 @@ def provider_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 def provider_call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(ProviderCall.objects.select_related("actor"), pk=pk)
-    template = "portal/provider_log.html#call_detail" if request.htmx else "portal/provider_call.html"
+    template = (
+        "portal/provider_log.html#call_detail" if request.htmx else "portal/provider_call.html"
+    )
     return render(request, template, {"call": call})

@@ -13,7 +13,7 @@ from portal.models import Source
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import services
-from .models import PortabilityJob, PortabilityRow, Port, PortEvent, PortHistoryEntry, PortNumber
+from .models import Port, PortabilityJob, PortabilityRow, PortEvent, PortHistoryEntry, PortNumber
 
 REFRESH = "portal.run_sync"
 MAX_REFRESH = 100
@@ -50,8 +50,24 @@ class PortEventInline(admin.TabularInline):
 @admin.register(Port)
 class PortAdmin(MirrorAdmin):
     inlines = [PortNumberInline, PortEventInline]
-    list_display = ("vi_id", "status", "end_user", "billing_tn", "porting_from", "foc_at", "requested_foc_at", "submitted_at", "gone_at")
-    list_filter = ("status", "porting_from", "sales_rep", ("foc_at", admin.DateFieldListFilter), ("gone_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "vi_id",
+        "status",
+        "end_user",
+        "billing_tn",
+        "porting_from",
+        "foc_at",
+        "requested_foc_at",
+        "submitted_at",
+        "gone_at",
+    )
+    list_filter = (
+        "status",
+        "porting_from",
+        "sales_rep",
+        ("foc_at", admin.DateFieldListFilter),
+        ("gone_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("=vi_id", "end_user", "billing_tn", "numbers__tn", "porting_from", "sales_rep")
     list_per_page = 100
     actions = ["refresh_from_vi"]
@@ -66,7 +82,11 @@ class PortAdmin(MirrorAdmin):
             try:
                 services.port_refresh(vi_id=vi_id, actor=request.user, source=Source.ADMIN)
             except ProviderRejected as refusal:
-                self.message_user(request, f"Port {vi_id}: VI said {refusal.message} (code {refusal.code})", messages.WARNING)
+                self.message_user(
+                    request,
+                    f"Port {vi_id}: VI said {refusal.message} (code {refusal.code})",
+                    messages.WARNING,
+                )
                 continue
             except ProviderUnavailable as error:
                 self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
@@ -77,7 +97,16 @@ class PortAdmin(MirrorAdmin):
 
 @admin.register(PortEvent)
 class PortEventAdmin(PortalRolesAdmin):
-    list_display = ("seen_at", "port", "kind", "before", "after", "source", "notified_at", "notified_count")
+    list_display = (
+        "seen_at",
+        "port",
+        "kind",
+        "before",
+        "after",
+        "source",
+        "notified_at",
+        "notified_count",
+    )
     list_filter = ("kind", "source", ("notified_at", admin.EmptyFieldListFilter))
     search_fields = ("=port__vi_id", "port__end_user", "before", "after")
     list_select_related = ("port",)
@@ -108,7 +137,15 @@ class PortabilityRowInline(admin.TabularInline):
 @admin.register(PortabilityJob)
 class PortabilityJobAdmin(PortalRolesAdmin):
     inlines = [PortabilityRowInline]
-    list_display = ("pk", "created_at", "created_by", "status", "progress_done", "progress_total", "duplicates")
+    list_display = (
+        "pk",
+        "created_at",
+        "created_by",
+        "status",
+        "progress_done",
+        "progress_total",
+        "duplicates",
+    )
     list_filter = ("status",)
     search_fields = ("rows__tn", "created_by__username")
     readonly_fields = [field.name for field in PortabilityJob._meta.fields]

@@ -7,18 +7,20 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from porting import selectors, services
-from porting.models import Port, PortabilityJob
 from portal.api.base import ApiView, not_found, validated
 from portal.api.errors import Problem
 from portal.api.fields import E164Field, to_e164
 from portal.api.routing import api_path
+from porting import selectors, services
+from porting.models import Port, PortabilityJob
 
 CHECK_PORTABILITY = "portal.check_portability"
 
 
 class PortabilityRequest(serializers.Serializer):
-    numbers = serializers.ListField(child=E164Field(), min_length=1, max_length=services.MAX_NUMBERS_PER_CHECK)
+    numbers = serializers.ListField(
+        child=E164Field(), min_length=1, max_length=services.MAX_NUMBERS_PER_CHECK
+    )
 
 
 class PortabilityRowSerializer(serializers.Serializer):
@@ -49,23 +51,39 @@ class PortabilityJobSerializer(serializers.Serializer):
 class PortabilityChecks(ApiView):
     write_permission = CHECK_PORTABILITY
 
-    @extend_schema(request=PortabilityRequest, responses={202: PortabilityJobSerializer}, summary="Check portability of up to 1,000 numbers, as a job", operation_id="portability_create")
+    @extend_schema(
+        request=PortabilityRequest,
+        responses={202: PortabilityJobSerializer},
+        summary="Check portability of up to 1,000 numbers, as a job",
+        operation_id="portability_create",
+    )
     def post(self, request):
         tns = validated(PortabilityRequest, request.data)["numbers"]
         try:
             job = services.portability_job_create(text="\n".join(tns), actor=request.user)
         except (services.NothingToCheck, services.TooManyNumbers) as refusal:
-            raise Problem(status_code=400, kind="invalid-request", title="Invalid request", detail=str(refusal)) from None
+            raise Problem(
+                status_code=400,
+                kind="invalid-request",
+                title="Invalid request",
+                detail=str(refusal),
+            ) from None
         response = Response(PortabilityJobSerializer(job).data, status=202)
         response["Location"] = f"/api/v1/portability-checks/{job.pk}/"
         return response
 
 
 class PortabilityCheckDetail(ApiView):
-    @extend_schema(responses=PortabilityJobSerializer, summary="A portability check and its answer per number", operation_id="portability_get")
+    @extend_schema(
+        responses=PortabilityJobSerializer,
+        summary="A portability check and its answer per number",
+        operation_id="portability_get",
+    )
     def get(self, request, pk: int):
         job = selectors.portability_job_get(pk=pk)
-        if job is None or not (job.created_by_id == request.user.pk or request.user.has_perm("portal.manage_users")):
+        if job is None or not (
+            job.created_by_id == request.user.pk or request.user.has_perm("portal.manage_users")
+        ):
             raise not_found("portability check")
         return Response(PortabilityJobSerializer(job).data)
 
@@ -75,16 +93,32 @@ class PortSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Port
-        fields = ["vi_id", "status", "end_user", "porting_from", "submitted_at", "foc_at", "requested_foc_at", "numbers"]
+        fields = [
+            "vi_id",
+            "status",
+            "end_user",
+            "porting_from",
+            "submitted_at",
+            "foc_at",
+            "requested_foc_at",
+            "numbers",
+        ]
 
     def get_numbers(self, port) -> list[str]:
-        return [to_e164(number.tn) if len(number.tn) == 10 else number.tn for number in selectors.port_numbers(port=port)]
+        return [
+            to_e164(number.tn) if len(number.tn) == 10 else number.tn
+            for number in selectors.port_numbers(port=port)
+        ]
 
 
 class Ports(ApiView):
-    @extend_schema(responses=PortSerializer(many=True), summary="Ports in flight", operation_id="ports_list")
+    @extend_schema(
+        responses=PortSerializer(many=True), summary="Ports in flight", operation_id="ports_list"
+    )
     def get(self, request):
-        ports = selectors.port_list(filters=selectors.PortFilters(), user=request.user, baseline=None)
+        ports = selectors.port_list(
+            filters=selectors.PortFilters(), user=request.user, baseline=None
+        )
         return Response(PortSerializer(ports, many=True).data)
 
 

@@ -7,10 +7,13 @@ from .services import MAX_NUMBERS_PER_CHECK
 class PortabilityCheckForm(forms.Form):
     numbers = forms.CharField(
         label="Numbers",
-        widget=forms.Textarea(attrs={
-            "rows": 6, "class": "form-control form-control-sm font-monospace",
-            "placeholder": "One number per line, or separated by commas: 435-215-4006, (212) 555-0100, +1 303 555 0199",
-        }),  # fmt: skip
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "class": "form-control form-control-sm font-monospace",
+                "placeholder": "One number per line, or separated by commas: 435-215-4006, (212) 555-0100, +1 303 555 0199",
+            }
+        ),  # fmt: skip
         help_text=f"Up to {MAX_NUMBERS_PER_CHECK:,} numbers, in any common format. Repeats are checked once.",
         max_length=100_000,
     )
@@ -26,7 +29,9 @@ class PortFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status")] + [(s, s.title()) for s in selectors.port_status_choices()]
+        self.fields["status"].choices = [("", "Any status")] + [
+            (s, s.title()) for s in selectors.port_status_choices()
+        ]
         for name in ("status", "foc"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("changed", "following"):

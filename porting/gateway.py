@@ -45,7 +45,9 @@ def is_portable(*, tn: str) -> PortabilityAnswer:
     result = call("isPortable", tn=tn)
     code = integer(result, "responseCode")
     if code in NUMBER_REFUSALS:
-        return PortabilityAnswer(tn=tn, portable=None, code=str(code), message=codes.describe(code).message)
+        return PortabilityAnswer(
+            tn=tn, portable=None, code=str(code), message=codes.describe(code).message
+        )
     _code(result, operation="isPortable")
     portable = flag(result, "IsPortable")
     return PortabilityAnswer(
@@ -75,7 +77,11 @@ def active_ports() -> list[PortRecord]:
     if _code(result, operation="getActivePorts", allow_empty=True) == NO_RECORDS:
         return []
     # Each port is built on its own, so a sync sets one unusable port aside (porting.services).
-    return [PortRecord.from_vi(detail) for detail in vi_list(result, "ActivePorts", "PortDetail") if detail is not None]
+    return [
+        PortRecord.from_vi(detail)
+        for detail in vi_list(result, "ActivePorts", "PortDetail")
+        if detail is not None
+    ]
 
 
 def port_history(*, tn: str) -> list[PortHistoryRecord]:
@@ -86,5 +92,9 @@ def port_history(*, tn: str) -> list[PortHistoryRecord]:
         raise _refuse(result, code, operation="GetPortHistory")
     if _code(result, operation="GetPortHistory", allow_empty=True) == NO_RECORDS:
         return []
-    entries = [PortHistoryRecord.from_vi(entry) for entry in vi_list(result, "PortHistory", "PortHistoryEntry") if entry]
+    entries = [
+        PortHistoryRecord.from_vi(entry)
+        for entry in vi_list(result, "PortHistory", "PortHistoryEntry")
+        if entry
+    ]
     return [entry for entry in entries if entry.tn]

@@ -82,7 +82,9 @@ class Port(MirrorModel):
 
     @property
     def foc_differs_from_requested(self) -> bool:
-        return bool(self.foc_day and self.requested_foc_day and self.foc_day != self.requested_foc_day)
+        return bool(
+            self.foc_day and self.requested_foc_day and self.foc_day != self.requested_foc_day
+        )
 
 
 class PortNumber(models.Model):
@@ -98,13 +100,17 @@ class PortNumber(models.Model):
     cnam = models.BooleanField("CNAM", default=False)
     e911 = models.BooleanField("911", default=False)
     # Set by the sync once the numbers mirror holds the number (after the port completed).
-    did = models.ForeignKey("dids.DID", null=True, blank=True, on_delete=models.SET_NULL, related_name="port_numbers")
+    did = models.ForeignKey(
+        "dids.DID", null=True, blank=True, on_delete=models.SET_NULL, related_name="port_numbers"
+    )
 
     VI_FIELDS = ("tier", "rate_center", "state", "lata", "endpoint_group", "cnam", "e911")
 
     class Meta:
         ordering = ["port", "tn"]
-        constraints = [models.UniqueConstraint(fields=["port", "tn"], name="one_row_per_number_per_port")]
+        constraints = [
+            models.UniqueConstraint(fields=["port", "tn"], name="one_row_per_number_per_port")
+        ]
 
     def __str__(self) -> str:
         return self.tn
@@ -125,7 +131,9 @@ class PortHistoryEntry(models.Model):
         verbose_name_plural = "port history entries"
         indexes = [models.Index(fields=["tn", "at"]), models.Index(fields=["port_vi_id", "at"])]
         constraints = [
-            models.UniqueConstraint(fields=["tn", "port_vi_id", "status", "at", "description"], name="one_history_step")
+            models.UniqueConstraint(
+                fields=["tn", "port_vi_id", "status", "at", "description"], name="one_history_step"
+            )
         ]
 
     def __str__(self) -> str:
@@ -154,7 +162,9 @@ class PortEvent(models.Model):
         STATUS_CHANGED = "status_changed", "Status changed"
 
     # The kinds people are told about (dashboard, "what changed", e-mail to followers).
-    NOTIFY_KINDS = frozenset({Kind.FOC_SET, Kind.FOC_CHANGED, Kind.COMPLETED, Kind.CANCELLED, Kind.REJECTED})
+    NOTIFY_KINDS = frozenset(
+        {Kind.FOC_SET, Kind.FOC_CHANGED, Kind.COMPLETED, Kind.CANCELLED, Kind.REJECTED}
+    )
 
     port = models.ForeignKey(Port, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
@@ -162,7 +172,9 @@ class PortEvent(models.Model):
     after = models.CharField(max_length=64, blank=True)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
     source = models.CharField(max_length=16, default="sync")
-    sync_run = models.ForeignKey("portal.SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sync_run = models.ForeignKey(
+        "portal.SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Claimed (set) once, before the followers' e-mails go out: the mark of "sent exactly once".
     notified_at = models.DateTimeField(null=True, blank=True)
     notified_count = models.PositiveIntegerField(default=0)
@@ -184,7 +196,9 @@ class PortFollow(models.Model):
     """A person who wants an e-mail when this port's FOC date or fate changes."""
 
     port = models.ForeignKey(Port, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="port_follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="port_follows"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -198,7 +212,9 @@ class PortingViewer(models.Model):
     the previous visit's time, kept while the person keeps clicking around (see selectors).
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="porting_viewer")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="porting_viewer"
+    )
     last_viewed_at = models.DateTimeField(null=True, blank=True)
     baseline_at = models.DateTimeField(null=True, blank=True)
 
@@ -213,7 +229,9 @@ class PortabilityJob(models.Model):
         FAILED = "failed", "Failed"
 
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -74,7 +74,9 @@ class PortRecord:
             requested_foc_at=utc_moment(detail, "requestedFocDate"),
             default_endpoint_group=integer(detail, "defaultEndpointGroup"),
             numbers=tuple(
-                PortNumberRecord.from_vi(did) for did in vi_list(detail, "dids", "PortDID") if did is not None and text(did, "tn")
+                PortNumberRecord.from_vi(did)
+                for did in vi_list(detail, "dids", "PortDID")
+                if did is not None and text(did, "tn")
             ),
         )
 

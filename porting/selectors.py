@@ -15,8 +15,8 @@ from portal.csv_export import csv_line
 from .models import (
     FINISHED_STATUSES,
     KNOWN_STATUSES,
-    PortabilityJob,
     Port,
+    PortabilityJob,
     PortEvent,
     PortFollow,
     PortHistoryEntry,
@@ -32,7 +32,9 @@ FOC_KINDS = (PortEvent.Kind.FOC_SET, PortEvent.Kind.FOC_CHANGED)
 @dataclass(frozen=True)
 class PortFilters:
     status: str = ""
-    foc: str = ""  # "week": FOC date within the next 7 days; "overdue": FOC date passed, not completed
+    foc: str = (
+        ""  # "week": FOC date within the next 7 days; "overdue": FOC date passed, not completed
+    )
     changed: bool = False  # FOC set or changed since the person's baseline
     following: bool = False
 
@@ -44,7 +46,13 @@ def _active() -> QuerySet[Port]:
     return Port.objects.filter(gone_at__isnull=True).exclude(status__in=FINISHED_STATUSES)
 
 
-def port_list(*, filters: PortFilters, user, baseline: datetime.datetime | None, now: datetime.datetime | None = None) -> list[Port]:
+def port_list(
+    *,
+    filters: PortFilters,
+    user,
+    baseline: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> list[Port]:
     """Active ports, soonest FOC first, each with `number_count`, `followed` and `foc_changed_recently`."""
     now = now or timezone.now()
     foc_changes = PortEvent.objects.filter(port=OuterRef("pk"), kind__in=FOC_KINDS)
@@ -70,10 +78,14 @@ def port_list(*, filters: PortFilters, user, baseline: datetime.datetime | None,
 
 def port_status_choices() -> list[str]:
     seen = set(_active().values_list("status", flat=True).distinct())
-    return [status for status in KNOWN_STATUSES if status in seen] + sorted(seen - set(KNOWN_STATUSES))
+    return [status for status in KNOWN_STATUSES if status in seen] + sorted(
+        seen - set(KNOWN_STATUSES)
+    )
 
 
-def days_until(moment: datetime.datetime | None, *, now: datetime.datetime | None = None) -> int | None:
+def days_until(
+    moment: datetime.datetime | None, *, now: datetime.datetime | None = None
+) -> int | None:
     """Whole days from today in the portal's time zone to the day VI named (negative: past)."""
     if moment is None:
         return None
@@ -112,11 +124,15 @@ def port_timeline(*, port: Port) -> list[TimelineItem]:
     items: dict[tuple, TimelineItem] = {}
     for entry in PortHistoryEntry.objects.filter(port_vi_id=port.vi_id).order_by("at", "tn"):
         key = (entry.at, entry.status, entry.description)
-        item = items.setdefault(key, TimelineItem(at=entry.at, what=entry.status, detail=entry.description, kind="vi"))
+        item = items.setdefault(
+            key, TimelineItem(at=entry.at, what=entry.status, detail=entry.description, kind="vi")
+        )
         item.numbers.append(entry.tn)
     timeline = list(items.values())
     timeline += [
-        TimelineItem(at=event.seen_at, what=event.get_kind_display(), detail=event.summary, kind="event")
+        TimelineItem(
+            at=event.seen_at, what=event.get_kind_display(), detail=event.summary, kind="event"
+        )
         for event in port.events.all()
     ]
     epoch = datetime.datetime.min.replace(tzinfo=datetime.UTC)
@@ -136,7 +152,9 @@ def number_ports(*, tn: str) -> list[Port]:
     return list(Port.objects.filter(numbers__tn=tn).distinct().order_by("-submitted_at", "-vi_id"))
 
 
-def events_recent(*, since: datetime.datetime | None = None, user=None, following: bool = False, limit: int = 100) -> list[PortEvent]:
+def events_recent(
+    *, since: datetime.datetime | None = None, user=None, following: bool = False, limit: int = 100
+) -> list[PortEvent]:
     """The events people are told about, newest first."""
     rows = PortEvent.objects.filter(kind__in=PortEvent.NOTIFY_KINDS).select_related("port")
     if since is not None:
@@ -159,7 +177,9 @@ def porting_counts(*, now: datetime.datetime | None = None) -> PortingCounts:
     active = _active()
     return PortingCounts(
         active=active.count(),
-        foc_this_week=active.filter(foc_at__gte=now, foc_at__lt=now + datetime.timedelta(days=7)).count(),
+        foc_this_week=active.filter(
+            foc_at__gte=now, foc_at__lt=now + datetime.timedelta(days=7)
+        ).count(),
         overdue=active.filter(foc_at__lt=now).count(),
         events_last_week=PortEvent.objects.filter(
             kind__in=PortEvent.NOTIFY_KINDS, seen_at__gte=now - datetime.timedelta(days=7)
@@ -193,5 +213,3 @@ def portability_results_csv(*, job: PortabilityJob) -> Iterator[str]:
     yield line(RESULT_HEADER)
     for row in job.rows.order_by("position").iterator(chunk_size=500):
         yield line([row.entry, row.tn, row.get_verdict_display(), row.code, row.message])
-
-

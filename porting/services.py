@@ -38,9 +38,9 @@ from .models import (
     COMPLETED,
     FINISHED_STATUSES,
     REJECTED,
+    Port,
     PortabilityJob,
     PortabilityRow,
-    Port,
     PortEvent,
     PortFollow,
     PortHistoryEntry,
@@ -106,8 +106,12 @@ def portability_job_create(*, text: str, actor=None) -> PortabilityJob:
 def _rows_for(job: PortabilityJob, pasted: PastedNumbers) -> list[PortabilityRow]:
     return [
         PortabilityRow(
-            job=job, position=position, entry=entry[:100], tn=tn,
-            verdict=Verdict.PENDING if tn else Verdict.INVALID, message=message[:300],
+            job=job,
+            position=position,
+            entry=entry[:100],
+            tn=tn,
+            verdict=Verdict.PENDING if tn else Verdict.INVALID,
+            message=message[:300],
         )  # fmt: skip
         for position, (entry, tn, message) in enumerate(pasted.entries, start=1)
     ]
@@ -141,10 +145,18 @@ def portability_job_run(*, job_id: int) -> PortabilityJob:
                 )
     except ProviderUnavailable as error:
         # The rest would wait for a timeout each: stop; the unanswered rows say "not checked".
-        _finish_job(job_id, PortabilityJob.Status.FAILED, f"VI unreachable: {error.message}. Numbers not yet checked were left.")
+        _finish_job(
+            job_id,
+            PortabilityJob.Status.FAILED,
+            f"VI unreachable: {error.message}. Numbers not yet checked were left.",
+        )
     except ProviderRejected as refusal:
         # A refusal of the call itself (the portal's login, say) would refuse every number.
-        _finish_job(job_id, PortabilityJob.Status.FAILED, f"VI refused the check: {refusal.message} (code {refusal.code})")
+        _finish_job(
+            job_id,
+            PortabilityJob.Status.FAILED,
+            f"VI refused the check: {refusal.message} (code {refusal.code})",
+        )
     except Exception as error:  # a bug must not leave the job "checking" forever
         _finish_job(job_id, PortabilityJob.Status.FAILED, f"{type(error).__name__}: {error}"[:500])
         raise
@@ -165,7 +177,9 @@ def _answer_row(row: PortabilityRow) -> None:
 
 
 def _finish_job(job_id: int, status: str, error: str) -> None:
-    PortabilityJob.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), error=error)
+    PortabilityJob.objects.filter(pk=job_id).update(
+        status=status, finished_at=timezone.now(), error=error
+    )
 
 
 # --- the port mirror ---------------------------------------------------------------------------
@@ -197,7 +211,9 @@ def _events_for(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tup
     old_foc, new_foc = before["foc_at"], after["foc_at"]
     if old_foc != new_foc:
         kind = Kind.FOC_SET if old_foc is None else Kind.FOC_CHANGED
-        events.append((kind, _moment_text(old_foc, new_foc), _moment_text(new_foc, old_foc) or "none"))
+        events.append(
+            (kind, _moment_text(old_foc, new_foc), _moment_text(new_foc, old_foc) or "none")
+        )
     return events
 
 
@@ -240,8 +256,13 @@ def _apply_record(
                 last_seen_active_at=now if active else None, finished_seen_at=None if active else now, **values,
             )  # fmt: skip
             _apply_numbers(port, record)
-            record_many([Change(label, str(port.vi_id), Action.CREATED, diff({}, values))],
-                        actor=actor, source=source, sync_run=sync_run, at=now)
+            record_many(
+                [Change(label, str(port.vi_id), Action.CREATED, diff({}, values))],
+                actor=actor,
+                source=source,
+                sync_run=sync_run,
+                at=now,
+            )
             return _Applied(port=port, created=True, changed=True)
 
         applied = _Applied(port=port)
@@ -258,10 +279,23 @@ def _apply_record(
                 setattr(port, name, value)
             port.content_hash = new_hash
             update_fields += [*values, "content_hash", "gone_at"]
-            record_many([Change(label, str(port.vi_id), action, changes)],
-                        actor=actor, source=source, sync_run=sync_run, at=now)
+            record_many(
+                [Change(label, str(port.vi_id), action, changes)],
+                actor=actor,
+                source=source,
+                sync_run=sync_run,
+                at=now,
+            )
             events = [
-                PortEvent(port=port, kind=kind, before=old[:64], after=new[:64], seen_at=now, source=source, sync_run=sync_run)
+                PortEvent(
+                    port=port,
+                    kind=kind,
+                    before=old[:64],
+                    after=new[:64],
+                    seen_at=now,
+                    source=source,
+                    sync_run=sync_run,
+                )
                 for kind, old, new in _events_for(before, values)
             ]
             PortEvent.objects.bulk_create(events)
@@ -282,8 +316,20 @@ def _apply_record(
 def _mark_gone(port: Port, *, now, actor, source: str, sync_run: SyncRun | None) -> None:
     """VI no longer knows the port at all (not even by id)."""
     Port.objects.filter(pk=port.pk, gone_at__isnull=True).update(gone_at=now)
-    record_many([Change(model_label(Port), str(port.vi_id), Action.GONE, {"gone_at": [None, now.isoformat()]})],
-                actor=actor, source=source, sync_run=sync_run, at=now)
+    record_many(
+        [
+            Change(
+                model_label(Port),
+                str(port.vi_id),
+                Action.GONE,
+                {"gone_at": [None, now.isoformat()]},
+            )
+        ],
+        actor=actor,
+        source=source,
+        sync_run=sync_run,
+        at=now,
+    )
 
 
 def _store_history(tn: str, *, now: datetime.datetime) -> int:
@@ -291,8 +337,14 @@ def _store_history(tn: str, *, now: datetime.datetime) -> int:
     history = gateway.port_history(tn=tn)
     PortHistoryEntry.objects.bulk_create(
         [
-            PortHistoryEntry(tn=entry.tn, port_vi_id=entry.port_vi_id, status=entry.status[:64], at=entry.at,
-                             description=entry.description[:500], fetched_at=now)
+            PortHistoryEntry(
+                tn=entry.tn,
+                port_vi_id=entry.port_vi_id,
+                status=entry.status[:64],
+                at=entry.at,
+                description=entry.description[:500],
+                fetched_at=now,
+            )
             for entry in history
         ],
         ignore_conflicts=True,  # steps already kept
@@ -330,11 +382,13 @@ def _link_numbers() -> int:
     found = dict(did_queryset(filters=DIDFilters(tns=frozenset(waiting))).values_list("tn", "pk"))
     linked = 0
     for tn, did_id in found.items():
-        linked += PortNumber.objects.filter(did__isnull=True, tn=tn, port__status=COMPLETED).update(did_id=did_id)
+        linked += PortNumber.objects.filter(did__isnull=True, tn=tn, port__status=COMPLETED).update(
+            did_id=did_id
+        )
     return linked
 
 
-def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
+def porting_sync(*, run: SyncContext, confirmed: bool = False) -> None:
     """The "porting" sync kind.
 
     1. getActivePorts: the complete list of ports VI still works on (nothing is written if
@@ -370,14 +424,22 @@ def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
             if not fits:
                 counts["set_aside"] += 1
                 continue
-            applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
-            counts["created" if applied.created else "updated" if applied.changed else "unchanged"] += 1
+            applied = _apply_record(
+                record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run
+            )
+            counts[
+                "created" if applied.created else "updated" if applied.changed else "unchanged"
+            ] += 1
             counts["events"] += applied.events
             if applied.changed or applied.port.history_fetched_at is None:
                 changed.append(applied.port)
             run.heartbeat(done=index)
 
-        left = Port.objects.filter(gone_at__isnull=True).exclude(status__in=FINISHED_STATUSES).exclude(vi_id__in=listed)
+        left = (
+            Port.objects.filter(gone_at__isnull=True)
+            .exclude(status__in=FINISHED_STATUSES)
+            .exclude(vi_id__in=listed)
+        )
         for port in list(left):
             record = gateway.port_details(port_id=port.vi_id)
             if record is None:
@@ -387,7 +449,9 @@ def sync_porting(*, run: SyncContext, confirmed: bool = False) -> None:
             if not _fits(record, aside)[0]:
                 counts["set_aside"] += 1
                 continue
-            applied = _apply_record(record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
+            applied = _apply_record(
+                record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run
+            )
             counts["ended"] += int(record.status in FINISHED_STATUSES)
             counts["events"] += applied.events
             changed.append(applied.port)
@@ -486,15 +550,30 @@ def events_notify() -> int:
             event = consumers.claim(consumer=PORT_EMAILS, event_id=event_id)
             if event is None:
                 continue
-            port = Port.objects.filter(vi_id=int(event.subject_key)).first() if event.subject_key.isdigit() else None
+            port = (
+                Port.objects.filter(vi_id=int(event.subject_key)).first()
+                if event.subject_key.isdigit()
+                else None
+            )
             if port is None:
                 continue
             kind = MAILED_EVENT_TYPES[event.type]
-            port_event = (PortEvent.objects.select_for_update().filter(port=port, kind=kind, notified_at__isnull=True)
-                          .order_by("id").first())
-            if port_event is None:  # a change porting keeps no timeline entry for (a new port): say it as the outbox does
-                port_event = PortEvent(port=port, kind=kind, before=str(next(iter(event.before.values()), "") or "")[:64],
-                                       after=str(next(iter(event.after.values()), "") or "")[:64], seen_at=event.occurred_at)
+            port_event = (
+                PortEvent.objects.select_for_update()
+                .filter(port=port, kind=kind, notified_at__isnull=True)
+                .order_by("id")
+                .first()
+            )
+            if (
+                port_event is None
+            ):  # a change porting keeps no timeline entry for (a new port): say it as the outbox does
+                port_event = PortEvent(
+                    port=port,
+                    kind=kind,
+                    before=str(next(iter(event.before.values()), "") or "")[:64],
+                    after=str(next(iter(event.after.values()), "") or "")[:64],
+                    seen_at=event.occurred_at,
+                )
             emails = list(
                 get_user_model()
                 .objects.filter(port_follows__port_id=port.pk, is_active=True)
@@ -505,7 +584,9 @@ def events_notify() -> int:
             if emails:
                 get_connection().send_messages([_mail_for(port_event, email) for email in emails])
             if port_event.pk:
-                PortEvent.objects.filter(pk=port_event.pk).update(notified_at=timezone.now(), notified_count=len(emails))
+                PortEvent.objects.filter(pk=port_event.pk).update(
+                    notified_at=timezone.now(), notified_count=len(emails)
+                )
             sent += len(emails)
     return sent
 

@@ -17,5 +17,9 @@ urlpatterns = [
     path("check/<int:pk>/", check.job, name="check_job"),
     path("check/<int:pk>/progress/", check.progress, name="check_progress"),
     path("check/<int:pk>/results.csv", check.results_csv, name="check_results"),
-    re_path(r"^numbers/(?P<tn>[2-9][0-9]{2}[2-9][0-9]{6})/history/$", number.history, name="number_history"),
+    re_path(
+        r"^numbers/(?P<tn>[2-9][0-9]{2}[2-9][0-9]{6})/history/$",
+        number.history,
+        name="number_history",
+    ),
 ]

@@ -35,17 +35,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / "var" / "mutants"
 # What mutmut reads or copies: its settings, the packages, and what the tests need beside them.
-LINKED = ("pyproject.toml", "portal", "dids", "e911", "messaging", "porting", "tests", "templates", "static",
-          "manage.py", "benchmarks")
+LINKED = (
+    "pyproject.toml",
+    "portal",
+    "dids",
+    "e911",
+    "messaging",
+    "porting",
+    "tests",
+    "templates",
+    "static",
+    "manage.py",
+    "benchmarks",
+)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--module", required=True, help="the file to mutate, e.g. dids/numbers.py")
-    parser.add_argument("--tests", required=True, help="space-separated test files or node ids that concern it")
-    parser.add_argument("--only", default="", help="one function or method of MODULE, e.g. events_notify")
-    parser.add_argument("--max-children", type=int, default=1,
-                        help="mutants run at once (1: transaction=True tests flush the shared test database)")
+    parser.add_argument(
+        "--tests", required=True, help="space-separated test files or node ids that concern it"
+    )
+    parser.add_argument(
+        "--only", default="", help="one function or method of MODULE, e.g. events_notify"
+    )
+    parser.add_argument(
+        "--max-children",
+        type=int,
+        default=1,
+        help="mutants run at once (1: transaction=True tests flush the shared test database)",
+    )
     args = parser.parse_args()
 
     os.chdir(ROOT)
@@ -55,7 +76,9 @@ def main() -> int:
         return _usage(f"MODULE={args.module} is not a Python file of this repository")
     missing = [test for test in tests if not Path(test.split("::")[0]).exists()]
     if not tests or missing:
-        return _usage(f"TESTS must name existing test files; not found: {' '.join(missing) or '(none given)'}")
+        return _usage(
+            f"TESTS must name existing test files; not found: {' '.join(missing) or '(none given)'}"
+        )
 
     _use_own_test_database()
     _enter_run_directory()
@@ -65,7 +88,9 @@ def main() -> int:
 
     settings = config()
     if not any(module.parts[0] == str(path) for path in settings.source_paths):
-        return _usage(f"MODULE must be inside one of {[str(path) for path in settings.source_paths]}")
+        return _usage(
+            f"MODULE must be inside one of {[str(path) for path in settings.source_paths]}"
+        )
     settings.only_mutate = [str(module)]
     settings.pytest_add_cli_args = [*settings.pytest_add_cli_args, "-p", _ONE_TEST_DATABASE_PLUGIN]
     settings.pytest_add_cli_args_test_selection = tests
@@ -163,14 +188,23 @@ def _report(module: Path, name_glob: str, *, seconds: float) -> int:
         print(f"{status} ({len(by_status[status])}):")
         for name in by_status[status]:
             print(f"  {name}")
-    others = ", ".join(f"{len(names)} {status}" for status, names in sorted(by_status.items()) if status != "killed")
-    print(f"\n{module}: {killed} of {total} mutants killed ({killed / total:.0%})"
-          f"{f'; {others}' if others else ''}; {seconds:.0f} s.\nSee one: (cd var/mutants && ../../.venv/bin/mutmut show NAME)")
+    others = ", ".join(
+        f"{len(names)} {status}"
+        for status, names in sorted(by_status.items())
+        if status != "killed"
+    )
+    print(
+        f"\n{module}: {killed} of {total} mutants killed ({killed / total:.0%})"
+        f"{f'; {others}' if others else ''}; {seconds:.0f} s.\nSee one: (cd var/mutants && ../../.venv/bin/mutmut show NAME)"
+    )
     return 0
 
 
 def _usage(problem: str) -> int:
-    print(f"{problem}\nusage: make mutants MODULE=dids/numbers.py TESTS=\"tests/dids/test_numbers.py\"", file=sys.stderr)
+    print(
+        f'{problem}\nusage: make mutants MODULE=dids/numbers.py TESTS="tests/dids/test_numbers.py"',
+        file=sys.stderr,
+    )
     return 2
 
 

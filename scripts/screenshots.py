@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +57,13 @@ def start_portal(var_dir: str) -> tuple[subprocess.Popen, str, str, str]:
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "portal.devrun"], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "portal.devrun"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     seen: list[str] = []
     for line in process.stdout:
@@ -96,10 +100,15 @@ def shoot(base_url: str, username: str, password: str, only: set[str]) -> list[P
 
     written = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for suffix, (width, height) in WIDTHS.items():
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+            page = browser.new_page(
+                viewport={"width": width, "height": height}, device_scale_factor=1
+            )
             page.set_default_timeout(30_000)
             page.goto(f"{base_url}/accounts/login/")
             page.fill("#id_username", username)
@@ -113,7 +122,9 @@ def shoot(base_url: str, username: str, password: str, only: set[str]) -> list[P
                     try:
                         open_from_navigation(page, label, width)
                     except Exception as exc:  # a page another change removed: say so, go on
-                        print(f"  skipped {name}{suffix}: {exc.__class__.__name__}", file=sys.stderr)
+                        print(
+                            f"  skipped {name}{suffix}: {exc.__class__.__name__}", file=sys.stderr
+                        )
                         continue
                 else:  # the number page: the first number of the list
                     open_from_navigation(page, "Numbers", width)

@@ -55,7 +55,9 @@ def _source_files() -> list[Path]:
     files = []
     for path in REPO_DIR.rglob("*.py"):
         parts = path.relative_to(REPO_DIR).parts
-        if set(parts) & SKIPPED_DIRS or any(parts[: len(package)] == package for package in SKIPPED_PACKAGES):
+        if set(parts) & SKIPPED_DIRS or any(
+            parts[: len(package)] == package for package in SKIPPED_PACKAGES
+        ):
             continue
         if any(part.endswith(".egg-info") for part in parts):
             continue
@@ -118,7 +120,9 @@ def _imported_modules(path: Path) -> set[str]:
 
 @dataclass
 class GatewayOperations:
-    operations: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # op -> functions
+    operations: dict[str, set[str]] = field(
+        default_factory=lambda: defaultdict(set)
+    )  # op -> functions
     unresolved: list[str] = field(default_factory=list)  # "line N in f(): <expression>"
 
 
@@ -151,7 +155,9 @@ def _forwarder_for(function: ast.FunctionDef, name: str) -> Forwarder:
 
 def _parameters(function: ast.FunctionDef) -> set[str]:
     arguments = function.args
-    return {argument.arg for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+    return {
+        argument.arg for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    }
 
 
 def gateway_operations(path: Path) -> GatewayOperations:
@@ -162,7 +168,9 @@ def gateway_operations(path: Path) -> GatewayOperations:
     parameter flows into the client's first argument is followed to its own callers' literals.
     """
     functions = [node for node in ast.walk(_tree(path)) if isinstance(node, ast.FunctionDef)]
-    forwarders: dict[str, Forwarder] = {name: Forwarder(0, "operation") for name in CLIENT_FUNCTIONS}
+    forwarders: dict[str, Forwarder] = {
+        name: Forwarder(0, "operation") for name in CLIENT_FUNCTIONS
+    }
     # Find the helpers first (a helper may forward to another helper): repeat until stable.
     while True:
         before = len(forwarders)
@@ -181,7 +189,9 @@ def gateway_operations(path: Path) -> GatewayOperations:
     found = GatewayOperations()
     for function in functions:
         for node in ast.walk(function):
-            if not isinstance(node, ast.Call) or not (target := forwarders.get(_callee(node) or "")):
+            if not isinstance(node, ast.Call) or not (
+                target := forwarders.get(_callee(node) or "")
+            ):
                 continue
             argument = _argument(node, target.position, target.keyword)
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
@@ -194,7 +204,9 @@ def gateway_operations(path: Path) -> GatewayOperations:
                 continue  # the helper itself: its callers supply the literal
             else:
                 shown = ast.unparse(argument) if argument is not None else "(no operation argument)"
-                found.unresolved.append(f"line {node.lineno} in {function.name}(): {_callee(node)}({shown}, ...)")
+                found.unresolved.append(
+                    f"line {node.lineno} in {function.name}(): {_callee(node)}({shown}, ...)"
+                )
     return found
 
 
@@ -223,7 +235,9 @@ def test_gateway_calls_exactly_its_apps_operations(app):
     expected = _operations_by_app()[app]
     called = set(found.operations)
     assert not expected - called, f"{app}/gateway.py never calls: {sorted(expected - called)}"
-    other_apps = {op: other for other, ops in _operations_by_app().items() if other != app for op in ops}
+    other_apps = {
+        op: other for other, ops in _operations_by_app().items() if other != app for op in ops
+    }
     borrowed = {op: other_apps[op] for op in called - expected if op in other_apps}
     assert not borrowed, f"{app}/gateway.py calls other apps' operations (op: owner): {borrowed}"
     unknown = called - expected - set(other_apps)
@@ -234,7 +248,9 @@ def test_gateway_calls_exactly_its_apps_operations(app):
 def test_gateway_names_every_operation_so_it_can_be_checked(app):
     """An operation name built at run time would slip past the test above."""
     unresolved = gateway_operations(REPO_DIR / app / "gateway.py").unresolved
-    assert not unresolved, f"{app}/gateway.py passes operation names this test cannot follow: {unresolved}"
+    assert not unresolved, (
+        f"{app}/gateway.py passes operation names this test cannot follow: {unresolved}"
+    )
 
 
 def _is_gateway_file(path: Path) -> bool:
@@ -257,18 +273,27 @@ def test_only_gateways_use_the_provider_client():
             for imported in _imports(path)
             # `provider_context` (who is calling) is for services; `call`/`stream` are not.
             if (imported.name is None and imported.module == CLIENT_MODULE)
-            or (imported.name and f"{imported.module}.{imported.name}" in client_names | {CLIENT_MODULE})
+            or (
+                imported.name
+                and f"{imported.module}.{imported.name}" in client_names | {CLIENT_MODULE}
+            )
         ]
         if lines:
             users[_relative(path)] = lines
-    assert set(users) - set(CLIENT_USERS_ALLOWED) == set(), f"the provider client used outside gateways: {users}"
+    assert set(users) - set(CLIENT_USERS_ALLOWED) == set(), (
+        f"the provider client used outside gateways: {users}"
+    )
     stale = set(CLIENT_USERS_ALLOWED) - set(users)
-    assert not stale, f"no longer use the client; drop them from CLIENT_USERS_ALLOWED: {sorted(stale)}"
+    assert not stale, (
+        f"no longer use the client; drop them from CLIENT_USERS_ALLOWED: {sorted(stale)}"
+    )
 
 
 def test_only_the_provider_package_imports_zeep():
     importers = {
-        _relative(path): sorted(module for module in _imported_modules(path) if module.split(".")[0] == "zeep")
+        _relative(path): sorted(
+            module for module in _imported_modules(path) if module.split(".")[0] == "zeep"
+        )
         for path in _source_files()
         if not _in_provider_package(path)
     }
@@ -295,10 +320,18 @@ def test_only_services_import_gateways():
         imported = _imported_modules(path) & _gateway_modules()
         if imported:
             importers[_relative(path)] = sorted(imported)
-    unexpected = {path: modules for path, modules in importers.items() if path not in GATEWAY_IMPORTERS_ALLOWED}
-    assert not unexpected, f"gateways imported outside services.py (views, admin, tasks call services): {unexpected}"
+    unexpected = {
+        path: modules
+        for path, modules in importers.items()
+        if path not in GATEWAY_IMPORTERS_ALLOWED
+    }
+    assert not unexpected, (
+        f"gateways imported outside services.py (views, admin, tasks call services): {unexpected}"
+    )
     stale = set(GATEWAY_IMPORTERS_ALLOWED) - set(importers)
-    assert not stale, f"no longer import a gateway; drop them from GATEWAY_IMPORTERS_ALLOWED: {sorted(stale)}"
+    assert not stale, (
+        f"no longer import a gateway; drop them from GATEWAY_IMPORTERS_ALLOWED: {sorted(stale)}"
+    )
 
 
 def test_services_import_their_own_apps_gateway():
@@ -343,7 +376,11 @@ def test_operations_doc_names_the_gateway_functions_the_code_uses(app):
     found = gateway_operations(REPO_DIR / app / "gateway.py").operations
     stale = {}
     for operation, cell in _documented_rows()[app]:
-        named = set(cell.replace("`", " ").replace("(", " ").replace(")", " ").replace(";", " ").split())
+        named = set(
+            cell.replace("`", " ").replace("(", " ").replace(")", " ").replace(";", " ").split()
+        )
         if not found.get(operation, set()) <= named:
             stale[operation] = sorted(found.get(operation, set()) - named)
-    assert not stale, f"docs/operations.md misses these gateway functions (operation: functions): {stale}"
+    assert not stale, (
+        f"docs/operations.md misses these gateway functions (operation: functions): {stale}"
+    )

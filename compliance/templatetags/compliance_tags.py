@@ -11,8 +11,13 @@ register = template.Library()
 @register.inclusion_tag("compliance/_checks.html")
 def number_checks(tn: str) -> dict:
     verdict = selectors.verdict_for_tn(tn=tn)
-    return {"verdict": verdict, "failing": verdict.failing_checks if verdict else [], "tn": tn,
-            "cnam_problem": cnam_problem(verdict.facts.cnam_name) if verdict else "", "scope": "number"}
+    return {
+        "verdict": verdict,
+        "failing": verdict.failing_checks if verdict else [],
+        "tn": tn,
+        "cnam_problem": cnam_problem(verdict.facts.cnam_name) if verdict else "",
+        "scope": "number",
+    }
 
 
 @register.inclusion_tag("compliance/_client_checks.html")

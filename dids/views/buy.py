@@ -39,7 +39,7 @@ def buy(request: HttpRequest) -> HttpResponse:
     if search_form.is_bound and request.htmx and request.htmx.target == "buy-results":
         context = {"search_form": search_form, **_search(search_form, actor=request.user)}
         return render(request, "dids/buy.html#results", context)
-    states = _read_vi(search_form, lambda: services.list_available_states(actor=request.user), [])
+    states = _read_vi(search_form, lambda: services.available_states_list(actor=request.user), [])
     context = {"search_form": search_form, "states": states, **_tray_context(request)}
     if search_form.is_bound:
         context.update(_search(search_form, actor=request.user))
@@ -51,10 +51,14 @@ def _search(form: InventorySearchForm, *, actor) -> dict:
         return {"searched": False}
     criteria = services.SearchCriteria(**form.criteria())
     extended = bool(form.cleaned_data.get("extended"))
-    locators = _read_vi(form, lambda: services.search_dids(criteria=criteria, extended=extended, actor=actor), [])
+    locators = _read_vi(
+        form, lambda: services.dids_search(criteria=criteria, extended=extended, actor=actor), []
+    )
     counts = []
     if not getattr(form, "vi_error", None):
-        counts = _read_vi(form, lambda: services.count_dids(criteria=criteria, order_by="rc", actor=actor), [])
+        counts = _read_vi(
+            form, lambda: services.dids_count(criteria=criteria, order_by="rc", actor=actor), []
+        )
     highest = max((row.count for row in counts), default=0) or 1
     # Heat: each rate center's share of the busiest one, as the cell's shade.
     heat = [(row, round(0.08 + 0.6 * row.count / highest, 2)) for row in counts]
@@ -65,7 +69,13 @@ def rate_centers(request: HttpRequest) -> HttpResponse:
     """The rate-center picker's options for a state (htmx cascading select)."""
     state = (request.GET.get("state") or "").strip().upper()
     form = forms.Form()
-    options = _read_vi(form, lambda: services.list_available_rate_centers(state=state, actor=request.user), []) if state else []
+    options = (
+        _read_vi(
+            form, lambda: services.available_rate_centers_list(state=state, actor=request.user), []
+        )
+        if state
+        else []
+    )
     return render(request, "dids/buy.html#rate_center_options", {"options": options, "form": form})
 
 
@@ -74,7 +84,13 @@ def npas(request: HttpRequest) -> HttpResponse:
     rate_center = (request.GET.get("rate_center") or "").strip()
     form = forms.Form()
     options = (
-        _read_vi(form, lambda: services.list_available_npas(state=state, rate_center=rate_center, actor=request.user), [])
+        _read_vi(
+            form,
+            lambda: services.available_npas_list(
+                state=state, rate_center=rate_center, actor=request.user
+            ),
+            [],
+        )
         if state or rate_center
         else []
     )
@@ -106,7 +122,8 @@ def _tray_context(request: HttpRequest, **notice) -> dict:
     """The reservation tray: what was just done (`notice`), then every outstanding reservation."""
     return {
         "tray_rows": _tray_rows(request.user),
-        "assign_form": notice.pop("assign_form", None) or AssignForm(endpoint_groups=selectors.endpoint_group_list()),
+        "assign_form": notice.pop("assign_form", None)
+        or AssignForm(endpoint_groups=selectors.endpoint_group_list()),
         "reservation_minutes": services.RESERVATION_MINUTES,
         **notice,
     }
@@ -129,9 +146,16 @@ def reserve(request: HttpRequest) -> HttpResponse:
             extended_picked = form.cleaned_data["tns"]
         else:
             outcomes = call_service(
-                form, lambda: services.reserve_dids(tns=form.cleaned_data["tns"], actor=request.user)
+                form,
+                lambda: services.dids_reserve(tns=form.cleaned_data["tns"], actor=request.user),
             ).value
-    return _tray(request, notice_form=form, outcomes=outcomes, title="Reserved", extended_picked=extended_picked)
+    return _tray(
+        request,
+        notice_form=form,
+        outcomes=outcomes,
+        title="Reserved",
+        extended_picked=extended_picked,
+    )
 
 
 @write_view("portal.operate_numbers")
@@ -143,7 +167,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         outcomes = call_service(
             form,
-            lambda: services.assign_dids(
+            lambda: services.dids_assign(
                 tns=data["tns"],
                 endpoint_id=data["endpoint_group"],
                 cnam=data["cnam"],
@@ -167,7 +191,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 def inventory(request: HttpRequest) -> HttpResponse:
     """The personal inventory as VI lists it now (GetInventoryTNs)."""
     form = InventoryForm()
-    tns = _read_vi(form, lambda: services.list_inventory_tns(actor=request.user), [])
+    tns = _read_vi(form, lambda: services.inventory_tns_list(actor=request.user), [])
     return render(request, "dids/inventory.html", {"inventory": tns, "form": form})
 
 
@@ -178,10 +202,13 @@ def inventory_add(request: HttpRequest) -> HttpResponse:
     outcomes = None
     if form.is_valid():
         outcomes = call_service(
-            form, lambda: services.inventory_dids(tns=form.cleaned_data["tns"], actor=request.user)
+            form,
+            lambda: services.inventory_dids_list(tns=form.cleaned_data["tns"], actor=request.user),
         ).value
     if request.htmx and request.htmx.target == "reservation-tray":
-        return _tray(request, notice_form=form, outcomes=outcomes, title="Moved to personal inventory")
+        return _tray(
+            request, notice_form=form, outcomes=outcomes, title="Moved to personal inventory"
+        )
     return render(
         request,
         "dids/buy.html#assign_result",

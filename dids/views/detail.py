@@ -42,64 +42,70 @@ class Panel:
 
 
 def _configure(request, did, data):
-    return services.configure_dids(
+    return services.dids_configure(
         tns=[did.tn], endpoint_id=data["endpoint_group"], cnam=data["cnam"], actor=request.user
     )
 
 
 def _cnam_name(request, did, data):
     if data.get("remove"):
-        return services.remove_cnam_name(tn=did.tn, actor=request.user)
-    return services.update_cnam_name(tn=did.tn, name=data["name"], actor=request.user)
+        return services.cnam_name_remove(tn=did.tn, actor=request.user)
+    return services.cnam_name_update(tn=did.tn, name=data["name"], actor=request.user)
 
 
 def _forward(request, did, data):
     if data.get("remove"):
-        return services.remove_forward(tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user)
-    return services.set_forward(tn=did.tn, forward=data["forward"], actor=request.user)
+        return services.forward_remove(
+            tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user
+        )
+    return services.forward_set(tn=did.tn, forward=data["forward"], actor=request.user)
 
 
 def _failover(request, did, data):
-    return services.update_failover(tn=did.tn, failover=data["failover"], actor=request.user)
+    return services.failover_update(tn=did.tn, failover=data["failover"], actor=request.user)
 
 
 def _did_group(request, did, data):
     if data.get("remove"):
-        return services.remove_did_group(tn=did.tn, actor=request.user)
+        return services.did_group_remove(tn=did.tn, actor=request.user)
     group_id = data.get("group_id")
     if group_id is None:
         # "A new group" with a name: created at VI (or the existing group of that name).
         group, _ = services.did_group_by_name(name=data["new_group_name"], actor=request.user)
         group_id = group.vi_id
-    return services.set_did_group(tn=did.tn, group_id=group_id, actor=request.user)
+    return services.did_group_set(tn=did.tn, group_id=group_id, actor=request.user)
 
 
 def _conference(request, did, data):
     if data.get("remove"):
-        return services.remove_conference_line(tn=did.tn, actor=request.user)
-    return services.set_conference_line(tn=did.tn, pin=data["pin"], actor=request.user)
+        return services.conference_line_remove(tn=did.tn, actor=request.user)
+    return services.conference_line_set(tn=did.tn, pin=data["pin"], actor=request.user)
 
 
 def _fax_to_email(request, did, data):
     if data.get("remove"):
-        return services.remove_fax_to_email(tn=did.tn, actor=request.user)
-    return services.set_fax_to_email(tn=did.tn, email=data["email"], actor=request.user)
+        return services.fax_to_email_remove(tn=did.tn, actor=request.user)
+    return services.fax_to_email_set(tn=did.tn, email=data["email"], actor=request.user)
 
 
 def _fax_notifications(request, did, data):
-    return services.configure_fax_notifications(tn=did.tn, enabled=data["enabled"], actor=request.user)
+    return services.fax_notifications_configure(
+        tn=did.tn, enabled=data["enabled"], actor=request.user
+    )
 
 
 def _email_to_fax(request, did, data):
     if data.get("remove"):
-        return services.remove_email_to_fax(tn=did.tn, email=data["email"], actor=request.user)
-    return services.add_email_to_fax(tn=did.tn, email=data["email"], actor=request.user)
+        return services.email_to_fax_remove(tn=did.tn, email=data["email"], actor=request.user)
+    return services.email_to_fax_add(tn=did.tn, email=data["email"], actor=request.user)
 
 
 def _program(request, did, data):
     if data.get("remove"):
-        return services.unprogram_did(tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user)
-    return services.program_did(tn=did.tn, script_id=data["script"], actor=request.user)
+        return services.did_unprogram(
+            tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user
+        )
+    return services.did_program(tn=did.tn, script_id=data["script"], actor=request.user)
 
 
 PANELS: dict[str, Panel] = {
@@ -136,7 +142,9 @@ PANELS: dict[str, Panel] = {
 def _did_or_404(tn: str):
     did = selectors.did_get(tn=tn)
     if did is None:
-        raise Http404("This number is not in the portal's list. Refresh from VI, or check the number.")
+        raise Http404(
+            "This number is not in the portal's list. Refresh from VI, or check the number."
+        )
     return did
 
 
@@ -150,14 +158,16 @@ def _form_kwargs(panel: Panel) -> tuple[dict, str]:
         kwargs["did_groups"] = selectors.did_group_list()
     if "scripts" in panel.needs:
         try:
-            kwargs["scripts"] = services.list_scripts()
+            kwargs["scripts"] = services.scripts_list()
         except ProviderError:
             kwargs["scripts"] = []
             note = "VI's script list could not be loaded just now."
     return kwargs, note
 
 
-def _panel_context(panel: Panel, did, form: forms.Form, *, note: str = "", saved: bool = False, result=None) -> dict:
+def _panel_context(
+    panel: Panel, did, form: forms.Form, *, note: str = "", saved: bool = False, result=None
+) -> dict:
     return {
         "panel": panel, "did": did, "form": form, "note": note, "saved": saved, "result": result,
         "value": number_summary.panel_value(name=panel.name, did=did),
@@ -194,7 +204,11 @@ def did_detail(request: HttpRequest, tn: str) -> HttpResponse:
         if panel.name == "program":
             continue  # loads itself (it asks VI for the script list)
         kwargs, note = _form_kwargs(panel)
-        panels.append(_panel_context(panel, did, panel.form_class(initial=panel.initial(did), **kwargs), note=note))
+        panels.append(
+            _panel_context(
+                panel, did, panel.form_class(initial=panel.initial(did), **kwargs), note=note
+            )
+        )
     context["panels"] = {item["panel"].name: item for item in panels}
     context["program_panel"] = PANELS["program"]
     return render(request, "dids/detail.html", context)
@@ -212,7 +226,7 @@ def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
     if panel == "email_to_fax" and request.GET.get("fetch") == "vi":
         # The sender list as VI holds it now (GetEmailToFax); the service corrects the mirror.
         try:
-            services.list_email_to_fax(tn=did.tn, actor=request.user)
+            services.email_to_fax_list(tn=did.tn, actor=request.user)
         except ProviderError:
             note = "VI could not be asked just now; this is the portal's copy from the last sync."
         did = _did_or_404(tn)
@@ -252,7 +266,9 @@ def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
     # The status rows change with the panel, in the same answer (out of band); the event
     # refreshes the history and the calls.
     summary = render(
-        request, "dids/detail.html#summary", {"did": did, "summary": selectors.did_summary(did=did), "oob": True}
+        request,
+        "dids/detail.html#summary",
+        {"did": did, "summary": selectors.did_summary(did=did), "oob": True},
     )
     response.content += summary.content
     response["HX-Trigger"] = "did-changed"
@@ -279,14 +295,16 @@ def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
     """Ask VI about this number now (queryDID and the feature getters) and show the result."""
     form = forms.Form(request.POST)
     form.is_valid()
-    called = call_service(form, lambda: services.refresh_did(tn=tn, actor=request.user))
+    called = call_service(form, lambda: services.did_refresh(tn=tn, actor=request.user))
     did = selectors.did_get(tn=tn)
     sms_refreshed = None
     if called.ok and called.value is not None:
         # The number's SMS settings live in the messaging mirror; a person asking for "the
         # number as VI has it now" means those too (AuditSMS for this one number).
         try:
-            sms_refreshed = messaging_services.refresh_sms_number(tn=tn, actor=request.user) is not None
+            sms_refreshed = (
+                messaging_services.sms_number_refresh(tn=tn, actor=request.user) is not None
+            )
         except ProviderError:
             sms_refreshed = False
     response = render(
@@ -310,7 +328,8 @@ def _buy_back_context(request: HttpRequest, did, form: forms.Form | None = None)
     except ProviderError:
         context["unreachable"] = True
     context["form"] = form or did_forms.BuyBackForm(
-        initial={"endpoint_group": did.endpoint_id or None}, endpoint_groups=selectors.endpoint_group_list()
+        initial={"endpoint_group": did.endpoint_id or None},
+        endpoint_groups=selectors.endpoint_group_list(),
     )
     return context
 
@@ -333,7 +352,9 @@ def did_buy_back_submit(request: HttpRequest, tn: str) -> HttpResponse:
         return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did, form))
     called = call_service(
         form,
-        lambda: services.buy_back_did(tn=did.tn, endpoint_id=form.cleaned_data["endpoint_group"], actor=request.user),
+        lambda: services.did_buy_back(
+            tn=did.tn, endpoint_id=form.cleaned_data["endpoint_group"], actor=request.user
+        ),
     )
     outcome = called.value if called.ok else None
     if outcome is not None and not outcome.ok:

@@ -12,7 +12,6 @@ from dids.views._calls import ViError, call_service
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
-
 MIRROR_FALLBACK_MESSAGE = "VI is unreachable — showing the portal's copy from the last sync."
 
 
@@ -36,7 +35,7 @@ def endpoint_group_detail(request: HttpRequest, vi_id: int) -> HttpResponse:
     vi_error = None
     # AuditEndpointGroup, live; the mirror (last sync) when VI cannot answer, and the page says so.
     try:
-        live = services.audit_endpoint_group(group_id=vi_id, actor=request.user)
+        live = services.endpoint_group_audit(group_id=vi_id, actor=request.user)
     except ProviderUnavailable:
         vi_error = ViError(message=MIRROR_FALLBACK_MESSAGE, unavailable=True)
     except ProviderRejected as refusal:
@@ -63,20 +62,29 @@ def endpoint_group_state(request: HttpRequest, vi_id: int) -> HttpResponse:
     done = False
     if form.is_valid():
         if form.cleaned_data["active"]:
-            action = lambda: services.activate_endpoint_group(group_id=vi_id, actor=request.user)  # noqa: E731
+            action = lambda: services.endpoint_group_activate(group_id=vi_id, actor=request.user)  # noqa: E731
         else:
-            action = lambda: services.deactivate_endpoint_group(group_id=vi_id, actor=request.user)  # noqa: E731
+            action = lambda: services.endpoint_group_deactivate(group_id=vi_id, actor=request.user)  # noqa: E731
         done = call_service(form, action).ok
     group = _group_or_404(vi_id)
     return render(
         request,
         "dids/endpoint_group_detail.html#state",
-        {"group": group, "form": form, "done": done, "routed": selectors.endpoint_group_did_counts().get(vi_id, 0)},
+        {
+            "group": group,
+            "form": form,
+            "done": done,
+            "routed": selectors.endpoint_group_did_counts().get(vi_id, 0),
+        },
     )
 
 
 def intl_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "dids/intl.html", {"intl_dids": selectors.intl_did_list(), "form": ReleaseIntlForm()})
+    return render(
+        request,
+        "dids/intl.html",
+        {"intl_dids": selectors.intl_did_list(), "form": ReleaseIntlForm()},
+    )
 
 
 @write_view("portal.release_numbers")
@@ -85,7 +93,7 @@ def intl_release(request: HttpRequest) -> HttpResponse:
     done = False
     if form.is_valid():
         done = call_service(
-            form, lambda: services.release_intl_did(tn=form.cleaned_data["tn"], actor=request.user)
+            form, lambda: services.intl_did_release(tn=form.cleaned_data["tn"], actor=request.user)
         ).ok
     return render(request, "dids/intl.html#release_result", {"form": form, "done": done})
 

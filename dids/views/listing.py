@@ -19,7 +19,9 @@ PER_PAGE = 50
 def did_list(request: HttpRequest) -> HttpResponse:
     form = DIDFilterForm(request.GET)
     filters = form.filters()
-    page = selectors.did_list(filters=filters, sort=form.chosen_sort(), cursor=form.chosen_cursor(), page_size=PER_PAGE)
+    page = selectors.did_list(
+        filters=filters, sort=form.chosen_sort(), cursor=form.chosen_cursor(), page_size=PER_PAGE
+    )
     count, more = selectors.did_count(filters=filters)
     choices = selectors.did_filter_choices(state=filters.state)
     group_names = {group.vi_id: group.name for group in choices.endpoint_groups}
@@ -37,7 +39,9 @@ def did_list(request: HttpRequest) -> HttpResponse:
         "did_group_names": {group.vi_id: group.name for group in choices.did_groups},
         "clients": clients,
         "client_by_group": client_by_group,
-        "client_move_targets": selectors.client_move_targets(owners=client_by_group, names=group_names),
+        "client_move_targets": selectors.client_move_targets(
+            owners=client_by_group, names=group_names
+        ),
         "configure_form": BulkConfigureForm(endpoint_groups=choices.endpoint_groups),
     }
     # Live filtering swaps only the results; a full load (or a bookmark) gets the page.
@@ -73,7 +77,7 @@ def bulk_configure(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         outcomes = call_service(
             form,
-            lambda: services.configure_dids(
+            lambda: services.dids_configure(
                 tns=form.cleaned_data["tns"],
                 endpoint_id=form.cleaned_data["endpoint_group"],
                 cnam=form.cleaned_data["cnam"],
@@ -94,10 +98,13 @@ def _each_number(tns: list[str], write) -> list[NumberOutcome]:
         try:
             outcomes.append(write(tn))
         except ProviderRejected as refusal:
-            outcomes.append(NumberOutcome(tn=tn, code=refusal.code, ok=False, message=refusal.message))
+            outcomes.append(
+                NumberOutcome(tn=tn, code=refusal.code, ok=False, message=refusal.message)
+            )
         except ProviderUnavailable:
             outcomes.extend(
-                NumberOutcome(tn=rest, code="", ok=False, message=UNREACHABLE_MESSAGE) for rest in tns[index:]
+                NumberOutcome(tn=rest, code="", ok=False, message=UNREACHABLE_MESSAGE)
+                for rest in tns[index:]
             )
             break
     return outcomes
@@ -110,8 +117,11 @@ def bulk_did_group(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["remove"]:
-            write = lambda tn: services.remove_did_group(tn=tn, actor=request.user)  # noqa: E731
+            write = lambda tn: services.did_group_remove(tn=tn, actor=request.user)
         else:
-            write = lambda tn: services.set_did_group(tn=tn, group_id=data["did_group"], actor=request.user)  # noqa: E731
+
+            def write(tn):
+                return services.did_group_set(tn=tn, group_id=data["did_group"], actor=request.user)
+
         outcomes = call_service(form, lambda: _each_number(data["tns"], write)).value
     return _bulk_result(request, form=form, outcomes=outcomes, title="DID group")

@@ -79,11 +79,17 @@ def release_confirm(request: HttpRequest) -> HttpResponse:
     try:
         tns = field_.clean(chosen.getlist("tns"))
     except Exception as error:  # a bad number in the URL: say which
-        return render(request, "dids/release.html", {"errors": getattr(error, "messages", [str(error)]), "rows": []})
+        return render(
+            request,
+            "dids/release.html",
+            {"errors": getattr(error, "messages", [str(error)]), "rows": []},
+        )
     rows = [_attachments(tn) for tn in tns]
     form = ReleaseForm(initial={"tns": tns})
     return render(
-        request, "dids/release.html", {"rows": rows, "form": form, "tns": tns, "with_911": _with_911(tns, rows)}
+        request,
+        "dids/release.html",
+        {"rows": rows, "form": form, "tns": tns, "with_911": _with_911(tns, rows)},
     )
 
 
@@ -104,7 +110,7 @@ def release_submit(request: HttpRequest) -> HttpResponse:
     outcomes = None
     if form.is_valid():
         outcomes = call_service(
-            form, lambda: services.release_dids(tns=form.cleaned_data["tns"], actor=request.user)
+            form, lambda: services.dids_release(tns=form.cleaned_data["tns"], actor=request.user)
         ).value
     tns = form.cleaned_data.get("tns") if hasattr(form, "cleaned_data") else []
     context = {

@@ -17,9 +17,12 @@ def e911_number_panel(context, tn: str):
 
 @register.filter
 def e911_status_colour(status: str | None) -> str:
-    return {"PROVISIONED": "success", "GEOCODED": "warning", "INVALID": "danger", "ARCHIVED": "secondary"}.get(
-        (status or "").upper(), "secondary"
-    )
+    return {
+        "PROVISIONED": "success",
+        "GEOCODED": "warning",
+        "INVALID": "danger",
+        "ARCHIVED": "secondary",
+    }.get((status or "").upper(), "secondary")
 
 
 @register.filter

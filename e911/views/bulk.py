@@ -17,8 +17,15 @@ OPERATE = "portal.operate_e911"
 COLUMNS = "tn, address1, address2, city, state, zip, caller_name"
 
 
-def _upload_page(request: HttpRequest, *, form: BulkUploadForm, error: str | None = None, status: int = 200) -> HttpResponse:
-    context = {"form": form, "error": error, "jobs": selectors.bulk_jobs_recent(), "columns": COLUMNS}
+def _upload_page(
+    request: HttpRequest, *, form: BulkUploadForm, error: str | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "error": error,
+        "jobs": selectors.bulk_jobs_recent(),
+        "columns": COLUMNS,
+    }
     return render(request, "e911/bulk.html", context, status=status)
 
 
@@ -36,7 +43,9 @@ def upload_submit(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, form=form, status=422)
     upload_file = form.cleaned_data["file"]
     try:
-        job_ = bulk.bulk_upload(content=upload_file.read(), file_name=upload_file.name, actor=request.user)
+        job_ = bulk.bulk_upload(
+            content=upload_file.read(), file_name=upload_file.name, actor=request.user
+        )
     except bulk.BulkFileInvalid as invalid:
         return _upload_page(request, form=form, error=str(invalid), status=422)
     return redirect("e911:bulk_job", pk=job_.pk)
@@ -44,8 +53,13 @@ def upload_submit(request: HttpRequest) -> HttpResponse:
 
 def _job_context(job: BulkJob) -> dict:
     rows = list(job.rows.order_by("line"))
-    counts = {verdict: sum(1 for row in rows if row.verdict == verdict) for verdict in BulkRow.Verdict.values}
-    results = {result: sum(1 for row in rows if row.result == result) for result in BulkRow.Result.values}
+    counts = {
+        verdict: sum(1 for row in rows if row.verdict == verdict)
+        for verdict in BulkRow.Verdict.values
+    }
+    results = {
+        result: sum(1 for row in rows if row.result == result) for result in BulkRow.Result.values
+    }
     return {
         "job": job, "rows": rows, "counts": counts, "results": results, "Verdict": BulkRow.Verdict,
         "waiting_for": bulk.bulk_waiting_for(job),
@@ -73,7 +87,11 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress component, re-rendered; once the check or the apply is over it tells the
     page to reload the rows (and the Provision button, after a check)."""
     job_ = get_object_or_404(BulkJob, pk=pk)
-    response = render(request, "e911/_bulk_progress.html", {"job": job_, "waiting_for": bulk.bulk_waiting_for(job_)})
+    response = render(
+        request,
+        "e911/_bulk_progress.html",
+        {"job": job_, "waiting_for": bulk.bulk_waiting_for(job_)},
+    )
     if not job_.is_working:
         response["HX-Trigger"] = "bulk-finished"
     return response
@@ -82,5 +100,3 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     job_ = get_object_or_404(BulkJob, pk=pk)
     return csv_response(bulk.bulk_results_csv(job=job_), filename=f"911-bulk-{job_.pk}-results.csv")
-
-

@@ -47,7 +47,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest) -> StreamingHttpResponse:
     problem = _problem(request)
-    return csv_response(selectors.compliance_csv(problem=problem, q=_search(request)), filename=f"911-{problem}.csv")
+    return csv_response(
+        selectors.compliance_csv(problem=problem, q=_search(request)), filename=f"911-{problem}.csv"
+    )
 
 
 def _off_net(value: str) -> bool | None:
@@ -58,10 +60,19 @@ def records(request: HttpRequest) -> HttpResponse:
     q = _search(request)
     status = request.GET.get("status", "")
     off_net = request.GET.get("off_net", "")
-    rows = selectors.location_search(q=q, status=status, city=_search(request, "city"), off_net=_off_net(off_net))
+    rows = selectors.location_search(
+        q=q, status=status, city=_search(request, "city"), off_net=_off_net(off_net)
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "status": status, "off_net": off_net, "statuses": selectors.STATUS_CHOICES,
-               "city": _search(request, "city"), "search_max": SEARCH_MAX}
+    context = {
+        "page": page,
+        "q": q,
+        "status": status,
+        "off_net": off_net,
+        "statuses": selectors.STATUS_CHOICES,
+        "city": _search(request, "city"),
+        "search_max": SEARCH_MAX,
+    }
     template = "e911/records.html#results" if request.htmx else "e911/records.html"
     return render(request, template, context)
 
@@ -77,7 +88,9 @@ def release_check(request: HttpRequest) -> HttpResponse:
     """Before releasing: which of these numbers still have 911, with an offer to remove it."""
     tns, errors = _tns(request.GET.getlist("tns"))
     locations = selectors.locations_for_tns(tns=tns)
-    return render(request, "e911/release.html", {"tns": tns, "errors": errors, "locations": locations})
+    return render(
+        request, "e911/release.html", {"tns": tns, "errors": errors, "locations": locations}
+    )
 
 
 @write_view("portal.operate_e911")

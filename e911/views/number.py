@@ -64,8 +64,12 @@ def auto_fetch_alerts(request: HttpRequest, tn: str) -> None:
         attempt(lambda: services.alerts_refresh(tn=tn, actor=request.user))
 
 
-def _panel(request: HttpRequest, tn: str, *, status: int = 200, trigger: bool = False, **extra) -> HttpResponse:
-    response = render(request, "e911/_panel.html", panel_context(request, tn, **extra), status=status)
+def _panel(
+    request: HttpRequest, tn: str, *, status: int = 200, trigger: bool = False, **extra
+) -> HttpResponse:
+    response = render(
+        request, "e911/_panel.html", panel_context(request, tn, **extra), status=status
+    )
     if trigger:
         # The number page refreshes its summary and history; the 911 counts follow.
         response["HX-Trigger"] = "did-changed, e911-changed"
@@ -91,7 +95,9 @@ def number_panel(request: HttpRequest, tn: str) -> HttpResponse:
         extra["stored_outcome"] = outcome
         extra["stored"] = outcome.value if outcome.ok else None
     elif fetch == "location":
-        extra["location_outcome"] = attempt(lambda: services.location_refresh(tn=tn, actor=request.user))
+        extra["location_outcome"] = attempt(
+            lambda: services.location_refresh(tn=tn, actor=request.user)
+        )
     else:
         auto_fetch_alerts(request, tn)
     return _panel(request, tn, **extra)
@@ -109,7 +115,9 @@ def address_check(request: HttpRequest, tn: str) -> HttpResponse:
     if not form.is_valid():
         return _panel(request, tn, status=422, address_form=form, editing=True)
     outcome = attempt(lambda: services.address_check(tidy=form.tidy, actor=request.user))
-    return _panel(request, tn, address_form=form, editing=True, check_outcome=outcome, verdict=outcome.value)
+    return _panel(
+        request, tn, address_form=form, editing=True, check_outcome=outcome, verdict=outcome.value
+    )
 
 
 def _checked_address(request: HttpRequest) -> Address:
@@ -128,12 +136,28 @@ def address_provision(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     address = _checked_address(request)
     if request.POST.get("store_only"):
-        outcome = attempt(lambda: services.stored_location_add(tn=tn, address=address, actor=request.user))
-        message = "Address stored at VI, not provisioned. Provision it from the stored locations." if outcome.ok else ""
+        outcome = attempt(
+            lambda: services.stored_location_add(tn=tn, address=address, actor=request.user)
+        )
+        message = (
+            "Address stored at VI, not provisioned. Provision it from the stored locations."
+            if outcome.ok
+            else ""
+        )
     else:
-        outcome = attempt(lambda: services.location_provision(tn=tn, address=address, actor=request.user))
+        outcome = attempt(
+            lambda: services.location_provision(tn=tn, address=address, actor=request.user)
+        )
         message = outcome.value.message if outcome.ok else ""
-    return _panel(request, tn, status=200 if outcome.ok else 422, trigger=outcome.ok, action_outcome=outcome, message=message, editing=not outcome.ok)
+    return _panel(
+        request,
+        tn,
+        status=200 if outcome.ok else 422,
+        trigger=outcome.ok,
+        action_outcome=outcome,
+        message=message,
+        editing=not outcome.ok,
+    )
 
 
 @write_view(OPERATE, fallback=_number_page)
@@ -150,7 +174,9 @@ def alert_add(request: HttpRequest, tn: str) -> HttpResponse:
     form = AlertForm(request.POST, prefix=f"alert-{tn}")
     if not form.is_valid():
         return _panel(request, tn, status=422, alert_form=form)
-    outcome = attempt(lambda: services.alert_add(tn=tn, email=form.cleaned_data["address"], actor=request.user))
+    outcome = attempt(
+        lambda: services.alert_add(tn=tn, email=form.cleaned_data["address"], actor=request.user)
+    )
     return _panel(
         request, tn, status=200 if outcome.ok else 422, trigger=outcome.ok, alert_outcome=outcome,
         alert_form=AlertForm(prefix=f"alert-{tn}") if outcome.ok else form,
@@ -163,14 +189,24 @@ def alert_remove(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     email = request.POST.get("email", "")
     outcome = attempt(lambda: services.alert_remove(tn=tn, email=email, actor=request.user))
-    return _panel(request, tn, trigger=outcome.ok, alert_outcome=outcome, alert_message=f"{email} removed." if outcome.ok else "")
+    return _panel(
+        request,
+        tn,
+        trigger=outcome.ok,
+        alert_outcome=outcome,
+        alert_message=f"{email} removed." if outcome.ok else "",
+    )
 
 
 @write_view(OPERATE, fallback=_number_page)
 def stored_provision(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     location_id = request.POST.get("location_id", "")
-    outcome = attempt(lambda: services.stored_location_provision(tn=tn, location_id=location_id, actor=request.user))
+    outcome = attempt(
+        lambda: services.stored_location_provision(
+            tn=tn, location_id=location_id, actor=request.user
+        )
+    )
     message = f"Stored location {location_id} is now the one 911 calls reach." if outcome.ok else ""
     return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)
 
@@ -179,6 +215,8 @@ def stored_provision(request: HttpRequest, tn: str) -> HttpResponse:
 def stored_remove(request: HttpRequest, tn: str) -> HttpResponse:
     tn = _tn(tn)
     location_id = request.POST.get("location_id", "")
-    outcome = attempt(lambda: services.stored_location_remove(tn=tn, location_id=location_id, actor=request.user))
+    outcome = attempt(
+        lambda: services.stored_location_remove(tn=tn, location_id=location_id, actor=request.user)
+    )
     message = f"Stored location {location_id} removed." if outcome.ok else ""
     return _panel(request, tn, trigger=outcome.ok, action_outcome=outcome, message=message)

@@ -17,7 +17,6 @@ def plain_list(value, kind: str) -> str:
     return words.plain_list(kind, value)
 
 
-
 @register.filter
 def field_words(shown, name) -> str:
     """`{{ item.after|field_words:item.name }}`: a history value of one of VI's lists, in words."""

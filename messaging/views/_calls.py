@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dids.views._calls import Called, ViError, UNREACHABLE_MESSAGE
+from dids.views._calls import UNREACHABLE_MESSAGE, Called, ViError
 from messaging.services import EXPECTED_ERRORS
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 

@@ -28,8 +28,12 @@ def brand_list(request: HttpRequest) -> HttpResponse:
     found = None
     if tag_form.is_valid() and tag_form.cleaned_data["tag"]:
         # A live question to VI (GetSMSCustomersByTag): VI may know brands the mirror does not yet.
-        found = call_service(tag_form, lambda: services.find_brands_by_tag(tag=tag_form.cleaned_data["tag"],
-                                                                            actor=request.user)).value
+        found = call_service(
+            tag_form,
+            lambda: services.brands_find_by_tag(
+                tag=tag_form.cleaned_data["tag"], actor=request.user
+            ),
+        ).value
     return render(request, "messaging/brands.html", {
         "brands": selectors.brand_list(), "tag_form": tag_form, "found": found,
     })  # fmt: skip
@@ -43,7 +47,9 @@ def brand_new(request: HttpRequest) -> HttpResponse:
 def brand_create(request: HttpRequest) -> HttpResponse:
     form = _brand_form(request.POST)
     if form.is_valid():
-        called = call_service(form, lambda: services.create_brand(values=form.cleaned_data, actor=request.user))
+        called = call_service(
+            form, lambda: services.brand_create(values=form.cleaned_data, actor=request.user)
+        )
         if called.ok:
             messages.success(request, f"Brand {called.value.customer_id} created at VI.")
             return redirect("messaging:brand", customer_id=called.value.customer_id)
@@ -57,7 +63,9 @@ def _brand_or_404(customer_id: str):
     return brand
 
 
-def _detail(request: HttpRequest, brand, *, form=None, action_form=None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, brand, *, form=None, action_form=None, status: int = 200
+) -> HttpResponse:
     return render(request, "messaging/brand_detail.html", {
         "brand": brand,
         "form": form or _brand_form(initial={name: getattr(brand, name) for name in BRAND_FIELDS}),
@@ -74,7 +82,9 @@ def brand_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
 def _digits(name: str, value) -> str:
     digits = digits_only(str(value or ""))
     # A North American phone with or without its country code is the same phone.
-    return digits[1:] if name == "phone" and len(digits) == 11 and digits.startswith("1") else digits
+    return (
+        digits[1:] if name == "phone" and len(digits) == 11 and digits.startswith("1") else digits
+    )
 
 
 def _same(name: str, new, old) -> bool:
@@ -95,13 +105,19 @@ def brand_edit(request: HttpRequest, customer_id: str) -> HttpResponse:
     form = _brand_form(request.POST)
     if form.is_valid():
         changed = {
-            name: value for name, value in form.cleaned_data.items() if not _same(name, value, getattr(brand, name))
+            name: value
+            for name, value in form.cleaned_data.items()
+            if not _same(name, value, getattr(brand, name))
         }
         if not changed:
             messages.info(request, "Nothing changed.")
             return redirect("messaging:brand", customer_id=customer_id)
-        called = call_service(form, lambda: services.update_brand(customer_id=customer_id, values=changed,
-                                                                  actor=request.user))
+        called = call_service(
+            form,
+            lambda: services.brand_update(
+                customer_id=customer_id, values=changed, actor=request.user
+            ),
+        )
         if called.ok:
             messages.success(request, "Saved at VI.")
             return redirect("messaging:brand", customer_id=customer_id)
@@ -120,23 +136,31 @@ def _brand_action(request: HttpRequest, customer_id: str, action, success: str) 
 
 @write_view("portal.operate_messaging")
 def brand_otp(request: HttpRequest, customer_id: str) -> HttpResponse:
-    return _brand_action(request, customer_id,
-                         lambda: services.trigger_otp(customer_id=customer_id, actor=request.user),
-                         "VI has texted a one-time password to the owner's mobile.")
+    return _brand_action(
+        request,
+        customer_id,
+        lambda: services.brand_otp_trigger(customer_id=customer_id, actor=request.user),
+        "VI has texted a one-time password to the owner's mobile.",
+    )
 
 
 @write_view("portal.operate_messaging")
 def brand_check(request: HttpRequest, customer_id: str) -> HttpResponse:
-    return _brand_action(request, customer_id,
-                         lambda: services.check_brand_status(customer_id=customer_id, actor=request.user),
-                         "Verification status read from VI.")
+    return _brand_action(
+        request,
+        customer_id,
+        lambda: services.brand_status_check(customer_id=customer_id, actor=request.user),
+        "Verification status read from VI.",
+    )
 
 
 @write_view("portal.delete_messaging")
 def brand_delete(request: HttpRequest, customer_id: str) -> HttpResponse:
     brand = _brand_or_404(customer_id)
     form = TagSearchForm()
-    called = call_service(form, lambda: services.delete_brand(customer_id=customer_id, actor=request.user))
+    called = call_service(
+        form, lambda: services.brand_delete(customer_id=customer_id, actor=request.user)
+    )
     if called.ok:
         messages.success(request, f"Brand {brand.display_name} deleted at VI.")
         return redirect("messaging:brands")

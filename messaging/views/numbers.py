@@ -26,8 +26,12 @@ PER_PAGE = 100
 def _index_context(request: HttpRequest, **extra) -> dict:
     filter_form = NumberFilterForm(request.GET)
     filter_form.is_valid()
-    filters = selectors.NumberFilters(**{name: filter_form.cleaned_data.get(name) or "" for name in filter_form.fields})
-    page = Paginator(selectors.sms_number_list(filters=filters), PER_PAGE).get_page(request.GET.get("page"))
+    filters = selectors.NumberFilters(
+        **{name: filter_form.cleaned_data.get(name) or "" for name in filter_form.fields}
+    )
+    page = Paginator(selectors.sms_number_list(filters=filters), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     campaigns = selectors.campaign_names()
     context = {
         "filter_form": filter_form,
@@ -52,11 +56,13 @@ def bulk_destination(request: HttpRequest) -> HttpResponse:
     outcomes = None
     if form.is_valid():
         data = form.cleaned_data
-        outcomes = call_service(form, lambda: services.configure_destinations(
+        outcomes = call_service(form, lambda: services.destinations_configure(
             tns=data["tns"], destination_type=data["destination_type"], destination=data["destination"],
             auth_token=data["auth_token"], actor=request.user,
         )).value  # fmt: skip
-    context = _index_context(request, destination_form=form, outcomes=outcomes, outcomes_title="SMS destination")
+    context = _index_context(
+        request, destination_form=form, outcomes=outcomes, outcomes_title="SMS destination"
+    )
     return render(request, "messaging/index.html", context)
 
 
@@ -68,9 +74,9 @@ def bulk_campaign(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["remove"]:
-            action = lambda: services.remove_from_campaign(tns=data["tns"], actor=request.user)  # noqa: E731
+            action = lambda: services.campaign_numbers_remove(tns=data["tns"], actor=request.user)
         else:
-            action = lambda: services.assign_to_campaign(  # noqa: E731
+            action = lambda: services.campaign_numbers_assign(
                 tns=data["tns"], campaign_id=data["campaign"], actor=request.user
             )
         outcomes = call_service(form, action).value
@@ -90,16 +96,21 @@ def _ten_digits(tn: str) -> str:
 
 def _panel(request: HttpRequest, tn: str, **extra) -> HttpResponse:
     sms = selectors.sms_number_get(tn=tn)
-    campaign = selectors.campaign_get(campaign_id=sms.campaign_id) if sms and sms.campaign_id else None
+    campaign = (
+        selectors.campaign_get(campaign_id=sms.campaign_id) if sms and sms.campaign_id else None
+    )
     context = {
         "tn": tn,
         "sms": sms,
         "campaign": campaign,
         "destination_form": DestinationForm(
-            initial={"destination_type": sms.destination_type, "destination": sms.destination} if sms else {}
+            initial={"destination_type": sms.destination_type, "destination": sms.destination}
+            if sms
+            else {}
         ),
         "campaign_form": NumberCampaignForm(
-            initial={"campaign": sms.campaign_id if sms else ""}, campaigns=selectors.campaigns_assignable()
+            initial={"campaign": sms.campaign_id if sms else ""},
+            campaigns=selectors.campaigns_assignable(),
         ),
         "send_form": SendMessageForm(),
         "sent": selectors.sent_messages(tn=tn, limit=5),
@@ -119,7 +130,7 @@ def number_enable(request: HttpRequest, tn: str) -> HttpResponse:
     """Turn SMS on (to the endpoint group); VI's refusal for a number that cannot have SMS is said plainly."""
     tn = _ten_digits(tn)
     form = forms.Form(request.POST)  # a carrier for VI being unreachable
-    outcome = call_service(form, lambda: services.enable_sms(tn=tn, actor=request.user)).value
+    outcome = call_service(form, lambda: services.sms_enable(tn=tn, actor=request.user)).value
     return _panel(request, tn, enable_form=form, enable_outcome=outcome)
 
 
@@ -130,7 +141,7 @@ def number_destination(request: HttpRequest, tn: str) -> HttpResponse:
     outcome = None
     if form.is_valid():
         data = form.cleaned_data
-        outcomes = call_service(form, lambda: services.configure_destinations(
+        outcomes = call_service(form, lambda: services.destinations_configure(
             tns=[tn], destination_type=data["destination_type"], destination=data["destination"],
             auth_token=data["auth_token"], actor=request.user,
         )).value  # fmt: skip
@@ -146,12 +157,17 @@ def number_campaign(request: HttpRequest, tn: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["remove"]:
-            action = lambda: services.remove_from_campaign(tns=[tn], actor=request.user)  # noqa: E731
+            action = lambda: services.campaign_numbers_remove(tns=[tn], actor=request.user)
         elif not data["campaign"]:
             form.add_error("campaign", "Choose an approved campaign.")
             action = None
         else:
-            action = lambda: services.assign_to_campaign(tns=[tn], campaign_id=data["campaign"], actor=request.user)  # noqa: E731
+
+            def action():
+                return services.campaign_numbers_assign(
+                    tns=[tn], campaign_id=data["campaign"], actor=request.user
+                )
+
         if action:
             outcomes = call_service(form, action).value
             outcome = outcomes[0] if outcomes else None
@@ -166,8 +182,10 @@ def number_send(request: HttpRequest, tn: str) -> HttpResponse:
     sent = None
     if form.is_valid():
         data = form.cleaned_data
-        sent = call_service(form, lambda: services.send_test_message(
+        sent = call_service(form, lambda: services.test_message_send(
             sender_tn=tn, recipient=data["recipient"], message=data["message"], files=form.files_for_vi(),
             actor=request.user,
         )).value  # fmt: skip
-    return _panel(request, tn, send_form=form if not (sent and sent.ok) else SendMessageForm(), sent_now=sent)
+    return _panel(
+        request, tn, send_form=form if not (sent and sent.ok) else SendMessageForm(), sent_now=sent
+    )

@@ -14,7 +14,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() not in (b"bearer", b"token"):
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(
+                "The Authorization header must be 'Bearer <token>'."
+            )
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
@@ -34,4 +36,8 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "A token from Account → API tokens."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from Account → API tokens.",
+        }

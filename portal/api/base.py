@@ -25,10 +25,21 @@ def validated(serializer_class: type[serializers.Serializer], data, **kwargs) ->
 def form_or_400(form: forms.Form) -> forms.Form:
     """The page's form, validated; its errors become a 400 problem with the same words."""
     if not form.is_valid():
-        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-        errors = {("non_field_errors" if field == "__all__" else field): messages for field, messages in errors.items()}
+        errors = {
+            field: [str(message) for message in messages] for field, messages in form.errors.items()
+        }
+        errors = {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in errors.items()
+        }
         first = next(iter(errors.values()))[0]
-        raise Problem(status_code=400, kind="invalid-request", title="Invalid request", detail=first, errors=errors)
+        raise Problem(
+            status_code=400,
+            kind="invalid-request",
+            title="Invalid request",
+            detail=first,
+            errors=errors,
+        )
     return form
 
 
@@ -47,7 +58,9 @@ def gone_number() -> Problem:
 def number_from_path(tn_text: str, *, for_write: bool = False):
     """The mirror row of the number in an API path (E.164), as the number page finds it:
     404 for anything that is not a number the portal knows, 409 for a write on a gone one."""
-    from dids import selectors as dids_selectors  # every domain's API addresses numbers the dids mirror holds
+    from dids import (
+        selectors as dids_selectors,  # every domain's API addresses numbers the dids mirror holds
+    )
 
     from .fields import from_e164
 

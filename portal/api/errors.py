@@ -46,8 +46,16 @@ _KINDS: list[tuple[type[Exception], str, str]] = [
 ]
 
 
-def problem_response(*, status_code: int, kind: str, title: str, detail: str, headers=None, **extra) -> Response:
-    body = {"type": TYPE_BASE + kind, "title": title, "status": status_code, "detail": detail, **extra}
+def problem_response(
+    *, status_code: int, kind: str, title: str, detail: str, headers=None, **extra
+) -> Response:
+    body = {
+        "type": TYPE_BASE + kind,
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        **extra,
+    }
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 
@@ -72,13 +80,22 @@ def _field_errors(detail) -> dict[str, list[str]]:
 
 def _django_validation_errors(error: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {field: [str(message) for item in errors for message in item.messages] for field, errors in error.error_dict.items()}
+        return {
+            field: [str(message) for item in errors for message in item.messages]
+            for field, errors in error.error_dict.items()
+        }
     return {"non_field_errors": [str(message) for message in error.messages]}
 
 
 def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, Problem):
-        return problem_response(status_code=exc.status_code, kind=exc.kind, title=exc.title, detail=str(exc.detail), **exc.extra)
+        return problem_response(
+            status_code=exc.status_code,
+            kind=exc.kind,
+            title=exc.title,
+            detail=str(exc.detail),
+            **exc.extra,
+        )
     if isinstance(exc, ProviderRejected):
         return problem_response(
             status_code=status.HTTP_422_UNPROCESSABLE_ENTITY, kind="vi-refused", title="VI refused",
@@ -92,14 +109,23 @@ def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         errors = _django_validation_errors(exc)
         first = next(iter(errors.values()), ["Invalid request."])[0]
-        return problem_response(status_code=400, kind="invalid-request", title="Invalid request", detail=first, errors=errors)
+        return problem_response(
+            status_code=400,
+            kind="invalid-request",
+            title="Invalid request",
+            detail=first,
+            errors=errors,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if not isinstance(exc, exceptions.APIException):
         return None  # a real bug: Django's 500 handling, logged
-    kind, title = next(((k, t) for cls, k, t in _KINDS if isinstance(exc, cls)), ("request-refused", "Request refused"))
+    kind, title = next(
+        ((k, t) for cls, k, t in _KINDS if isinstance(exc, cls)),
+        ("request-refused", "Request refused"),
+    )
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
@@ -108,5 +134,14 @@ def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
         first = next(iter(errors.values()), ["Invalid request."])[0]
-        return problem_response(status_code=exc.status_code, kind=kind, title=title, detail=first, errors=errors, headers=headers)
-    return problem_response(status_code=exc.status_code, kind=kind, title=title, detail=str(exc.detail), headers=headers)
+        return problem_response(
+            status_code=exc.status_code,
+            kind=kind,
+            title=title,
+            detail=first,
+            errors=errors,
+            headers=headers,
+        )
+    return problem_response(
+        status_code=exc.status_code, kind=kind, title=title, detail=str(exc.detail), headers=headers
+    )

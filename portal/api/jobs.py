@@ -30,10 +30,14 @@ class IdempotencyKeyReused(Exception):
 
 
 def _digest(request: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(request, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
-def job_submit(*, kind: str, request: dict[str, Any], user, idempotency_key: str = "") -> tuple[ApiJob, bool]:
+def job_submit(
+    *, kind: str, request: dict[str, Any], user, idempotency_key: str = ""
+) -> tuple[ApiJob, bool]:
     """Store and queue a job; returns (job, created). With a key seen in the last 24 hours for
     the same request, the first job comes back and nothing new is queued."""
     digest = _digest(request)
@@ -44,7 +48,11 @@ def job_submit(*, kind: str, request: dict[str, Any], user, idempotency_key: str
     try:
         with transaction.atomic():
             job = ApiJob.objects.create(
-                kind=kind, created_by=user, request=request, request_digest=digest, idempotency_key=idempotency_key
+                kind=kind,
+                created_by=user,
+                request=request,
+                request_digest=digest,
+                idempotency_key=idempotency_key,
             )
             transaction.on_commit(lambda: _enqueue(job.pk))
     except IntegrityError:
@@ -90,7 +98,10 @@ def job_run(*, job_id: int) -> ApiJob:
         RUNNERS[job.kind](job.request, actor=job.created_by, results=results)
     except (ProviderError, Exception) as exc:  # noqa: BLE001 - the job must end, whatever happened
         status = ApiJob.Status.FAILED
-        error = getattr(exc, "message", "") or "The job stopped on an unexpected error; nothing more was done."
+        error = (
+            getattr(exc, "message", "")
+            or "The job stopped on an unexpected error; nothing more was done."
+        )
         if isinstance(exc, ProviderError):
             code = getattr(exc, "code", "")
             error = f"{error} (VI code {code})" if code else error
@@ -98,7 +109,9 @@ def job_run(*, job_id: int) -> ApiJob:
             import logging
 
             logging.getLogger(__name__).exception("API job %s failed", job_id)
-    ApiJob.objects.filter(pk=job_id).update(status=status, results=results, error=error[:2000], finished_at=timezone.now())
+    ApiJob.objects.filter(pk=job_id).update(
+        status=status, results=results, error=error[:2000], finished_at=timezone.now()
+    )
     job.refresh_from_db()
     return job
 
@@ -114,12 +127,12 @@ def _run_order(request: dict[str, Any], *, actor, results: list) -> None:
     """Reserve, then assign what was reserved: the buy page's two clicks, as one job."""
     from dids import services
 
-    reserved = services.reserve_dids(tns=request["tns"], actor=actor)
+    reserved = services.dids_reserve(tns=request["tns"], actor=actor)
     held = [outcome.tn for outcome in reserved if outcome.ok]
     results.extend(_outcome_row(outcome, step="reserve") for outcome in reserved if not outcome.ok)
     if not held:
         return
-    bought = services.assign_dids(
+    bought = services.dids_assign(
         tns=held, endpoint_id=request["endpoint_id"], cnam=request.get("cnam"), ref_id=request.get("ref_id") or None,
         actor=actor,
     )  # fmt: skip
@@ -129,7 +142,10 @@ def _run_order(request: dict[str, Any], *, actor, results: list) -> None:
 def _run_release(request: dict[str, Any], *, actor, results: list) -> None:
     from dids import services
 
-    results.extend(_outcome_row(outcome, step="release") for outcome in services.release_dids(tns=request["tns"], actor=actor))
+    results.extend(
+        _outcome_row(outcome, step="release")
+        for outcome in services.dids_release(tns=request["tns"], actor=actor)
+    )
 
 
 RUNNERS = {ApiJob.Kind.ORDER: _run_order, ApiJob.Kind.RELEASE: _run_release}

@@ -15,7 +15,14 @@ from django.utils.html import strip_tags
 from .errors import PROBLEM_CONTENT_TYPE, TYPE_BASE
 
 API_PREFIXES = ("/api/v1/", "/api/schema/")
-_KINDS = {400: "malformed-request", 401: "not-authenticated", 403: "forbidden", 404: "not-found", 405: "method-not-allowed", 413: "request-too-large"}
+_KINDS = {
+    400: "malformed-request",
+    401: "not-authenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "request-too-large",
+}
 _TITLES = {400: "Malformed request", 401: "Authentication needed", 403: "Not allowed for your role", 404: "Not found",
            405: "Method not allowed", 413: "Request too large"}  # fmt: skip
 
@@ -29,7 +36,10 @@ class ProblemJsonForApiMiddleware:
         if not request.path.startswith(API_PREFIXES) or response.status_code < 400:
             return response
         content_type = response.get("Content-Type", "")
-        if content_type.startswith((PROBLEM_CONTENT_TYPE, "application/json")) or response.streaming:
+        if (
+            content_type.startswith((PROBLEM_CONTENT_TYPE, "application/json"))
+            or response.streaming
+        ):
             return response
         status = response.status_code
         if status == 404:
@@ -37,7 +47,9 @@ class ProblemJsonForApiMiddleware:
         elif status >= 500:
             detail = "The portal failed to answer; the error is logged. Nothing may have been changed, or part of it: check before retrying."
         else:
-            detail = " ".join(strip_tags(response.content.decode("utf-8", "replace")).split())[:500] or _TITLES.get(status, "Refused.")
+            detail = " ".join(strip_tags(response.content.decode("utf-8", "replace")).split())[
+                :500
+            ] or _TITLES.get(status, "Refused.")
         body = {"type": TYPE_BASE + _KINDS.get(status, "server-error" if status >= 500 else "request-refused"),
                 "title": _TITLES.get(status, "Server error" if status >= 500 else "Request refused"), "status": status, "detail": detail}  # fmt: skip
         problem = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)

@@ -20,7 +20,9 @@ def permission_of(view, method: str) -> str:
     if isinstance(permission, dict):
         permission = permission.get(method.upper())
     if not permission:
-        raise RuntimeError(f"{type(view).__name__} accepts {method} but declares no write_permission")
+        raise RuntimeError(
+            f"{type(view).__name__} accepts {method} but declares no write_permission"
+        )
     return permission
 
 

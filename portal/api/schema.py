@@ -20,7 +20,10 @@ PROBLEM_SCHEMA = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
         "vi_code": {"type": "string"},
         "vi_message": {"type": "string"},
     },
@@ -50,7 +53,13 @@ def add_problem_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for code, words in _STANDARD_ERRORS.items():
-                responses.setdefault(code, {"description": words, "content": {"application/problem+json": {"schema": reference}}})
+                responses.setdefault(
+                    code,
+                    {
+                        "description": words,
+                        "content": {"application/problem+json": {"schema": reference}},
+                    },
+                )
     return result
 
 

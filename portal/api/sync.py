@@ -19,7 +19,19 @@ LIST_LIMIT = 50
 class SyncRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = SyncRun
-        fields = ["id", "kind", "trigger", "status", "created_at", "started_at", "finished_at", "counts", "progress_done", "progress_total", "error"]
+        fields = [
+            "id",
+            "kind",
+            "trigger",
+            "status",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "counts",
+            "progress_done",
+            "progress_total",
+            "error",
+        ]
 
 
 class SyncRequest(serializers.Serializer):
@@ -33,7 +45,12 @@ class SyncQuery(serializers.Serializer):
 class SyncRuns(ApiView):
     write_permission = RUN_SYNC
 
-    @extend_schema(parameters=[SyncQuery], responses=SyncRunSerializer(many=True), summary="The latest sync runs", operation_id="sync_runs_list")
+    @extend_schema(
+        parameters=[SyncQuery],
+        responses=SyncRunSerializer(many=True),
+        summary="The latest sync runs",
+        operation_id="sync_runs_list",
+    )
     def get(self, request):
         kind = validated(SyncQuery, request.query_params).get("kind")
         runs = SyncRun.objects.order_by("-created_at", "-id")
@@ -41,20 +58,32 @@ class SyncRuns(ApiView):
             runs = runs.filter(kind=kind)
         return Response(SyncRunSerializer(runs[:LIST_LIMIT], many=True).data)
 
-    @extend_schema(request=SyncRequest, responses={202: SyncRunSerializer}, summary="Sync now", operation_id="sync_runs_create")
+    @extend_schema(
+        request=SyncRequest,
+        responses={202: SyncRunSerializer},
+        summary="Sync now",
+        operation_id="sync_runs_create",
+    )
     def post(self, request):
         kind = validated(SyncRequest, request.data)["kind"]
         try:
             run = sync_request(kind=kind, user=request.user)
         except SyncKindUnavailable:
-            raise Problem(status_code=409, kind="sync-unavailable", title="Sync unavailable", detail="That sync is not available.") from None
+            raise Problem(
+                status_code=409,
+                kind="sync-unavailable",
+                title="Sync unavailable",
+                detail="That sync is not available.",
+            ) from None
         response = Response(SyncRunSerializer(run).data, status=202)
         response["Location"] = f"/api/v1/sync-runs/{run.pk}/"
         return response
 
 
 class SyncRunDetail(ApiView):
-    @extend_schema(responses=SyncRunSerializer, summary="One sync run", operation_id="sync_runs_get")
+    @extend_schema(
+        responses=SyncRunSerializer, summary="One sync run", operation_id="sync_runs_get"
+    )
     def get(self, request, pk: int):
         run = SyncRun.objects.filter(pk=pk).first()
         if run is None:

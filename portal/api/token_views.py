@@ -14,15 +14,25 @@ from .models import ApiToken
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=100, help_text="What uses it, e.g. “Billing sync”.")
-    owner = forms.ModelChoiceField(label="For", queryset=get_user_model().objects.none(), required=False)
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="What uses it, e.g. “Billing sync”."
+    )
+    owner = forms.ModelChoiceField(
+        label="For", queryset=get_user_model().objects.none(), required=False
+    )
 
     def __init__(self, *args, may_manage: bool, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(field, forms.ModelChoiceField) else "form-control form-control-sm"
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ModelChoiceField)
+                else "form-control form-control-sm"
+            )
         if may_manage:
-            self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+            self.fields["owner"].queryset = (
+                get_user_model().objects.filter(is_active=True).order_by("username")
+            )
         else:
             del self.fields["owner"]
 
@@ -31,7 +41,14 @@ def _may_manage(user) -> bool:
     return user.has_perm(tokens.MANAGE_USERS)
 
 
-def _page(request: HttpRequest, *, form: TokenForm | None = None, created: str = "", created_token=None, status: int = 200):
+def _page(
+    request: HttpRequest,
+    *,
+    form: TokenForm | None = None,
+    created: str = "",
+    created_token=None,
+    status: int = 200,
+):
     may_manage = _may_manage(request.user)
     rows = tokens.tokens_all() if may_manage else tokens.tokens_of(owner=request.user)
     context = {
@@ -57,7 +74,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
         return _page(request, form=form)
     owner = form.cleaned_data.get("owner") or request.user
     try:
-        token, raw = tokens.token_create(owner=owner, name=form.cleaned_data["name"], actor=request.user)
+        token, raw = tokens.token_create(
+            owner=owner, name=form.cleaned_data["name"], actor=request.user
+        )
     except ValidationError as error:
         form.add_error("name", error)
         return _page(request, form=form)

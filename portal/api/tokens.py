@@ -32,9 +32,13 @@ def token_create(*, owner, name: str, actor) -> tuple[ApiToken, str]:
         raise PermissionDenied("Only Administrators create tokens for someone else.")
     name = (name or "").strip()
     if not name or len(name) > 100 or "\x00" in name:
-        raise ValidationError("Give the token a name of at most 100 characters.", code="invalid_name")
+        raise ValidationError(
+            "Give the token a name of at most 100 characters.", code="invalid_name"
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=owner, name=name, prefix=raw[:12], digest=_digest(raw), created_by=actor)
+    token = ApiToken.objects.create(
+        user=owner, name=name, prefix=raw[:12], digest=_digest(raw), created_by=actor
+    )
     return token, raw
 
 
@@ -42,7 +46,9 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
     if not _may_manage(actor=actor, owner=token.user):
         raise PermissionDenied("Only Administrators revoke someone else's tokens.")
     if token.revoked_at is None:
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor)
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
         token.refresh_from_db()
     return token
 
@@ -70,4 +76,6 @@ def tokens_of(*, owner) -> QuerySet[ApiToken]:
 
 
 def tokens_all() -> QuerySet[ApiToken]:
-    return ApiToken.objects.select_related("user", "created_by", "revoked_by").order_by("user__username", "-created_at")
+    return ApiToken.objects.select_related("user", "created_by", "revoked_by").order_by(
+        "user__username", "-created_at"
+    )

@@ -32,21 +32,34 @@ class EventQuery(serializers.Serializer):
         required=False, default=0, min_value=0, max_value=MAX_EVENT_ID,
         help_text="Only events with a larger id: the `next` of the previous page (0 or absent: from the first).",
     )  # fmt: skip
-    type = serializers.ChoiceField(choices=EventType.choices, required=False, help_text="Only events of this type.")
-    limit = serializers.IntegerField(required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT)
+    type = serializers.ChoiceField(
+        choices=EventType.choices, required=False, help_text="Only events of this type."
+    )
+    limit = serializers.IntegerField(
+        required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT
+    )
 
 
 class SubjectSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SubjectKind.choices)
-    key = serializers.CharField(help_text=f"What the event is about; a number in E.164 ({E164_PATTERN}).")
+    key = serializers.CharField(
+        help_text=f"What the event is about; a number in E.164 ({E164_PATTERN})."
+    )
 
 
 class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(choices=EventType.choices)
     occurred_at = serializers.DateTimeField()
-    source = serializers.ChoiceField(choices=EventSource.choices, help_text="vi: changed at VI, outside the portal.")
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None, help_text="Username; null for syncs and VI.")
+    source = serializers.ChoiceField(
+        choices=EventSource.choices, help_text="vi: changed at VI, outside the portal."
+    )
+    actor = serializers.CharField(
+        source="actor.username",
+        allow_null=True,
+        default=None,
+        help_text="Username; null for syncs and VI.",
+    )
     subject = serializers.SerializerMethodField()
     before = serializers.DictField(help_text="The fields that changed, as they were.")
     after = serializers.DictField(help_text="The fields that changed, as they are now.")
@@ -61,7 +74,9 @@ class EventSerializer(serializers.Serializer):
 
 class EventPageSerializer(serializers.Serializer):
     results = EventSerializer(many=True)
-    next = serializers.IntegerField(help_text="Give this as `after` to read on; the same `after` when nothing was new.")
+    next = serializers.IntegerField(
+        help_text="Give this as `after` to read on; the same `after` when nothing was new."
+    )
     has_more = serializers.BooleanField(help_text="More events are waiting after `next` right now.")
 
 
@@ -70,16 +85,25 @@ def _events():
 
 
 class Events(ApiView):
-    @extend_schema(parameters=[EventQuery], responses=EventPageSerializer, summary="Events after a cursor, oldest first", operation_id="events_list")
+    @extend_schema(
+        parameters=[EventQuery],
+        responses=EventPageSerializer,
+        summary="Events after a cursor, oldest first",
+        operation_id="events_list",
+    )
     def get(self, request):
         query = validated(EventQuery, request.query_params)
         events = _events().filter(id__gt=query["after"]).order_by("id")
         if query.get("type"):
             events = events.filter(type=query["type"])
-        rows = list(events[: query["limit"] + 1])  # one more than asked: tells whether there are more
+        rows = list(
+            events[: query["limit"] + 1]
+        )  # one more than asked: tells whether there are more
         page, has_more = rows[: query["limit"]], len(rows) > query["limit"]
         cursor = page[-1].id if page else query["after"]
-        return Response({"results": EventSerializer(page, many=True).data, "next": cursor, "has_more": has_more})
+        return Response(
+            {"results": EventSerializer(page, many=True).data, "next": cursor, "has_more": has_more}
+        )
 
 
 class EventDetail(ApiView):

@@ -13,8 +13,12 @@ from portal.events.models import Consumed, Event
 def unconsumed_ids(*, consumer: str, types: Iterable[str], limit: int = 1000) -> list[int]:
     """Ids of events of `types` this consumer has not handled, oldest first."""
     handled = Consumed.objects.filter(consumer=consumer).values("event_id")
-    return list(Event.objects.filter(type__in=list(types)).exclude(id__in=handled)
-                .order_by("id").values_list("id", flat=True)[:limit])
+    return list(
+        Event.objects.filter(type__in=list(types))
+        .exclude(id__in=handled)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
 
 
 def claim(*, consumer: str, event_id: int) -> Event | None:

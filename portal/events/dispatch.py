@@ -29,25 +29,38 @@ def dispatch_pending(*, limit: int = 20) -> int:
 def _dispatch_batch() -> int:
     deliveries: list[int] = []
     with transaction.atomic():
-        events = list(Event.objects.filter(dispatched_at__isnull=True).order_by("id")
-                      .select_for_update(skip_locked=True)[:BATCH])
+        events = list(
+            Event.objects.filter(dispatched_at__isnull=True)
+            .order_by("id")
+            .select_for_update(skip_locked=True)[:BATCH]
+        )
         if not events:
             return 0
         endpoints = list(WebhookEndpoint.objects.filter(active=True))
-        new = [WebhookDelivery(endpoint=endpoint, event=event)
-               for event in events for endpoint in endpoints if endpoint.wants(event.type)]
+        new = [
+            WebhookDelivery(endpoint=endpoint, event=event)
+            for event in events
+            for endpoint in endpoints
+            if endpoint.wants(event.type)
+        ]
         WebhookDelivery.objects.bulk_create(new, ignore_conflicts=True)
         Notification.objects.bulk_create(_notifications(events), ignore_conflicts=True)
-        Event.objects.filter(pk__in=[event.pk for event in events]).update(dispatched_at=timezone.now())
-        deliveries = list(WebhookDelivery.objects.filter(event__in=events, status=WebhookDelivery.Status.PENDING,
-                                                         attempts=0).values_list("pk", flat=True))
+        Event.objects.filter(pk__in=[event.pk for event in events]).update(
+            dispatched_at=timezone.now()
+        )
+        deliveries = list(
+            WebhookDelivery.objects.filter(
+                event__in=events, status=WebhookDelivery.Status.PENDING, attempts=0
+            ).values_list("pk", flat=True)
+        )
         transaction.on_commit(lambda: _send(deliveries))
     return len(events)
 
 
 def _notifications(events: list[Event]) -> list[Notification]:
-    subscriptions = list(Subscription.objects.filter(type__in={event.type for event in events},
-                                                     user__is_active=True))
+    subscriptions = list(
+        Subscription.objects.filter(type__in={event.type for event in events}, user__is_active=True)
+    )
     if not subscriptions:
         return []
     from portal.events.notifications import follows as followed_by
@@ -60,8 +73,10 @@ def _notifications(events: list[Event]) -> list[Notification]:
                 continue
             if subscription.user_id == event.actor_id:
                 continue  # no one needs telling about their own click
-            if (subscription.scope == Subscription.Scope.FOLLOWED
-                    and (subscription.user_id, event.subject_kind, event.subject_key) not in follows):
+            if (
+                subscription.scope == Subscription.Scope.FOLLOWED
+                and (subscription.user_id, event.subject_kind, event.subject_key) not in follows
+            ):
                 continue
             notes.append(Notification(user_id=subscription.user_id, event=event))
     return notes

@@ -37,7 +37,11 @@ def drift_filters(params) -> DriftFilters:
 
 def drift_events(*, filters: DriftFilters = DriftFilters()) -> QuerySet[Event]:
     events = Event.objects.filter(drift=True)
-    events = events.exclude(acknowledged_at__isnull=True) if filters.acknowledged else events.filter(acknowledged_at__isnull=True)
+    events = (
+        events.exclude(acknowledged_at__isnull=True)
+        if filters.acknowledged
+        else events.filter(acknowledged_at__isnull=True)
+    )
     if filters.kind:
         events = events.filter(subject_kind=filters.kind)
     if filters.type:
@@ -68,38 +72,64 @@ class DriftGroup:
 
 def drift_groups(*, filters: DriftFilters = DriftFilters(), limit: int = 200) -> list[DriftGroup]:
     """Drift grouped by subject and kind of change, most recent first."""
-    rows = (drift_events(filters=filters).order_by()
-            .values("subject_kind", "subject_key", "type")
-            .annotate(count=Count("id"), first_id=Min("id"), last_id=Max("id"), last_at=Max("occurred_at"))
-            .order_by("-last_id")[:limit])
+    rows = (
+        drift_events(filters=filters)
+        .order_by()
+        .values("subject_kind", "subject_key", "type")
+        .annotate(
+            count=Count("id"), first_id=Min("id"), last_id=Max("id"), last_at=Max("occurred_at")
+        )
+        .order_by("-last_id")[:limit]
+    )
     return [DriftGroup(**row) for row in rows]
 
 
 def drift_counts() -> list[tuple[str, int]]:
     """(type label, open count) for the dashboard panel, most first."""
-    rows = (Event.objects.filter(drift=True, acknowledged_at__isnull=True).order_by()
-            .values("type").annotate(count=Count("id")).order_by("-count"))
+    rows = (
+        Event.objects.filter(drift=True, acknowledged_at__isnull=True)
+        .order_by()
+        .values("type")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+    )
     return [(EventType(row["type"]).label, row["count"]) for row in rows]
 
 
 def number_drift(*, tn: str, limit: int = 20) -> list[Event]:
-    return list(Event.objects.filter(drift=True, acknowledged_at__isnull=True, subject_kind=SubjectKind.NUMBER,
-                                     subject_key=tn).order_by("-id")[:limit])
+    return list(
+        Event.objects.filter(
+            drift=True,
+            acknowledged_at__isnull=True,
+            subject_kind=SubjectKind.NUMBER,
+            subject_key=tn,
+        ).order_by("-id")[:limit]
+    )
 
 
-def drift_acknowledge(*, ids: Iterable[int] = (), filters: DriftFilters | None = None, actor) -> int:
+def drift_acknowledge(
+    *, ids: Iterable[int] = (), filters: DriftFilters | None = None, actor
+) -> int:
     """Acknowledge the named drift events, or all open ones matching `filters`; returns how many."""
     now = timezone.now()
     if filters is not None:
-        events = drift_events(filters=DriftFilters(kind=filters.kind, type=filters.type, key=filters.key))
+        events = drift_events(
+            filters=DriftFilters(kind=filters.kind, type=filters.type, key=filters.key)
+        )
     else:
         wanted = [int(i) for i in list(ids)[:MAX_IDS]]
         events = Event.objects.filter(drift=True, acknowledged_at__isnull=True, id__in=wanted)
-    return Event.objects.filter(id__in=events.values("id")).update(acknowledged_at=now, acknowledged_by=actor)
+    return Event.objects.filter(id__in=events.values("id")).update(
+        acknowledged_at=now, acknowledged_by=actor
+    )
 
 
 def acknowledge_group(*, subject_kind: str, subject_key: str, type: str, actor) -> int:
     """Acknowledge one row of the grouped page: every open event of that kind about that subject."""
-    return Event.objects.filter(drift=True, acknowledged_at__isnull=True, subject_kind=subject_kind,
-                                subject_key=subject_key[:64], type=type).update(acknowledged_at=timezone.now(),
-                                                                                acknowledged_by=actor)
+    return Event.objects.filter(
+        drift=True,
+        acknowledged_at__isnull=True,
+        subject_kind=subject_kind,
+        subject_key=subject_key[:64],
+        type=type,
+    ).update(acknowledged_at=timezone.now(), acknowledged_by=actor)

@@ -26,7 +26,9 @@ class Event(models.Model):
     after = models.JSONField(default=dict, blank=True)
     # The history row it was derived from (sync-found changes), kept to derive each once.
     change_record_id = models.BigIntegerField(null=True, blank=True)
-    sync_run = models.ForeignKey("portal.SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sync_run = models.ForeignKey(
+        "portal.SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Drift: found by a sync, made by no one through the portal. Acknowledged by a person.
     drift = models.BooleanField(default=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -41,11 +43,19 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["subject_kind", "subject_key", "-id"]),
             models.Index(fields=["sync_run", "change_record_id"]),
-            models.Index(fields=["id"], condition=Q(drift=True, acknowledged_at__isnull=True), name="events_open_drift"),
-            models.Index(fields=["id"], condition=Q(dispatched_at__isnull=True), name="events_undispatched"),
+            models.Index(
+                fields=["id"],
+                condition=Q(drift=True, acknowledged_at__isnull=True),
+                name="events_open_drift",
+            ),
+            models.Index(
+                fields=["id"], condition=Q(dispatched_at__isnull=True), name="events_undispatched"
+            ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["change_record_id", "type"], name="events_once_per_history_row"),
+            models.UniqueConstraint(
+                fields=["change_record_id", "type"], name="events_once_per_history_row"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -59,32 +69,44 @@ class Subscription(models.Model):
         ALL = "all", "Everything"
         FOLLOWED = "followed", "Only what I follow"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_subscriptions"
+    )
     type = models.CharField(max_length=40, choices=EventType.choices)
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.ALL)
     by_email = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "type"], name="events_one_subscription_per_type")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "type"], name="events_one_subscription_per_type"
+            )
+        ]
 
 
 class Follow(models.Model):
     """A person follows a subject (a number, client, port, campaign)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_follows"
+    )
     subject_kind = models.CharField(max_length=16, choices=SubjectKind.choices)
     subject_key = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "subject_kind", "subject_key"], name="events_one_follow"),
+            models.UniqueConstraint(
+                fields=["user", "subject_kind", "subject_key"], name="events_one_follow"
+            ),
         ]
 
 
 class Notification(models.Model):
     """One event for one person: at most one, however many times the outbox is dispatched."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -92,8 +114,14 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "event"], name="events_one_notification")]
-        indexes = [models.Index(fields=["user", "id"], condition=Q(read_at__isnull=True), name="events_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="events_one_notification")
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "id"], condition=Q(read_at__isnull=True), name="events_unread"
+            )
+        ]
 
 
 class WebhookEndpoint(models.Model):
@@ -111,11 +139,11 @@ class WebhookEndpoint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    def wants(self, event_type: str) -> bool:
-        return not self.event_types or event_type in self.event_types
-
     def __str__(self) -> str:
         return self.name
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
 
 
 class WebhookDelivery(models.Model):
@@ -127,7 +155,9 @@ class WebhookDelivery(models.Model):
         RETRYING = "retrying", "Failed, will retry"
         FAILED = "failed", "Failed, gave up"
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -139,7 +169,9 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="events_one_delivery")]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="events_one_delivery")
+        ]
 
 
 class Consumed(models.Model):
@@ -154,4 +186,6 @@ class Consumed(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["consumer", "event"], name="events_consumed_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "event"], name="events_consumed_once")
+        ]

@@ -22,7 +22,9 @@ def unread_count(*, user) -> int:
 
 
 def mark_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def subscriptions_of(*, user) -> dict[str, Subscription]:
@@ -35,7 +37,9 @@ def subscriptions_set(*, user, types: Iterable[str], followed_only: bool, by_ema
     scope = Subscription.Scope.FOLLOWED if followed_only else Subscription.Scope.ALL
     with transaction.atomic():
         Subscription.objects.filter(user=user).delete()
-        Subscription.objects.bulk_create(Subscription(user=user, type=t, scope=scope, by_email=by_email) for t in wanted)
+        Subscription.objects.bulk_create(
+            Subscription(user=user, type=t, scope=scope, by_email=by_email) for t in wanted
+        )
     return len(wanted)
 
 
@@ -43,15 +47,26 @@ def email_pending(*, limit: int = 200) -> int:
     """E-mail notifications whose subscriber asked for it, each at most once (emailed_at claimed first)."""
     sent = 0
     with transaction.atomic():
-        rows = list(Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True,
-                                                user__event_subscriptions__by_email=True,
-                                                user__event_subscriptions__type=models_type_ref())
-                    .select_related("event", "user").select_for_update(skip_locked=True, of=("self",))[:limit])
+        rows = list(
+            Notification.objects.filter(
+                emailed_at__isnull=True,
+                read_at__isnull=True,
+                user__event_subscriptions__by_email=True,
+                user__event_subscriptions__type=models_type_ref(),
+            )
+            .select_related("event", "user")
+            .select_for_update(skip_locked=True, of=("self",))[:limit]
+        )
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
     for note in rows:
         if note.user.email and note.user.is_active:
-            send_mail(subject=f"{note.event.get_type_display()}: {note.event.subject_key}",
-                      message=_mail_text(note), from_email=None, recipient_list=[note.user.email], fail_silently=True)
+            send_mail(
+                subject=f"{note.event.get_type_display()}: {note.event.subject_key}",
+                message=_mail_text(note),
+                from_email=None,
+                recipient_list=[note.user.email],
+                fail_silently=True,
+            )
             sent += 1
     return sent
 
@@ -64,8 +79,11 @@ def models_type_ref():
 
 def _mail_text(note: Notification) -> str:
     event = note.event
-    lines = [f"{event.get_type_display()} — {event.get_subject_kind_display()} {event.subject_key}",
-             f"When: {event.occurred_at:%Y-%m-%d %H:%M} UTC", f"Source: {event.get_source_display()}"]
+    lines = [
+        f"{event.get_type_display()} — {event.get_subject_kind_display()} {event.subject_key}",
+        f"When: {event.occurred_at:%Y-%m-%d %H:%M} UTC",
+        f"Source: {event.get_source_display()}",
+    ]
     for name, value in (event.after or {}).items():
         lines.append(f"{name.replace('_', ' ')}: {(event.before or {}).get(name)!s} -> {value!s}")
     return "\n".join(lines)
@@ -88,11 +106,19 @@ def follow_set(*, user, subject_kind: str, subject_key: str, follow: bool) -> bo
 
 def follows(*, user_ids) -> set[tuple[int, str, str]]:
     """(user id, kind, key) each of these people follows — here, and ports followed on the Porting pages."""
-    from porting.models import PortFollow  # read-only: a port followed there is followed for notifications too
-
     from portal.events.models import Follow
+    from porting.models import (
+        PortFollow,  # read-only: a port followed there is followed for notifications too
+    )
 
-    found = {(f.user_id, f.subject_kind, f.subject_key) for f in Follow.objects.filter(user_id__in=user_ids)}
-    found |= {(user_id, "port", str(vi_id)) for user_id, vi_id in
-              PortFollow.objects.filter(user_id__in=user_ids).values_list("user_id", "port__vi_id")}
+    found = {
+        (f.user_id, f.subject_kind, f.subject_key)
+        for f in Follow.objects.filter(user_id__in=user_ids)
+    }
+    found |= {
+        (user_id, "port", str(vi_id))
+        for user_id, vi_id in PortFollow.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "port__vi_id"
+        )
+    }
     return found

@@ -7,4 +7,7 @@ from portal.events import drift
 @dashboard.panel(title="Changed outside the portal", order=35, name="events.drift")
 def drift_panel(request):
     counts = drift.drift_counts()
-    return "events/panels/drift.html", {"counts": counts, "total": sum(count for _label, count in counts)}
+    return "events/panels/drift.html", {
+        "counts": counts,
+        "total": sum(count for _label, count in counts),
+    }

@@ -47,19 +47,37 @@ class HistoryTap:
     `publish()`: the events land in the same transaction as their history rows.
     """
 
-    def __init__(self, changes: Iterable[Any], *, actor, source: str, sync_run, at: datetime.datetime):
+    def __init__(
+        self, changes: Iterable[Any], *, actor, source: str, sync_run, at: datetime.datetime
+    ):
         self.changes = changes
-        self.common = {"actor": actor, "source": SOURCE_OF.get(source, source), "sync_run": sync_run, "at": at}
+        self.common = {
+            "actor": actor,
+            "source": SOURCE_OF.get(source, source),
+            "sync_run": sync_run,
+            "at": at,
+        }
         self.events: list[Event] = []
 
     def __iter__(self) -> Iterator[Any]:
         for change in self.changes:
-            self.events.extend(events_for(model=change.model, key=str(change.object_key), action=change.action,
-                                          changes=change.changes, **self.common))
+            self.events.extend(
+                events_for(
+                    model=change.model,
+                    key=str(change.object_key),
+                    action=change.action,
+                    changes=change.changes,
+                    **self.common,
+                )
+            )
             yield change
 
     def publish(self) -> int:
-        if self.events and self.common["sync_run"] is not None and first_sync(self.common["sync_run"]):
+        if (
+            self.events
+            and self.common["sync_run"] is not None
+            and first_sync(self.common["sync_run"])
+        ):
             return 0  # an import of what VI already has: nothing happened
         return publish_many(self.events)
 
@@ -73,17 +91,32 @@ def from_sync_history(*, run_id: int, model: str) -> int:
     from portal.models import ChangeRecord, SyncRun
 
     # Only this model's rows: others of the same run went through record_many, already published.
-    last = (Event.objects.filter(sync_run_id=run_id, change_record_id__isnull=False)
-            .order_by("-change_record_id").values_list("change_record_id", flat=True).first()) or 0
-    rows = (ChangeRecord.objects.filter(sync_run_id=run_id, model=model, id__gt=last).order_by("id")
-            .values_list("id", "model", "object_key", "action", "changes", "at", "source"))
+    last = (
+        Event.objects.filter(sync_run_id=run_id, change_record_id__isnull=False)
+        .order_by("-change_record_id")
+        .values_list("change_record_id", flat=True)
+        .first()
+    ) or 0
+    rows = (
+        ChangeRecord.objects.filter(sync_run_id=run_id, model=model, id__gt=last)
+        .order_by("id")
+        .values_list("id", "model", "object_key", "action", "changes", "at", "source")
+    )
     run = SyncRun(pk=run_id)
 
     def events():
         for record_id, model, key, action, changes, at, source in rows.iterator(chunk_size=BATCH):
-            yield from events_for(model=model, key=key, action=action, changes=changes, actor=None,
-                                  source=SOURCE_OF.get(source, source), sync_run=run, at=at,
-                                  change_record_id=record_id)
+            yield from events_for(
+                model=model,
+                key=key,
+                action=action,
+                changes=changes,
+                actor=None,
+                source=SOURCE_OF.get(source, source),
+                sync_run=run,
+                at=at,
+                change_record_id=record_id,
+            )
 
     if first_sync(run):
         return 0  # an import of what VI already has: nothing happened (and 3,000 events cost 0.8 s)
@@ -98,7 +131,11 @@ def first_sync(run) -> bool:
         run = SyncRun.objects.filter(pk=run.pk).only("kind").first()
         if run is None:
             return False
-    return not SyncRun.objects.filter(kind=run.kind, status=SyncRun.Status.SUCCEEDED).exclude(pk=run.pk).exists()
+    return (
+        not SyncRun.objects.filter(kind=run.kind, status=SyncRun.Status.SUCCEEDED)
+        .exclude(pk=run.pk)
+        .exists()
+    )
 
 
 def _dispatch_on_commit() -> None:
@@ -126,7 +163,9 @@ def _enqueue_dispatch() -> None:
     except Exception:  # noqa: BLE001 — the broker down must not fail a committed change; beat dispatches later
         import logging
 
-        logging.getLogger(__name__).warning("Could not queue event dispatch; the periodic dispatch will pick it up")
+        logging.getLogger(__name__).warning(
+            "Could not queue event dispatch; the periodic dispatch will pick it up"
+        )
 
 
 def publish_sync_outcome(*, run, status: str, error: str = "") -> Event:
@@ -134,9 +173,17 @@ def publish_sync_outcome(*, run, status: str, error: str = "") -> Event:
     from portal.events import writers
     from portal.models import SyncRun
 
-    writer = writers.sync_held if status == SyncRun.Status.NEEDS_CONFIRMATION else writers.sync_failed
-    return publish(writer(key=str(run.pk), source="sync", sync_run=run,
-                          after={"kind": run.kind, "status": status, "error": error[:300]}))
+    writer = (
+        writers.sync_held if status == SyncRun.Status.NEEDS_CONFIRMATION else writers.sync_failed
+    )
+    return publish(
+        writer(
+            key=str(run.pk),
+            source="sync",
+            sync_run=run,
+            after={"kind": run.kind, "status": status, "error": error[:300]},
+        )
+    )
 
 
 def publish_set_aside(records) -> int:
@@ -144,8 +191,15 @@ def publish_set_aside(records) -> int:
     from portal.events import writers
 
     return publish_many(
-        writers.sync_set_aside(key=str(record.object_key)[:64] or "?", source="sync", sync_run=record.sync_run,
-                               after={"model": record.model, "step": record.step,
-                                      "problems": list(record.problems)[:5]})
+        writers.sync_set_aside(
+            key=str(record.object_key)[:64] or "?",
+            source="sync",
+            sync_run=record.sync_run,
+            after={
+                "model": record.model,
+                "step": record.step,
+                "problems": list(record.problems)[:5],
+            },
+        )
         for record in records
     )

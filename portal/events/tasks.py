@@ -6,7 +6,6 @@ from celery import shared_task
 @shared_task(name="portal.events.tasks.dispatch_events")
 def dispatch_events() -> int:
     from portal.events import dispatch
-
     from portal.events.notifications import email_pending
 
     dispatched = dispatch.dispatch_pending()

@@ -58,7 +58,11 @@ class SubjectKind(models.TextChoices):
 
 # The subject kind each type is about: fixed per type.
 SUBJECT_OF = {
-    **{t: SubjectKind.NUMBER for t in EventType if t.value.split(".")[0] in {"number", "e911", "sms"}},
+    **{
+        t: SubjectKind.NUMBER
+        for t in EventType
+        if t.value.split(".")[0] in {"number", "e911", "sms"}
+    },
     **{t: SubjectKind.CAMPAIGN for t in EventType if t.value.startswith("campaign.")},
     **{t: SubjectKind.BRAND for t in EventType if t.value.startswith("brand.")},
     **{t: SubjectKind.PORT for t in EventType if t.value.startswith("port.")},

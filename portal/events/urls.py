@@ -16,5 +16,9 @@ urlpatterns = [
     path("webhooks/new/", views.webhook_create, name="webhook_create"),
     path("webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
     path("webhooks/<int:pk>/enable/", views.webhook_enable, name="webhook_enable"),
-    path("webhooks/<int:pk>/deliveries/<int:delivery_pk>/resend/", views.webhook_resend, name="webhook_resend"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/resend/",
+        views.webhook_resend,
+        name="webhook_resend",
+    ),
 ]

@@ -22,13 +22,17 @@ MANAGE_WEBHOOKS = "portal.manage_users"  # Administrators
 @require_GET
 def drift_list(request: HttpRequest) -> HttpResponse:
     filters = drift.drift_filters(request.GET)
-    return render(request, "events/drift.html", {
-        "filters": filters,
-        "groups": drift.drift_groups(filters=filters),
-        "kinds": SubjectKind.choices,
-        "types": EventType.choices,
-        "can_acknowledge": request.user.has_perm(ACKNOWLEDGE),
-    })
+    return render(
+        request,
+        "events/drift.html",
+        {
+            "filters": filters,
+            "groups": drift.drift_groups(filters=filters),
+            "kinds": SubjectKind.choices,
+            "types": EventType.choices,
+            "can_acknowledge": request.user.has_perm(ACKNOWLEDGE),
+        },
+    )
 
 
 @require_GET
@@ -45,18 +49,30 @@ def drift_acknowledge(request: HttpRequest) -> HttpResponse:
         filters = drift.drift_filters(request.POST)
         count = drift.drift_acknowledge(filters=filters, actor=request.user)
     else:
-        count = drift.acknowledge_group(subject_kind=request.POST.get("kind", ""), subject_key=request.POST.get("key", ""),
-                                        type=request.POST.get("type", ""), actor=request.user)
+        count = drift.acknowledge_group(
+            subject_kind=request.POST.get("kind", ""),
+            subject_key=request.POST.get("key", ""),
+            type=request.POST.get("type", ""),
+            actor=request.user,
+        )
     messages.success(request, f"Acknowledged {count} change{'s' if count != 1 else ''}.")
     return redirect(safe_next(request, reverse("events:drift")))
 
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications.for_user(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "events/notifications.html", {
-        "page": page, "subscriptions": notifications.subscriptions_of(user=request.user), "types": EventType.choices,
-    })
+    page = Paginator(notifications.for_user(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "events/notifications.html",
+        {
+            "page": page,
+            "subscriptions": notifications.subscriptions_of(user=request.user),
+            "types": EventType.choices,
+        },
+    )
 
 
 @require_POST  # a person's own inbox: anyone signed in (a Viewer too), nothing at VI
@@ -67,18 +83,24 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 @require_POST  # a person's own choices, as above
 def subscriptions_save(request: HttpRequest) -> HttpResponse:
-    notifications.subscriptions_set(user=request.user, types=request.POST.getlist("type"),
-                                    followed_only=request.POST.get("scope") == "followed",
-                                    by_email=request.POST.get("by_email") == "1")
+    notifications.subscriptions_set(
+        user=request.user,
+        types=request.POST.getlist("type"),
+        followed_only=request.POST.get("scope") == "followed",
+        by_email=request.POST.get("by_email") == "1",
+    )
     messages.success(request, "Notification choices saved.")
     return redirect("events:notifications")
 
 
 @require_POST  # a person's own choice, as above
 def follow(request: HttpRequest) -> HttpResponse:
-    followed = notifications.follow_set(user=request.user, subject_kind=request.POST.get("kind", ""),
-                                        subject_key=request.POST.get("key", ""),
-                                        follow=request.POST.get("follow") == "1")
+    followed = notifications.follow_set(
+        user=request.user,
+        subject_kind=request.POST.get("kind", ""),
+        subject_key=request.POST.get("key", ""),
+        follow=request.POST.get("follow") == "1",
+    )
     messages.success(request, "You follow it now." if followed else "You no longer follow it.")
     return redirect(safe_next(request, reverse("events:notifications")))
 
@@ -87,22 +109,37 @@ def follow(request: HttpRequest) -> HttpResponse:
 def webhook_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(MANAGE_WEBHOOKS):
         return HttpResponse("Only Administrators manage webhooks.", status=403)
-    return render(request, "events/webhooks.html", {
-        "endpoints": WebhookEndpoint.objects.order_by("name"), "types": EventType.choices,
-    })
+    return render(
+        request,
+        "events/webhooks.html",
+        {
+            "endpoints": WebhookEndpoint.objects.order_by("name"),
+            "types": EventType.choices,
+        },
+    )
 
 
 @write_view(MANAGE_WEBHOOKS)
 def webhook_create(request: HttpRequest) -> HttpResponse:
     try:
-        endpoint, secret = webhooks.endpoint_create(name=str(request.POST.get("name", ""))[:100],
-                                                    url=request.POST.get("url", ""),
-                                                    event_types=request.POST.getlist("type"), actor=request.user)
+        endpoint, secret = webhooks.endpoint_create(
+            name=str(request.POST.get("name", ""))[:100],
+            url=request.POST.get("url", ""),
+            event_types=request.POST.getlist("type"),
+            actor=request.user,
+        )
     except webhooks.WebhookURLRefused as error:
-        return render(request, "events/webhooks.html", {
-            "endpoints": WebhookEndpoint.objects.order_by("name"), "types": EventType.choices, "error": str(error),
-            "url": str(request.POST.get("url", ""))[:500],
-        }, status=422)
+        return render(
+            request,
+            "events/webhooks.html",
+            {
+                "endpoints": WebhookEndpoint.objects.order_by("name"),
+                "types": EventType.choices,
+                "error": str(error),
+                "url": str(request.POST.get("url", ""))[:500],
+            },
+            status=422,
+        )
     return render(request, "events/webhook_created.html", {"endpoint": endpoint, "secret": secret})
 
 
@@ -111,8 +148,14 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(MANAGE_WEBHOOKS):
         return HttpResponse("Only Administrators manage webhooks.", status=403)
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
-    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint).select_related("event").order_by("-id")[:100]
-    return render(request, "events/webhook_detail.html", {"endpoint": endpoint, "deliveries": deliveries})
+    deliveries = (
+        WebhookDelivery.objects.filter(endpoint=endpoint)
+        .select_related("event")
+        .order_by("-id")[:100]
+    )
+    return render(
+        request, "events/webhook_detail.html", {"endpoint": endpoint, "deliveries": deliveries}
+    )
 
 
 @write_view(MANAGE_WEBHOOKS)

@@ -66,7 +66,9 @@ def url_check(url: str) -> str:
     return url.strip()
 
 
-def endpoint_create(*, name: str, url: str, event_types: list[str], actor) -> tuple[WebhookEndpoint, str]:
+def endpoint_create(
+    *, name: str, url: str, event_types: list[str], actor
+) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its secret (returned once: shown to the Administrator, then never again)."""
     known = set(EventType.values)
     unknown = [t for t in event_types if t not in known]
@@ -74,7 +76,10 @@ def endpoint_create(*, name: str, url: str, event_types: list[str], actor) -> tu
         raise WebhookURLRefused("Unknown event types: " + ", ".join(map(str, unknown))[:200])
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint.objects.create(
-        name=(name or url)[:100], url=url_check(url), event_types=sorted(set(event_types)), secret=secret,
+        name=(name or url)[:100],
+        url=url_check(url),
+        event_types=sorted(set(event_types)),
+        secret=secret,
         created_by=actor,
     )
     return endpoint, secret
@@ -86,16 +91,19 @@ def sign(*, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def event_body(event: Event) -> bytes:
-    return json.dumps({
-        "id": event.pk,
-        "type": event.type,
-        "occurred_at": event.occurred_at.isoformat(),
-        "source": event.source,
-        "actor": getattr(event.actor, "username", None),
-        "subject": {"kind": event.subject_kind, "key": event.subject_key},
-        "before": event.before,
-        "after": event.after,
-    }, sort_keys=True).encode()
+    return json.dumps(
+        {
+            "id": event.pk,
+            "type": event.type,
+            "occurred_at": event.occurred_at.isoformat(),
+            "source": event.source,
+            "actor": getattr(event.actor, "username", None),
+            "subject": {"kind": event.subject_kind, "key": event.subject_key},
+            "before": event.before,
+            "after": event.after,
+        },
+        sort_keys=True,
+    ).encode()
 
 
 def backoff_seconds(attempt: int) -> int:
@@ -105,8 +113,15 @@ def backoff_seconds(attempt: int) -> int:
 
 def delivery_attempt(*, delivery_id: int, task=None) -> str:
     """Post one delivery; on failure schedule the next attempt (Celery countdown) or give up."""
-    delivery = WebhookDelivery.objects.select_related("endpoint", "event", "event__actor").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status in {WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED}:
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint", "event", "event__actor")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status in {
+        WebhookDelivery.Status.DELIVERED,
+        WebhookDelivery.Status.FAILED,
+    }:
         return "nothing to do"
     endpoint = delivery.endpoint
     if not endpoint.active:
@@ -125,7 +140,9 @@ def delivery_attempt(*, delivery_id: int, task=None) -> str:
     delivery.save()
     _streak(endpoint, ok=ok)
     if delivery.status == WebhookDelivery.Status.RETRYING and task is not None:
-        countdown = backoff_seconds(delivery.attempts) * getattr(settings, "WEBHOOKS_BACKOFF_SCALE", 1)
+        countdown = backoff_seconds(delivery.attempts) * getattr(
+            settings, "WEBHOOKS_BACKOFF_SCALE", 1
+        )
         task.apply_async(kwargs={"delivery_id": delivery.pk}, countdown=countdown)
     return delivery.status
 
@@ -157,12 +174,24 @@ def _post(endpoint: WebhookEndpoint, event: Event) -> tuple[int | None, str, int
     started = time.monotonic()
     try:
         url_check(endpoint.url)  # again at send time: DNS may have changed since registration
-        with requests.post(endpoint.url, data=body, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-                           allow_redirects=False, stream=True) as response:
-            for _chunk in response.iter_content(4096):  # read (and drop) the answer, within the deadline
+        with requests.post(
+            endpoint.url,
+            data=body,
+            headers=headers,
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            for _chunk in response.iter_content(
+                4096
+            ):  # read (and drop) the answer, within the deadline
                 if time.monotonic() - started > OVERALL_DEADLINE:
                     break
-            return response.status_code, "" if response.ok else f"HTTP {response.status_code}", _ms(started)
+            return (
+                response.status_code,
+                "" if response.ok else f"HTTP {response.status_code}",
+                _ms(started),
+            )
     except WebhookURLRefused as error:
         return None, str(error), _ms(started)
     except requests.RequestException as error:
@@ -180,9 +209,13 @@ def _streak(endpoint: WebhookEndpoint, *, ok: bool) -> None:
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         endpoint.failure_streak += 1
-        if endpoint.active and endpoint.failure_streak >= getattr(settings, "WEBHOOKS_DISABLE_AFTER", DISABLE_AFTER):
+        if endpoint.active and endpoint.failure_streak >= getattr(
+            settings, "WEBHOOKS_DISABLE_AFTER", DISABLE_AFTER
+        ):
             endpoint.active = False
-            endpoint.disabled_reason = f"Switched off after {endpoint.failure_streak} failed deliveries in a row."
+            endpoint.disabled_reason = (
+                f"Switched off after {endpoint.failure_streak} failed deliveries in a row."
+            )
             transaction.on_commit(lambda: _mail_administrators(endpoint))
         endpoint.save(update_fields=["failure_streak", "active", "disabled_reason"])
 
@@ -190,12 +223,21 @@ def _streak(endpoint: WebhookEndpoint, *, ok: bool) -> None:
 def _mail_administrators(endpoint: WebhookEndpoint) -> None:
     ADMINISTRATORS_GROUP = "Administrator"  # the role group (portal/migrations/0003_roles.py)
 
-    emails = list(get_user_model().objects.filter(is_active=True, groups__name=ADMINISTRATORS_GROUP)
-                  .exclude(email="").values_list("email", flat=True).distinct())
+    emails = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=ADMINISTRATORS_GROUP)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
     if emails:
         send_mail(
             subject=f"Webhook switched off: {endpoint.name}",
-            message=(f"The portal stopped sending events to {endpoint.url}: {endpoint.disabled_reason}\n"
-                     "Fix the receiver, then switch the endpoint on again on the Webhooks page."),
-            from_email=None, recipient_list=emails, fail_silently=True,
+            message=(
+                f"The portal stopped sending events to {endpoint.url}: {endpoint.disabled_reason}\n"
+                "Fix the receiver, then switch the endpoint on again on the Webhooks page."
+            ),
+            from_email=None,
+            recipient_list=emails,
+            fail_silently=True,
         )

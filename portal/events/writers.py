@@ -75,5 +75,8 @@ sync_held = _writer(EventType.SYNC_HELD)
 sync_failed = _writer(EventType.SYNC_FAILED)
 sync_set_aside = _writer(EventType.SYNC_SET_ASIDE)
 
-WRITERS = {event_type: globals()[event_type.name.lower()] for event_type in EventType
-           if event_type.name.lower() in globals()}
+WRITERS = {
+    event_type: globals()[event_type.name.lower()]
+    for event_type in EventType
+    if event_type.name.lower() in globals()
+}

@@ -11,21 +11,34 @@ from .server import start
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portal.sandbox", description="VoIP Innovations stand-in")
+    parser = argparse.ArgumentParser(
+        prog="python -m portal.sandbox", description="VoIP Innovations stand-in"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8089)
     parser.add_argument("--login", default="sandbox")
     parser.add_argument("--secret", default="sandbox-secret")
-    parser.add_argument("--seed", default="demo", help="demo, test, empty or a number of owned DIDs")
+    parser.add_argument(
+        "--seed", default="demo", help="demo, test, empty or a number of owned DIDs"
+    )
     parser.add_argument("--state", default=None, help="file to load on start and save on shutdown")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="sandbox %(message)s")
 
-    server = start(host=args.host, port=args.port, login=args.login, secret=args.secret, seed=args.seed,
-                   state_file=args.state, quiet=not args.verbose)
-    print(f"VI sandbox on {server.url} (WSDL: {server.url}?wsdl, control: {server.base_url}/_sandbox/summary)",
-          flush=True)
+    server = start(
+        host=args.host,
+        port=args.port,
+        login=args.login,
+        secret=args.secret,
+        seed=args.seed,
+        state_file=args.state,
+        quiet=not args.verbose,
+    )
+    print(
+        f"VI sandbox on {server.url} (WSDL: {server.url}?wsdl, control: {server.base_url}/_sandbox/summary)",
+        flush=True,
+    )
 
     def stop(signum, frame):
         raise KeyboardInterrupt

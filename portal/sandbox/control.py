@@ -71,14 +71,27 @@ def state_view(sandbox, parts: list[str]):
     from .domains.views import view as dids_view
 
     if not parts:
-        return {"kinds": ["numbers", "number/<tn>", "endpoint_groups", "did_groups", "reservations",
-                          "account", "intl", "faults", "<domain>/..."]}
+        return {
+            "kinds": [
+                "numbers",
+                "number/<tn>",
+                "endpoint_groups",
+                "did_groups",
+                "reservations",
+                "account",
+                "intl",
+                "faults",
+                "<domain>/...",
+            ]
+        }
     if parts[0] == "faults":
         return {"pending": sandbox.faults.pending()}
     answer = dids_view(sandbox, parts)
     if answer is not None:
         return answer
-    store = getattr(sandbox, parts[0], None) if parts[0] in ("e911", "porting", "messaging") else None
+    store = (
+        getattr(sandbox, parts[0], None) if parts[0] in ("e911", "porting", "messaging") else None
+    )
     hook = getattr(store, "state_view", None) if store is not None else None
     if hook is not None:
         answer = hook(sandbox, parts[1:])

@@ -30,10 +30,14 @@ class Reply:
 
 
 def _fault_reply(message: str, version: str, *, client: bool = True) -> Reply:
-    return Reply(500, soap.CONTENT_TYPES[version], soap.fault(message, version=version, client=client))
+    return Reply(
+        500, soap.CONTENT_TYPES[version], soap.fault(message, version=version, client=client)
+    )
 
 
-def handle(sandbox, serializer: Serializer, body: bytes, content_type: str, soap_action: str = "") -> Reply:
+def handle(
+    sandbox, serializer: Serializer, body: bytes, content_type: str, soap_action: str = ""
+) -> Reply:
     try:
         parsed = soap.parse(body, content_type)
     except soap.SoapError as error:
@@ -52,12 +56,23 @@ def handle(sandbox, serializer: Serializer, body: bytes, content_type: str, soap
         if fault.kind == "timeout":
             return Reply(0, "", b"", hang=fault.seconds)
         if fault.kind == "http500":
-            return Reply(500, "text/html; charset=utf-8", b"<html><body><h1>500 Internal Server Error</h1></body></html>")
+            return Reply(
+                500,
+                "text/html; charset=utf-8",
+                b"<html><body><h1>500 Internal Server Error</h1></body></html>",
+            )
         if fault.kind == "soapfault":
-            return _fault_reply("Server was unable to process request. ---> Simulated failure.", version, client=False)
+            return _fault_reply(
+                "Server was unable to process request. ---> Simulated failure.",
+                version,
+                client=False,
+            )
         if fault.kind == "malformed":
-            text = (soap.envelope_head(version) + f'<{parsed.operation}Response xmlns="http://tempuri.org/">'
-                    "<responseCode>100</responseCode><responseMessage>Succ&ess<DIDs><DID><tn>")
+            text = (
+                soap.envelope_head(version)
+                + f'<{parsed.operation}Response xmlns="http://tempuri.org/">'
+                "<responseCode>100</responseCode><responseMessage>Succ&ess<DIDs><DID><tn>"
+            )
             return Reply(200, soap.CONTENT_TYPES[version], text.encode())
         if fault.kind == "latency":
             delay = fault.seconds
@@ -77,8 +92,13 @@ def handle(sandbox, serializer: Serializer, body: bytes, content_type: str, soap
             result = EXCEPTION
 
     pieces = _envelope(serializer, version, parsed.operation, result)
-    return Reply(200, soap.CONTENT_TYPES[version], pieces, delay=delay,
-                 truncate=fault is not None and fault.kind == "truncated")
+    return Reply(
+        200,
+        soap.CONTENT_TYPES[version],
+        pieces,
+        delay=delay,
+        truncate=fault is not None and fault.kind == "truncated",
+    )
 
 
 def _authenticated(sandbox, request: registry.Request) -> bool:

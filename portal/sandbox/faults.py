@@ -21,7 +21,12 @@ class Fault:
     seconds: float
 
     def as_dict(self) -> dict:
-        return {"operation": self.operation, "kind": self.kind, "times": self.times, "seconds": self.seconds}
+        return {
+            "operation": self.operation,
+            "kind": self.kind,
+            "times": self.times,
+            "seconds": self.seconds,
+        }
 
 
 class FaultPlan:

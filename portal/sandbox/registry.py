@@ -42,7 +42,9 @@ def operation(name: str, *, empty: Callable[[], dict] | None = None, authenticat
     """Register the decorated function as the handler of VI operation `name` (exact casing)."""
 
     def register(handler: Handler) -> Handler:
-        _OPERATIONS[name] = Operation(name=name, handler=handler, empty=empty, authenticated=authenticated)
+        _OPERATIONS[name] = Operation(
+            name=name, handler=handler, empty=empty, authenticated=authenticated
+        )
         return handler
 
     return register

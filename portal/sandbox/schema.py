@@ -46,7 +46,9 @@ class Field:
         return self.type in SIMPLE_TYPES
 
 
-SIMPLE_TYPES = frozenset({"string", "int", "long", "boolean", "dateTime", "decimal", "double", "short"})
+SIMPLE_TYPES = frozenset(
+    {"string", "int", "long", "boolean", "dateTime", "decimal", "double", "short"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,8 @@ def _fields(complex_type) -> tuple[Field, ...]:
                 required=element.get("minOccurs", "1") != "0",
                 repeated=element.get("maxOccurs", "1") not in ("1", "0"),
                 nillable=element.get("nillable") == "true",
-                extension=previous is not None and previous.tag is etree.Comment
+                extension=previous is not None
+                and previous.tag is etree.Comment
                 and previous.text.strip().startswith("Extension:"),
             )
         )

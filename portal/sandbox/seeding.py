@@ -13,14 +13,25 @@ from .domains.dids import OTHER, OURS, Client, DidGroup, EndpointGroup, IntlNumb
 
 # Real NPAs, their LATA and a few rate centers in each (as VI spells them: upper case, <=10 chars).
 GEOGRAPHY = {
-    "UT": [("435", 660, ["BEAVER", "CEDAR CITY", "LOGAN", "ST GEORGE", "RICHFIELD", "HEBER CITY"]),
-           ("801", 660, ["SALT LAKE", "PROVO", "OGDEN", "BOUNTIFUL"])],
-    "NY": [("212", 132, ["NWYRCYZN01", "NWYRCYZN03"]), ("718", 132, ["NWYRCYZN04", "NWYRCYZN05"]),
-           ("518", 124, ["ALBANY", "SCHENECTADY"])],
-    "CA": [("415", 722, ["SNFC CNTRL", "SNFC SOUTH"]), ("213", 730, ["LSAN DA 01", "LSAN DA 02"]),
-           ("619", 732, ["SAN DIEGO", "LA JOLLA"])],
-    "TX": [("512", 558, ["AUSTIN", "ROUND ROCK"]), ("214", 552, ["DALLAS", "GARLAND"]),
-           ("713", 560, ["HOUSTON", "PASADENA"])],
+    "UT": [
+        ("435", 660, ["BEAVER", "CEDAR CITY", "LOGAN", "ST GEORGE", "RICHFIELD", "HEBER CITY"]),
+        ("801", 660, ["SALT LAKE", "PROVO", "OGDEN", "BOUNTIFUL"]),
+    ],
+    "NY": [
+        ("212", 132, ["NWYRCYZN01", "NWYRCYZN03"]),
+        ("718", 132, ["NWYRCYZN04", "NWYRCYZN05"]),
+        ("518", 124, ["ALBANY", "SCHENECTADY"]),
+    ],
+    "CA": [
+        ("415", 722, ["SNFC CNTRL", "SNFC SOUTH"]),
+        ("213", 730, ["LSAN DA 01", "LSAN DA 02"]),
+        ("619", 732, ["SAN DIEGO", "LA JOLLA"]),
+    ],
+    "TX": [
+        ("512", 558, ["AUSTIN", "ROUND ROCK"]),
+        ("214", 552, ["DALLAS", "GARLAND"]),
+        ("713", 560, ["HOUSTON", "PASADENA"]),
+    ],
     "FL": [("305", 460, ["MIAMI", "HOMESTEAD"]), ("407", 458, ["ORLANDO", "KISSIMMEE"])],
     "IL": [("312", 358, ["CHICAGO"]), ("773", 358, ["CHICAGO", "EVANSTON"])],
     "GA": [("404", 438, ["ATLANTA", "DECATUR"]), ("678", 438, ["MARIETTA", "ATLANTA"])],
@@ -31,17 +42,33 @@ GEOGRAPHY = {
 TOLL_FREE_NPAS = ("800", "833", "844", "855", "866", "877", "888")
 NETWORKS = ("Onvoy", "Level 3", "Bandwidth", "Peerless")
 COUNTRIES = [
-    {"name": "United Kingdom", "abbrev": "GB", "cities": [{"name": "London", "id": 4401}, {"name": "Manchester", "id": 4402}]},
-    {"name": "Germany", "abbrev": "DE", "cities": [{"name": "Berlin", "id": 4901}, {"name": "Munich", "id": 4902}]},
+    {
+        "name": "United Kingdom",
+        "abbrev": "GB",
+        "cities": [{"name": "London", "id": 4401}, {"name": "Manchester", "id": 4402}],
+    },
+    {
+        "name": "Germany",
+        "abbrev": "DE",
+        "cities": [{"name": "Berlin", "id": 4901}, {"name": "Munich", "id": 4902}],
+    },
     {"name": "Mexico", "abbrev": "MX", "cities": [{"name": "Mexico City", "id": 5201}]},
 ]
 INTL_PREFIX = {4401: "44207", 4402: "44161", 4901: "4930", 4902: "4989", 5201: "5255"}
 
 PROFILES = {
     # owned, available local, available toll-free, extended, other company's, groups
-    "test": dict(owned=50, available=300, toll_free=40, extended=60, other=10, states=("UT", "NY", "TX")),
-    "demo": dict(owned=3000, available=20000, toll_free=2000, extended=3000, other=200,
-                 states=tuple(GEOGRAPHY)),
+    "test": dict(
+        owned=50, available=300, toll_free=40, extended=60, other=10, states=("UT", "NY", "TX")
+    ),
+    "demo": dict(
+        owned=3000,
+        available=20000,
+        toll_free=2000,
+        extended=3000,
+        other=200,
+        states=tuple(GEOGRAPHY),
+    ),
 }
 
 
@@ -72,7 +99,10 @@ def seed_sandbox(sandbox, seed: str | int) -> None:
     if seed_text.isdigit():
         profile, owned_tns = "count", _seed_count(sandbox, int(seed_text))
     elif seed_text in PROFILES:
-        profile, owned_tns = seed_text, _seed_profile(sandbox, PROFILES[seed_text], demo=seed_text == "demo")
+        profile, owned_tns = (
+            seed_text,
+            _seed_profile(sandbox, PROFILES[seed_text], demo=seed_text == "demo"),
+        )
     elif seed_text in ("", "empty", "none"):
         profile, owned_tns = "empty", []
         _seed_account(sandbox, balance=Decimal("100.00"), groups=1)
@@ -98,15 +128,19 @@ def _seed_account(sandbox, *, balance: Decimal, groups: int) -> list[int]:
     for index in range(groups):
         group_id = 8674 + index
         store.endpoint_groups[group_id] = EndpointGroup(
-            id=group_id, name=f"Trunk {index + 1}", client_id=owners[index % len(owners)],
+            id=group_id,
+            name=f"Trunk {index + 1}",
+            client_id=owners[index % len(owners)],
             ips=[f"203.0.113.{10 + index}", f"203.0.113.{110 + index}"],
         )
         ours.append(group_id)
     inactive = 8674 + groups
-    store.endpoint_groups[inactive] = EndpointGroup(id=inactive, name="Old PBX (inactive)", active=False,
-                                                    client_id=3, ips=["198.51.100.7"])
-    store.endpoint_groups[13550] = EndpointGroup(id=13550, name="Another company's trunk", owner=OTHER,
-                                                 ips=["192.0.2.55"])
+    store.endpoint_groups[inactive] = EndpointGroup(
+        id=inactive, name="Old PBX (inactive)", active=False, client_id=3, ips=["198.51.100.7"]
+    )
+    store.endpoint_groups[13550] = EndpointGroup(
+        id=13550, name="Another company's trunk", owner=OTHER, ips=["192.0.2.55"]
+    )
     store.scripts = {"701": Script("701", "IVR main menu"), "702": Script("702", "After hours")}
     store.countries = [dict(country, cities=list(country["cities"])) for country in COUNTRIES]
     for city_id, prefix in INTL_PREFIX.items():
@@ -114,15 +148,24 @@ def _seed_account(sandbox, *, balance: Decimal, groups: int) -> list[int]:
         city = next(city for city in country["cities"] if city["id"] == city_id)
         for line in range(3):
             tn = f"{prefix}{5550100 + line}"
-            store.intl_numbers[tn] = IntlNumber(tn=tn, country=country["abbrev"], city=city["name"], city_id=city_id)
+            store.intl_numbers[tn] = IntlNumber(
+                tn=tn, country=country["abbrev"], city=city["name"], city_id=city_id
+            )
     return ours
 
 
 def _clients() -> list[Client]:
     return [
         Client(1, "Main Office", e911_groups=["Headquarters"], billing_customers=["HB-1001"]),
-        Client(2, "Branch Customers", e911_groups=["Branches east", "Branches west"], billing_customers=["HB-1002"]),
-        Client(3, "Riverside Dental", e911_groups=["Riverside clinic"], billing_customers=["HB-1003"]),
+        Client(
+            2,
+            "Branch Customers",
+            e911_groups=["Branches east", "Branches west"],
+            billing_customers=["HB-1002"],
+        ),
+        Client(
+            3, "Riverside Dental", e911_groups=["Riverside clinic"], billing_customers=["HB-1003"]
+        ),
         Client(4, "Northwind Logistics", billing_customers=[]),
     ]
 
@@ -131,21 +174,38 @@ def _local_number(rng, tns: _TNs, state: str, **extra) -> Number:
     npa, lata, rate_centers = rng.choice(GEOGRAPHY[state])
     tier = "777" if rng.random() < 0.02 else rng.choice(("1", "1", "1", "2", "4"))
     return Number(
-        tn=tns.local(npa), state=state, rate_center=rng.choice(rate_centers), lata=lata, tier=tier,
-        network=rng.choice(NETWORKS), t38=rng.random() < 0.85, cnam_storage=rng.random() < 0.8,
-        sms=rng.random() < 0.75, **extra,
+        tn=tns.local(npa),
+        state=state,
+        rate_center=rng.choice(rate_centers),
+        lata=lata,
+        tier=tier,
+        network=rng.choice(NETWORKS),
+        t38=rng.random() < 0.85,
+        cnam_storage=rng.random() < 0.8,
+        sms=rng.random() < 0.75,
+        **extra,
     )
 
 
 def _toll_free_number(rng, tns: _TNs) -> Number:
-    return Number(tn=tns.toll_free(), state="TF", rate_center="TOLL FREE", lata=0, tier="1",
-                  network="Level 3", t38=False, cnam_storage=False, sms=rng.random() < 0.5)
+    return Number(
+        tn=tns.toll_free(),
+        state="TF",
+        rate_center="TOLL FREE",
+        lata=0,
+        tier="1",
+        network="Level 3",
+        t38=False,
+        cnam_storage=False,
+        sms=rng.random() < 0.5,
+    )
 
 
 def _seed_profile(sandbox, settings: dict, *, demo: bool) -> list[str]:
     rng, store = sandbox.rng, sandbox.dids
-    groups = _seed_account(sandbox, balance=Decimal("2500.00") if demo else Decimal("500.00"),
-                           groups=4 if demo else 2)
+    groups = _seed_account(
+        sandbox, balance=Decimal("2500.00") if demo else Decimal("500.00"), groups=4 if demo else 2
+    )
     tns = _TNs(rng, set())
     states = settings["states"]
     for index, name in enumerate(("Sales", "Support", "Marketing campaigns")[: 3 if demo else 2]):
@@ -154,8 +214,11 @@ def _seed_profile(sandbox, settings: dict, *, demo: bool) -> list[str]:
         store.next_did_group_id += 1
     owned = []
     for index in range(settings["owned"]):
-        number = (_toll_free_number(rng, tns) if index % 25 == 24
-                  else _local_number(rng, tns, states[index % len(states)]))
+        number = (
+            _toll_free_number(rng, tns)
+            if index % 25 == 24
+            else _local_number(rng, tns, states[index % len(states)])
+        )
         if number.tier == "777":
             number.tier = "1"
         number.holder = OURS
@@ -242,9 +305,16 @@ def _seed_count(sandbox, count: int) -> list[str]:
             line += 1 + (random() < 0.3)
             tn = f"{npa}{nxx:03d}{line:04d}"
             numbers[tn] = Number(
-                tn=tn, state=state, rate_center=rate_centers[index % len(rate_centers)], lata=lata,
-                tier="1" if random() < 0.7 else "2", holder=OURS, endpoint_group=groups[index % 3],
-                cnam=index % 3 == 0, t38=random() < 0.85, cnam_storage=random() < 0.8,
+                tn=tn,
+                state=state,
+                rate_center=rate_centers[index % len(rate_centers)],
+                lata=lata,
+                tier="1" if random() < 0.7 else "2",
+                holder=OURS,
+                endpoint_group=groups[index % 3],
+                cnam=index % 3 == 0,
+                t38=random() < 0.85,
+                cnam_storage=random() < 0.8,
             )
             owned.append(tn)
             index += 1

@@ -22,8 +22,15 @@ from .schema import Field, Schema
 
 CHUNK_SIZE = 64 * 1024
 DEFAULT_DATETIME = "0001-01-01T00:00:00"
-_DEFAULTS = {"int": "0", "long": "0", "short": "0", "boolean": "false", "decimal": "0", "double": "0",
-             "dateTime": DEFAULT_DATETIME}
+_DEFAULTS = {
+    "int": "0",
+    "long": "0",
+    "short": "0",
+    "boolean": "false",
+    "decimal": "0",
+    "double": "0",
+    "dateTime": DEFAULT_DATETIME,
+}
 
 SIMPLE, ARRAY, COMPLEX, REPEATED, OPTIONAL_ARRAY = 0, 1, 2, 3, 4
 
@@ -91,7 +98,14 @@ class Serializer:
             return (SIMPLE, name, open_tag, close_tag, empty_tag, missing)
         item = self.schema.array_item(field.type)
         if item is not None:
-            return (OPTIONAL_ARRAY if field.extension else ARRAY, name, open_tag, close_tag, empty_tag, item)
+            return (
+                OPTIONAL_ARRAY if field.extension else ARRAY,
+                name,
+                open_tag,
+                close_tag,
+                empty_tag,
+                item,
+            )
         if field.repeated:
             return (REPEATED, name, open_tag, close_tag, empty_tag, field.type)
         return (COMPLEX, name, open_tag, close_tag, empty_tag, field.type)
@@ -175,7 +189,11 @@ class Serializer:
                 if not values:
                     out.append(f"<{name}/>")
                     continue
-                item_name = "string" if isinstance(values[0], str) else (name[:-1] if name.endswith("s") else name)
+                item_name = (
+                    "string"
+                    if isinstance(values[0], str)
+                    else (name[:-1] if name.endswith("s") else name)
+                )
                 out.append(f"<{name}>")
                 for item in values:
                     if isinstance(item, dict):
@@ -210,7 +228,11 @@ class Serializer:
             for step in plan:
                 kind, name, open_tag, close_tag, empty_tag, extra = step
                 value = result.get(name)
-                if kind in (ARRAY, OPTIONAL_ARRAY) and value is not None and not isinstance(value, (list, tuple)):
+                if (
+                    kind in (ARRAY, OPTIONAL_ARRAY)
+                    and value is not None
+                    and not isinstance(value, (list, tuple))
+                ):
                     yield from self._stream_array(open_tag, close_tag, empty_tag, extra, value)
                     continue
                 out = []

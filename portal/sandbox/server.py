@@ -26,7 +26,9 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, *, sandbox: Sandbox, state_file: Path | None = None, quiet: bool = True):
+    def __init__(
+        self, address, *, sandbox: Sandbox, state_file: Path | None = None, quiet: bool = True
+    ):
         super().__init__(address, _Handler)
         self.sandbox = sandbox
         self.sandbox.faults = self.sandbox.faults or FaultPlan()
@@ -54,8 +56,9 @@ class SandboxServer(ThreadingHTTPServer):
         return self.base_url + SOAP_PATH
 
     def serve_in_thread(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="vi-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, name="vi-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -79,7 +82,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status: int, content_type: str, body: bytes, headers: dict | None = None) -> None:
+    def _send(
+        self, status: int, content_type: str, body: bytes, headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -134,8 +139,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _soap(self, body: bytes) -> None:
         reply = dispatch.handle(
-            self.server.sandbox, self.server.serializer, body,
-            self.headers.get("Content-Type", ""), self.headers.get("SOAPAction", ""),
+            self.server.sandbox,
+            self.server.serializer,
+            body,
+            self.headers.get("Content-Type", ""),
+            self.headers.get("SOAPAction", ""),
         )
         if reply.hang:
             # Hold the connection past the client's timeout, then hang up without a word.
@@ -151,7 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.truncate:
             whole = b"".join(stream)
             self.close_connection = True
-            self._send(reply.status, reply.content_type, _cut_mid_record(whole), {"Connection": "close"})
+            self._send(
+                reply.status, reply.content_type, _cut_mid_record(whole), {"Connection": "close"}
+            )
             return
         first = next(stream, b"")
         second = next(stream, None)
@@ -181,8 +191,15 @@ def _cut_mid_record(body: bytes) -> bytes:
     return body[:cut]
 
 
-def start(host: str = "127.0.0.1", port: int = 0, login: str = "sandbox", secret: str = "sandbox-secret",
-          seed: str | int = "test", state_file: Path | str | None = None, quiet: bool = True) -> SandboxServer:
+def start(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    login: str = "sandbox",
+    secret: str = "sandbox-secret",
+    seed: str | int = "test",
+    state_file: Path | str | None = None,
+    quiet: bool = True,
+) -> SandboxServer:
     """Start a sandbox in a daemon thread; `server.url`, `server.base_url`, `server.stop()`."""
     sandbox = Sandbox(login=login, secret=secret)
     path = Path(state_file) if state_file else None

@@ -41,7 +41,10 @@ def parse(body: bytes, content_type: str) -> SoapRequest:
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as error:
-        raise SoapError(f"Server was unable to read request. There is an error in XML document: {error}", version=version) from None
+        raise SoapError(
+            f"Server was unable to read request. There is an error in XML document: {error}",
+            version=version,
+        ) from None
     if root.tag == f"{{{SOAP12}}}Envelope":
         version = SOAP12
     elif root.tag == f"{{{SOAP11}}}Envelope":

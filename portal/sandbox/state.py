@@ -11,7 +11,7 @@ import importlib
 import pickle
 import random
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .domains import account, features, numbers  # noqa: F401  (registers the DID handlers)
@@ -56,7 +56,7 @@ class Sandbox:
     # -- clock -----------------------------------------------------------------------------
     def now(self) -> datetime:
         """The sandbox clock: real UTC time (naive, as VI writes it) moved by /_sandbox/clock."""
-        return datetime.now(timezone.utc).replace(tzinfo=None) + self.clock_offset
+        return datetime.now(UTC).replace(tzinfo=None) + self.clock_offset
 
     def advance(self, seconds: float) -> None:
         self.clock_offset += timedelta(seconds=seconds)

@@ -12,7 +12,13 @@ shrink into NEEDS_CONFIRMATION and an unreachable VI into FAILED.
 """
 
 from portal.sync.context import SyncAbandoned, SyncContext, total_counts
-from portal.sync.kinds import SYNC_KINDS, SyncKindUnavailable, kind_is_available, kind_label, kind_service
+from portal.sync.kinds import (
+    SYNC_KINDS,
+    SyncKindUnavailable,
+    kind_is_available,
+    kind_label,
+    kind_service,
+)
 from portal.sync.reconcile import ReconcileCounts, ShrinkHeld, reconcile
 from portal.sync.runs import run_create, run_finish, run_heartbeat, run_start, runs_mark_stale
 from portal.sync.services import SyncNotConfirmable, sync_confirm, sync_execute, sync_request

@@ -34,8 +34,12 @@ class SyncContext:
         """The person who asked for the sync (None for the schedule)."""
         return self.run.requested_by
 
-    def heartbeat(self, *, done: int | None = None, total: int | None = None, label: str | None = None) -> None:
-        if not run_heartbeat(run=self.run, done=done, total=total, label=label[:200] if label else None):
+    def heartbeat(
+        self, *, done: int | None = None, total: int | None = None, label: str | None = None
+    ) -> None:
+        if not run_heartbeat(
+            run=self.run, done=done, total=total, label=label[:200] if label else None
+        ):
             raise SyncAbandoned(f"Run #{self.run.pk} is no longer running.")
 
     def set_counts(self, figures: dict[str, int], *, step: str | None = None) -> None:

@@ -16,7 +16,7 @@ import datetime
 import decimal
 import math
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -53,7 +53,7 @@ def record_problems(model: type[models.Model], values: Mapping[str, Any]) -> lis
     return problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def _checks(model: type[models.Model]) -> dict[str, Check]:
     checks = {}
     for field in model._meta.concrete_fields:

@@ -13,10 +13,10 @@ from importlib import import_module
 
 # Insertion order is the order `vi_sync all` runs them in and the Sync page lists them.
 SYNC_KINDS: dict[str, str] = {
-    "dids": "dids.services.sync_dids",
-    "e911": "e911.services.sync_e911",
-    "messaging": "messaging.services.sync_messaging",
-    "porting": "porting.services.sync_porting",
+    "dids": "dids.services.dids_sync",
+    "e911": "e911.services.e911_sync",
+    "messaging": "messaging.services.messaging_sync",
+    "porting": "porting.services.porting_sync",
 }
 
 KIND_LABELS: dict[str, str] = {

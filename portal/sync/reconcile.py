@@ -150,7 +150,9 @@ class _Reconciler:
                 if staged:
                     pickle.dump(staged, spool, protocol=pickle.HIGHEST_PROTOCOL)
                 self.run.heartbeat(
-                    done=self.counts.seen, total=None, label=f"{self.title}: read {self.counts.seen:,} records"
+                    done=self.counts.seen,
+                    total=None,
+                    label=f"{self.title}: read {self.counts.seen:,} records",
                 )
             self.set_aside.save()
             gone_keys, active = self._missing_rows()
@@ -240,8 +242,13 @@ class _Reconciler:
 
     def _judge(self, *, gone: int, active: int) -> None:
         hold_if_shrunk(
-            run=self.run, counts=self.counts, pending=self.pending, gone=gone, active=active,
-            title=self.title, step=self.step,
+            run=self.run,
+            counts=self.counts,
+            pending=self.pending,
+            gone=gone,
+            active=active,
+            title=self.title,
+            step=self.step,
         )
 
     # --- phase 3: apply --------------------------------------------------------------
@@ -257,14 +264,18 @@ class _Reconciler:
                 break
             self._apply_batch(staged)
             done += len(staged)
-            self.run.heartbeat(done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes")
+            self.run.heartbeat(
+                done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes"
+            )
 
     @transaction.atomic
     def _apply_batch(self, staged: Sequence[_Staged]) -> None:
         now = timezone.now()
         # Locked so a staff write to one of these rows waits for us, then lands on top.
         with _unique_index_lookups():
-            rows = self.model.objects.select_for_update().filter(**self._with_keys([item.key for item in staged]))
+            rows = self.model.objects.select_for_update().filter(
+                **self._with_keys([item.key for item in staged])
+            )
             current = {getattr(row, self.key_field): row for row in rows}
         creates: list[MirrorModel] = []
         updates: list[MirrorModel] = []
@@ -282,7 +293,9 @@ class _Reconciler:
                     )
                 )
                 self.counts.created += 1
-                history.append(Change(self.label, str(item.key), Action.CREATED, diff({}, item.values)))
+                history.append(
+                    Change(self.label, str(item.key), Action.CREATED, diff({}, item.values))
+                )
                 continue
             if self._changed_locally(row.locally_changed_at):
                 self.counts.kept_local += 1
@@ -309,7 +322,11 @@ class _Reconciler:
             updates.append(row)
             history.append(Change(self.label, str(item.key), action, changes))
         self.writer.create(model=self.model, rows=creates)
-        self.writer.update(model=self.model, rows=updates, fields=[*self.model.vi_fields, "content_hash", "gone_at"])
+        self.writer.update(
+            model=self.model,
+            rows=updates,
+            fields=[*self.model.vi_fields, "content_hash", "gone_at"],
+        )
         self.writer.update(model=self.model, rows=rehashed, fields=["content_hash"])
         record_many(history, source=Source.SYNC, sync_run=self.run.run, at=now)
 
@@ -325,7 +342,10 @@ class _Reconciler:
             still_missing = list(
                 self._active_rows()
                 .filter(**self._with_keys(keys))
-                .filter(Q(locally_changed_at__isnull=True) | Q(locally_changed_at__lt=self.audit_requested_at))
+                .filter(
+                    Q(locally_changed_at__isnull=True)
+                    | Q(locally_changed_at__lt=self.audit_requested_at)
+                )
                 .select_for_update()
                 .values_list("pk", self.key_field)
             )

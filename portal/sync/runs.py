@@ -115,7 +115,9 @@ def run_start(*, run: SyncRun) -> bool:
 def run_heartbeat(*, run: SyncRun, **progress: Any) -> bool:
     """Say the run is alive (and how far it got); False if it is no longer RUNNING."""
     fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
-    fields.update({f"progress_{name}": value for name, value in progress.items() if value is not None})
+    fields.update(
+        {f"progress_{name}": value for name, value in progress.items() if value is not None}
+    )
     alive = SyncRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(**fields)
     for name, value in fields.items():
         setattr(run, name, value)
@@ -137,6 +139,8 @@ def run_finish(*, run: SyncRun, status: str, counts: dict | None = None, error: 
     with transaction.atomic():
         finished = SyncRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(**fields)
         if finished and status in (Status.NEEDS_CONFIRMATION, Status.FAILED):
-            publish_sync_outcome(run=run, status=status, error=error)  # the outbox, same transaction
+            publish_sync_outcome(
+                run=run, status=status, error=error
+            )  # the outbox, same transaction
     run.refresh_from_db()
     return bool(finished)

@@ -62,13 +62,20 @@ def sync_execute(
         with _provider_context(actor=run.requested_by), set_aside_scope():
             service(run=context, confirmed=context.confirmed)
     except ShrinkHeld as held:
-        run_finish(run=run, status=Status.NEEDS_CONFIRMATION, counts=context.counts, error=held.message)
+        run_finish(
+            run=run, status=Status.NEEDS_CONFIRMATION, counts=context.counts, error=held.message
+        )
     except SyncAbandoned:
         # Another process took over; batches already applied are genuine VI data and stay.
         logger.warning("%s sync run #%s was declared stale while working and stopped", kind, run.pk)
         run.refresh_from_db()
     except ProviderUnavailable as exc:
-        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI unreachable: {exc.message}")
+        run_finish(
+            run=run,
+            status=Status.FAILED,
+            counts=context.counts,
+            error=f"VI unreachable: {exc.message}",
+        )
         _log_outcome(run)
         raise
     except UnfitRecord as exc:
@@ -78,10 +85,20 @@ def sync_execute(
         _set_aside_value(run=run, problem=exc)
         run_finish(run=run, status=Status.FAILED, counts=context.counts, error=exc.message[:500])
     except ProviderRejected as exc:
-        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"VI refused the audit: {exc}")
+        run_finish(
+            run=run,
+            status=Status.FAILED,
+            counts=context.counts,
+            error=f"VI refused the audit: {exc}",
+        )
     except Exception as exc:  # the run must never stay RUNNING because of a bug
         logger.exception("%s sync run #%s failed", kind, run.pk)
-        run_finish(run=run, status=Status.FAILED, counts=context.counts, error=f"{type(exc).__name__}: {exc}"[:500])
+        run_finish(
+            run=run,
+            status=Status.FAILED,
+            counts=context.counts,
+            error=f"{type(exc).__name__}: {exc}"[:500],
+        )
     else:
         run_finish(run=run, status=Status.SUCCEEDED, counts=context.counts)
     _log_outcome(run)
@@ -97,7 +114,9 @@ def run_summary(run: SyncRun) -> str:
     from portal.sync.kinds import kind_label
 
     totals = total_counts(run.counts or {})
-    figures = ", ".join(f"{name.replace('_', ' ')} {totals[name]:,}" for name in SUMMARY_FIGURES if totals.get(name))
+    figures = ", ".join(
+        f"{name.replace('_', ' ')} {totals[name]:,}" for name in SUMMARY_FIGURES if totals.get(name)
+    )
     duration = f" in {run.duration_seconds:.1f} s" if run.duration_seconds is not None else ""
     text = f"{kind_label(run.kind)} sync #{run.pk} {run.get_status_display().lower()}{duration}"
     if figures:
@@ -118,12 +137,16 @@ def _set_aside_value(*, run: SyncRun, problem: UnfitRecord) -> None:
     SetAsideRecord.objects.create(
         sync_run=run,
         model="",
-        problems=[{"field": p.field, "raw": shown(p.raw), "reason": p.reason} for p in problem.problems],
+        problems=[
+            {"field": p.field, "raw": shown(p.raw), "reason": p.reason} for p in problem.problems
+        ],
         values={p.field: shown(p.raw) for p in problem.problems},
     )
 
 
-def _run_for(*, kind: str, trigger: str, requested_by_id: int | None, run_id: int | None) -> SyncRun | None:
+def _run_for(
+    *, kind: str, trigger: str, requested_by_id: int | None, run_id: int | None
+) -> SyncRun | None:
     if run_id is None:
         return run_create(kind=kind, trigger=trigger, requested_by_id=requested_by_id)
     run = SyncRun.objects.filter(pk=run_id).first()
@@ -173,7 +196,9 @@ def sync_confirm(*, run: SyncRun, user) -> SyncRun:
         status=Status.SKIPPED
     )
     if newer.exists():
-        raise SyncNotConfirmable("A newer sync of this kind has run since; look at its result instead.")
+        raise SyncNotConfirmable(
+            "A newer sync of this kind has run since; look at its result instead."
+        )
     return sync_request(kind=run.kind, user=user, confirmed=True)
 
 
@@ -181,7 +206,9 @@ def _enqueue_after_commit(run: SyncRun) -> None:
     from portal.tasks import run_sync  # tasks import services, not the other way round
 
     def enqueue() -> None:
-        run_sync.delay(kind=run.kind, trigger=run.trigger, requested_by_id=run.requested_by_id, run_id=run.pk)
+        run_sync.delay(
+            kind=run.kind, trigger=run.trigger, requested_by_id=run.requested_by_id, run_id=run.pk
+        )
 
     transaction.on_commit(enqueue)
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from portal.history import model_label
 from portal.events.publish import publish_set_aside
+from portal.history import model_label
 from portal.models import SetAsideRecord
 from portal.sync.context import SyncContext
 from portal.sync.fit import record_problems
@@ -34,7 +34,9 @@ class SetAside:
         self.count = 0
         self._pending: list[SetAsideRecord] = []
 
-    def check(self, key: Any, data: Mapping[str, Any], names: tuple[str, ...], key_name: str) -> tuple[bool, bool]:
+    def check(
+        self, key: Any, data: Mapping[str, Any], names: tuple[str, ...], key_name: str
+    ) -> tuple[bool, bool]:
         """(fits, key usable): when the record does not fit it is noted as set aside; its key
         still protects the mirror row from being marked gone when the key itself is sound."""
         values = {name: data.get(name) for name in names}
@@ -42,7 +44,9 @@ class SetAside:
         if not problems:
             return True, True
         self.count += 1
-        key_usable = not any(problem.field == key_name for problem in problems) and not isinstance(key, Unfit | Unparsed)
+        key_usable = not any(problem.field == key_name for problem in problems) and not isinstance(
+            key, Unfit | Unparsed
+        )
         if len(self._pending) < KEEP_AT_MOST:
             self._pending.append(
                 SetAsideRecord(
@@ -51,7 +55,11 @@ class SetAside:
                     model=self.label[:64],
                     object_key=shown(key, 200),
                     problems=[
-                        {"field": problem.field, "raw": shown(problem.raw), "reason": problem.reason}
+                        {
+                            "field": problem.field,
+                            "raw": shown(problem.raw),
+                            "reason": problem.reason,
+                        }
                         for problem in problems
                     ],
                     values={name: _raw(value) for name, value in data.items() if value is not None},

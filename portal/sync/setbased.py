@@ -38,11 +38,18 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.history import copy_rows, model_label
 from portal.events.publish import from_sync_history
+from portal.history import copy_rows, model_label
 from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
-from portal.sync.columns import Column, columns_of, content_hash_sql, iso_datetime_sql, literal, supported
+from portal.sync.columns import (
+    Column,
+    columns_of,
+    content_hash_sql,
+    iso_datetime_sql,
+    literal,
+    supported,
+)
 from portal.sync.context import SyncContext
 from portal.sync.outcome import ReconcileCounts, hold_if_shrunk
 from portal.sync.setaside import SetAside
@@ -61,7 +68,9 @@ logger = logging.getLogger(__name__)
 
 def set_based_supported(model: type[MirrorModel]) -> bool:
     """Whether the set-based path can reconcile `model` (PostgreSQL, field types SQL can hash)."""
-    return connection.vendor == "postgresql" and supported(model, (model.natural_key_field, *model.vi_fields))
+    return connection.vendor == "postgresql" and supported(
+        model, (model.natural_key_field, *model.vi_fields)
+    )
 
 
 class SetBasedReconciler:
@@ -94,7 +103,10 @@ class SetBasedReconciler:
         self.key = Column(model.natural_key_field, model._meta.get_field(model.natural_key_field))
         self.columns = columns_of(model, model.vi_fields)
         # The staging table holds the key once, even when it is also a VI field.
-        self.stage_columns = [self.key, *(column for column in self.columns if column.name != self.key.name)]
+        self.stage_columns = [
+            self.key,
+            *(column for column in self.columns if column.name != self.key.name),
+        ]
         self.stage = f"portal_sync_stage_{next(_stage_names)}"
         self.table = quote(model._meta.db_table)
         self.pk = quote(model._meta.pk.column)
@@ -118,7 +130,9 @@ class SetBasedReconciler:
     # --- phase 1: read into the staging table ------------------------------------------
 
     def _create_stage(self) -> None:
-        definitions = ", ".join(f"{column.identifier} {column.stage_type}" for column in self.stage_columns)
+        definitions = ", ".join(
+            f"{column.identifier} {column.stage_type}" for column in self.stage_columns
+        )
         # `set_aside`: a record VI listed whose values cannot be stored (portal.sync.setaside).
         # It is staged with its key only: never applied, but never marked gone either.
         with connection.cursor() as cursor:
@@ -140,7 +154,9 @@ class SetBasedReconciler:
     def _stage_records(self, records: Iterator[Mapping[str, Any]]) -> None:
         names = [column.name for column in self.stage_columns]
         key_name = self.key.name
-        adapters = [(index, column.copy_adapter()) for index, column in enumerate(self.stage_columns)]
+        adapters = [
+            (index, column.copy_adapter()) for index, column in enumerate(self.stage_columns)
+        ]
         adapters = [(index, adapt) for index, adapt in adapters if adapt is not None]
         to_fields = self.to_fields
         set_aside, check_names = self.set_aside, (key_name, *self.model.vi_fields)
@@ -171,7 +187,9 @@ class SetBasedReconciler:
             with transaction.atomic():
                 copy_rows(table=self.stage, columns=columns, rows=rows)
             self.run.heartbeat(
-                done=self.counts.seen, total=None, label=f"{self.title}: read {self.counts.seen:,} records"
+                done=self.counts.seen,
+                total=None,
+                label=f"{self.title}: read {self.counts.seen:,} records",
             )
 
     # --- phase 2: judge --------------------------------------------------------------
@@ -225,8 +243,13 @@ class SetBasedReconciler:
         self.counts.unchanged = unchanged
         self.counts.kept_local = kept_listed + kept_missing
         hold_if_shrunk(
-            run=self.run, counts=self.counts, pending=self.pending, gone=missing, active=active,
-            title=self.title, step=self.step,
+            run=self.run,
+            counts=self.counts,
+            pending=self.pending,
+            gone=missing,
+            active=active,
+            title=self.title,
+            step=self.step,
         )
         return self.counts.kept_local
 
@@ -238,11 +261,15 @@ class SetBasedReconciler:
         if self.pending["create"]:
             self.counts.created = self._insert_new()
             done += self.pending["create"]
-            self.run.heartbeat(done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes")
+            self.run.heartbeat(
+                done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes"
+            )
         if self.pending["update"] or self.pending["return"]:
             self.counts.updated, self.counts.returned = self._update_changed()
             done += self.pending["update"] + self.pending["return"]
-        self.run.heartbeat(done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes")
+        self.run.heartbeat(
+            done=done, total=total, label=f"{self.title}: applied {done:,} of {total:,} changes"
+        )
         # Rows a person changed (or created) between judging and applying were left alone.
         applied = self.counts.created + self.counts.updated + self.counts.returned
         self.counts.kept_local = kept_before + total - applied
@@ -259,16 +286,28 @@ class SetBasedReconciler:
             if column.name != self.key.name:
                 targets.append(column.identifier)
                 values.append(f"s.{column.identifier}")
-        targets += ["content_hash", "first_seen_at", "gone_at", "locally_changed_at", "last_changed_by_id"]
+        targets += [
+            "content_hash",
+            "first_seen_at",
+            "gone_at",
+            "locally_changed_at",
+            "last_changed_by_id",
+        ]
         values += [self._content_hash("s"), "%(now)s", "NULL", "NULL", "NULL"]
         for field in self._local_fields():
             targets.append(connection.ops.quote_name(field.column))
             values.append(literal(field.get_default(), field))
-        returned = ", ".join(dict.fromkeys([self.k, *(column.identifier for column in self.columns)]))
+        returned = ", ".join(
+            dict.fromkeys([self.k, *(column.identifier for column in self.columns)])
+        )
         # History shows the values as VI sent them: a decimal column rounds to its scale,
         # so where there is one the staged row is read again ("2.25", not "2.2500").
         rounded = any(column.kind == "DecimalField" for column in self.columns)
-        source = f"inserted JOIN {self._staged()} ON s.{self.k} = inserted.{self.k}" if rounded else "inserted s"
+        source = (
+            f"inserted JOIN {self._staged()} ON s.{self.k} = inserted.{self.k}"
+            if rounded
+            else "inserted s"
+        )
         created = self._history_json_created("s")
         statement = f"""
             WITH inserted AS (
@@ -326,9 +365,14 @@ class SetBasedReconciler:
         """
         params = {"updated": Action.UPDATED, "returned": Action.RETURNED}
         with self._apply_transaction() as cursor:
-            cursor.execute(statement, {**self._history_params(), **params, "audit_requested_at": self.audit_requested_at})
+            cursor.execute(
+                statement,
+                {**self._history_params(), **params, "audit_requested_at": self.audit_requested_at},
+            )
             updated, returned = cursor.fetchone()
-            from_sync_history(run_id=self.run.run.pk, model=self.label)  # their events, same transaction
+            from_sync_history(
+                run_id=self.run.run.pk, model=self.label
+            )  # their events, same transaction
         return updated, returned
 
     def _mark_missing_gone(self) -> int:
@@ -349,16 +393,28 @@ class SetBasedReconciler:
         """
         return self._execute_apply(statement, action=Action.GONE, extra=scope_params, gone=True)
 
-    def _execute_apply(self, statement: str, *, action: str, extra: Mapping[str, Any] | None = None,
-                       gone: bool = False) -> int:
-        params = {**self._history_params(), "action": action, "audit_requested_at": self.audit_requested_at}
+    def _execute_apply(
+        self,
+        statement: str,
+        *,
+        action: str,
+        extra: Mapping[str, Any] | None = None,
+        gone: bool = False,
+    ) -> int:
+        params = {
+            **self._history_params(),
+            "action": action,
+            "audit_requested_at": self.audit_requested_at,
+        }
         params.update(extra or {})
         if gone:
             params["gone_changes"] = json.dumps({"gone_at": [None, params["now"].isoformat()]})
         with self._apply_transaction() as cursor:
             cursor.execute(statement, params)
             written = cursor.rowcount
-            from_sync_history(run_id=self.run.run.pk, model=self.label)  # their events, same transaction
+            from_sync_history(
+                run_id=self.run.run.pk, model=self.label
+            )  # their events, same transaction
             return written
 
     def _apply_transaction(self):
@@ -387,7 +443,9 @@ class SetBasedReconciler:
         return f"ROW({left}) IS DISTINCT FROM ROW({right})"
 
     def _content_hash(self, alias: str) -> str:
-        return content_hash_sql(self.columns, {column.name: f"{alias}.{column.identifier}" for column in self.columns})
+        return content_hash_sql(
+            self.columns, {column.name: f"{alias}.{column.identifier}" for column in self.columns}
+        )
 
     def _scope_sql(self, alias: str) -> tuple[str, dict[str, Any]]:
         if self.scope is None:
@@ -396,7 +454,9 @@ class SetBasedReconciler:
         compiled, params = query.sql_with_params()
         names = {f"scope_{index}": value for index, value in enumerate(params)}
         pieces = compiled.split("%s")
-        compiled = pieces[0] + "".join(f"%({name})s{piece}" for name, piece in zip(names, pieces[1:], strict=True))
+        compiled = pieces[0] + "".join(
+            f"%({name})s{piece}" for name, piece in zip(names, pieces[1:], strict=True)
+        )
         return f"AND {alias}.{self.pk} IN ({compiled})", names
 
     def _history_insert(self) -> str:
@@ -406,15 +466,26 @@ class SetBasedReconciler:
         )
 
     def _history_params(self) -> dict[str, Any]:
-        return {"now": timezone.now(), "label": self.label, "source": Source.SYNC, "run_id": self.run.run.pk}
+        return {
+            "now": timezone.now(),
+            "label": self.label,
+            "source": Source.SYNC,
+            "run_id": self.run.run.pk,
+        }
 
     def _history_json_created(self, alias: str) -> str:
         """`history.diff({}, values)`: every field with a value, as [null, value]."""
         pairs = [
-            (column, f"jsonb_build_array(NULL, {column.history_value(f'{alias}.{column.identifier}')})")
+            (
+                column,
+                f"jsonb_build_array(NULL, {column.history_value(f'{alias}.{column.identifier}')})",
+            )
             for column in self.columns
         ]
-        empty = [f"CASE WHEN {alias}.{column.identifier} IS NULL THEN '{column.name}' END" for column in self.columns]
+        empty = [
+            f"CASE WHEN {alias}.{column.identifier} IS NULL THEN '{column.name}' END"
+            for column in self.columns
+        ]
         return self._json_object(pairs, empty)
 
     def _history_json_changed(self, alias: str) -> str:
@@ -423,7 +494,10 @@ class SetBasedReconciler:
         for index, column in enumerate(self.columns):
             before, after = f"{alias}.before_{index}", f"{alias}.after_{index}"
             pairs.append(
-                (column, f"jsonb_build_array({column.history_value(before)}, {column.history_value(after)})")
+                (
+                    column,
+                    f"jsonb_build_array({column.history_value(before)}, {column.history_value(after)})",
+                )
             )
             same.append(f"CASE WHEN {before} IS NOT DISTINCT FROM {after} THEN '{column.name}' END")
         return self._json_object(pairs, same)
@@ -435,7 +509,11 @@ class SetBasedReconciler:
         objects = []
         for start in range(0, len(pairs), _FIELDS_PER_OBJECT):
             chunk = pairs[start : start + _FIELDS_PER_OBJECT]
-            objects.append("jsonb_build_object(" + ", ".join(f"'{column.name}', {value}" for column, value in chunk) + ")")
+            objects.append(
+                "jsonb_build_object("
+                + ", ".join(f"'{column.name}', {value}" for column, value in chunk)
+                + ")"
+            )
         return f"(({' || '.join(objects)}) - ARRAY[{', '.join(drop)}]::text[])"
 
     def _local_fields(self) -> list[models.Field]:

@@ -20,7 +20,9 @@ from portal.mirror import MirrorModel
 class MirrorWriter(Protocol):
     def create(self, *, model: type[MirrorModel], rows: Sequence[MirrorModel]) -> None: ...
 
-    def update(self, *, model: type[MirrorModel], rows: Sequence[MirrorModel], fields: Sequence[str]) -> None: ...
+    def update(
+        self, *, model: type[MirrorModel], rows: Sequence[MirrorModel], fields: Sequence[str]
+    ) -> None: ...
 
 
 class BulkWriter:
@@ -33,7 +35,9 @@ class BulkWriter:
         if rows:
             model.objects.bulk_create(rows)
 
-    def update(self, *, model: type[MirrorModel], rows: Sequence[MirrorModel], fields: Sequence[str]) -> None:
+    def update(
+        self, *, model: type[MirrorModel], rows: Sequence[MirrorModel], fields: Sequence[str]
+    ) -> None:
         if rows:
             model.objects.bulk_update(rows, list(fields), batch_size=self.update_batch_size)
 
@@ -55,7 +59,10 @@ class CopyWriter(BulkWriter):
             table=model._meta.db_table,
             columns=[field.column for field in fields],
             rows=(
-                [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+                [
+                    field.get_db_prep_save(getattr(row, field.attname), connection)
+                    for field in fields
+                ]
                 for row in rows
             ),
         )

@@ -89,7 +89,9 @@ def when(value: Any) -> str:
         return EMPTY if value in (None, "") else str(value)
     moment = timezone.localtime(value) if timezone.is_aware(value) else value
     shown = moment.strftime("%b %-d, %Y %H:%M %Z").strip()
-    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), naturaltime(value), shown)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', moment.isoformat(), naturaltime(value), shown
+    )
 
 
 @register.filter

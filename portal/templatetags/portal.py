@@ -45,7 +45,9 @@ def status_colour(status: str | None) -> str:
 
 def _redact(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: REDACTED if redaction.is_sensitive(str(k)) else _redact(v) for k, v in value.items()}
+        return {
+            k: REDACTED if redaction.is_sensitive(str(k)) else _redact(v) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_redact(v) for v in value]
     if isinstance(value, str):
@@ -77,7 +79,11 @@ def sync_totals(counts: dict[str, Any]) -> list[tuple[str, int]]:
     """A run's figures summed over its steps, non-zero ones only: [("seen", 3217), ...]."""
     from portal.sync.context import total_counts
 
-    return [(name.replace("_", " "), number) for name, number in total_counts(counts or {}).items() if number]
+    return [
+        (name.replace("_", " "), number)
+        for name, number in total_counts(counts or {}).items()
+        if number
+    ]
 
 
 @register.filter
@@ -141,4 +147,6 @@ def page_first_row(number: int, page_size: Any) -> int:
 
 @register.filter
 def page_last_row(number: int, page) -> int:
-    return (int(number) - 1) * int(getattr(page, "page_size", 0) or 0) + len(getattr(page, "rows", []) or [])
+    return (int(number) - 1) * int(getattr(page, "page_size", 0) or 0) + len(
+        getattr(page, "rows", []) or []
+    )

@@ -50,7 +50,7 @@ class Deadline:
             self.expired = True
             _shut(self._socket)
 
-    def start(self) -> "Deadline":
+    def start(self) -> Deadline:
         self._timer.start()
         return self
 
@@ -126,4 +126,7 @@ class DeadlineAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _DeadlineHTTPPool,
+            "https": _DeadlineHTTPSPool,
+        }

@@ -17,7 +17,9 @@ from xml.sax.saxutils import escape as xml_escape
 # Values never kept: the API secret, conference-line PINs, the token VI sends with inbound
 # SMS, and MMS file contents (big and private). A name is sensitive when one of its words
 # is (`authToken`, `conferencePin`, a misspelt `pins`), or it is exactly `content`.
-SENSITIVE_WORDS = frozenset({"secret", "secrets", "password", "passwd", "pin", "pins", "token", "tokens"})
+SENSITIVE_WORDS = frozenset(
+    {"secret", "secrets", "password", "passwd", "pin", "pins", "token", "tokens"}
+)
 SENSITIVE_NAMES = frozenset({"content"})
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 REDACTED = "[redacted]"
@@ -93,7 +95,8 @@ def redact_text(text: Any, *, secrets: Iterable[str] = (), limit: int = MAX_ERRO
     if isinstance(text, bytes | bytearray):
         text = bytes(text).decode("utf-8", errors="replace")
     cleaned = _SENSITIVE_ELEMENT.sub(
-        lambda m: f"<{m['prefix'] or ''}{m['name']}>{REDACTED}</{m['prefix'] or ''}{m['name']}>", str(text)
+        lambda m: f"<{m['prefix'] or ''}{m['name']}>{REDACTED}</{m['prefix'] or ''}{m['name']}>",
+        str(text),
     )
     pattern = secrets_pattern(secrets)
     if pattern is not None:
@@ -115,7 +118,12 @@ def secrets_pattern(secrets: Iterable[str]) -> re.Pattern | None:
     for secret in secrets:
         secret = str(secret or "")
         if secret:
-            forms |= {secret, xml_escape(secret, {'"': "&quot;", "'": "&apos;"}), quote(secret, safe=""), quote_plus(secret)}
+            forms |= {
+                secret,
+                xml_escape(secret, {'"': "&quot;", "'": "&apos;"}),
+                quote(secret, safe=""),
+                quote_plus(secret),
+            }
     if not forms:
         return None
     alternatives = sorted(forms, key=len, reverse=True)

@@ -58,7 +58,9 @@ class Shape:
     """
 
     # full tag -> (field name, converter or _TEXT, repeated directly inside the record?)
-    fields: dict[str, tuple[str, Callable[[etree._Element], Any] | None, bool]] = field(default_factory=dict)
+    fields: dict[str, tuple[str, Callable[[etree._Element], Any] | None, bool]] = field(
+        default_factory=dict
+    )
     template: dict[str, Any] = field(default_factory=dict)
     list_names: tuple[str, ...] = ()
 
@@ -131,7 +133,9 @@ def _shape_of(complex_type: ComplexType) -> Shape:
 
 
 def _is_repeated(element) -> bool:
-    return element.max_occurs == "unbounded" or (isinstance(element.max_occurs, int) and element.max_occurs > 1)
+    return element.max_occurs == "unbounded" or (
+        isinstance(element.max_occurs, int) and element.max_occurs > 1
+    )
 
 
 def _array_item(element_type):
@@ -144,7 +148,9 @@ def _array_item(element_type):
     return None
 
 
-def _list_converter(item: Callable[[etree._Element], Any] | None) -> Callable[[etree._Element], list]:
+def _list_converter(
+    item: Callable[[etree._Element], Any] | None,
+) -> Callable[[etree._Element], list]:
     if item is _TEXT:
         return lambda element: [child.text for child in element if isinstance(child.tag, str)]
 
@@ -300,7 +306,9 @@ class RecordStream:
                     if not self._check_header():
                         return
                 else:
-                    raise ProviderUnavailable(f"VI answered with a SOAP fault: {_fault_text(element, self.secrets)}")
+                    raise ProviderUnavailable(
+                        f"VI answered with a SOAP fault: {_fault_text(element, self.secrets)}"
+                    )
         except etree.XMLSyntaxError:
             broken = True  # raised below, outside the handler: no parser context attached
         except _RecordTooLarge:

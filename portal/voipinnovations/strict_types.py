@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
-def _parse_xmlelement(self, xmlelement, schema=None, allow_none=True, context=None, schema_type=None):
+def _parse_xmlelement(
+    self, xmlelement, schema=None, allow_none=True, context=None, schema_type=None
+):
     text = xmlelement.text
     if text is None:
         return None
@@ -39,7 +41,9 @@ def _parse_xmlelement(self, xmlelement, schema=None, allow_none=True, context=No
         return self.pythonvalue(text)
     except (TypeError, ValueError, ArithmeticError):
         # No traceback in the log: the raw value may be anything VI sent.
-        logger.info("A %s value from VI did not parse", getattr(self, "name", None) or type(self).__name__)
+        logger.info(
+            "A %s value from VI did not parse", getattr(self, "name", None) or type(self).__name__
+        )
         return Unparsed(text)
 
 

@@ -61,7 +61,10 @@ def shown(raw: object, limit: int = RAW_LIMIT) -> str:
         text = raw if isinstance(raw, str) else repr(raw)
     except ValueError:  # an int past Python's digit limit for text
         return "(a number too long to show)"
-    escaped = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text[: limit + 1])
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+        for ch in text[: limit + 1]
+    )
     if len(escaped) > limit:
         escaped = escaped[:limit] + "…"
     return escaped

@@ -10,7 +10,9 @@ register = template.Library()
 def porting_number_panel(context, tn: str):
     from porting.views.number import panel_context
 
-    return render_to_string("porting/_panel.html", panel_context(tn=tn), request=context.get("request"))
+    return render_to_string(
+        "porting/_panel.html", panel_context(tn=tn), request=context.get("request")
+    )
 
 
 @register.filter
@@ -23,6 +25,9 @@ def port_status_colour(status: str | None) -> str:
 
 @register.filter
 def verdict_colour(verdict: str | None) -> str:
-    return {"portable": "success", "not_portable": "warning", "invalid": "danger", "error": "danger"}.get(
-        verdict or "", "secondary"
-    )
+    return {
+        "portable": "success",
+        "not_portable": "warning",
+        "invalid": "danger",
+        "error": "danger",
+    }.get(verdict or "", "secondary")

@@ -10,7 +10,6 @@ from portal import queues
 from portal.csv_export import csv_response
 from portal.permissions import write_view
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
-
 from porting import selectors, services
 from porting.forms import PortabilityCheckForm
 from porting.pasted import parse_pasted
@@ -18,8 +17,15 @@ from porting.pasted import parse_pasted
 CHECK = "portal.check_portability"
 
 
-def _page(request: HttpRequest, *, form: PortabilityCheckForm, status: int = 200, **extra) -> HttpResponse:
-    context = {"form": form, "jobs": selectors.portability_jobs_recent(user=request.user), "section": "check", **extra}
+def _page(
+    request: HttpRequest, *, form: PortabilityCheckForm, status: int = 200, **extra
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "jobs": selectors.portability_jobs_recent(user=request.user),
+        "section": "check",
+        **extra,
+    }
     return render(request, "porting/check.html", context, status=status)
 
 
@@ -40,7 +46,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         job_ = services.portability_job_create(text=text, actor=request.user)
     except (services.NothingToCheck, services.TooManyNumbers) as problem:
         check_form.add_error("numbers", str(problem))
-        for entry, message in pasted.invalid[:20]:
+        for _entry, message in pasted.invalid[:20]:
             check_form.add_error("numbers", message)
         return _page(request, form=check_form, status=422)
     return redirect("porting:check_job", pk=job_.pk)
@@ -50,9 +56,13 @@ def _single(request: HttpRequest, check_form: PortabilityCheckForm, tn: str) -> 
     try:
         answer = services.portability_check(tn=tn, actor=request.user)
     except ProviderUnavailable as error:
-        return _page(request, form=check_form, vi_error={"unavailable": True, "message": error.message})
+        return _page(
+            request, form=check_form, vi_error={"unavailable": True, "message": error.message}
+        )
     except ProviderRejected as refusal:
-        return _page(request, form=check_form, vi_error={"message": refusal.message, "code": refusal.code})
+        return _page(
+            request, form=check_form, vi_error={"message": refusal.message, "code": refusal.code}
+        )
     return _page(request, form=check_form, answer=answer)
 
 
@@ -85,7 +95,9 @@ def _waiting_for(job_) -> str:
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, re-rendered; once finished it tells the page to reload the rows."""
     job_ = _job_or_404(pk)
-    response = render(request, "porting/_check_progress.html", {"job": job_, "waiting_for": _waiting_for(job_)})
+    response = render(
+        request, "porting/_check_progress.html", {"job": job_, "waiting_for": _waiting_for(job_)}
+    )
     if job_.is_finished:
         response["HX-Trigger"] = "portability-finished"
     return response
@@ -93,4 +105,6 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     job_ = _job_or_404(pk)
-    return csv_response(selectors.portability_results_csv(job=job_), filename=f"portability-{job_.pk}.csv")
+    return csv_response(
+        selectors.portability_results_csv(job=job_), filename=f"portability-{job_.pk}.csv"
+    )

@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
-
 from porting import selectors, services
 
 

@@ -13,10 +13,8 @@ from django.views.decorators.http import require_POST
 from portal.permissions import write_view
 from portal.redirects import safe_next
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
-
 from porting import selectors, services
 from porting.forms import PortFilterForm
-
 
 PORTS_PER_PAGE = 50
 
@@ -32,7 +30,9 @@ def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     viewer = services.viewer_visit(user=request.user, now=now)
     form = PortFilterForm(request.GET or None)
-    ports = selectors.port_list(filters=form.filters(), user=request.user, baseline=viewer.baseline_at, now=now)
+    ports = selectors.port_list(
+        filters=form.filters(), user=request.user, baseline=viewer.baseline_at, now=now
+    )
     page = Paginator(ports, PORTS_PER_PAGE).get_page(request.GET.get("page"))
     for port in page:
         port.days_left = selectors.days_until(port.foc_at, now=now)
@@ -44,7 +44,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "counts": selectors.porting_counts(now=now),
         "section": "ports",
     }
-    template = "porting/index.html#port-table" if request.htmx and request.htmx.target == "port-table" else "porting/index.html"
+    template = (
+        "porting/index.html#port-table"
+        if request.htmx and request.htmx.target == "port-table"
+        else "porting/index.html"
+    )
     return render(request, template, context)
 
 
@@ -83,7 +87,10 @@ def detail(request: HttpRequest, vi_id: int) -> HttpResponse:
 
 def _follow_answer(request: HttpRequest, port) -> HttpResponse:
     if request.htmx:
-        context = {"port": port, "followed": selectors.port_is_followed(port=port, user=request.user)}
+        context = {
+            "port": port,
+            "followed": selectors.port_is_followed(port=port, user=request.user),
+        }
         return render(request, "porting/detail.html#follow", context)
     return redirect("porting:detail", vi_id=port.vi_id)
 
@@ -109,10 +116,18 @@ def refresh(request: HttpRequest, vi_id: int) -> HttpResponse:
         port = services.port_refresh(vi_id=vi_id, actor=request.user)
     except ProviderUnavailable as error:
         messages.error(request, f"VI could not be reached ({error.message}). Nothing was changed.")
-        return redirect("porting:detail", vi_id=vi_id) if selectors.port_get(vi_id=vi_id) else redirect("porting:index")
+        return (
+            redirect("porting:detail", vi_id=vi_id)
+            if selectors.port_get(vi_id=vi_id)
+            else redirect("porting:index")
+        )
     except ProviderRejected as refusal:
         messages.error(request, f"VI said: {refusal.message} (code {refusal.code})")
-        return redirect("porting:detail", vi_id=vi_id) if selectors.port_get(vi_id=vi_id) else redirect("porting:index")
+        return (
+            redirect("porting:detail", vi_id=vi_id)
+            if selectors.port_get(vi_id=vi_id)
+            else redirect("porting:index")
+        )
     if port is None:
         raise Http404("VI has no such port.")
     messages.success(request, f"Port {vi_id} refreshed from VI.")

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from portal.api.tokens import token_create
-from tests.dids.conftest import run_dids_sync
 from portal.models import SyncRun
+from tests.dids.conftest import run_dids_sync
 
 
 class ApiClient:
@@ -78,5 +78,8 @@ def synced(sandbox, db):
 
 
 def problem(response) -> dict:
-    assert response["Content-Type"] == "application/problem+json", (response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/problem+json", (
+        response.status_code,
+        response.content[:300],
+    )
     return response.json()

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 
 from portal.models import ChangeRecord, ProviderCall
 
-
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 
 
@@ -29,11 +28,31 @@ class Footprint:
 
     def normalised(self, replacements: dict[str, str]) -> dict:
         history = sorted(
-            json.dumps(_scrub([r.model, r.object_key, r.action, {k: v[1] for k, v in r.changes.items()}, r.actor_id, r.source, r.note], replacements), sort_keys=True)
+            json.dumps(
+                _scrub(
+                    [
+                        r.model,
+                        r.object_key,
+                        r.action,
+                        {k: v[1] for k, v in r.changes.items()},
+                        r.actor_id,
+                        r.source,
+                        r.note,
+                    ],
+                    replacements,
+                ),
+                sort_keys=True,
+            )
             for r in self.history
         )
         calls = sorted(
-            json.dumps(_scrub([c.operation, c.parameters, c.outcome, c.response_code, c.actor_id, c.source], replacements), sort_keys=True)
+            json.dumps(
+                _scrub(
+                    [c.operation, c.parameters, c.outcome, c.response_code, c.actor_id, c.source],
+                    replacements,
+                ),
+                sort_keys=True,
+            )
             for c in self.calls
         )
         return {"history": history, "calls": calls}
@@ -58,7 +77,17 @@ def differences(left: dict, right: dict) -> list:
                 ja, jb = json.loads(a), json.loads(b)
                 for i, (x, y) in enumerate(zip(ja, jb)):
                     if x != y and isinstance(x, dict) and isinstance(y, dict):
-                        out.append((kind, i, {k: (x.get(k), y.get(k)) for k in set(x) | set(y) if x.get(k) != y.get(k)}))
+                        out.append(
+                            (
+                                kind,
+                                i,
+                                {
+                                    k: (x.get(k), y.get(k))
+                                    for k in set(x) | set(y)
+                                    if x.get(k) != y.get(k)
+                                },
+                            )
+                        )
                     elif x != y:
                         out.append((kind, i, x, y))
         if len(left[kind]) != len(right[kind]):

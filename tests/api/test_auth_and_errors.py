@@ -1,7 +1,6 @@
 """Tokens open the API with their user's role; everything else is a problem+json answer."""
 
 import pytest
-from django.utils import timezone
 
 from portal.api.models import ApiToken
 from portal.api.tokens import token_revoke
@@ -20,7 +19,16 @@ def test_no_token_is_a_json_401_never_a_login_redirect(db):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize("header", ["Bearer nonsense", "Bearer vip_" + "x" * 5000, "Bearer a b", "Bearer \u00e9t\u00e9", "Basic Zm9vOmJhcg=="])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer nonsense",
+        "Bearer vip_" + "x" * 5000,
+        "Bearer a b",
+        "Bearer \u00e9t\u00e9",
+        "Basic Zm9vOmJhcg==",
+    ],
+)
 def test_bad_tokens_are_refused_with_401(db, header):
     response = ApiClient(None).client.get(NUMBERS, headers={"Authorization": header})
     assert response.status_code == 401

@@ -15,7 +15,14 @@ from tests.api.footprint import differences, footprint
 
 pytestmark = pytest.mark.django_db
 
-GOOD = dict(address1="350 S 200 E", address2="", city="Salt Lake City", state="UT", zip_code="84111", caller_name="Front Desk")
+GOOD = dict(
+    address1="350 S 200 E",
+    address2="",
+    city="Salt Lake City",
+    state="UT",
+    zip_code="84111",
+    caller_name="Front Desk",
+)
 BAD = {**GOOD, "address1": "1 Nowhere Rd"}
 COMPANY = {
     "display_name": "Bakery", "entity_type": "PRIVATE_PROFIT", "company_name": "Bakery LLC", "ein": "12-3456789",
@@ -41,7 +48,12 @@ def mirrored(sandbox, db):
 
 def _without_911(n=2) -> list[str]:
     with_location = Location.objects.filter(gone_at__isnull=True).values("tn")
-    return list(DID.objects.filter(gone_at__isnull=True).exclude(tn__in=with_location).order_by("tn").values_list("tn", flat=True)[:n])
+    return list(
+        DID.objects.filter(gone_at__isnull=True)
+        .exclude(tn__in=with_location)
+        .order_by("tn")
+        .values_list("tn", flat=True)[:n]
+    )
 
 
 # --- 911 -------------------------------------------------------------------------------------
@@ -54,7 +66,9 @@ def test_911_validate_then_provision_then_remove(operator_api, mirrored):
     verdict = operator_api.post(base + "validate/", GOOD)
     assert verdict.status_code == 200 and verdict.json()["valid"] is True
     assert not ProviderCall.objects.filter(operation__in=["insert911", "update911"]).exists()
-    provisioned = operator_api.client.put(base, data=GOOD, content_type="application/json", headers=operator_api.headers)
+    provisioned = operator_api.client.put(
+        base, data=GOOD, content_type="application/json", headers=operator_api.headers
+    )
     assert provisioned.status_code == 200, provisioned.content
     assert provisioned.json()["location"]["status_code"] == "PROVISIONED"
     removed = operator_api.delete(base)
@@ -65,7 +79,9 @@ def test_911_invalid_address_is_never_sent(operator_api, mirrored):
     tn = _without_911(1)[0]
     base = f"/api/v1/numbers/+1{tn}/911/"
     assert operator_api.post(base + "validate/", BAD).json()["valid"] is False
-    refused = operator_api.client.put(base, data=BAD, content_type="application/json", headers=operator_api.headers)
+    refused = operator_api.client.put(
+        base, data=BAD, content_type="application/json", headers=operator_api.headers
+    )
     assert refused.status_code == 422
     assert problem(refused)["type"] == "/api/problems/address-invalid"
     assert not ProviderCall.objects.filter(operation__in=["insert911", "update911"]).exists()
@@ -76,10 +92,17 @@ def test_911_provision_leaves_the_same_rows_as_the_page(operator_api, operator_c
     with footprint() as by_page:
         operator_client.post(f"/e911/numbers/{page_tn}/provision/", GOOD)
     with footprint() as by_api:
-        operator_api.client.put(f"/api/v1/numbers/+1{api_tn}/911/", data=GOOD, content_type="application/json", headers=operator_api.headers)
+        operator_api.client.put(
+            f"/api/v1/numbers/+1{api_tn}/911/",
+            data=GOOD,
+            content_type="application/json",
+            headers=operator_api.headers,
+        )
     assert by_page.history and by_page.calls
     # VI numbers each new location from a sequence: the one id that may differ.
-    api_location, page_location = (Location.objects.get(tn=tn).location_id for tn in (api_tn, page_tn))
+    api_location, page_location = (
+        Location.objects.get(tn=tn).location_id for tn in (api_tn, page_tn)
+    )
     api_side = by_api.normalised({api_tn: "TN", api_location: "LOCATION"})
     page_side = by_page.normalised({page_tn: "TN", page_location: "LOCATION"})
     assert api_side == page_side, differences(api_side, page_side)
@@ -87,8 +110,13 @@ def test_911_provision_leaves_the_same_rows_as_the_page(operator_api, operator_c
 
 def _with_911() -> str:
     return (
-        Location.objects.filter(gone_at__isnull=True, status_code="PROVISIONED", tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
-        .order_by("tn").values_list("tn", flat=True)[0]
+        Location.objects.filter(
+            gone_at__isnull=True,
+            status_code="PROVISIONED",
+            tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"),
+        )
+        .order_by("tn")
+        .values_list("tn", flat=True)[0]
     )
 
 
@@ -97,13 +125,30 @@ def test_911_alerts_add_and_remove(operator_api, mirrored):
     base = f"/api/v1/numbers/+1{tn}/911/alerts/"
     added = operator_api.post(base, {"email": "noc@example.com"})
     assert added.status_code == 200 and "noc@example.com" in added.json()["emails"]
-    assert "noc@example.com" not in operator_api.delete(base + "?email=noc@example.com").json()["emails"]
-    for hostile in ["not-an-email", "<script>@x.com", "a" * 200 + "@example.com", "a\x00@example.com"]:
+    assert (
+        "noc@example.com"
+        not in operator_api.delete(base + "?email=noc@example.com").json()["emails"]
+    )
+    for hostile in [
+        "not-an-email",
+        "<script>@x.com",
+        "a" * 200 + "@example.com",
+        "a\x00@example.com",
+    ]:
         response = operator_api.post(base, {"email": hostile})
         assert response.status_code == 400, hostile
 
 
-@pytest.mark.parametrize("body", [{}, {**GOOD, "address1": "x" * 201}, {**GOOD, "zip_code": ["84111"]}, {**GOOD, "city": "<b>\x00</b>"}, "[]"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {**GOOD, "address1": "x" * 201},
+        {**GOOD, "zip_code": ["84111"]},
+        {**GOOD, "city": "<b>\x00</b>"},
+        "[]",
+    ],
+)
 def test_hostile_911_addresses_are_400(operator_api, mirrored, body):
     tn = _without_911(1)[0]
     response = operator_api.post(f"/api/v1/numbers/+1{tn}/911/validate/", body)
@@ -125,19 +170,36 @@ def test_sms_destination_leaves_the_same_rows_as_the_page(operator_api, operator
     page_tn, api_tn = _sms_twins()
     body = {"destination_type": "EMAIL", "destination": "sms@example.com"}
     with footprint() as by_page:
-        operator_client.post(f"/messaging/numbers/{page_tn}/destination/", {**body, "auth_token": ""})
+        operator_client.post(
+            f"/messaging/numbers/{page_tn}/destination/", {**body, "auth_token": ""}
+        )
     with footprint() as by_api:
-        response = operator_api.client.put(f"/api/v1/numbers/+1{api_tn}/sms/", data=body, content_type="application/json", headers=operator_api.headers)
+        response = operator_api.client.put(
+            f"/api/v1/numbers/+1{api_tn}/sms/",
+            data=body,
+            content_type="application/json",
+            headers=operator_api.headers,
+        )
         assert response.status_code == 200, response.content
     assert response.json()["destination_type"] == "EMAIL"
-    assert by_page.history and by_api.normalised({api_tn: "TN"}) == by_page.normalised({page_tn: "TN"})
+    assert by_page.history and by_api.normalised({api_tn: "TN"}) == by_page.normalised(
+        {page_tn: "TN"}
+    )
 
 
 def test_sms_campaign_assignment_and_refusals(operator_api, mirrored):
     tn = _sms_twins()[0]
-    campaign = Campaign.objects.filter(status="ACTIVE").exclude(campaign_id="").first() or Campaign.objects.first()
+    campaign = (
+        Campaign.objects.filter(status="ACTIVE").exclude(campaign_id="").first()
+        or Campaign.objects.first()
+    )
     url = f"/api/v1/numbers/+1{tn}/sms/campaign/"
-    put = lambda body: operator_api.client.put(url, data=body, content_type="application/json", headers=operator_api.headers)  # noqa: E731
+
+    def put(body):
+        return operator_api.client.put(
+            url, data=body, content_type="application/json", headers=operator_api.headers
+        )
+
     assigned = put({"campaign": campaign.campaign_id})
     assert assigned.status_code == 200, assigned.content
     assert assigned.json()["campaign"] == campaign.campaign_id
@@ -151,7 +213,10 @@ def test_brands_and_campaigns_read(viewer_api, mirrored):
     one = viewer_api.get(f"/api/v1/brands/{brands[0]['customer_id']}/").json()
     assert one["customer_id"] == brands[0]["customer_id"] and "ein" not in one
     campaigns = viewer_api.get("/api/v1/campaigns/").json()
-    assert campaigns and viewer_api.get(f"/api/v1/campaigns/{campaigns[0]['campaign_id']}/").status_code == 200
+    assert (
+        campaigns
+        and viewer_api.get(f"/api/v1/campaigns/{campaigns[0]['campaign_id']}/").status_code == 200
+    )
     assert viewer_api.get("/api/v1/campaigns/NOPE/").status_code == 404
 
 
@@ -168,15 +233,28 @@ def test_brand_create_checks_as_tcr_before_vi(operator_api, mirrored):
 def test_campaign_create_runs_the_lint_before_vi(operator_api, mirrored):
     brand = Brand.objects.filter(verification_status__in=["VERIFIED", "VETTED_VERIFIED"]).first()
     assert brand is not None
-    no_opt_out = {**CAMPAIGN, "customer_id": brand.customer_id, "sample_msg1": "Your cake is ready for you at the counter now."}
-    refused = operator_api.post("/api/v1/campaigns/", {**no_opt_out, "sample_msg2": "", "description": "x" * 39})
+    no_opt_out = {
+        **CAMPAIGN,
+        "customer_id": brand.customer_id,
+        "sample_msg1": "Your cake is ready for you at the counter now.",
+    }
+    refused = operator_api.post(
+        "/api/v1/campaigns/", {**no_opt_out, "sample_msg2": "", "description": "x" * 39}
+    )
     assert refused.status_code == 400
     assert not ProviderCall.objects.filter(operation__icontains="createCampaign").exists()
-    named = {"sample_msg1": f"{brand.display_name}: your cake is ready. Reply STOP to opt out.",
-             "sample_msg2": f"{brand.display_name}: your order is ready at the counter."}
-    created = operator_api.post("/api/v1/campaigns/", {**CAMPAIGN, **named, "customer_id": brand.customer_id})
+    named = {
+        "sample_msg1": f"{brand.display_name}: your cake is ready. Reply STOP to opt out.",
+        "sample_msg2": f"{brand.display_name}: your order is ready at the counter.",
+    }
+    created = operator_api.post(
+        "/api/v1/campaigns/", {**CAMPAIGN, **named, "customer_id": brand.customer_id}
+    )
     assert created.status_code == 201, created.content
-    assert operator_api.post("/api/v1/campaigns/", {**CAMPAIGN, "customer_id": "NOT-MINE"}).status_code == 400
+    assert (
+        operator_api.post("/api/v1/campaigns/", {**CAMPAIGN, "customer_id": "NOT-MINE"}).status_code
+        == 400
+    )
 
 
 # --- porting, syncs --------------------------------------------------------------------------
@@ -201,8 +279,12 @@ def test_a_portability_check_runs_on_the_worker(operator, mirrored, celery_worke
 
 def test_ports_read(viewer_api, mirrored):
     ports = viewer_api.get("/api/v1/ports/").json()
-    assert ports and all(number.startswith("+1") for port in ports for number in port["numbers"] if len(number) == 12)
-    assert viewer_api.get(f"/api/v1/ports/{ports[0]['vi_id']}/").json()["vi_id"] == ports[0]["vi_id"]
+    assert ports and all(
+        number.startswith("+1") for port in ports for number in port["numbers"] if len(number) == 12
+    )
+    assert (
+        viewer_api.get(f"/api/v1/ports/{ports[0]['vi_id']}/").json()["vi_id"] == ports[0]["vi_id"]
+    )
     assert viewer_api.get("/api/v1/ports/99999999999/").status_code == 404
 
 
@@ -218,8 +300,13 @@ def test_sync_runs_read_and_request(viewer_api, operator_api, mirrored):
 def _twins_with_911() -> tuple[str, str]:
     """Two provisioned numbers whose 911 rows are alike (the same alerts, none)."""
     tns = list(
-        Location.objects.filter(gone_at__isnull=True, status_code="PROVISIONED", tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
-        .order_by("tn").values_list("tn", flat=True)[:2]
+        Location.objects.filter(
+            gone_at__isnull=True,
+            status_code="PROVISIONED",
+            tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"),
+        )
+        .order_by("tn")
+        .values_list("tn", flat=True)[:2]
     )
     return tns[0], tns[1]
 
@@ -230,12 +317,21 @@ def _same(by_page, by_api, page_tn, api_tn):
     assert api_side == page_side, differences(api_side, page_side)
 
 
-def test_911_remove_and_alerts_leave_the_same_rows_as_the_page(operator_api, operator_client, mirrored):
+def test_911_remove_and_alerts_leave_the_same_rows_as_the_page(
+    operator_api, operator_client, mirrored
+):
     page_tn, api_tn = _twins_with_911()
     with footprint() as by_page:
-        operator_client.post(f"/e911/numbers/{page_tn}/alerts/add/", {f"alert-{page_tn}-email": "noc@example.com"})
+        operator_client.post(
+            f"/e911/numbers/{page_tn}/alerts/add/", {f"alert-{page_tn}-email": "noc@example.com"}
+        )
     with footprint() as by_api:
-        assert operator_api.post(f"/api/v1/numbers/+1{api_tn}/911/alerts/", {"email": "noc@example.com"}).status_code == 200
+        assert (
+            operator_api.post(
+                f"/api/v1/numbers/+1{api_tn}/911/alerts/", {"email": "noc@example.com"}
+            ).status_code
+            == 200
+        )
     _same(by_page, by_api, page_tn, api_tn)
     with footprint() as by_page:
         operator_client.post(f"/e911/numbers/{page_tn}/remove/")
@@ -245,11 +341,15 @@ def test_911_remove_and_alerts_leave_the_same_rows_as_the_page(operator_api, ope
     _same(by_page, by_api, page_tn, api_tn)
 
 
-def test_campaign_assignment_leaves_the_same_rows_as_the_page(operator_api, operator_client, mirrored):
+def test_campaign_assignment_leaves_the_same_rows_as_the_page(
+    operator_api, operator_client, mirrored
+):
     page_tn, api_tn = _sms_twins()
     campaign = Campaign.objects.filter(status="ACTIVE").first()
     with footprint() as by_page:
-        operator_client.post(f"/messaging/numbers/{page_tn}/campaign/", {"campaign": campaign.campaign_id})
+        operator_client.post(
+            f"/messaging/numbers/{page_tn}/campaign/", {"campaign": campaign.campaign_id}
+        )
     with footprint() as by_api:
         put = operator_api.client.put(f"/api/v1/numbers/+1{api_tn}/sms/campaign/", data={"campaign": campaign.campaign_id},
                                       content_type="application/json", headers=operator_api.headers)  # fmt: skip
@@ -258,5 +358,5 @@ def test_campaign_assignment_leaves_the_same_rows_as_the_page(operator_api, oper
     page_side = by_page.normalised({page_tn: "TN"})
     api_side = by_api.normalised({api_tn: "TN"})
     assert api_side["calls"] == page_side["calls"]
-    number_rows = lambda side: [row for row in side["history"] if '"messaging.smsnumber"' in row]  # noqa: E731
+    number_rows = lambda side: [row for row in side["history"] if '"messaging.smsnumber"' in row]
     assert number_rows(api_side) == number_rows(page_side) and number_rows(page_side)

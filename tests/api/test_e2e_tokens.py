@@ -53,7 +53,11 @@ def test_create_use_read_the_docs_and_revoke_a_token(live_server, operator, brow
 
     # The reference: Swagger UI renders the schema, its files from our static, no CSP refusal.
     page.get_by_role("link", name="JSON API").click()
-    expect(page.locator(".swagger-ui .title")).to_contain_text("VI Back Office Portal API", timeout=15000)
+    expect(page.locator(".swagger-ui .title")).to_contain_text(
+        "VI Back Office Portal API", timeout=15000
+    )
     expect(page.get_by_text("/api/v1/orders/", exact=True).first).to_be_visible()
-    refused = [text for text in console if "Content Security Policy" in text or "Refused to" in text]
+    refused = [
+        text for text in console if "Content Security Policy" in text or "Refused to" in text
+    ]
     assert refused == []

@@ -23,12 +23,16 @@ def last_event_id() -> int:
 def _move_and_name_a_number(operator_api) -> DID:
     did = DID.objects.filter(gone_at__isnull=True).exclude(endpoint_id=None).order_by("tn").first()
     other = EndpointGroup.objects.exclude(vi_id=did.endpoint_id).order_by("vi_id").first()
-    response = operator_api.patch(f"{NUMBERS}+1{did.tn}/", {"endpoint_group": other.vi_id, "caller_id_name": "ACME SUPPORT"})
+    response = operator_api.patch(
+        f"{NUMBERS}+1{did.tn}/", {"endpoint_group": other.vi_id, "caller_id_name": "ACME SUPPORT"}
+    )
     assert response.status_code == 200, response.content
     return did
 
 
-def test_a_staff_change_through_the_api_is_read_in_order_with_the_cursor(operator, operator_api, viewer_api, synced):
+def test_a_staff_change_through_the_api_is_read_in_order_with_the_cursor(
+    operator, operator_api, viewer_api, synced
+):
     mark = last_event_id()
     did = _move_and_name_a_number(operator_api)
 
@@ -37,7 +41,11 @@ def test_a_staff_change_through_the_api_is_read_in_order_with_the_cursor(operato
     page = first.json()
     [moved] = page["results"]
     assert page["has_more"] is True and page["next"] == moved["id"] > mark
-    assert moved["type"] == "number.moved" and moved["source"] == "staff" and moved["actor"] == operator.username
+    assert (
+        moved["type"] == "number.moved"
+        and moved["source"] == "staff"
+        and moved["actor"] == operator.username
+    )
     assert moved["subject"] == {"kind": "number", "key": f"+1{did.tn}"}
     assert moved["after"]["endpoint_id"] != moved["before"]["endpoint_id"] and moved["occurred_at"]
 
@@ -61,7 +69,9 @@ def test_after_skips_what_was_read_and_type_keeps_to_one_type(operator_api, view
 
     unread = viewer_api.get(EVENTS, after=ids[0]).json()["results"]
     assert [event["id"] for event in unread] == ids[1:]
-    only_features = viewer_api.get(EVENTS, after=mark, type="number.features_changed").json()["results"]
+    only_features = viewer_api.get(EVENTS, after=mark, type="number.features_changed").json()[
+        "results"
+    ]
     assert [event["type"] for event in only_features] == ["number.features_changed"]
 
 
@@ -76,7 +86,10 @@ def test_hostile_cursors_are_400_problems(viewer_api, db, params):
     response = viewer_api.get(EVENTS, **params)
     assert response.status_code == 400, (params, response.status_code, response.content[:200])
     # A NUL is refused by the API's middleware before the view ("malformed"), the rest by the view.
-    assert problem(response)["type"] in ("/api/problems/invalid-request", "/api/problems/malformed-request")
+    assert problem(response)["type"] in (
+        "/api/problems/invalid-request",
+        "/api/problems/malformed-request",
+    )
 
 
 @pytest.mark.parametrize("pk", ["0", "999999999", str(2**63), str(10**30)])
@@ -86,7 +99,9 @@ def test_an_unknown_event_is_a_404_problem(viewer_api, db, pk):
     assert problem(response)["type"] == "/api/problems/not-found"
 
 
-def test_a_token_without_the_view_permission_reads_nothing(django_user_model, roles, viewer_api, synced):
+def test_a_token_without_the_view_permission_reads_nothing(
+    django_user_model, roles, viewer_api, synced
+):
     nobody = django_user_model.objects.create_user(username="no.role", password="x" * 20)
     refused = api_for(nobody).get(EVENTS)
     assert refused.status_code == 403

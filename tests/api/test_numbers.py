@@ -14,7 +14,9 @@ NUMBERS = "/api/v1/numbers/"
 
 
 def _owned(n=2):
-    return list(DID.objects.filter(gone_at__isnull=True).exclude(endpoint_id=None).order_by("tn")[:n])
+    return list(
+        DID.objects.filter(gone_at__isnull=True).exclude(endpoint_id=None).order_by("tn")[:n]
+    )
 
 
 def test_list_pages_with_a_cursor_and_shows_e164(viewer_api, synced):
@@ -22,7 +24,9 @@ def test_list_pages_with_a_cursor_and_shows_e164(viewer_api, synced):
     assert first.status_code == 200
     body = first.json()
     assert len(body["results"]) == 20 and body["next_cursor"]
-    assert all(row["number"].startswith("+1") and len(row["number"]) == 12 for row in body["results"])
+    assert all(
+        row["number"].startswith("+1") and len(row["number"]) == 12 for row in body["results"]
+    )
     second = viewer_api.get(NUMBERS, page_size=20, cursor=body["next_cursor"]).json()
     seen = [row["number"] for row in body["results"] + second["results"]]
     assert len(seen) == len(set(seen)) and seen == sorted(seen)
@@ -30,7 +34,9 @@ def test_list_pages_with_a_cursor_and_shows_e164(viewer_api, synced):
     everything = []
     cursor = ""
     while True:
-        page = viewer_api.get(NUMBERS, page_size=500, **({"cursor": cursor} if cursor else {})).json()
+        page = viewer_api.get(
+            NUMBERS, page_size=500, **({"cursor": cursor} if cursor else {})
+        ).json()
         everything += page["results"]
         cursor = page["next_cursor"]
         if not cursor:
@@ -48,13 +54,23 @@ def test_list_filters_like_the_list_page(viewer_api, synced):
     group = viewer_api.get(NUMBERS, endpoint_group=did.endpoint_id, page_size=500).json()["results"]
     assert group and {row["endpoint_group"] for row in group} == {did.endpoint_id}
     descending = viewer_api.get(NUMBERS, sort="-tn", page_size=5).json()["results"]
-    assert [row["number"] for row in descending] == sorted((row["number"] for row in descending), reverse=True)
+    assert [row["number"] for row in descending] == sorted(
+        (row["number"] for row in descending), reverse=True
+    )
 
 
 @pytest.mark.parametrize(
     "query",
-    [{"page_size": "0"}, {"page_size": "x"}, {"endpoint_group": "-1"}, {"sort": "password"}, {"features": "nope"},
-     {"q": "x" * 5000}, {"endpoint_group": "99999999999999999999"}, {"show": "<script>"}],
+    [
+        {"page_size": "0"},
+        {"page_size": "x"},
+        {"endpoint_group": "-1"},
+        {"sort": "password"},
+        {"features": "nope"},
+        {"q": "x" * 5000},
+        {"endpoint_group": "99999999999999999999"},
+        {"show": "<script>"},
+    ],
 )
 def test_bad_list_queries_are_400_problems(viewer_api, synced, query):
     response = viewer_api.get(NUMBERS, **query)
@@ -89,7 +105,15 @@ def test_patch_is_refused_to_a_viewer_and_sends_nothing_to_vi(viewer_api, synced
 
 def twin_numbers():
     """Two owned numbers alike in every setting a write may change, so their history matches."""
-    fields = ("endpoint_id", "cnam", "cnam_name", "cnam_storage_active", "forward", "failover", "did_group_id")
+    fields = (
+        "endpoint_id",
+        "cnam",
+        "cnam_name",
+        "cnam_storage_active",
+        "forward",
+        "failover",
+        "did_group_id",
+    )
     seen = {}
     for did in DID.objects.filter(gone_at__isnull=True).exclude(endpoint_id=None).order_by("tn"):
         key = tuple(getattr(did, name) for name in fields)
@@ -99,45 +123,85 @@ def twin_numbers():
     raise AssertionError("the test seed has no two numbers alike")
 
 
-def test_patch_leaves_the_same_history_and_provider_log_as_the_page(operator, operator_api, operator_client, synced):
+def test_patch_leaves_the_same_history_and_provider_log_as_the_page(
+    operator, operator_api, operator_client, synced
+):
     page_did, api_did = twin_numbers()
-    group = EndpointGroup.objects.exclude(vi_id=page_did.endpoint_id).first() or EndpointGroup.objects.first()
+    group = (
+        EndpointGroup.objects.exclude(vi_id=page_did.endpoint_id).first()
+        or EndpointGroup.objects.first()
+    )
     steps = [
         ("failover", {"failover": "4352150000"}, {"failover": "+14352150000"}),
         ("cnam_name", {"name": "ACME SUPPORT"}, {"caller_id_name": "ACME SUPPORT"}),
-        ("configure", {"endpoint_group": str(group.vi_id), "cnam": "on"}, {"endpoint_group": group.vi_id, "cnam_dip": True}),
+        (
+            "configure",
+            {"endpoint_group": str(group.vi_id), "cnam": "on"},
+            {"endpoint_group": group.vi_id, "cnam_dip": True},
+        ),
         ("forward", {"forward": "4352150001"}, {"forward": "+14352150001"}),
     ]
     for panel, form, body in steps:
         with footprint() as by_page:
-            response = operator_client.post(f"/numbers/{page_did.tn}/panels/{panel}/submit/", form, headers={"HX-Request": "true"})
+            response = operator_client.post(
+                f"/numbers/{page_did.tn}/panels/{panel}/submit/",
+                form,
+                headers={"HX-Request": "true"},
+            )
             assert response.status_code == 200
         with footprint() as by_api:
             response = operator_api.patch(f"{NUMBERS}+1{api_did.tn}/", body)
             assert response.status_code == 200, response.content
         assert by_page.history and by_page.calls, panel
-        assert by_api.normalised({api_did.tn: "TN"}) == by_page.normalised({page_did.tn: "TN"}), panel
+        assert by_api.normalised({api_did.tn: "TN"}) == by_page.normalised({page_did.tn: "TN"}), (
+            panel
+        )
     after = operator_api.get(f"{NUMBERS}+1{api_did.tn}/").json()
     assert after["failover"] == "+14352150000" and after["caller_id_name"] == "ACME SUPPORT"
-    assert after["forward"] == "+14352150001" and after["endpoint_group"] == group.vi_id and after["cnam_dip"] is True
+    assert (
+        after["forward"] == "+14352150001"
+        and after["endpoint_group"] == group.vi_id
+        and after["cnam_dip"] is True
+    )
     referenced = operator_api.patch(f"{NUMBERS}+1{api_did.tn}/", {"reference": "crm-77"})
     assert referenced.status_code == 200 and referenced.json()["reference"] == "crm-77"
-    cleared = operator_api.patch(f"{NUMBERS}+1{api_did.tn}/", {"failover": None, "caller_id_name": ""}).json()
+    cleared = operator_api.patch(
+        f"{NUMBERS}+1{api_did.tn}/", {"failover": None, "caller_id_name": ""}
+    ).json()
     assert cleared["failover"] is None and cleared["caller_id_name"] == ""
 
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"failover": "4352150000"}, {"failover": 4352150000}, {"caller_id_name": "<script>x</script>"},
-     {"caller_id_name": "x" * 5000}, {"endpoint_group": 2**40}, {"endpoint_group": 999999}, {"did_group": "one"},
-     {"cnam_dip": "maybe"}, {"caller_id_name": "a\x00b"}, {"reference": "a\tb"}, {"reference": "r" * 101}, {"reference": ["x"]}, [], "null", {"forward": "+11234567890"}, {"failover": "+442079460958"}],
+    [
+        {},
+        {"failover": "4352150000"},
+        {"failover": 4352150000},
+        {"caller_id_name": "<script>x</script>"},
+        {"caller_id_name": "x" * 5000},
+        {"endpoint_group": 2**40},
+        {"endpoint_group": 999999},
+        {"did_group": "one"},
+        {"cnam_dip": "maybe"},
+        {"caller_id_name": "a\x00b"},
+        {"reference": "a\tb"},
+        {"reference": "r" * 101},
+        {"reference": ["x"]},
+        [],
+        "null",
+        {"forward": "+11234567890"},
+        {"failover": "+442079460958"},
+    ],
 )
 def test_hostile_patches_are_400_and_reach_no_vi(operator_api, synced, body):
     did = _owned(1)[0]
     before = ProviderCall.objects.count()
     response = operator_api.patch(f"{NUMBERS}+1{did.tn}/", body)
     assert response.status_code == 400, (body, response.content)
-    assert problem(response)["type"] in ("/api/problems/invalid-request", "/api/problems/malformed-request")
+    assert problem(response)["type"] in (
+        "/api/problems/invalid-request",
+        "/api/problems/malformed-request",
+    )
     assert ProviderCall.objects.count() == before
 
 
@@ -183,7 +247,11 @@ def test_vi_refusing_is_a_problem_with_vis_code_and_words(operator_api, synced):
     response = operator_api.patch(f"{NUMBERS}+1{did.tn}/", {"failover": "+14352150000"})
     assert response.status_code == 422, response.content
     body = problem(response)
-    assert body["type"] == "/api/problems/vi-refused" and body["vi_code"] == "902" and body["vi_message"]
+    assert (
+        body["type"] == "/api/problems/vi-refused"
+        and body["vi_code"] == "902"
+        and body["vi_message"]
+    )
     from tests.fixtures.sandbox import SECRET
 
     assert SECRET not in response.content.decode()

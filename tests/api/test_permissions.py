@@ -43,8 +43,12 @@ def api_writes() -> list[tuple[str, str, type]]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern) and (prefix + str(pattern.pattern)).startswith("api/v1/"):
-                view_class = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+            elif isinstance(pattern, URLPattern) and (prefix + str(pattern.pattern)).startswith(
+                "api/v1/"
+            ):
+                view_class = getattr(pattern.callback, "view_class", None) or getattr(
+                    pattern.callback, "cls", None
+                )
                 for method in WRITE_METHODS:
                     if view_class is not None and hasattr(view_class, method):
                         found.append((str(pattern.pattern), method, view_class))
@@ -58,7 +62,11 @@ WRITES = api_writes()
 
 def test_every_write_is_known_and_declares_the_pages_permission():
     assert {(route, method) for route, method, _ in WRITES} == set(EXPECTED)
-    codenames = set(Permission.objects.filter(content_type__app_label="portal").values_list("codename", flat=True))
+    codenames = set(
+        Permission.objects.filter(content_type__app_label="portal").values_list(
+            "codename", flat=True
+        )
+    )
     for route, method, view_class in WRITES:
         permission = permission_of(view_class(), method)
         assert permission == EXPECTED[(route, method)], route
@@ -70,8 +78,12 @@ def _path(route: str, tn: str) -> str:
     return "/api/v1/" + re.sub(r"<[^>]+>", "1", path)
 
 
-@pytest.mark.parametrize(("route", "method"), [(route, method) for route, method, _ in WRITES], ids=lambda v: str(v))
-def test_each_role_is_refused_exactly_when_its_page_would_refuse(route, method, viewer, operator, administrator, synced):
+@pytest.mark.parametrize(
+    ("route", "method"), [(route, method) for route, method, _ in WRITES], ids=lambda v: str(v)
+)
+def test_each_role_is_refused_exactly_when_its_page_would_refuse(
+    route, method, viewer, operator, administrator, synced
+):
     tn = DID.objects.filter(gone_at__isnull=True).order_by("tn").values_list("tn", flat=True)[0]
     needed = EXPECTED[(route, method)]
     for user in (viewer, operator, administrator):
@@ -79,7 +91,12 @@ def test_each_role_is_refused_exactly_when_its_page_would_refuse(route, method, 
         before = ProviderCall.objects.count()
         response = getattr(api, method)(_path(route, tn), {})
         if user.has_perm(needed):
-            assert response.status_code != 403, (user.username, route, method, response.content[:200])
+            assert response.status_code != 403, (
+                user.username,
+                route,
+                method,
+                response.content[:200],
+            )
         else:
             assert response.status_code == 403, (user.username, route, method, response.status_code)
             assert response["Content-Type"] == "application/problem+json"

@@ -14,13 +14,22 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.api.conftest import api_for
 
 EXAMPLES_PER_OPERATION = 4
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    content_type_conformance,
+    status_code_conformance,
+]
 
 
 @pytest.fixture
@@ -36,11 +45,14 @@ def keep_the_test_connection():
 
 def _generated_schema() -> dict:
     """The document /api/schema/ serves (the test of that view is in test_auth_and_errors)."""
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.renderers import OpenApiJsonRenderer
     import json
 
-    return json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    return json.loads(
+        OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
+    )
 
 
 schema = schemathesis.openapi.from_dict(_generated_schema())
@@ -56,6 +68,8 @@ WSGI_APP = get_wsgi_application()
     suppress_health_check=list(HealthCheck),
     derandomize=True,  # the same requests every run: CI failures reproduce
 )
-def test_every_operation_answers_by_its_schema(case, administrator, synced, keep_the_test_connection):
+def test_every_operation_answers_by_its_schema(
+    case, administrator, synced, keep_the_test_connection
+):
     api = api_for(administrator)
     case.call_and_validate(app=WSGI_APP, headers=api.headers, checks=CHECKS)

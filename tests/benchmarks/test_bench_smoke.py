@@ -16,8 +16,16 @@ import pytest
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 
-SYNC_FIGURES = ("wall_seconds", "rows", "rows_per_second", "sql_statements", "peak_rss_mb",
-                "mirror_rows_written", "history_rows", "tuple_writes")
+SYNC_FIGURES = (
+    "wall_seconds",
+    "rows",
+    "rows_per_second",
+    "sql_statements",
+    "peak_rss_mb",
+    "mirror_rows_written",
+    "history_rows",
+    "tuple_writes",
+)
 PAGE_FIGURES = ("median_ms", "p95_ms", "queries")
 VIEWS = ("no_filter", "state_and_endpoint_group", "digits_search")
 
@@ -31,10 +39,35 @@ def figures(tmp_path_factory):
     database = urlsplit(url).path.lstrip("/") + "_bench_smoke"
     output = tmp_path_factory.mktemp("bench")
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--n", "300", "--naive-n", "100", "--small", "100",
-         "--requests", "3", "--assign", "20", "--bulk-rows", "20", "--busy-rows", "60", "--baseline-rows", "5",
-         "--database", database, "--output-dir", str(output)],
-        cwd=REPO_DIR, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--n",
+            "300",
+            "--naive-n",
+            "100",
+            "--small",
+            "100",
+            "--requests",
+            "3",
+            "--assign",
+            "20",
+            "--bulk-rows",
+            "20",
+            "--busy-rows",
+            "60",
+            "--baseline-rows",
+            "5",
+            "--database",
+            database,
+            "--output-dir",
+            str(output),
+        ],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "| target | measured | target | met |" in result.stdout  # the table was printed
@@ -92,8 +125,13 @@ def test_a_quiet_resync_writes_nothing_and_a_changed_one_only_the_changes(figure
 def test_background_work_has_its_figures(figures):
     """Issue 13's keys: bulk apply speed, the waits behind a bulk job, the sync ratios."""
     background = figures["background"]
-    for name in ("bulk_911_rows_per_second", "sync_wait_seconds", "portability_wait_seconds",
-                 "baseline_rows_per_second", "bulk_911_check_rows_per_second"):
+    for name in (
+        "bulk_911_rows_per_second",
+        "sync_wait_seconds",
+        "portability_wait_seconds",
+        "baseline_rows_per_second",
+        "bulk_911_check_rows_per_second",
+    ):
         assert _is_figure(background[name]), name
     assert background["bulk_911_rows"] == 20 and background["busy_rows"] == 60
     assert _is_figure(figures["growth"]["300"]["vs_floor"])

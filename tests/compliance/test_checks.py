@@ -3,8 +3,20 @@
 import pytest
 
 from compliance.checks import (
-    CHECKS, NumberFacts, Settings, cnam_acceptable, cnam_caller_name, cnam_problem, dispatchable_unit,
-    evaluate, has_unit, kari_alert, location_valid, readiness, revalidation, sms_campaign,
+    CHECKS,
+    NumberFacts,
+    Settings,
+    cnam_acceptable,
+    cnam_caller_name,
+    cnam_problem,
+    dispatchable_unit,
+    evaluate,
+    has_unit,
+    kari_alert,
+    location_valid,
+    readiness,
+    revalidation,
+    sms_campaign,
 )
 
 S = Settings(shared_address_numbers=3)
@@ -35,7 +47,9 @@ def test_dispatchable_unit():
     assert dispatchable_unit(crowded, S) is False
     at_threshold = NumberFacts(tn="1", **PROVISIONED, address_numbers=3, address_clients=1)
     assert dispatchable_unit(at_threshold, S) is True
-    with_unit = NumberFacts(tn="1", **{**PROVISIONED, "address2": "Floor 2"}, address_numbers=50, address_clients=4)
+    with_unit = NumberFacts(
+        tn="1", **{**PROVISIONED, "address2": "Floor 2"}, address_numbers=50, address_clients=4
+    )
     assert dispatchable_unit(with_unit, S) is True
     assert dispatchable_unit(NumberFacts(tn="1"), S) is None
 
@@ -43,8 +57,14 @@ def test_dispatchable_unit():
 def test_location_valid():
     assert location_valid(NumberFacts(tn="1", **PROVISIONED), S) is True
     assert location_valid(NumberFacts(tn="1"), S) is False
-    assert location_valid(NumberFacts(tn="1", has_location=True, location_status="INVALID"), S) is False
-    assert location_valid(NumberFacts(tn="1", has_location=True, location_status="GEOCODED"), S) is False
+    assert (
+        location_valid(NumberFacts(tn="1", has_location=True, location_status="INVALID"), S)
+        is False
+    )
+    assert (
+        location_valid(NumberFacts(tn="1", has_location=True, location_status="GEOCODED"), S)
+        is False
+    )
 
 
 def test_revalidation():
@@ -54,9 +74,22 @@ def test_revalidation():
 
 
 def test_cnam_caller_name():
-    assert cnam_caller_name(NumberFacts(tn="1", **PROVISIONED, caller_name="acme  co", cnam_name="ACME CO"), S) is True
-    assert cnam_caller_name(NumberFacts(tn="1", **PROVISIONED, caller_name="ACME", cnam_name="OTHER"), S) is False
-    assert cnam_caller_name(NumberFacts(tn="1", **PROVISIONED, caller_name="ACME", cnam_name=""), S) is None
+    assert (
+        cnam_caller_name(
+            NumberFacts(tn="1", **PROVISIONED, caller_name="acme  co", cnam_name="ACME CO"), S
+        )
+        is True
+    )
+    assert (
+        cnam_caller_name(
+            NumberFacts(tn="1", **PROVISIONED, caller_name="ACME", cnam_name="OTHER"), S
+        )
+        is False
+    )
+    assert (
+        cnam_caller_name(NumberFacts(tn="1", **PROVISIONED, caller_name="ACME", cnam_name=""), S)
+        is None
+    )
 
 
 @pytest.mark.parametrize("name,problem", [
@@ -82,7 +115,13 @@ def test_cnam_not_applicable_without_a_name():
     ("C1", "PENDING", False, True),
 ])  # fmt: skip
 def test_sms_campaign(campaign_id, status, gone, expected):
-    facts = NumberFacts(tn="1", sms_enabled=True, campaign_id=campaign_id, campaign_status=status, campaign_gone=gone)
+    facts = NumberFacts(
+        tn="1",
+        sms_enabled=True,
+        campaign_id=campaign_id,
+        campaign_status=status,
+        campaign_gone=gone,
+    )
     assert sms_campaign(facts, S) is expected
     assert sms_campaign(NumberFacts(tn="1", sms_enabled=False), S) is None
 
@@ -93,7 +132,9 @@ def test_every_check_explains_itself():
 
 
 def test_readiness_is_the_share_of_applicable_checks_passed():
-    verdict = evaluate(NumberFacts(tn="1", **PROVISIONED, alert_count=0, address_numbers=1, address_clients=1), S)
+    verdict = evaluate(
+        NumberFacts(tn="1", **PROVISIONED, alert_count=0, address_numbers=1, address_clients=1), S
+    )
     assert verdict.failed == ("kari_alert",)
     assert set(verdict.passed) == {"dispatchable_unit", "location_valid"}
     assert verdict.score == 66.6

@@ -18,7 +18,9 @@ def _percent(text: str) -> float:
     return float(text.strip().rstrip("%"))
 
 
-def test_bulk_alert_recipient_from_the_navigation_raises_the_score(live_server, synced, operator, browser_page):
+def test_bulk_alert_recipient_from_the_navigation_raises_the_score(
+    live_server, synced, operator, browser_page
+):
     page, expect = browser_page, playwright_sync.expect
     services.snapshot_take(on=datetime.date.today() - datetime.timedelta(days=1))
     services.snapshot_take()
@@ -26,7 +28,9 @@ def test_bulk_alert_recipient_from_the_navigation_raises_the_score(live_server, 
     assert failing_before >= 2
 
     sign_in(page, live_server.url, operator)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Compliance", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Compliance", exact=True
+    ).click()
     score = page.get_by_test_id("compliance-score")
     expect(score).to_be_visible()
     before = _percent(score.inner_text())
@@ -40,7 +44,9 @@ def test_bulk_alert_recipient_from_the_navigation_raises_the_score(live_server, 
     chosen = [rows.nth(0).get_attribute("data-tn"), rows.nth(1).get_attribute("data-tn")]
     for tn in chosen:
         page.get_by_role("checkbox", name=f"Choose ({tn[:3]}) {tn[3:6]}-{tn[6:]}").check()
-    page.get_by_label("Add this 911 alert recipient to the ticked numbers").fill("front.desk@example.com")
+    page.get_by_label("Add this 911 alert recipient to the ticked numbers").fill(
+        "front.desk@example.com"
+    )
     page.get_by_role("button", name="Add recipient").click()
 
     outcomes = page.get_by_test_id("bulk-outcomes")

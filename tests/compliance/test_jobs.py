@@ -33,29 +33,35 @@ def test_revalidation_flags_an_address_vi_no_longer_places(synced, settings):
     # Someone else at VI: the provider's street database no longer places one street.
     victim = _owned_provisioned().order_by("tn").first()
     synced.control.other("retire_street", address1=victim.address1)
-    sharing = set(_owned_provisioned().filter(address1=victim.address1).values_list("tn", flat=True))
+    sharing = set(
+        _owned_provisioned().filter(address1=victim.address1).values_list("tn", flat=True)
+    )
 
     second = tasks.revalidate_911_addresses()
     assert set(second["changed"]) == sharing and victim.tn in sharing
     row = Revalidation.objects.get(tn=victim.tn)
-    assert row.valid is False and row.previous_valid is True and row.verdict_changed and row.changed_at
-    assert ChangeRecord.objects.filter(object_key=victim.tn, note__contains="verdict changed").exists()
+    assert (
+        row.valid is False and row.previous_valid is True and row.verdict_changed and row.changed_at
+    )
+    assert ChangeRecord.objects.filter(
+        object_key=victim.tn, note__contains="verdict changed"
+    ).exists()
     failing = {v.facts.tn for v in selectors.failing_for_check(key="revalidation")}
     assert failing == sharing
 
 
 def test_revalidation_is_paced_and_batched(synced):
     pauses = []
-    run = services.revalidate_911_addresses(batch=3, pause_seconds=0.25, sleep=pauses.append)
+    run = services.addresses_911_revalidate(batch=3, pause_seconds=0.25, sleep=pauses.append)
     assert run.checked == 3 and pauses == [0.25, 0.25]
     # The next batch starts with the ones never checked.
-    again = services.revalidate_911_addresses(batch=3, sleep=pauses.append)
+    again = services.addresses_911_revalidate(batch=3, sleep=pauses.append)
     assert Revalidation.objects.count() == 6 and again.checked == 3
 
 
 def test_revalidation_skips_what_vi_could_not_answer(synced):
     synced.control.fault("http500", operation="validate911", times=1)
-    run = services.revalidate_911_addresses(batch=2, sleep=lambda _: None)
+    run = services.addresses_911_revalidate(batch=2, sleep=lambda _: None)
     assert run.failed == 1 and run.checked == 1
 
 
@@ -67,10 +73,17 @@ def test_daily_snapshot_and_trend(synced, viewer_client):
     today = Snapshot.objects.latest()
     assert today.score == selectors.overview().score and today.failing["kari_alert"] >= 1
     html = viewer_client.get(reverse("compliance:index")).content.decode()
-    assert 'id="compliance-trend-data"' in html and "2026-11-01" in html and "chart.umd.min.js" in html
-    assert "<script>" not in html.split('id="compliance-trend-data"')[0][-2000:]  # data, never inline code
+    assert (
+        'id="compliance-trend-data"' in html and "2026-11-01" in html and "chart.umd.min.js" in html
+    )
+    assert (
+        "<script>" not in html.split('id="compliance-trend-data"')[0][-2000:]
+    )  # data, never inline code
 
 
 def test_schedules_exist_for_both_jobs(db):
     names = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert {"compliance.tasks.take_daily_snapshot", "compliance.tasks.revalidate_911_addresses"} <= names
+    assert {
+        "compliance.tasks.take_daily_snapshot",
+        "compliance.tasks.revalidate_911_addresses",
+    } <= names

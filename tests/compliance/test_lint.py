@@ -21,7 +21,9 @@ GOOD = {
 
 
 def codes(**changes) -> list[str]:
-    return [failure.code for failure in lint_campaign({**GOOD, **changes}, brand_name="Acme Bakery")]
+    return [
+        failure.code for failure in lint_campaign({**GOOD, **changes}, brand_name="Acme Bakery")
+    ]
 
 
 def test_a_good_campaign_passes():
@@ -54,12 +56,18 @@ def test_each_rule_fails_with_its_fix(changes, code):
 
 def test_opt_out_words_each_count_as_a_separate_word():
     for word in ("STOP", "End", "cancel", "UNSUBSCRIBE"):
-        assert "opt_out_missing" not in codes(sample_msg1=f"Acme Bakery: cake ready. Text {word} to quit texts.")
-    assert "opt_out_missing" in codes(sample_msg1="Acme Bakery: cake ready. Non-stopping fun at the weekend.",
-                                      sample_msg2="Acme Bakery: we open at 9 tomorrow. Reply HELP for help.")
+        assert "opt_out_missing" not in codes(
+            sample_msg1=f"Acme Bakery: cake ready. Text {word} to quit texts."
+        )
+    assert "opt_out_missing" in codes(
+        sample_msg1="Acme Bakery: cake ready. Non-stopping fun at the weekend.",
+        sample_msg2="Acme Bakery: we open at 9 tomorrow. Reply HELP for help.",
+    )
 
 
-@pytest.mark.parametrize("value", ["\x00", "<script>alert(1)</script>" * 100, "x" * 100000, None, 12, ["a"]])
+@pytest.mark.parametrize(
+    "value", ["\x00", "<script>alert(1)</script>" * 100, "x" * 100000, None, 12, ["a"]]
+)
 def test_hostile_values_never_crash_the_lint(value):
     found = lint_campaign({name: value for name in GOOD}, brand_name="<b>Acme</b>")
     assert found  # every text is missing or wrong
@@ -71,8 +79,12 @@ def test_create_form_skips_answers_it_does_not_have():
 
 
 def test_rejection_reasons_map_to_the_same_explanations():
-    assert "STOP" in explain_rejection("Sample messages must include opt-out language (for example 'Reply STOP to unsubscribe')")
-    assert "40 characters" in explain_rejection("Campaign description must be at least 40 characters and describe who sends")
+    assert "STOP" in explain_rejection(
+        "Sample messages must include opt-out language (for example 'Reply STOP to unsubscribe')"
+    )
+    assert "40 characters" in explain_rejection(
+        "Campaign description must be at least 40 characters and describe who sends"
+    )
     assert explain_rejection("Something new VI says") == ""
 
 
@@ -94,10 +106,16 @@ def test_rejected_campaign_page_shows_the_fix_for_each_reason(synced, viewer_cli
 
 
 def _post_campaign(client, brand, **changes):
-    data = {"customer_id": brand.customer_id, "display_name": "Pickups", "usecase_id": "CUSTOMER_CARE",
-            "description": GOOD["description"], "message_flow": GOOD["message_flow"],
-            "sample_msg1": f"{brand.display_name}: your order is ready for pickup today.",
-            "sample_msg2": f"{brand.display_name}: we open at 9 tomorrow morning.", **changes}
+    data = {
+        "customer_id": brand.customer_id,
+        "display_name": "Pickups",
+        "usecase_id": "CUSTOMER_CARE",
+        "description": GOOD["description"],
+        "message_flow": GOOD["message_flow"],
+        "sample_msg1": f"{brand.display_name}: your order is ready for pickup today.",
+        "sample_msg2": f"{brand.display_name}: we open at 9 tomorrow morning.",
+        **changes,
+    }
     return client.post("/messaging/campaigns/create/", data)
 
 
@@ -113,14 +131,18 @@ def test_a_lint_failure_blocks_the_submission_for_an_operator(synced, operator_c
 
 
 @pytest.mark.django_db
-def test_an_administrator_may_override_and_it_is_recorded(synced, administrator_client, administrator):
+def test_an_administrator_may_override_and_it_is_recorded(
+    synced, administrator_client, administrator
+):
     brand = Brand.objects.filter(verification_status="VERIFIED").first()
     blocked = _post_campaign(administrator_client, brand)
     assert blocked.status_code == 200 and 'data-testid="lint-override"' in blocked.content.decode()
     sent = _post_campaign(administrator_client, brand, override_lint="on")
     assert sent.status_code == 302
     campaign = Campaign.objects.get(display_name="Pickups")
-    record = ChangeRecord.objects.get(object_key=campaign.campaign_id, note__contains="pre-submission check")
+    record = ChangeRecord.objects.get(
+        object_key=campaign.campaign_id, note__contains="pre-submission check"
+    )
     assert record.actor == administrator
     assert "stop the messages" in str(record.changes)
 
@@ -133,6 +155,12 @@ def test_compliance_page_lists_campaigns_that_fail_the_check(synced, viewer_clie
     listed = {item.campaign.campaign_id: item for item in selectors.campaigns_failing_lint()}
     assert rejected.campaign_id in listed
     assert "opt_out_missing" in [failure.code for failure in listed[rejected.campaign_id].failures]
-    assert not any(item.campaign.external or item.campaign.status in ("DELETED", "EXPIRED") for item in listed.values())
+    assert not any(
+        item.campaign.external or item.campaign.status in ("DELETED", "EXPIRED")
+        for item in listed.values()
+    )
     html = viewer_client.get("/compliance/").content.decode()
-    assert f'data-campaign="{rejected.campaign_id}"' in html and "No sample message says how to stop" in html
+    assert (
+        f'data-campaign="{rejected.campaign_id}"' in html
+        and "No sample message says how to stop" in html
+    )

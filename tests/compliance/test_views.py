@@ -26,7 +26,9 @@ def test_page_shows_score_counts_and_a_check_list(synced, viewer_client):
     html = page.content.decode()
     assert f"{overview.score:g}%" in html
     assert f'data-testid="failing-kari_alert">{len(failing)}<' in html
-    listing = viewer_client.get(reverse("compliance:index"), {"check": "kari_alert"}).content.decode()
+    listing = viewer_client.get(
+        reverse("compliance:index"), {"check": "kari_alert"}
+    ).content.decode()
     assert f'data-tn="{failing[0]}"' in listing
     # Recipients are known only once read from VI: the list says so instead of claiming none.
     assert "recipients never read from VI" in listing
@@ -37,19 +39,34 @@ def test_page_shows_score_counts_and_a_check_list(synced, viewer_client):
 
 @pytest.mark.parametrize("value", ["nope", "<script>x</script>", "\u202e", "x" * 10000, ""])
 def test_hostile_check_and_search_values_answer_200(synced, viewer_client, value):
-    assert viewer_client.get(reverse("compliance:index"), {"check": value, "q": value}).status_code == 200
-    assert viewer_client.get(reverse("compliance:index"), {"check": "kari_alert", "q": value}).status_code == 200
+    assert (
+        viewer_client.get(reverse("compliance:index"), {"check": value, "q": value}).status_code
+        == 200
+    )
+    assert (
+        viewer_client.get(
+            reverse("compliance:index"), {"check": "kari_alert", "q": value}
+        ).status_code
+        == 200
+    )
 
 
 def test_bulk_alert_recipient_fixes_kari_and_raises_the_score(synced, operator_client, operator):
     before = selectors.overview()
     tns = _kari_failing()[:2]
-    answer = operator_client.post(reverse("compliance:alerts_add"), {"email": "desk@example.com", "tns": tns}, follow=True)
+    answer = operator_client.post(
+        reverse("compliance:alerts_add"), {"email": "desk@example.com", "tns": tns}, follow=True
+    )
     assert answer.redirect_chain[-1][0].endswith("?check=kari_alert#check-list")
     html = answer.content.decode()
     assert html.count("desk@example.com now gets this number") == 2
     # Shown once: a reload of the list does not repeat it (nor add the recipient again).
-    assert "now gets this number" not in operator_client.get(reverse("compliance:index"), {"check": "kari_alert"}).content.decode()
+    assert (
+        "now gets this number"
+        not in operator_client.get(
+            reverse("compliance:index"), {"check": "kari_alert"}
+        ).content.decode()
+    )
     for tn in tns:
         assert AlertRecipient.objects.filter(tn=tn, email="desk@example.com").exists()
         assert ChangeRecord.objects.filter(object_key=tn, actor=operator).exists()
@@ -74,7 +91,12 @@ def test_bulk_alert_refuses_hostile_input_without_calling_vi(synced, operator_cl
 
 def test_viewer_may_not_add_recipients(synced, viewer_client):
     tns = _kari_failing()[:1]
-    assert viewer_client.post(reverse("compliance:alerts_add"), {"email": "desk@example.com", "tns": tns}).status_code == 403
+    assert (
+        viewer_client.post(
+            reverse("compliance:alerts_add"), {"email": "desk@example.com", "tns": tns}
+        ).status_code
+        == 403
+    )
 
 
 def test_number_page_shows_its_failing_checks_with_the_fix(synced, viewer_client):
@@ -134,17 +156,29 @@ def test_a_street_address_shared_by_two_clients_needs_a_unit(synced, operator):
 
     owners = clients_by_endpoint_group()
     by_client = {}
-    for tn, endpoint_id in DID.objects.filter(gone_at__isnull=True).order_by("tn").values_list("tn", "endpoint_id"):
+    for tn, endpoint_id in (
+        DID.objects.filter(gone_at__isnull=True).order_by("tn").values_list("tn", "endpoint_id")
+    ):
         if endpoint_id in owners:
             by_client.setdefault(owners[endpoint_id].vi_id, tn)
     assert len(by_client) >= 2, "the test seed should route numbers to two clients"
     first, second = list(by_client.values())[:2]
-    shared = dict(address1="77 W 200 S", city="Salt Lake City", state="UT", zip_code="84101", caller_name="Front Desk")
+    shared = dict(
+        address1="77 W 200 S",
+        city="Salt Lake City",
+        state="UT",
+        zip_code="84101",
+        caller_name="Front Desk",
+    )
     e911_services.location_provision(tn=first, address=Address(**shared), actor=operator)
     assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=first).failed
     e911_services.location_provision(tn=second, address=Address(**shared), actor=operator)
     for tn in (first, second):  # judged alone (the number page) and with everyone (the list)
         assert "dispatchable_unit" in selectors.verdict_for_tn(tn=tn).failed
-    assert {first, second} <= {v.facts.tn for v in selectors.failing_for_check(key="dispatchable_unit")}
-    e911_services.location_provision(tn=second, address=Address(**shared, address2="Suite 300"), actor=operator)
+    assert {first, second} <= {
+        v.facts.tn for v in selectors.failing_for_check(key="dispatchable_unit")
+    }
+    e911_services.location_provision(
+        tn=second, address=Address(**shared, address2="Suite 300"), actor=operator
+    )
     assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=second).failed

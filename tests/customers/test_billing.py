@@ -53,11 +53,21 @@ def test_a_month_boundary_in_local_time():
     # 03:00 UTC on 1 November is still 31 October in New York: October's day, not November's.
     late = datetime.datetime(2026, 11, 1, 3, tzinfo=datetime.UTC)
     assert days_owned(holding_periods(first_seen=at("2026-10-20"), gone_at=late), NOVEMBER) == 0
-    assert days_owned(holding_periods(first_seen=at("2026-10-20"), gone_at=late), Month(2026, 10)) == 12
-    assert Month(2026, 2).days == 28 and Month(2028, 2).days == 29 and Month(2026, 12).last_day.day == 31
+    assert (
+        days_owned(holding_periods(first_seen=at("2026-10-20"), gone_at=late), Month(2026, 10))
+        == 12
+    )
+    assert (
+        Month(2026, 2).days == 28
+        and Month(2028, 2).days == 29
+        and Month(2026, 12).last_day.day == 31
+    )
 
 
-@pytest.mark.parametrize("text", ["", "2026", "2026-13", "2026-00", "26-11", "2026-1", "\x00", "x" * 500, "<b>", "1999-12"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "2026", "2026-13", "2026-00", "26-11", "2026-1", "\x00", "x" * 500, "<b>", "1999-12"],
+)
 def test_months_that_are_not_months_are_refused(text):
     with pytest.raises(ValueError):
         Month.parse(text)
@@ -78,27 +88,37 @@ def test_the_billing_export_counts_days_owned(sandbox, operator, viewer_client):
     with time_machine.travel(at("2026-10-25"), tick=True):
         assert run_dids_sync().status == "succeeded"
     main = Client.objects.get(vi_id="1")
-    kept, released_early, came_back = client_numbers(client=main).order_by("tn").values_list("tn", flat=True)[:3]
+    kept, released_early, came_back = (
+        client_numbers(client=main).order_by("tn").values_list("tn", flat=True)[:3]
+    )
     main_group = main.endpoint_group_ids[0]
 
     with time_machine.travel(at("2026-11-05"), tick=True):
         sandbox.control.other("release", tn=released_early)  # released at VI by someone else
-        outcome = services.release_dids(tns=[came_back], actor=operator)[0]
+        outcome = services.dids_release(tns=[came_back], actor=operator)[0]
         assert outcome.ok, outcome
         assert run_dids_sync(confirmed=True).status == "succeeded"
     with time_machine.travel(at("2026-11-10"), tick=True):
-        sandbox.control.other("add", tn=came_back, endpointGroup=main_group)  # its aging is over: back
-        fresh = [tn for tn in sandbox.control.state("numbers/available") if tn not in (released_early, came_back)]
+        sandbox.control.other(
+            "add", tn=came_back, endpointGroup=main_group
+        )  # its aging is over: back
+        fresh = [
+            tn
+            for tn in sandbox.control.state("numbers/available")
+            if tn not in (released_early, came_back)
+        ]
         bought = sandbox.control.other("add", tn=fresh[0], endpointGroup=main_group)["tns"][0]
         same_day = sandbox.control.other("add", tn=fresh[1], endpointGroup=main_group)["tns"][0]
         assert run_dids_sync().status == "succeeded"
     assert ChangeRecord.objects.filter(object_key=came_back, action="returned").exists()
     with time_machine.travel(at("2026-11-10", 18), tick=True):
-        services.release_dids(tns=[same_day], actor=operator)
+        services.dids_release(tns=[same_day], actor=operator)
     with time_machine.travel(at("2026-11-20"), tick=True):
-        services.release_dids(tns=[bought], actor=operator)
+        services.dids_release(tns=[bought], actor=operator)
 
-    november = _rows(viewer_client.get("/customers/billing.csv", {"month": "2026-11", "client": "1"}))
+    november = _rows(
+        viewer_client.get("/customers/billing.csv", {"month": "2026-11", "client": "1"})
+    )
     assert november[kept]["days owned"] == "30"
     assert november[kept]["client"] == "Main Office" and november[kept]["days in month"] == "30"
     assert november[released_early]["days owned"] == "5"
@@ -106,8 +126,11 @@ def test_the_billing_export_counts_days_owned(sandbox, operator, viewer_client):
     assert november[same_day]["days owned"] == "1"
     # Released on the 5th, back on the 10th: 1..5 and 10..30.
     assert november[came_back]["days owned"] == str(5 + 21)
-    assert set(november) == {tn for tn in DID.objects.values_list("tn", flat=True)
-                             if DID.objects.get(tn=tn).endpoint_id in main.endpoint_group_ids}
+    assert set(november) == {
+        tn
+        for tn in DID.objects.values_list("tn", flat=True)
+        if DID.objects.get(tn=tn).endpoint_id in main.endpoint_group_ids
+    }
     assert november[kept]["endpoint group usage this month"] != ""
 
     october = _rows(viewer_client.get("/customers/billing.csv", {"month": "2026-10"}))
@@ -119,8 +142,17 @@ def test_the_billing_export_counts_days_owned(sandbox, operator, viewer_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", [{"month": "2026-13"}, {"month": "\x00"}, {"month": "2026-11", "client": "nobody"},
-                                   {"month": "<script>"}, {}, {"month": ["2026-11", "x" * 5000]}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"month": "2026-13"},
+        {"month": "\x00"},
+        {"month": "2026-11", "client": "nobody"},
+        {"month": "<script>"},
+        {},
+        {"month": ["2026-11", "x" * 5000]},
+    ],
+)
 def test_the_billing_export_refuses_bad_input_plainly(viewer_client, query):
     response = viewer_client.get("/customers/billing.csv", query)
     assert response.status_code == 400

@@ -21,7 +21,9 @@ def _expected(vi_client: dict) -> dict:
     return {
         "name": vi_client["name"],
         "month_to_date_usage": Decimal(str(vi_client["monthToDateUsage"])),
-        "endpoint_group_ids": sorted(group["id"] for group in items("EndpointGroups", "EndpointGroup")),
+        "endpoint_group_ids": sorted(
+            group["id"] for group in items("EndpointGroups", "EndpointGroup")
+        ),
         "did_group_ids": sorted(group["ID"] for group in items("DIDGroups", "DIDGroup")),
         "e911_groups": items("E911Groups", "string"),
         "billing_customers": items("HostedBillingCustomers", "string"),
@@ -38,7 +40,9 @@ def test_the_client_mirror_after_a_sync_equals_audit_clients(sandbox):
 
     vi_clients = {str(client["id"]): client for client in sandbox.control.state("clients")}
     assert len(vi_clients) >= 4
-    assert set(Client.objects.filter(gone_at__isnull=True).values_list("vi_id", flat=True)) == set(vi_clients)
+    assert set(Client.objects.filter(gone_at__isnull=True).values_list("vi_id", flat=True)) == set(
+        vi_clients
+    )
     for vi_id, vi_client in vi_clients.items():
         row = Client.objects.get(vi_id=vi_id)
         mirrored = {name: getattr(row, name) for name in _expected(vi_client)}
@@ -80,7 +84,9 @@ def test_a_clients_numbers_follow_an_endpoint_group_change_made_at_vi_by_someone
     assert clients_by_endpoint_group()[DID.objects.get(tn=moved).endpoint_id].vi_id == "2"
     # Branch's usage counts the number now (the sandbox bills per number routed).
     assert branch.month_to_date_usage > before_usage
-    change = ChangeRecord.objects.filter(model="dids.did", object_key=moved, source=Source.SYNC).latest("at")
+    change = ChangeRecord.objects.filter(
+        model="dids.did", object_key=moved, source=Source.SYNC
+    ).latest("at")
     assert "endpoint_id" in change.changes
 
 

@@ -14,7 +14,9 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_move_two_numbers_to_another_client_and_see_both_clients_change(live_server, sandbox, operator, browser_page):
+def test_move_two_numbers_to_another_client_and_see_both_clients_change(
+    live_server, sandbox, operator, browser_page
+):
     assert run_dids_sync().status == "succeeded"
     main_count = client_numbers(client=Client.objects.get(vi_id="1")).count()
     branch_count = client_numbers(client=Client.objects.get(vi_id="2")).count()
@@ -32,7 +34,9 @@ def test_move_two_numbers_to_another_client_and_see_both_clients_change(live_ser
     page.get_by_role("link", name="See its numbers").click()
     rows = page.locator("#did-results tr[data-tn]")
     expect(rows.first).to_be_visible()
-    expect(page.locator("#did-results tr[data-tn] [data-testid=client]").first).to_have_text("Main Office")
+    expect(page.locator("#did-results tr[data-tn] [data-testid=client]").first).to_have_text(
+        "Main Office"
+    )
     picked = [rows.nth(0).get_attribute("data-tn"), rows.nth(1).get_attribute("data-tn")]
     for tn in picked:
         page.locator(f"#did-results tr[data-tn='{tn}'] input[name=tns]").check()
@@ -59,4 +63,6 @@ def test_move_two_numbers_to_another_client_and_see_both_clients_change(live_ser
     expect(page.get_by_test_id("client-history")).to_contain_text("Number moved in")
     page.get_by_role("link", name="See its numbers").click()
     for tn in picked:
-        expect(page.locator(f"#did-results tr[data-tn='{tn}'] [data-testid=client]")).to_have_text("Branch Customers")
+        expect(page.locator(f"#did-results tr[data-tn='{tn}'] [data-testid=client]")).to_have_text(
+            "Branch Customers"
+        )

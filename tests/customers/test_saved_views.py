@@ -18,8 +18,13 @@ def shared_views_permission(roles):
     import_module("customers.migrations.0003_shared_views_for_administrators").grant(apps, None)
 
 
-def test_a_viewer_saves_private_filters_and_opens_them_from_the_list_and_dashboard(viewer_client, viewer, operator_client):
-    response = viewer_client.post("/customers/views/save/", {"name": "Utah SMS", "query": "state=UT&features=sms&cursor=abc&n=3&bogus=1"})
+def test_a_viewer_saves_private_filters_and_opens_them_from_the_list_and_dashboard(
+    viewer_client, viewer, operator_client
+):
+    response = viewer_client.post(
+        "/customers/views/save/",
+        {"name": "Utah SMS", "query": "state=UT&features=sms&cursor=abc&n=3&bogus=1"},
+    )
     assert response.status_code == 302
     view = SavedView.objects.get()
     assert (view.name, view.owner, view.shared) == ("Utah SMS", viewer, False)
@@ -34,11 +39,20 @@ def test_a_viewer_saves_private_filters_and_opens_them_from_the_list_and_dashboa
     assert "Utah SMS" not in operator_client.get("/numbers/").content.decode()
 
 
-def test_only_administrators_save_and_delete_shared_views(operator_client, administrator_client, viewer_client):
-    assert operator_client.post("/customers/views/save/", {"name": "All Texas", "query": "state=TX", "shared": "on"}).status_code == 302
+def test_only_administrators_save_and_delete_shared_views(
+    operator_client, administrator_client, viewer_client
+):
+    assert (
+        operator_client.post(
+            "/customers/views/save/", {"name": "All Texas", "query": "state=TX", "shared": "on"}
+        ).status_code
+        == 302
+    )
     assert not SavedView.objects.exists()
 
-    administrator_client.post("/customers/views/save/", {"name": "All Texas", "query": "state=TX", "shared": "on"})
+    administrator_client.post(
+        "/customers/views/save/", {"name": "All Texas", "query": "state=TX", "shared": "on"}
+    )
     shared = SavedView.objects.get(shared=True)
     assert "All Texas" in viewer_client.get("/numbers/").content.decode()
     assert "All Texas" in operator_client.get("/").content.decode()
@@ -59,18 +73,25 @@ def test_a_person_deletes_their_own_private_view_but_not_anothers(viewer_client,
 
 
 @pytest.mark.parametrize(
-    "name", ["", "   ", "a\x00b", "x" * 81, "tab\there"],
+    "name",
+    ["", "   ", "a\x00b", "x" * 81, "tab\there"],
 )
 def test_bad_names_are_refused_plainly(viewer_client, name):
-    response = viewer_client.post("/customers/views/save/", {"name": name, "query": "state=UT"}, follow=True)
+    response = viewer_client.post(
+        "/customers/views/save/", {"name": name, "query": "state=UT"}, follow=True
+    )
     assert response.status_code in (200, 400)  # a NUL anywhere is refused before the view (400)
     assert not SavedView.objects.exists()
 
 
 def test_html_in_a_name_is_shown_as_text(viewer_client):
-    viewer_client.post("/customers/views/save/", {"name": "<script>alert(1)</script>", "query": "q=<b>"})
+    viewer_client.post(
+        "/customers/views/save/", {"name": "<script>alert(1)</script>", "query": "q=<b>"}
+    )
     page = viewer_client.get("/numbers/").content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)</script>" not in page
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)</script>" not in page
+    )
 
 
 def test_a_huge_query_is_refused_and_a_get_is_not_a_save(viewer_client):

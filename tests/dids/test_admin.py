@@ -34,7 +34,9 @@ def form_data(row: DID, **changes) -> dict:
         "did_group_id": row.did_group_id or "",
     }
     data.update(changes)
-    return {name: value for name, value in data.items() if value not in ("", None) or name in changes}
+    return {
+        name: value for name, value in data.items() if value not in ("", None) or name in changes
+    }
 
 
 def test_the_change_page_shows_the_history(synced, administrator_client):
@@ -85,7 +87,9 @@ def test_a_bad_caller_id_name_is_a_field_error_before_any_call(synced, administr
 def test_mirror_rows_cannot_be_added_or_deleted(synced, administrator_client):
     row = DID.objects.first()
     assert administrator_client.get(reverse("admin:dids_did_add")).status_code == 403
-    assert administrator_client.get(reverse("admin:dids_did_delete", args=[row.pk])).status_code == 403
+    assert (
+        administrator_client.get(reverse("admin:dids_did_delete", args=[row.pk])).status_code == 403
+    )
 
 
 def test_refresh_action(synced, administrator_client):
@@ -94,7 +98,8 @@ def test_refresh_action(synced, administrator_client):
     row = DID.objects.get(tn=number["tn"])
 
     administrator_client.post(
-        reverse("admin:dids_did_changelist"), {"action": "refresh_from_vi", "_selected_action": [row.pk]}
+        reverse("admin:dids_did_changelist"),
+        {"action": "refresh_from_vi", "_selected_action": [row.pk]},
     )
 
     row.refresh_from_db()
@@ -103,7 +108,11 @@ def test_refresh_action(synced, administrator_client):
 
 def test_release_needs_the_count_typed_and_lists_attachments(synced, administrator_client):
     with_forward = owned_number(synced, cnam_name="FRONT DESK")
-    rows = list(DID.objects.filter(tn__in=[with_forward["tn"], owned_number(synced, endpoint_group=8675)["tn"]]))
+    rows = list(
+        DID.objects.filter(
+            tn__in=[with_forward["tn"], owned_number(synced, endpoint_group=8675)["tn"]]
+        )
+    )
     selection = {"action": "release_selected", "_selected_action": [row.pk for row in rows]}
     url = reverse("admin:dids_did_changelist")
 
@@ -113,7 +122,9 @@ def test_release_needs_the_count_typed_and_lists_attachments(synced, administrat
     assert all(row.tn in page for row in rows)
     assert "caller ID name “FRONT DESK”" in page
 
-    wrong = administrator_client.post(url, {**selection, "confirm_release": "1", "typed_count": "1"})
+    wrong = administrator_client.post(
+        url, {**selection, "confirm_release": "1", "typed_count": "1"}
+    )
     assert wrong.status_code == 200 and "Type 2" in wrong.content.decode()
     assert not DID.objects.filter(gone_at__isnull=False).exists()
 
@@ -134,7 +145,12 @@ def test_operators_cannot_release(synced, operator_staff, client):
 
     client.post(
         reverse("admin:dids_did_changelist"),
-        {"action": "release_selected", "_selected_action": [row.pk], "confirm_release": "1", "typed_count": "1"},
+        {
+            "action": "release_selected",
+            "_selected_action": [row.pk],
+            "confirm_release": "1",
+            "typed_count": "1",
+        },
     )
     row.refresh_from_db()
     assert row.gone_at is None

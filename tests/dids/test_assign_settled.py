@@ -36,7 +36,9 @@ def shows_failure(line: str) -> bool:
 
 
 def assign(client, tns: list[str], endpoint_group: str = "8675") -> str:
-    response = client.post(reverse("dids:assign"), {"tns": tns, "endpoint_group": endpoint_group}, **HTMX)
+    response = client.post(
+        reverse("dids:assign"), {"tns": tns, "endpoint_group": endpoint_group}, **HTMX
+    )
     assert response.status_code == 200
     return response.content.decode()
 
@@ -61,7 +63,9 @@ def test_assigning_a_number_twice_shows_no_failure_the_second_time(synced, opera
 def test_a_number_a_colleague_bought_at_vi_meanwhile_is_not_a_failure(synced, operator_client):
     """Reserved here, then assigned in VI's Back Office by someone else: our click finds it ours."""
     free, other = synced.control.state("numbers/available")[:2]
-    reserved = operator_client.post(reverse("dids:reserve"), {"tns": [free, other]}, **HTMX).content.decode()
+    reserved = operator_client.post(
+        reverse("dids:reserve"), {"tns": [free, other]}, **HTMX
+    ).content.decode()
     assert not shows_failure(result_line(reserved, free))
     synced.control.other("add", tn=free, endpointGroup=8674)
 

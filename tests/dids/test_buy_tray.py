@@ -24,7 +24,9 @@ def _available(sandbox, count: int) -> list[str]:
 # --- the tray ------------------------------------------------------------------------------------
 
 
-def test_a_reservation_is_still_listed_when_the_page_is_opened_again(synced, operator_client, operator):
+def test_a_reservation_is_still_listed_when_the_page_is_opened_again(
+    synced, operator_client, operator
+):
     [tn] = _available(synced, 1)
     answer = operator_client.post(reverse("dids:reserve"), {"tns": tn}, **TRAY).content.decode()
     assert f'data-tn="{tn}" data-ok="yes"' in answer
@@ -41,7 +43,7 @@ def test_a_reservation_is_still_listed_when_the_page_is_opened_again(synced, ope
 
 def test_a_colleague_sees_the_reservation_and_can_buy_it(synced, operator, administrator_client):
     [tn] = _available(synced, 1)
-    services.reserve_dids(tns=[tn], actor=operator)
+    services.dids_reserve(tns=[tn], actor=operator)
 
     page = administrator_client.get(reverse("dids:buy")).content.decode()
     assert f'<tr data-tn="{tn}">' in page and operator.username in page
@@ -58,7 +60,7 @@ def test_a_colleague_sees_the_reservation_and_can_buy_it(synced, operator, admin
 
 def test_expired_reservations_and_numbers_already_held_leave_the_tray(synced, operator):
     waiting, bought_elsewhere = _available(synced, 2)
-    services.reserve_dids(tns=[waiting, bought_elsewhere], actor=operator)
+    services.dids_reserve(tns=[waiting, bought_elsewhere], actor=operator)
     DID.objects.create(tn=bought_elsewhere)  # the mirror learned of it some other way (a sync)
     assert [row.tn for row in reservations_outstanding()] == [waiting]
 
@@ -66,10 +68,12 @@ def test_expired_reservations_and_numbers_already_held_leave_the_tray(synced, op
     assert reservations_outstanding(now=later) == []
 
 
-def test_reserving_a_number_twice_keeps_one_reservation_and_says_so(synced, operator, administrator):
+def test_reserving_a_number_twice_keeps_one_reservation_and_says_so(
+    synced, operator, administrator
+):
     [tn] = _available(synced, 1)
-    [first] = services.reserve_dids(tns=[tn], actor=operator)
-    [again] = services.reserve_dids(tns=[tn], actor=administrator)
+    [first] = services.dids_reserve(tns=[tn], actor=operator)
+    [again] = services.dids_reserve(tns=[tn], actor=administrator)
 
     assert first.ok and first.expires_at
     assert again.ok and again.code == "103220" and operator.username in again.message
@@ -79,15 +83,15 @@ def test_reserving_a_number_twice_keeps_one_reservation_and_says_so(synced, oper
 
 def test_reserving_a_number_the_account_holds_is_no_reservation(synced, operator):
     tn = synced.control.state("numbers/owned")[0]["tn"]
-    [outcome] = services.reserve_dids(tns=[tn], actor=operator)
+    [outcome] = services.dids_reserve(tns=[tn], actor=operator)
     assert not outcome.ok and outcome.already_owned
     assert not Reservation.objects.filter(tn=tn).exists()
 
 
 def test_releasing_a_reserved_number_lets_the_reservation_go(synced, operator, administrator):
     [tn] = _available(synced, 1)
-    services.reserve_dids(tns=[tn], actor=operator)
-    [outcome] = services.release_dids(tns=[tn], actor=administrator)
+    services.dids_reserve(tns=[tn], actor=operator)
+    [outcome] = services.dids_release(tns=[tn], actor=administrator)
     assert outcome.ok
     assert Reservation.objects.get(tn=tn).end_reason == "let go"
     assert reservations_outstanding() == []
@@ -96,7 +100,9 @@ def test_releasing_a_reserved_number_lets_the_reservation_go(synced, operator, a
 def test_nothing_ticked_is_said_in_the_tray(synced, operator_client):
     calls = ProviderCall.objects.count()
     for url in ("dids:reserve", "dids:assign"):
-        answer = operator_client.post(reverse(url), {"endpoint_group": "8674"}, **TRAY).content.decode()
+        answer = operator_client.post(
+            reverse(url), {"endpoint_group": "8674"}, **TRAY
+        ).content.decode()
         assert 'data-testid="buy-notice"' in answer and "Select at least one number" in answer
     assert ProviderCall.objects.count() == calls
 
@@ -143,7 +149,9 @@ def test_hostile_assign_fields_never_reach_vi_nor_break_the_tray(synced, operato
 
 def test_a_refused_assign_names_its_fields_as_the_form_labels_them(synced, operator_client):
     [tn] = _available(synced, 1)
-    answer = operator_client.post(reverse("dids:assign"), {"tns": tn, "endpoint_group": "not-a-group"}, **TRAY)
+    answer = operator_client.post(
+        reverse("dids:assign"), {"tns": tn, "endpoint_group": "not-a-group"}, **TRAY
+    )
     page = answer.content.decode()
     assert "Endpoint group:" in page
     assert "endpoint_group:" not in page and "tns:" not in page
@@ -151,7 +159,7 @@ def test_a_refused_assign_names_its_fields_as_the_form_labels_them(synced, opera
 
 def test_a_reference_with_markup_is_shown_as_text(synced, operator_client, operator):
     [tn] = _available(synced, 1)
-    services.reserve_dids(tns=[tn], ref_id="<b>order</b>", actor=operator)
+    services.dids_reserve(tns=[tn], ref_id="<b>order</b>", actor=operator)
     page = operator_client.get(reverse("dids:buy")).content.decode()
     assert "&lt;b&gt;order&lt;/b&gt;" in page and "<b>order</b>" not in page
 
@@ -161,16 +169,24 @@ def test_a_reference_with_markup_is_shown_as_text(synced, operator_client, opera
 
 @pytest.mark.parametrize(
     "name, page",
-    [("dids:reserve", "dids:buy"), ("dids:assign", "dids:buy"), ("dids:inventory_add", "dids:inventory")],
+    [
+        ("dids:reserve", "dids:buy"),
+        ("dids:assign", "dids:buy"),
+        ("dids:inventory_add", "dids:inventory"),
+    ],
 )
 def test_a_get_on_a_buy_write_address_leads_back_to_its_form(synced, operator_client, name, page):
     response = operator_client.get(reverse(name))
     assert response.status_code == 302 and response["Location"] == reverse(page)
 
 
-def test_a_get_on_the_release_address_after_a_wrong_count_leads_back_to_the_release_page(synced, administrator_client):
+def test_a_get_on_the_release_address_after_a_wrong_count_leads_back_to_the_release_page(
+    synced, administrator_client
+):
     tn = synced.control.state("numbers/owned")[0]["tn"]
-    wrong = administrator_client.post(reverse("dids:release_submit"), {"tns": tn, "confirm_count": "7"})
+    wrong = administrator_client.post(
+        reverse("dids:release_submit"), {"tns": tn, "confirm_count": "7"}
+    )
     assert "Type 1 to confirm" in wrong.content.decode()
 
     again = administrator_client.get(reverse("dids:release_submit"), follow=True)
@@ -183,19 +199,25 @@ def test_a_get_on_the_release_address_after_a_wrong_count_leads_back_to_the_rele
 # --- bulk release: POST, the token never in an address ---------------------------------------------
 
 
-def test_the_bulk_release_button_posts_and_the_confirmation_reads_the_posted_numbers(synced, administrator_client):
+def test_the_bulk_release_button_posts_and_the_confirmation_reads_the_posted_numbers(
+    synced, administrator_client
+):
     listing = administrator_client.get(reverse("dids:list")).content.decode()
     button = next(line for line in listing.splitlines() if "Release…" in line)
     assert 'formmethod="post"' in button and 'formmethod="get"' not in button
 
     tns = [number["tn"] for number in synced.control.state("numbers/owned")[:2]]
-    confirm = administrator_client.post(reverse("dids:release"), {"tns": tns, "endpoint_group": "", "csrfmiddlewaretoken": "x"})
+    confirm = administrator_client.post(
+        reverse("dids:release"), {"tns": tns, "endpoint_group": "", "csrfmiddlewaretoken": "x"}
+    )
 
     page = confirm.content.decode()
     assert confirm.status_code == 200
     assert all(f'<tr data-tn="{tn}">' in page for tn in tns)
     assert 'name="confirm_count"' in page
-    assert all(synced.control.state(f"number/{tn}")["holder"] == "ours" for tn in tns)  # only a confirmation
+    assert all(
+        synced.control.state(f"number/{tn}")["holder"] == "ours" for tn in tns
+    )  # only a confirmation
 
 
 def test_the_bulk_release_confirmation_is_for_administrators_only(synced, operator_client):
@@ -211,6 +233,8 @@ def test_vi_unreachable_is_said_in_the_tray_and_nothing_is_recorded(synced, oper
     assert not Reservation.objects.exists()
 
     synced.control.fault("http500", operation="assignDID")
-    answer = operator_client.post(reverse("dids:assign"), {"tns": tn, "endpoint_group": "8674"}, **TRAY).content.decode()
+    answer = operator_client.post(
+        reverse("dids:assign"), {"tns": tn, "endpoint_group": "8674"}, **TRAY
+    ).content.decode()
     assert "VI is unreachable" in answer
     assert not DID.objects.filter(tn=tn).exists()

@@ -25,7 +25,9 @@ def _sync(*kinds: str) -> None:
         assert run.status == SyncRun.Status.SUCCEEDED, run.error
 
 
-def test_reserve_leave_come_back_assign_and_open_the_new_number(live_server, sandbox, operator, browser_page):
+def test_reserve_leave_come_back_assign_and_open_the_new_number(
+    live_server, sandbox, operator, browser_page
+):
     _sync("dids")
     page, expect = browser_page, playwright_sync.expect
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -74,7 +76,11 @@ def test_reserve_leave_come_back_assign_and_open_the_new_number(live_server, san
     page.select_option("#id_endpoint_group-assign", "8675")
     page.fill("#id_ref_id-assign", "e2e-buy")
     page.get_by_role("button", name="Assign", exact=True).click()
-    bought = page.get_by_test_id("reservation-tray").get_by_test_id("buy-notice").locator(f"[data-tn='{tn}'][data-ok=yes]")
+    bought = (
+        page.get_by_test_id("reservation-tray")
+        .get_by_test_id("buy-notice")
+        .locator(f"[data-tn='{tn}'][data-ok=yes]")
+    )
     expect(bought).to_be_visible()
     expect(bought).to_be_in_viewport()
     expect(page.get_by_test_id("reserved-list")).to_have_count(0)
@@ -88,10 +94,16 @@ def test_reserve_leave_come_back_assign_and_open_the_new_number(live_server, san
     assert DID.objects.get(tn=tn).ref_id == "e2e-buy"
 
 
-def test_release_a_number_with_911_by_removing_the_911_first(live_server, sandbox, administrator, browser_page):
+def test_release_a_number_with_911_by_removing_the_911_first(
+    live_server, sandbox, administrator, browser_page
+):
     _sync("dids", "e911")
     tn = (
-        Location.objects.filter(gone_at__isnull=True, status_code="PROVISIONED", tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
+        Location.objects.filter(
+            gone_at__isnull=True,
+            status_code="PROVISIONED",
+            tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"),
+        )
         .order_by("tn")
         .values_list("tn", flat=True)[0]
     )

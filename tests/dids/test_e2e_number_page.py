@@ -42,19 +42,26 @@ def open_number(page, tn: str, *, gone: bool = False) -> None:
     expect(page.get_by_test_id("did-title")).to_be_visible()
 
 
-def test_a_panel_save_shows_the_new_group_by_name_at_once(live_server, sandbox, operator, browser_page):
+def test_a_panel_save_shows_the_new_group_by_name_at_once(
+    live_server, sandbox, operator, browser_page
+):
     assert run_dids_sync().status == "succeeded"
     tn = owned_number(sandbox, endpoint_group=8674, cnam_storage=True)["tn"]
     page = browser_page
     sign_in(page, live_server.url, operator)
 
     open_number(page, tn)
-    status, endpoint = page.get_by_test_id("summary-status"), page.get_by_test_id("summary-endpoint-group")
+    status, endpoint = (
+        page.get_by_test_id("summary-status"),
+        page.get_by_test_id("summary-endpoint-group"),
+    )
     expect(endpoint).to_have_text("Trunk 1 (8674)")
     expect(status).to_contain_text("calls go to Trunk 1 (8674)")
 
     configure = page.locator("#panel-configure")
-    expect(configure.get_by_test_id("panel-value")).to_have_text("Routes to Trunk 1 (8674) · inbound CNAM dip off")
+    expect(configure.get_by_test_id("panel-value")).to_have_text(
+        "Routes to Trunk 1 (8674) · inbound CNAM dip off"
+    )
     configure.get_by_text("Change").click()  # sections show their value; the form opens on demand
     configure.get_by_label("Endpoint group").select_option(label="Trunk 2 (8675)")
     configure.get_by_role("button", name="Save").click()
@@ -62,7 +69,9 @@ def test_a_panel_save_shows_the_new_group_by_name_at_once(live_server, sandbox, 
     expect(endpoint).to_have_text("Trunk 2 (8675)")
     expect(status).to_contain_text("calls go to Trunk 2 (8675)")
 
-    expect(configure.get_by_test_id("panel-value")).to_have_text("Routes to Trunk 2 (8675) · inbound CNAM dip off")
+    expect(configure.get_by_test_id("panel-value")).to_have_text(
+        "Routes to Trunk 2 (8675) · inbound CNAM dip off"
+    )
     names = page.locator("#panel-cnam_name")
     names.get_by_text("Change").click()
     expect(names.get_by_test_id("cnam-hint")).to_have_text("1 to 15 letters, digits or spaces.")
@@ -71,7 +80,9 @@ def test_a_panel_save_shows_the_new_group_by_name_at_once(live_server, sandbox, 
     expect(names.get_by_test_id("saved")).to_be_visible()
     expect(page.get_by_test_id("summary-cnam-name")).to_have_text("E2E Sales")
     expect(endpoint).to_have_text("Trunk 2 (8675)")
-    expect(page.get_by_test_id("did-history")).to_contain_text("Endpoint group changed from Trunk 1 (8674) to Trunk 2 (8675)")
+    expect(page.get_by_test_id("did-history")).to_contain_text(
+        "Endpoint group changed from Trunk 1 (8674) to Trunk 2 (8675)"
+    )
 
     assert sandbox.control.state(f"number/{tn}")["endpoint_group"] == 8675
     assert sandbox.control.state(f"number/{tn}")["cnam_name"] == "E2E Sales"
@@ -98,8 +109,12 @@ def test_a_number_released_elsewhere_reads_as_gone_and_is_bought_back(
     banner = page.get_by_test_id("gone-banner")
     expect(banner).to_be_visible()
     gone_at = DID.objects.get(tn=tn).gone_at
-    expect(banner.get_by_test_id("gone-when")).to_contain_text("VI no longer listed it on the account at a sync")
-    expect(banner.get_by_test_id("gone-when")).to_contain_text(re.compile(r"Gone since \d{4}-\d\d-\d\d \d\d:\d\d"))
+    expect(banner.get_by_test_id("gone-when")).to_contain_text(
+        "VI no longer listed it on the account at a sync"
+    )
+    expect(banner.get_by_test_id("gone-when")).to_contain_text(
+        re.compile(r"Gone since \d{4}-\d\d-\d\d \d\d:\d\d")
+    )
     assert gone_at is not None
     expect(page.get_by_test_id("summary-status")).to_have_text("Not on the account any more")
     expect(page.locator(".did-panel")).to_have_count(0)
@@ -126,9 +141,13 @@ def test_a_number_released_elsewhere_reads_as_gone_and_is_bought_back(
     assert DID.objects.get(tn=tn).gone_at is None
 
 
-def test_a_did_group_is_created_by_name_and_chosen_from_the_list(live_server, sandbox, operator, browser_page):
+def test_a_did_group_is_created_by_name_and_chosen_from_the_list(
+    live_server, sandbox, operator, browser_page
+):
     assert run_dids_sync().status == "succeeded"
-    first, second = [n["tn"] for n in sandbox.control.state("numbers/owned") if n["did_group_id"] is None][:2]
+    first, second = [
+        n["tn"] for n in sandbox.control.state("numbers/owned") if n["did_group_id"] is None
+    ][:2]
     page = browser_page
     sign_in(page, live_server.url, operator)
 
@@ -166,7 +185,9 @@ def test_a_did_group_is_created_by_name_and_chosen_from_the_list(live_server, sa
     assert [g["name"] for g in sandbox.control.state("did_groups")].count("Night shift") == 1
 
 
-def test_an_admin_edit_vi_refuses_is_shown_plainly_and_saves_nothing(live_server, sandbox, administrator, browser_page):
+def test_an_admin_edit_vi_refuses_is_shown_plainly_and_saves_nothing(
+    live_server, sandbox, administrator, browser_page
+):
     assert run_dids_sync().status == "succeeded"
     tn = owned_number(sandbox, endpoint_group=8674)["tn"]
     history_before = ChangeRecord.objects.filter(model="dids.did", object_key=tn).count()

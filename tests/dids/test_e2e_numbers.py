@@ -16,7 +16,9 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, administrator, browser_page):
+def test_buy_change_and_release_numbers_in_a_browser(
+    live_server, sandbox, administrator, browser_page
+):
     assert run_dids_sync().status == "succeeded"
     page = browser_page
     expect = playwright_sync.expect
@@ -40,7 +42,9 @@ def test_buy_change_and_release_numbers_in_a_browser(live_server, sandbox, admin
     page.get_by_role("button", name="Reserve selected").click()
     reserved = page.get_by_test_id("reserved-list")
     expect(reserved.locator("tbody tr")).to_have_count(2)
-    expect(reserved.get_by_test_id("countdown").first).to_contain_text(re.compile(r"(29|30):\d\d left"))
+    expect(reserved.get_by_test_id("countdown").first).to_contain_text(
+        re.compile(r"(29|30):\d\d left")
+    )
 
     # Assign both to Trunk 2 with a reference.
     page.select_option("#id_endpoint_group-assign", "8675")

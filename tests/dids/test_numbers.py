@@ -8,7 +8,15 @@ from dids.numbers import normalize_tn, normalize_tns
 
 @pytest.mark.parametrize(
     "typed",
-    ["4352154006", "435-215-4006", "(435) 215-4006", "435.215.4006", "1 435 215 4006", "+1 435 215 4006", "+14352154006"],
+    [
+        "4352154006",
+        "435-215-4006",
+        "(435) 215-4006",
+        "435.215.4006",
+        "1 435 215 4006",
+        "+1 435 215 4006",
+        "+14352154006",
+    ],
 )
 def test_common_formats_become_ten_digits(typed):
     assert normalize_tn(typed) == "4352154006"

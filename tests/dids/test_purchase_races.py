@@ -29,7 +29,9 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "reservation-tray"}
 def second_operator(roles, django_user_model, fast_password_hashing):
     from django.contrib.auth.models import Group
 
-    user = django_user_model.objects.create_user(username="olga.operator", password="x", email="olga@example.com")
+    user = django_user_model.objects.create_user(
+        username="olga.operator", password="x", email="olga@example.com"
+    )
     user.groups.add(Group.objects.get(name="Operator"))
     return user
 
@@ -60,15 +62,21 @@ def _bought_rows(tn: str) -> list[ChangeRecord]:
     return list(ChangeRecord.objects.filter(model="dids.did", object_key=tn, note="Bought"))
 
 
-def test_two_assigns_of_one_number_at_once_make_one_purchase_credited_to_the_buyer(sandbox, operator, second_operator):
+def test_two_assigns_of_one_number_at_once_make_one_purchase_credited_to_the_buyer(
+    sandbox, operator, second_operator
+):
     assert run_dids_sync().status == "succeeded"
     # Several numbers, each bought by both people at once: any interleaving of the two
     # purchases' database writes must end the same way.
     tns = sandbox.control.state("numbers/available")[:4]
     for tn in tns:
         first, second = _at_once(
-            lambda tn=tn: services.assign_dids(tns=[tn], endpoint_id=8674, ref_id="otto-order", actor=operator),
-            lambda tn=tn: services.assign_dids(tns=[tn], endpoint_id=8675, ref_id="olga-order", actor=second_operator),
+            lambda tn=tn: services.dids_assign(
+                tns=[tn], endpoint_id=8674, ref_id="otto-order", actor=operator
+            ),
+            lambda tn=tn: services.dids_assign(
+                tns=[tn], endpoint_id=8675, ref_id="olga-order", actor=second_operator
+            ),
         )
         assert not isinstance(first, BaseException), first
         assert not isinstance(second, BaseException), second
@@ -94,11 +102,13 @@ def test_two_assigns_of_one_number_at_once_make_one_purchase_credited_to_the_buy
         assert bought.actor == winner
 
 
-def test_two_people_clicking_assign_at_once_both_get_a_page_and_one_purchase(sandbox, operator, second_operator):
+def test_two_people_clicking_assign_at_once_both_get_a_page_and_one_purchase(
+    sandbox, operator, second_operator
+):
     """The same race through the whole Django stack: two signed-in people, two requests."""
     assert run_dids_sync().status == "succeeded"
     [tn] = sandbox.control.state("numbers/available")[:1]
-    services.reserve_dids(tns=[tn], actor=operator)
+    services.dids_reserve(tns=[tn], actor=operator)
     clients = []
     for person in (operator, second_operator):
         client = Client(raise_request_exception=False)
@@ -110,7 +120,10 @@ def test_two_people_clicking_assign_at_once_both_get_a_page_and_one_purchase(san
             reverse("dids:assign"), {"tns": tn, "endpoint_group": endpoint, "ref_id": ref}, **HTMX
         )
 
-    responses = _at_once(click_assign(clients[0], "8674", "otto-order"), click_assign(clients[1], "8675", "olga-order"))
+    responses = _at_once(
+        click_assign(clients[0], "8674", "otto-order"),
+        click_assign(clients[1], "8675", "olga-order"),
+    )
 
     assert [response.status_code for response in responses] == [200, 200]
     pages = [response.content.decode() for response in responses]
@@ -135,11 +148,15 @@ def test_already_yours_corrects_a_stale_mirror_from_vi_not_from_the_request(sync
     DID.objects.filter(tn=tn).update(ref_id="stale")
     bought_before = len(_bought_rows(tn))
 
-    [outcome] = services.assign_dids(tns=[tn], endpoint_id=8675, ref_id="second-try", actor=operator)
+    [outcome] = services.dids_assign(
+        tns=[tn], endpoint_id=8675, ref_id="second-try", actor=operator
+    )
 
     assert not outcome.ok and outcome.already_owned
     row = DID.objects.get(tn=tn)
     assert (row.endpoint_id, row.ref_id) == (owned["endpoint_group"], owned["ref_id"])
     assert len(_bought_rows(tn)) == bought_before
-    [corrected] = ChangeRecord.objects.filter(model="dids.did", object_key=tn, note__startswith="Read back")
+    [corrected] = ChangeRecord.objects.filter(
+        model="dids.did", object_key=tn, note__startswith="Read back"
+    )
     assert corrected.changes["ref_id"] == ["stale", owned["ref_id"]]

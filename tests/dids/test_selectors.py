@@ -3,7 +3,14 @@
 import pytest
 
 from dids.models import DID
-from dids.selectors import DIDFilters, did_count, did_csv_rows, did_filter_choices, did_history, did_list
+from dids.selectors import (
+    DIDFilters,
+    did_count,
+    did_csv_rows,
+    did_filter_choices,
+    did_history,
+    did_list,
+)
 
 from .conftest import owned_number, owned_numbers
 
@@ -54,7 +61,9 @@ def test_text_search_finds_the_caller_id_name(synced):
 def test_filters_combine(synced):
     filters = DIDFilters(state="NY", endpoint_id=8674, features=frozenset({"cnam"}))
     rows = did_list(filters=filters, page_size=500).rows
-    expected = DID.objects.filter(state="NY", endpoint_id=8674, gone_at__isnull=True).exclude(cnam_name="")
+    expected = DID.objects.filter(state="NY", endpoint_id=8674, gone_at__isnull=True).exclude(
+        cnam_name=""
+    )
     assert sorted(row.tn for row in rows) == sorted(expected.values_list("tn", flat=True))
     assert did_count(filters=filters) == (expected.count(), False)
 
@@ -93,14 +102,20 @@ def test_a_reference_is_found_by_its_text(synced):
 def test_digits_search_only_the_number_not_references_that_contain_them(synced):
     reference = next(number for number in owned_numbers(synced) if number.get("ref_id"))
     digits = "".join(character for character in reference["ref_id"] if character.isdigit())
-    expected = sorted(DID.objects.filter(tn__contains=digits, gone_at__isnull=True).values_list("tn", flat=True))
-    assert [row.tn for row in did_list(filters=DIDFilters(q=digits), page_size=500).rows] == expected
+    expected = sorted(
+        DID.objects.filter(tn__contains=digits, gone_at__isnull=True).values_list("tn", flat=True)
+    )
+    assert [
+        row.tn for row in did_list(filters=DIDFilters(q=digits), page_size=500).rows
+    ] == expected
     assert did_count(filters=DIDFilters(q=digits)) == (len(expected), False)
 
 
 def test_a_number_with_country_code_finds_it(synced):
     tn = owned_number(synced, state="NY")["tn"]
-    assert [row.tn for row in did_list(filters=DIDFilters(q=f"+1 ({tn[:3]}) {tn[3:6]}-{tn[6:]}")).rows] == [tn]
+    assert [
+        row.tn for row in did_list(filters=DIDFilters(q=f"+1 ({tn[:3]}) {tn[3:6]}-{tn[6:]}")).rows
+    ] == [tn]
 
 
 def test_count_stops_at_the_cap_without_sorting(synced, django_assert_max_num_queries):
@@ -120,7 +135,9 @@ def test_search_indexes_keep_a_short_pending_list():
     if connection.vendor != "postgresql":
         pytest.skip("trigram indexes are PostgreSQL's")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'did\\_%\\_trgm' ORDER BY relname")
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'did\\_%\\_trgm' ORDER BY relname"
+        )
         options = dict(cursor.fetchall())
     indexes = ("did_cnam_name_trgm", "did_ref_id_trgm", "did_tn_trgm")
     assert options == {name: ["gin_pending_list_limit=256"] for name in indexes}
@@ -132,9 +149,17 @@ def test_a_numbers_history_leaves_out_fields_that_did_not_change():
 
     # Older rows, and some writers, recorded every field whether it changed or not.
     ChangeRecord.objects.create(
-        model="dids.did", object_key="2125550100", action=ChangeRecord.Action.UPDATED, source=Source.SYNC,
-        changes={"cnam": [True, True], "cnam_name": ["OLD NAME", "NEW NAME"], "has911": [False, False],
-                 "forward": ["", None], "content_hash": ["a", "b"]},
+        model="dids.did",
+        object_key="2125550100",
+        action=ChangeRecord.Action.UPDATED,
+        source=Source.SYNC,
+        changes={
+            "cnam": [True, True],
+            "cnam_name": ["OLD NAME", "NEW NAME"],
+            "has911": [False, False],
+            "forward": ["", None],
+            "content_hash": ["a", "b"],
+        },
     )
 
     [row] = did_history_rows(tn="2125550100")

@@ -8,8 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from dids import services
-from dids.selectors import did_last_seen_at
 from dids.models import DID, Client, DIDGroup, EndpointGroup, IntlDID, PrepaidBalanceReading
+from dids.selectors import did_last_seen_at
 from portal.models import ChangeRecord, Source, SyncRun
 
 from .conftest import owned_number, owned_numbers, run_dids_sync
@@ -47,7 +47,11 @@ def test_first_sync_mirrors_every_owned_number_and_the_account(sandbox):
         if number["did_group_id"]:
             assert DID.objects.get(tn=number["tn"]).did_group_id == number["did_group_id"]
 
-    ours = {group["id"] for group in sandbox.control.state("endpoint_groups") if group["owner"] == "ours"}
+    ours = {
+        group["id"]
+        for group in sandbox.control.state("endpoint_groups")
+        if group["owner"] == "ours"
+    }
     assert ours <= set(EndpointGroup.objects.values_list("vi_id", flat=True))
     assert EndpointGroup.objects.get(vi_id=8676).active is False
     assert set(DIDGroup.objects.values_list("name", flat=True)) >= {"Sales", "Support"}
@@ -80,7 +84,9 @@ def test_a_second_sync_with_no_change_at_vi_writes_nothing(synced):
 
 def test_changes_made_at_vi_by_someone_else_show_up_after_the_next_sync(synced):
     number = owned_number(synced, endpoint_group=8674)
-    synced.control.other("update", tn=number["tn"], endpointGroup=8675, cnamName="NIGHT LINE", refId="ticket-9")
+    synced.control.other(
+        "update", tn=number["tn"], endpointGroup=8675, cnamName="NIGHT LINE", refId="ticket-9"
+    )
 
     run = run_dids_sync()
 
@@ -104,7 +110,10 @@ def test_a_number_released_elsewhere_is_marked_gone_not_deleted(synced):
     row = DID.objects.get(tn=number["tn"])
     assert row.gone_at is not None
     assert ChangeRecord.objects.filter(
-        model="dids.did", object_key=number["tn"], action=ChangeRecord.Action.GONE, source=Source.SYNC
+        model="dids.did",
+        object_key=number["tn"],
+        action=ChangeRecord.Action.GONE,
+        source=Source.SYNC,
     ).exists()
 
 
@@ -146,7 +155,7 @@ def test_a_sync_that_began_before_a_staff_write_does_not_overwrite_it(synced, op
     audit_requested = timezone.now()
     # The staff write lands at VI and in the mirror a little later than the audit request...
     with time_machine.travel(audit_requested + datetime.timedelta(seconds=30), tick=False):
-        [outcome] = services.configure_dids(tns=[number["tn"]], endpoint_id=8675, actor=operator)
+        [outcome] = services.dids_configure(tns=[number["tn"]], endpoint_id=8675, actor=operator)
     assert outcome.ok
     # ...while the audit, read before it, still says 8674.
     synced.control.other("update", tn=number["tn"], endpointGroup=8674)

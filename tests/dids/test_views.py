@@ -45,12 +45,16 @@ def test_a_viewer_is_refused_every_numbers_write(synced, viewer_client):
     tn = _owned_tns(synced)[0]
     values = {"tn": tn, "panel": "configure", "vi_id": 8674}
     writes = [pattern for pattern in _dids_patterns() if write_permission_of(pattern.callback)]
-    assert len(writes) >= 9  # bulk x2, release, reserve, assign, inventory, group state, intl, panels, refresh
+    assert (
+        len(writes) >= 9
+    )  # bulk x2, release, reserve, assign, inventory, group state, intl, panels, refresh
     calls_before = ProviderCall.objects.count()
     for pattern in writes:
         kwargs = {name: values[name] for name in pattern.pattern.converters}
         url = reverse(f"dids:{pattern.name}", kwargs=kwargs)
-        response = viewer_client.post(url, {"tns": tn, "endpoint_group": "8675", "confirm_count": "1"})
+        response = viewer_client.post(
+            url, {"tns": tn, "endpoint_group": "8675", "confirm_count": "1"}
+        )
         assert response.status_code == 403, url
     assert ProviderCall.objects.count() == calls_before
     assert _vi_number(synced, tn)["endpoint_group"] == 8674
@@ -67,7 +71,9 @@ def test_release_confirmation_is_for_administrators_only(synced, operator_client
 def test_search_finds_digits_anywhere_and_the_url_keeps_the_filter(synced, viewer_client):
     tns = _owned_tns(synced)
     wanted = tns[3]
-    response = viewer_client.get(reverse("dids:list"), {"q": f"{wanted[3:6]}-{wanted[6:]}"}, **HMX_RESULTS)
+    response = viewer_client.get(
+        reverse("dids:list"), {"q": f"{wanted[3:6]}-{wanted[6:]}"}, **HMX_RESULTS
+    )
     page = response.content.decode()
     assert f'data-tn="{wanted}"' in page
     assert "<html" not in page  # live filtering swaps only the results
@@ -89,27 +95,42 @@ def test_filters_by_endpoint_group_and_feature(synced, viewer_client):
     assert page.count('<tr data-tn="') == min(len(named), 50)
 
 
-def test_sms_feature_filter_lists_exactly_the_numbers_with_sms_on(synced, viewer_client, django_assert_max_num_queries):
+def test_sms_feature_filter_lists_exactly_the_numbers_with_sms_on(
+    synced, viewer_client, django_assert_max_num_queries
+):
     from messaging.models import SMSNumber
     from portal.models import SyncRun
     from portal.sync.services import sync_execute
 
-    assert sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND).status == SyncRun.Status.SUCCEEDED
-    sms_on = set(SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).values_list("tn", flat=True))
+    assert (
+        sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND).status
+        == SyncRun.Status.SUCCEEDED
+    )
+    sms_on = set(
+        SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).values_list("tn", flat=True)
+    )
     assert sms_on and len(sms_on) < len(owned_numbers(synced))  # the seed has both kinds
-    with django_assert_max_num_queries(12) as queries:  # +2: the clients (column, filter, move), saved views
+    with django_assert_max_num_queries(
+        12
+    ) as queries:  # +2: the clients (column, filter, move), saved views
         page = viewer_client.get(reverse("dids:list"), {"features": "sms"}).content.decode()
     listed = set(re.findall(r'<tr data-tn="(\d{10})"', page))
     assert listed and listed <= sms_on
     assert len(listed) == min(len(sms_on), 50)
     # Asked of the database as a subquery, not as a list of every SMS number (75,000 at scale).
-    list_query = next(q["sql"] for q in queries.captured_queries if 'FROM "dids_did"' in q["sql"] and "LIMIT" in q["sql"])
+    list_query = next(
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "dids_did"' in q["sql"] and "LIMIT" in q["sql"]
+    )
     assert "messaging_smsnumber" in list_query
     assert not any(tn in list_query for tn in sms_on - listed)
 
 
 def test_csv_export_streams_the_filtered_numbers(synced, viewer_client):
-    in_8675 = sorted(number["tn"] for number in owned_numbers(synced) if number["endpoint_group"] == 8675)
+    in_8675 = sorted(
+        number["tn"] for number in owned_numbers(synced) if number["endpoint_group"] == 8675
+    )
     response = viewer_client.get(reverse("dids:export"), {"endpoint_id": 8675})
     assert response.streaming
     assert response["Content-Disposition"].startswith("attachment;")
@@ -139,7 +160,10 @@ def test_bulk_with_a_bad_number_is_a_form_error_and_nothing_is_sent(synced, oper
         reverse("dids:bulk_configure"), {"tns": ["123"], "endpoint_group": "8675"}, **HTMX
     )
     assert response.status_code == 200
-    assert "not a telephone number" in response.content.decode() or "not a valid" in response.content.decode()
+    assert (
+        "not a telephone number" in response.content.decode()
+        or "not a valid" in response.content.decode()
+    )
     assert ProviderCall.objects.count() == calls_before
 
 
@@ -234,10 +258,14 @@ def test_release_needs_the_count_typed_then_reports_each_number_and_shows_them_g
     tns = _owned_tns(synced)[:2]
     confirm = administrator_client.get(reverse("dids:release"), {"tns": tns}).content.decode()
     assert all(f'data-tn="{tn}"' in confirm for tn in tns)
-    wrong = administrator_client.post(reverse("dids:release_submit"), {"tns": tns, "confirm_count": "1"})
+    wrong = administrator_client.post(
+        reverse("dids:release_submit"), {"tns": tns, "confirm_count": "1"}
+    )
     assert "Type 2 to confirm" in wrong.content.decode()
     assert all(_vi_number(synced, tn)["holder"] == "ours" for tn in tns)
-    done = administrator_client.post(reverse("dids:release_submit"), {"tns": tns, "confirm_count": "2"})
+    done = administrator_client.post(
+        reverse("dids:release_submit"), {"tns": tns, "confirm_count": "2"}
+    )
     assert done.content.decode().count('data-ok="yes"') == 2
     assert all(_vi_number(synced, tn)["holder"] != "ours" for tn in tns)
     listing = administrator_client.get(reverse("dids:list")).content.decode()
@@ -252,12 +280,18 @@ def test_release_needs_the_count_typed_then_reports_each_number_and_shows_them_g
 def test_search_reserve_and_assign_report_each_number(synced, operator_client):
     results = operator_client.get(reverse("dids:buy"), {"state": "NY"}).content.decode()
     assert 'data-testid="inventory-results"' in results
-    available = [tn for tn in synced.control.state("numbers/available") if f'data-tn="{tn}"' in results][:2]
+    available = [
+        tn for tn in synced.control.state("numbers/available") if f'data-tn="{tn}"' in results
+    ][:2]
     assert len(available) == 2
-    reserved = operator_client.post(reverse("dids:reserve"), {"tns": available}, **HTMX).content.decode()
+    reserved = operator_client.post(
+        reverse("dids:reserve"), {"tns": available}, **HTMX
+    ).content.decode()
     assert reserved.count('data-ok="yes"') == 2 and 'data-testid="countdown"' in reserved
     assigned = operator_client.post(
-        reverse("dids:assign"), {"tns": available, "endpoint_group": "8675", "ref_id": "order-7"}, **HTMX
+        reverse("dids:assign"),
+        {"tns": available, "endpoint_group": "8675", "ref_id": "order-7"},
+        **HTMX,
     ).content.decode()
     assert assigned.count('data-ok="yes"') == 2
     listing = operator_client.get(reverse("dids:list"), {"q": "order-7"}).content.decode()
@@ -266,13 +300,20 @@ def test_search_reserve_and_assign_report_each_number(synced, operator_client):
 
 def test_extended_inventory_numbers_are_bought_with_assign_did_extended(synced, operator_client):
     """VI refuses plain assignDID for extended-inventory numbers; the flag travels to the assign form."""
-    results = operator_client.get(reverse("dids:buy"), {"lata": "660", "extended": "on"}).content.decode()
+    results = operator_client.get(
+        reverse("dids:buy"), {"lata": "660", "extended": "on"}
+    ).content.decode()
     assert 'name="extended" value="1"' in results
     found = [tn for tn in re.findall(r'<tr data-tn="(\d{10})"', results)]
     picked = [tn for tn in found if _vi_number(synced, tn)["tier"] != "777"][:2]
     assert len(picked) == 2 and all(_vi_number(synced, tn)["extended"] for tn in picked)
-    picked_form = operator_client.post(reverse("dids:reserve"), {"tns": picked, "extended": "1"}, **HTMX).content.decode()
-    assert 'data-testid="extended-assign"' in picked_form and 'name="extended" value="1"' in picked_form
+    picked_form = operator_client.post(
+        reverse("dids:reserve"), {"tns": picked, "extended": "1"}, **HTMX
+    ).content.decode()
+    assert (
+        'data-testid="extended-assign"' in picked_form
+        and 'name="extended" value="1"' in picked_form
+    )
     assert 'data-testid="countdown"' not in picked_form  # VI holds nothing, so no reservation clock
     assigned = operator_client.post(
         reverse("dids:assign"), {"tns": picked, "endpoint_group": "8675", "extended": "1"}, **HTMX
@@ -313,7 +354,9 @@ def test_endpoint_group_page_shows_vi_live_and_corrects_the_stale_mirror(synced,
     assert vi_group["name"] in page and "Stale name" not in page
     assert ProviderCall.objects.filter(operation="AuditEndpointGroup").exists()
     assert EndpointGroup.objects.get(vi_id=8675).name == vi_group["name"]
-    assert ChangeRecord.objects.filter(model="dids.endpointgroup", object_key="8675", note="Read from VI").exists()
+    assert ChangeRecord.objects.filter(
+        model="dids.endpointgroup", object_key="8675", note="Read from VI"
+    ).exists()
 
 
 def test_endpoint_group_page_falls_back_to_the_mirror_when_vi_is_unreachable(synced, viewer_client):
@@ -328,4 +371,6 @@ def test_dashboard_warns_when_the_balance_is_low(synced, viewer_client, settings
     page = viewer_client.get(reverse("dashboard")).content.decode()
     assert 'data-testid="low-balance"' in page
     settings.LOW_BALANCE_WARNING = "50.00"
-    assert 'data-testid="low-balance"' not in viewer_client.get(reverse("dashboard")).content.decode()
+    assert (
+        'data-testid="low-balance"' not in viewer_client.get(reverse("dashboard")).content.decode()
+    )

@@ -27,12 +27,16 @@ def test_bulk_did_group_sets_then_removes_the_group_of_each_picked_number(synced
     group = synced.control.state("did_groups")[0]["id"]
     tns = [number["tn"] for number in owned_numbers(synced) if number["did_group_id"] is None][:2]
     assert len(tns) == 2
-    page = operator_client.post(reverse("dids:bulk_did_group"), {"tns": tns, "did_group": group}, **HTMX).content.decode()
+    page = operator_client.post(
+        reverse("dids:bulk_did_group"), {"tns": tns, "did_group": group}, **HTMX
+    ).content.decode()
     assert page.count('data-ok="yes"') == 2
     assert all(_vi_number(synced, tn)["did_group_id"] == group for tn in tns)
     assert set(DID.objects.filter(tn__in=tns).values_list("did_group_id", flat=True)) == {group}
 
-    removed = operator_client.post(reverse("dids:bulk_did_group"), {"tns": tns, "remove": "on"}, **HTMX).content.decode()
+    removed = operator_client.post(
+        reverse("dids:bulk_did_group"), {"tns": tns, "remove": "on"}, **HTMX
+    ).content.decode()
     assert removed.count('data-ok="yes"') == 2
     assert all(_vi_number(synced, tn)["did_group_id"] is None for tn in tns)
 
@@ -40,7 +44,9 @@ def test_bulk_did_group_sets_then_removes_the_group_of_each_picked_number(synced
 def test_bulk_did_group_without_a_group_or_remove_is_refused_before_vi(synced, operator_client):
     tn = owned_numbers(synced)[0]["tn"]
     calls = ProviderCall.objects.count()
-    page = operator_client.post(reverse("dids:bulk_did_group"), {"tns": [tn]}, **HTMX).content.decode()
+    page = operator_client.post(
+        reverse("dids:bulk_did_group"), {"tns": [tn]}, **HTMX
+    ).content.decode()
     assert "Pick a DID group" in page
     assert ProviderCall.objects.count() == calls
 
@@ -50,24 +56,32 @@ def test_personal_inventory_lists_vi_and_moving_a_number_there_shows_it(synced, 
     before = operator_client.get(reverse("dids:inventory")).content.decode()
     assert 'data-testid="inventory-list"' in before and tn_format(available) not in before
 
-    moved = operator_client.post(reverse("dids:inventory_add"), {"tns": available}, **HTMX).content.decode()
+    moved = operator_client.post(
+        reverse("dids:inventory_add"), {"tns": available}, **HTMX
+    ).content.decode()
     assert 'data-ok="yes"' in moved and "Moved to personal inventory" in moved
     assert _vi_number(synced, available)["personal_inventory"] is True
     after = operator_client.get(reverse("dids:inventory")).content.decode()
     assert tn_format(available) in after
 
 
-def test_releasing_an_international_number_needs_confirmation_and_marks_it_gone(synced, administrator_client):
+def test_releasing_an_international_number_needs_confirmation_and_marks_it_gone(
+    synced, administrator_client
+):
     intl = IntlDID.objects.filter(gone_at__isnull=True).order_by("tn").first()
     assert intl is not None
     listing = administrator_client.get(reverse("dids:intl")).content.decode()
     assert intl.tn in listing
 
-    unconfirmed = administrator_client.post(reverse("dids:intl_release"), {"tn": intl.tn}, **HTMX).content.decode()
+    unconfirmed = administrator_client.post(
+        reverse("dids:intl_release"), {"tn": intl.tn}, **HTMX
+    ).content.decode()
     assert "required" in unconfirmed.lower()
     assert not ProviderCall.objects.filter(operation="ReleaseIntlDID").exists()
 
-    done = administrator_client.post(reverse("dids:intl_release"), {"tn": intl.tn, "confirm": "on"}, **HTMX).content.decode()
+    done = administrator_client.post(
+        reverse("dids:intl_release"), {"tn": intl.tn, "confirm": "on"}, **HTMX
+    ).content.decode()
     assert f"Released {intl.tn}" in done
     held = {number["tn"]: number["holder"] for number in synced.control.state("intl")["numbers"]}
     assert held[intl.tn] is None
@@ -77,7 +91,9 @@ def test_releasing_an_international_number_needs_confirmation_and_marks_it_gone(
 
 def test_program_panel_lists_vi_scripts_then_programs_and_unprograms(synced, operator_client):
     tn = owned_number(synced, script_id=None)["tn"]
-    panel = operator_client.get(reverse("dids:panel", args=[tn, "program"]), **HTMX).content.decode()
+    panel = operator_client.get(
+        reverse("dids:panel", args=[tn, "program"]), **HTMX
+    ).content.decode()
     assert "IVR main menu" in panel
 
     url = reverse("dids:panel_submit", args=[tn, "program"])
@@ -86,7 +102,9 @@ def test_program_panel_lists_vi_scripts_then_programs_and_unprograms(synced, ope
     assert _vi_number(synced, tn)["script_id"] == "701"
     assert DID.objects.get(tn=tn).script_id == "701"
 
-    unprogrammed = operator_client.post(url, {"remove": "on", "endpoint_group": "8674"}, **HTMX).content.decode()
+    unprogrammed = operator_client.post(
+        url, {"remove": "on", "endpoint_group": "8674"}, **HTMX
+    ).content.decode()
     assert 'data-testid="saved"' in unprogrammed
     vi = _vi_number(synced, tn)
     assert vi["script_id"] is None and vi["endpoint_group"] == 8674
@@ -104,7 +122,9 @@ def test_unprogramming_without_an_endpoint_group_is_refused_before_vi(synced, op
 def test_email_to_fax_panel_reads_vi_list_and_corrects_the_mirror(synced, operator_client):
     tn = owned_numbers(synced)[0]["tn"]
     added = operator_client.post(
-        reverse("dids:panel_submit", args=[tn, "email_to_fax"]), {"email": "scanner@example.com"}, **HTMX
+        reverse("dids:panel_submit", args=[tn, "email_to_fax"]),
+        {"email": "scanner@example.com"},
+        **HTMX,
     ).content.decode()
     assert "scanner@example.com" in added
     assert "scanner@example.com" in _vi_number(synced, tn)["email_to_fax"]
@@ -113,7 +133,9 @@ def test_email_to_fax_panel_reads_vi_list_and_corrects_the_mirror(synced, operat
     page = operator_client.get(reverse("dids:detail", args=[tn])).content.decode()
     panel = re.search(r'id="panel-email_to_fax".*?</div></div>', page, re.S).group(0)
     assert 'data-testid="email-to-fax-fetch"' in panel and "scanner@example.com" not in panel
-    fetched = operator_client.get(reverse("dids:panel", args=[tn, "email_to_fax"]), {"fetch": "vi"}, **HTMX).content.decode()
+    fetched = operator_client.get(
+        reverse("dids:panel", args=[tn, "email_to_fax"]), {"fetch": "vi"}, **HTMX
+    ).content.decode()
     assert "scanner@example.com" in fetched
     assert DID.objects.get(tn=tn).email_to_fax == _vi_number(synced, tn)["email_to_fax"]
 
@@ -121,7 +143,9 @@ def test_email_to_fax_panel_reads_vi_list_and_corrects_the_mirror(synced, operat
 def test_email_to_fax_list_falls_back_to_the_mirror_when_vi_is_unreachable(synced, operator_client):
     tn = owned_numbers(synced)[0]["tn"]
     synced.control.fault("http500", operation="GetEmailToFax")
-    fetched = operator_client.get(reverse("dids:panel", args=[tn, "email_to_fax"]), {"fetch": "vi"}, **HTMX).content.decode()
+    fetched = operator_client.get(
+        reverse("dids:panel", args=[tn, "email_to_fax"]), {"fetch": "vi"}, **HTMX
+    ).content.decode()
     assert "copy from the last sync" in fetched
 
 
@@ -130,7 +154,10 @@ def test_refresh_from_vi_on_the_number_page_also_rereads_its_sms_settings(synced
     from portal.models import SyncRun
     from portal.sync import sync_execute
 
-    assert sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND).status == SyncRun.Status.SUCCEEDED
+    assert (
+        sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND).status
+        == SyncRun.Status.SUCCEEDED
+    )
     row = SMSNumber.objects.filter(gone_at__isnull=True).order_by("tn").first()
     was = row.enabled
     SMSNumber.objects.filter(pk=row.pk).update(enabled=not was)  # a stale mirror

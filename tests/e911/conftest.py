@@ -11,8 +11,22 @@ from portal.sync import sync_execute
 
 # An address the sandbox (like VI's provider) can place, and one it cannot (see the
 # docstring of portal/sandbox/domains/e911.py: "NOWHERE" streets never geocode).
-GOOD = dict(address1="350 S 200 E", address2="", city="Salt Lake City", state="UT", zip_code="84111", caller_name="Front Desk")
-BAD = dict(address1="1 Nowhere Rd", address2="", city="Salt Lake City", state="UT", zip_code="84111", caller_name="Front Desk")
+GOOD = dict(
+    address1="350 S 200 E",
+    address2="",
+    city="Salt Lake City",
+    state="UT",
+    zip_code="84111",
+    caller_name="Front Desk",
+)
+BAD = dict(
+    address1="1 Nowhere Rd",
+    address2="",
+    city="Salt Lake City",
+    state="UT",
+    zip_code="84111",
+    caller_name="Front Desk",
+)
 
 
 @pytest.fixture
@@ -28,13 +42,22 @@ def synced(sandbox, db):
 def number_without_911(synced) -> str:
     """An owned number with no 911 location at VI."""
     with_location = Location.objects.filter(gone_at__isnull=True).values("tn")
-    return DID.objects.filter(gone_at__isnull=True).exclude(tn__in=with_location).order_by("tn").values_list("tn", flat=True)[0]
+    return (
+        DID.objects.filter(gone_at__isnull=True)
+        .exclude(tn__in=with_location)
+        .order_by("tn")
+        .values_list("tn", flat=True)[0]
+    )
 
 
 @pytest.fixture
 def number_with_911(synced) -> str:
     return (
-        Location.objects.filter(gone_at__isnull=True, status_code="PROVISIONED", tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"))
+        Location.objects.filter(
+            gone_at__isnull=True,
+            status_code="PROVISIONED",
+            tn__in=DID.objects.filter(gone_at__isnull=True).values("tn"),
+        )
         .order_by("tn")
         .values_list("tn", flat=True)[0]
     )

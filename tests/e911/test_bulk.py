@@ -18,7 +18,10 @@ def _csv(*lines: str) -> bytes:
 
 def _upload(client, content: bytes):
     """Upload, then check the file as the worker would (the request only stores it)."""
-    response = client.post("/e911/bulk/upload/", {"file": SimpleUploadedFile("numbers.csv", content, content_type="text/csv")})
+    response = client.post(
+        "/e911/bulk/upload/",
+        {"file": SimpleUploadedFile("numbers.csv", content, content_type="text/csv")},
+    )
     for job in BulkJob.objects.filter(status=BulkJob.Status.CHECKING):
         while bulk.bulk_check_chunk(job_id=job.pk):
             pass
@@ -29,17 +32,22 @@ def _upload(client, content: bytes):
 def file_rows(number_without_911, number_with_911):
     current = Location.objects.get(tn=number_with_911)
     return [
-        f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk",           # ready
-        f"{number_without_911},99 W 100 S,,Salt Lake City,UT,84101,Front Desk",            # duplicate number
+        f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk",  # ready
+        f"{number_without_911},99 W 100 S,,Salt Lake City,UT,84101,Front Desk",  # duplicate number
         f"{number_with_911},{current.address1},{current.address2},{current.city},{current.state},{current.zip_code},{current.caller_name}",  # unchanged
-        "2025550143,350 S 200 E,,Salt Lake City,UT,84111,Not ours",                        # not owned
-        f"{number_with_911[:-1]}x,350 S 200 E,,Salt Lake City,UT,84111,Typo",             # bad number
+        "2025550143,350 S 200 E,,Salt Lake City,UT,84111,Not ours",  # not owned
+        f"{number_with_911[:-1]}x,350 S 200 E,,Salt Lake City,UT,84111,Typo",  # bad number
         "",
     ]
 
 
-def test_every_row_gets_a_verdict_before_anything_is_applied(operator_client, file_rows, number_without_911):
-    response = _upload(operator_client, _csv(*file_rows[:5], "8015550100,1 Nowhere Rd,,Salt Lake City,UT,84111,Bad"))
+def test_every_row_gets_a_verdict_before_anything_is_applied(
+    operator_client, file_rows, number_without_911
+):
+    response = _upload(
+        operator_client,
+        _csv(*file_rows[:5], "8015550100,1 Nowhere Rd,,Salt Lake City,UT,84111,Bad"),
+    )
     assert response.status_code == 302
     job = BulkJob.objects.get()
     verdicts = list(job.rows.order_by("line").values_list("verdict", flat=True))
@@ -52,7 +60,9 @@ def test_every_row_gets_a_verdict_before_anything_is_applied(operator_client, fi
 
 
 def test_an_address_vi_cannot_place_is_refused_at_check(operator_client, number_without_911):
-    _upload(operator_client, _csv(f"{number_without_911},1 Nowhere Rd,,Salt Lake City,UT,84111,Bad"))
+    _upload(
+        operator_client, _csv(f"{number_without_911},1 Nowhere Rd,,Salt Lake City,UT,84111,Bad")
+    )
     row = BulkRow.objects.get()
     assert row.verdict == "invalid" and "cannot place" in row.message
     # The check went to VI in the uploader's name (through the e911 service, like every call).
@@ -82,7 +92,9 @@ def test_applying_provisions_ready_rows_with_one_result_each_and_a_rerun_is_harm
     assert Location.objects.get(tn=number_without_911).status_code == "PROVISIONED"
     progress = operator_client.get(f"/e911/bulk/{job.pk}/progress/")
     assert progress["HX-Trigger"] == "bulk-finished"
-    csv_body = b"".join(operator_client.get(f"/e911/bulk/{job.pk}/results.csv").streaming_content).decode()
+    csv_body = b"".join(
+        operator_client.get(f"/e911/bulk/{job.pk}/results.csv").streaming_content
+    ).decode()
     assert len(csv_body.strip().splitlines()) == 5 and "provisioned" in csv_body
 
     # The same file again: the provisioned row is now "unchanged", nothing is sent twice.
@@ -91,13 +103,18 @@ def test_applying_provisions_ready_rows_with_one_result_each_and_a_rerun_is_harm
     again = BulkJob.objects.latest("id")
     assert again.rows.get(line=2).verdict == "unchanged"
     assert again.progress_total == 0
-    assert bulk.bulk_apply(job_id=again.pk).status == BulkJob.Status.CHECKED  # never queued: nothing to run
+    assert (
+        bulk.bulk_apply(job_id=again.pk).status == BulkJob.Status.CHECKED
+    )  # never queued: nothing to run
     assert ProviderCall.objects.filter(operation__in=["insert911", "update911"]).count() == inserts
 
 
 def test_a_redelivered_task_does_nothing_more(operator_client, number_without_911, monkeypatch):
     monkeypatch.setattr("e911.tasks.apply_bulk_job.delay", lambda **kwargs: None)
-    _upload(operator_client, _csv(f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk"))
+    _upload(
+        operator_client,
+        _csv(f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk"),
+    )
     job = BulkJob.objects.get()
     bulk.bulk_queue(job=job)
     bulk.bulk_apply(job_id=job.pk)
@@ -121,24 +138,43 @@ def numbers_without_911(synced):
     from dids.models import DID
 
     with_location = Location.objects.filter(gone_at__isnull=True).values("tn")
-    return list(DID.objects.filter(gone_at__isnull=True).exclude(tn__in=with_location).order_by("tn").values_list("tn", flat=True)[:4])
+    return list(
+        DID.objects.filter(gone_at__isnull=True)
+        .exclude(tn__in=with_location)
+        .order_by("tn")
+        .values_list("tn", flat=True)[:4]
+    )
 
 
 def _good_rows(tns):
-    return [f"{tn},350 S 200 E,,Salt Lake City,UT,84111,Desk {index}" for index, tn in enumerate(tns)]
+    return [
+        f"{tn},350 S 200 E,,Salt Lake City,UT,84111,Desk {index}" for index, tn in enumerate(tns)
+    ]
 
 
-def test_the_upload_only_stores_the_file_and_the_worker_checks_it_in_chunks(operator_client, numbers_without_911, monkeypatch):
+def test_the_upload_only_stores_the_file_and_the_worker_checks_it_in_chunks(
+    operator_client, numbers_without_911, monkeypatch
+):
     monkeypatch.setattr(bulk, "CHUNK_ROWS", 2)
     checks = []
     monkeypatch.setattr("e911.tasks.check_bulk_job.delay", lambda **kwargs: checks.append(kwargs))
-    content = _csv(*_good_rows(numbers_without_911), f"{numbers_without_911[0]},1 Main St,,Provo,UT,84601,Again", "12x,1 Main St,,Provo,UT,84601,Typo")
-    response = operator_client.post("/e911/bulk/upload/", {"file": SimpleUploadedFile("n.csv", content, content_type="text/csv")})
+    content = _csv(
+        *_good_rows(numbers_without_911),
+        f"{numbers_without_911[0]},1 Main St,,Provo,UT,84601,Again",
+        "12x,1 Main St,,Provo,UT,84601,Typo",
+    )
+    response = operator_client.post(
+        "/e911/bulk/upload/",
+        {"file": SimpleUploadedFile("n.csv", content, content_type="text/csv")},
+    )
     assert response.status_code == 302
     job = BulkJob.objects.get()
     # Nothing asked of VI yet; what needs no VI is already decided.
     assert job.status == BulkJob.Status.CHECKING and job.progress_total == 6
-    assert list(job.rows.order_by("line").values_list("verdict", flat=True)) == ["pending"] * 4 + ["duplicate", "invalid"]
+    assert list(job.rows.order_by("line").values_list("verdict", flat=True)) == ["pending"] * 4 + [
+        "duplicate",
+        "invalid",
+    ]
     assert not ProviderCall.objects.filter(operation="validate911").exists()
     page = operator_client.get(response["Location"]).content.decode()
     assert "Checking" in page and "Cancel this job" in page and "4 still to check" in page
@@ -148,12 +184,19 @@ def test_the_upload_only_stores_the_file_and_the_worker_checks_it_in_chunks(oper
     assert job.status == BulkJob.Status.CHECKING and job.progress_done == 4
     assert bulk.bulk_check_chunk(job_id=job.pk) is False
     job.refresh_from_db()
-    assert job.status == BulkJob.Status.CHECKED and job.progress_total == 4 and job.progress_done == 0
-    assert list(job.rows.order_by("line").values_list("verdict", flat=True)) == ["ready"] * 4 + ["duplicate", "invalid"]
+    assert (
+        job.status == BulkJob.Status.CHECKED and job.progress_total == 4 and job.progress_done == 0
+    )
+    assert list(job.rows.order_by("line").values_list("verdict", flat=True)) == ["ready"] * 4 + [
+        "duplicate",
+        "invalid",
+    ]
     assert operator_client.get(f"/e911/bulk/{job.pk}/progress/")["HX-Trigger"] == "bulk-finished"
 
 
-def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(operator_client, numbers_without_911, monkeypatch):
+def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(
+    operator_client, numbers_without_911, monkeypatch
+):
     monkeypatch.setattr(bulk, "CHUNK_ROWS", 1)
     monkeypatch.setattr("e911.tasks.apply_bulk_job.delay", lambda **kwargs: None)
     _upload(operator_client, _csv(*_good_rows(numbers_without_911)))
@@ -168,7 +211,12 @@ def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(op
 
     job.refresh_from_db()
     assert job.status == BulkJob.Status.CANCELLED and "otto.operator" in job.error
-    assert list(job.rows.order_by("line").values_list("result", flat=True)) == ["provisioned", "", "", ""]
+    assert list(job.rows.order_by("line").values_list("result", flat=True)) == [
+        "provisioned",
+        "",
+        "",
+        "",
+    ]
     assert ProviderCall.objects.filter(operation="insert911").count() == 1
     page = operator_client.get(f"/e911/bulk/{job.pk}/").content.decode()
     assert "Cancelled" in page and "Cancel this job" not in page
@@ -176,9 +224,14 @@ def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(op
     assert bulk.bulk_queue(job=job).status == BulkJob.Status.CANCELLED
 
 
-def test_cancel_refuses_viewers_unknown_jobs_and_leaves_finished_jobs_alone(operator_client, viewer_client, number_without_911, monkeypatch):
+def test_cancel_refuses_viewers_unknown_jobs_and_leaves_finished_jobs_alone(
+    operator_client, viewer_client, number_without_911, monkeypatch
+):
     monkeypatch.setattr("e911.tasks.apply_bulk_job.delay", lambda **kwargs: None)
-    _upload(operator_client, _csv(f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk"))
+    _upload(
+        operator_client,
+        _csv(f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk"),
+    )
     job = BulkJob.objects.get()
     assert viewer_client.post(f"/e911/bulk/{job.pk}/cancel/").status_code == 403
     assert operator_client.post("/e911/bulk/999999999/cancel/").status_code == 404
@@ -197,16 +250,26 @@ def test_a_queued_job_says_what_it_waits_for(operator_client, numbers_without_91
     first, second = BulkJob.objects.order_by("pk")
     bulk.bulk_queue(job=first)
     bulk.bulk_queue(job=second)
-    assert "waiting for the bulk worker to pick it up" in operator_client.get(f"/e911/bulk/{first.pk}/").content.decode().lower()
+    assert (
+        "waiting for the bulk worker to pick it up"
+        in operator_client.get(f"/e911/bulk/{first.pk}/").content.decode().lower()
+    )
     page = operator_client.get(f"/e911/bulk/{second.pk}/").content.decode()
     assert "1 earlier bulk job ahead" in page
 
 
 @pytest.mark.parametrize(
-    "cell", ["<script>alert(1)</script>", "x" * 100_000, "=cmd|' /C calc'!A0", "\u202e\u0000"], ids=["html", "huge", "formula", "nul"]
+    "cell",
+    ["<script>alert(1)</script>", "x" * 100_000, "=cmd|' /C calc'!A0", "\u202e\u0000"],
+    ids=["html", "huge", "formula", "nul"],
 )
-def test_hostile_cells_are_stored_and_checked_without_a_500(operator_client, number_without_911, cell):
-    content = _csv(f"{number_without_911},{cell},,Salt Lake City,UT,84111,{cell}", f"{cell},1 Main St,,Provo,UT,84601,Desk")
+def test_hostile_cells_are_stored_and_checked_without_a_500(
+    operator_client, number_without_911, cell
+):
+    content = _csv(
+        f"{number_without_911},{cell},,Salt Lake City,UT,84111,{cell}",
+        f"{cell},1 Main St,,Provo,UT,84601,Desk",
+    )
     response = _upload(operator_client, content)
     assert response.status_code == (422 if "\u0000" in cell else 302)
     if response.status_code == 422:

@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _file(tns, street):
-    text = "tn,address1,city,state,zip,caller_name\n" + "".join(f"{tn},{street},Salt Lake City,UT,84111,Desk\n" for tn in tns)
+    text = "tn,address1,city,state,zip,caller_name\n" + "".join(
+        f"{tn},{street},Salt Lake City,UT,84111,Desk\n" for tn in tns
+    )
     return {"name": "addresses.csv", "mimeType": "text/csv", "buffer": text.encode()}
 
 
@@ -31,7 +33,12 @@ def test_a_file_is_checked_in_the_background_then_applied_and_a_slow_apply_cance
 ):
     page, expect = browser_page, playwright_sync.expect
     without = Location.objects.filter(gone_at__isnull=True).values("tn")
-    tns = list(DID.objects.filter(gone_at__isnull=True).exclude(tn__in=without).order_by("tn").values_list("tn", flat=True)[:6])
+    tns = list(
+        DID.objects.filter(gone_at__isnull=True)
+        .exclude(tn__in=without)
+        .order_by("tn")
+        .values_list("tn", flat=True)[:6]
+    )
     sign_in(page, live_server.url, operator)
 
     _upload(page, expect, tns[:2], "350 S 200 E")
@@ -40,7 +47,9 @@ def test_a_file_is_checked_in_the_background_then_applied_and_a_slow_apply_cance
     expect(apply_button).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("e911-bulk-summary")).to_contain_text("2 ready")
     apply_button.click()
-    expect(page.get_by_test_id("e911-bulk-summary")).to_contain_text("2 provisioned", timeout=30_000)
+    expect(page.get_by_test_id("e911-bulk-summary")).to_contain_text(
+        "2 provisioned", timeout=30_000
+    )
     expect(page.get_by_test_id("e911-bulk-progress")).to_have_attribute("data-status", "finished")
 
     # VI slow to provision: cancel while it applies; rows done stay done, the rest untouched.

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from e911.models import BulkJob, Location
 
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -24,9 +23,14 @@ def wait_while(job: BulkJob, *statuses: str, seconds: float = 30) -> None:
         time.sleep(0.1)
 
 
-def test_a_bulk_job_applied_from_the_page_runs_on_the_worker(celery_worker, operator_client, number_without_911):
+def test_a_bulk_job_applied_from_the_page_runs_on_the_worker(
+    celery_worker, operator_client, number_without_911
+):
     content = f"tn,address1,city,state,zip,caller_name\n{number_without_911},350 S 200 E,Salt Lake City,UT,84111,Front Desk\n"
-    operator_client.post("/e911/bulk/upload/", {"file": SimpleUploadedFile("a.csv", content.encode(), content_type="text/csv")})
+    operator_client.post(
+        "/e911/bulk/upload/",
+        {"file": SimpleUploadedFile("a.csv", content.encode(), content_type="text/csv")},
+    )
     job = BulkJob.objects.get()
     # The upload only stored the file: the worker checks it.
     wait_while(job, BulkJob.Status.CHECKING)

@@ -62,8 +62,12 @@ def test_a_number_gets_911_from_the_navigation_and_the_compliance_count_drops(
     expect(panel.get_by_test_id("e911-status")).to_have_text("PROVISIONED")
     message = panel.get_by_test_id("e911-message")
     expect(message).to_be_visible()
-    expect(message).to_contain_text("911 address provisioned. 911 calls from this number reach this address.")
-    expect(panel.get_by_test_id("e911-status-words")).to_contain_text("911 calls from this number reach this address")
+    expect(message).to_contain_text(
+        "911 address provisioned. 911 calls from this number reach this address."
+    )
+    expect(panel.get_by_test_id("e911-status-words")).to_contain_text(
+        "911 calls from this number reach this address"
+    )
     expect(panel.get_by_test_id("e911-location")).to_contain_text("350 S 200 E")
     for words in PROVIDER_WORDS:
         expect(panel).not_to_contain_text(words)
@@ -86,10 +90,14 @@ def test_a_hostile_address_is_refused_in_words_and_changes_nothing(
 
     # HTML and a huge street: the browser stops at the field's length, the server refuses
     # the rest in words next to the fields, and nothing can be provisioned.
-    hostile = dict(GOOD, address1="<script>document.title='owned'</script>" + "9" * 5000, state="ZZ")
+    hostile = dict(
+        GOOD, address1="<script>document.title='owned'</script>" + "9" * 5000, state="ZZ"
+    )
     _fill_address(panel, tn, hostile)
     panel.get_by_role("button", name="Check address").click()
-    refused = panel.locator("[data-testid=e911-field-error], [data-testid=e911-error], [data-testid=e911-verdict][data-valid=false]")
+    refused = panel.locator(
+        "[data-testid=e911-field-error], [data-testid=e911-error], [data-testid=e911-verdict][data-valid=false]"
+    )
     expect(refused.first).to_be_visible()
     expect(panel.get_by_role("button", name="Provision this address")).to_have_count(0)
     expect(panel.get_by_test_id("e911-none")).to_be_visible()
@@ -106,7 +114,9 @@ def test_a_hostile_address_is_refused_in_words_and_changes_nothing(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["e911:index", "e911:records", "e911:export"])
-@pytest.mark.parametrize("q", ["9" * 10_000, "<script>alert(1)</script>", ["435", "215"], "%", "\\"])
+@pytest.mark.parametrize(
+    "q", ["9" * 10_000, "<script>alert(1)</script>", ["435", "215"], "%", "\\"]
+)
 def test_the_911_searches_take_hostile_values_without_failing(viewer_client, url_name, q):
     from django.urls import reverse
 

@@ -31,7 +31,9 @@ def test_a_valid_address_is_provisioned_and_mirrored_with_history(number_without
     assert operations.index("validate911") < operations.index("insert911")
 
 
-def test_the_numbers_mirror_has911_follows_a_portal_911_change_without_a_sync(number_without_911, operator, sandbox):
+def test_the_numbers_mirror_has911_follows_a_portal_911_change_without_a_sync(
+    number_without_911, operator, sandbox
+):
     tn = number_without_911
     assert DID.objects.get(tn=tn).has911 is False
 
@@ -59,7 +61,9 @@ def test_an_invalid_address_is_never_sent_to_insert_or_update(number_with_911, o
 
 
 def test_a_second_address_replaces_the_first_through_update911(number_with_911, operator):
-    result = services.location_provision(tn=number_with_911, address=Address(**GOOD), actor=operator)
+    result = services.location_provision(
+        tn=number_with_911, address=Address(**GOOD), actor=operator
+    )
 
     assert result.operation == "update911"
     assert Location.objects.get(tn=number_with_911).address1 == "350 S 200 E"
@@ -100,7 +104,9 @@ def test_alerts_add_remove_and_refuse_past_ten(number_with_911, operator, sandbo
     assert len(sandbox.control.state(f"e911/{tn}")["alerts"]) == 9
     assert AlertRecipient.objects.filter(tn=tn).count() == 9
     assert services.alerts_refresh(tn=tn, actor=operator)
-    assert "noc3@example.com" not in AlertRecipient.objects.filter(tn=tn).values_list("email", flat=True)
+    assert "noc3@example.com" not in AlertRecipient.objects.filter(tn=tn).values_list(
+        "email", flat=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -112,7 +118,9 @@ def test_alerts_add_remove_and_refuse_past_ten(number_with_911, operator, sandbo
         (940, "long"),
     ],
 )
-def test_vi_alert_refusals_come_back_in_plain_words(number_with_911, number_without_911, operator, sandbox, code, arrange):
+def test_vi_alert_refusals_come_back_in_plain_words(
+    number_with_911, number_without_911, operator, sandbox, code, arrange
+):
     from e911 import gateway
     from portal.voipinnovations.codes import describe
 
@@ -139,10 +147,14 @@ def test_legacy_locations_store_then_provision(number_without_911, operator, san
     tn = number_without_911
     stored = services.stored_location_add(tn=tn, address=Address(**GOOD), actor=operator)
     assert stored.status_code == "GEOCODED"
-    assert [item.location_id for item in services.stored_locations_list(tn=tn)] == [stored.location_id]
+    assert [item.location_id for item in services.stored_locations_list(tn=tn)] == [
+        stored.location_id
+    ]
     assert Location.objects.get(tn=tn).status_code == "GEOCODED"
 
-    location = services.stored_location_provision(tn=tn, location_id=stored.location_id, actor=operator)
+    location = services.stored_location_provision(
+        tn=tn, location_id=stored.location_id, actor=operator
+    )
 
     assert location.status_code == "PROVISIONED"
     assert sandbox.control.state(f"e911/{tn}")["has911"] is True
@@ -160,7 +172,9 @@ def test_provisioning_history_is_fetched_and_kept(number_with_911, operator):
     assert {entry.status_code for entry in entries} >= {"PROVISIONED", "ARCHIVED"}
 
 
-def test_why_we_validate_first_vi_update911_with_a_bad_address_leaves_no_911(number_with_911, sandbox):
+def test_why_we_validate_first_vi_update911_with_a_bad_address_leaves_no_911(
+    number_with_911, sandbox
+):
     """The gateway alone (no validation) shows VI's behaviour the services guard against."""
     from e911 import gateway
 

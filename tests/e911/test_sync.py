@@ -23,8 +23,16 @@ def test_every_did911_field_is_mirrored_including_off_net(synced):
     assert Location.objects.exclude(tn__in=owned).count() == summary["off_net"]
     row = Location.objects.filter(status_code="PROVISIONED").first()
     assert row.location_id and row.address1 and row.city and row.state and row.zip_code
-    assert row.latitude and row.longitude and row.status_description and row.activated_at and row.added_at
-    assert ChangeRecord.objects.filter(model="e911.location", object_key=row.tn, action="created", source="sync").exists()
+    assert (
+        row.latitude
+        and row.longitude
+        and row.status_description
+        and row.activated_at
+        and row.added_at
+    )
+    assert ChangeRecord.objects.filter(
+        model="e911.location", object_key=row.tn, action="created", source="sync"
+    ).exists()
 
 
 def test_a_second_sync_writes_nothing_when_nothing_changed(synced):
@@ -40,11 +48,18 @@ def test_a_change_at_vi_is_picked_up_with_history(synced, operator, number_with_
     from e911.records import Address
 
     # Someone changes the address at VI behind the portal's back (the gateway, not a service).
-    gateway.update_911(tn=number_with_911, address=Address(address1="350 S 200 E", city="Salt Lake City", state="UT", zip_code="84111"))
+    gateway.update_911(
+        tn=number_with_911,
+        address=Address(
+            address1="350 S 200 E", city="Salt Lake City", state="UT", zip_code="84111"
+        ),
+    )
     run = _sync()
     assert run.counts["locations"]["updated"] == 1
     assert Location.objects.get(tn=number_with_911).address1 == "350 S 200 E"
-    change = ChangeRecord.objects.filter(model="e911.location", object_key=number_with_911, action="updated").latest("at")
+    change = ChangeRecord.objects.filter(
+        model="e911.location", object_key=number_with_911, action="updated"
+    ).latest("at")
     assert change.source == "sync" and "address1" in change.changes
 
 
@@ -54,7 +69,9 @@ def test_a_failed_audit_changes_nothing(synced):
     with pytest.raises(ProviderUnavailable):  # so the task retries with backoff
         _sync()
     assert SyncRun.objects.filter(kind="e911").latest("id").status == SyncRun.Status.FAILED
-    assert list(Location.objects.order_by("tn").values_list("tn", "content_hash", "gone_at")) == before
+    assert (
+        list(Location.objects.order_by("tn").values_list("tn", "content_hash", "gone_at")) == before
+    )
 
 
 def test_an_empty_audit_is_held_for_confirmation(synced):

@@ -36,7 +36,9 @@ def calls(operation: str) -> int:
 # --- addLocation: validated first --------------------------------------------------------------
 
 
-def test_storing_an_address_vi_cannot_place_is_refused_and_nothing_is_stored(operator_client, number_without_911, sandbox):
+def test_storing_an_address_vi_cannot_place_is_refused_and_nothing_is_stored(
+    operator_client, number_without_911, sandbox
+):
     tn = number_without_911
     before = locations_at_vi(sandbox, tn)
 
@@ -51,7 +53,9 @@ def test_storing_an_address_vi_cannot_place_is_refused_and_nothing_is_stored(ope
     assert not Location.objects.filter(tn=tn, gone_at__isnull=True).exists()
 
 
-def test_storing_an_address_vi_cannot_place_raises_before_vi_for_any_caller(number_with_911, operator, sandbox):
+def test_storing_an_address_vi_cannot_place_raises_before_vi_for_any_caller(
+    number_with_911, operator, sandbox
+):
     """The admin and the bulk upload reach the same service: it checks, not the page."""
     tn = number_with_911
     before = locations_at_vi(sandbox, tn)
@@ -64,14 +68,23 @@ def test_storing_an_address_vi_cannot_place_raises_before_vi_for_any_caller(numb
     assert sandbox.control.state(f"e911/{tn}")["has911"] is True
 
 
-@pytest.mark.parametrize("address1", ["<script>alert(1)</script> Nowhere Rd", "1 Nowhere Rd" + "x" * 5000, "\x00"])
-def test_hostile_hidden_fields_on_store_only_never_reach_add_location(operator_client, number_without_911, sandbox, address1):
+@pytest.mark.parametrize(
+    "address1", ["<script>alert(1)</script> Nowhere Rd", "1 Nowhere Rd" + "x" * 5000, "\x00"]
+)
+def test_hostile_hidden_fields_on_store_only_never_reach_add_location(
+    operator_client, number_without_911, sandbox, address1
+):
     tn = number_without_911
     before = locations_at_vi(sandbox, tn)
 
-    response = operator_client.post(f"/e911/numbers/{tn}/provision/", {**BAD, "address1": address1, "store_only": "1"})
+    response = operator_client.post(
+        f"/e911/numbers/{tn}/provision/", {**BAD, "address1": address1, "store_only": "1"}
+    )
 
-    assert response.status_code in (400, 422)  # refused as bad input or as an address VI cannot place; never a 500
+    assert response.status_code in (
+        400,
+        422,
+    )  # refused as bad input or as an address VI cannot place; never a 500
     assert "<script>alert(1)</script>" not in response.content.decode()
     assert locations_at_vi(sandbox, tn) == before
     assert calls("addLocation") == 0
@@ -93,7 +106,9 @@ def test_a_valid_address_is_stored_after_its_check(operator_client, number_witho
 # --- insert911, and update911 only on "already provisioned" ---------------------------------
 
 
-def test_a_refused_insert911_is_shown_and_no_update911_follows(operator_client, number_without_911, sandbox):
+def test_a_refused_insert911_is_shown_and_no_update911_follows(
+    operator_client, number_without_911, sandbox
+):
     """VI refuses the insert911 for another reason than "already provisioned" (here: it refuses
     the portal's API login once). The person sees that refusal; the portal sends no update911."""
     tn = number_without_911
@@ -110,7 +125,9 @@ def test_a_refused_insert911_is_shown_and_no_update911_follows(operator_client, 
     assert locations_at_vi(sandbox, tn) == []
 
 
-def test_a_number_vi_no_longer_holds_gets_its_909_and_no_update911(number_without_911, operator, sandbox):
+def test_a_number_vi_no_longer_holds_gets_its_909_and_no_update911(
+    number_without_911, operator, sandbox
+):
     """Released at VI by someone else, still on our list until the next sync."""
     tn = number_without_911
     sandbox.control.other("release", tn=tn)
@@ -123,11 +140,19 @@ def test_a_number_vi_no_longer_holds_gets_its_909_and_no_update911(number_withou
     assert calls("update911") == 0
 
 
-def test_already_provisioned_is_the_one_refusal_that_becomes_an_update(number_with_911, operator, sandbox):
+def test_already_provisioned_is_the_one_refusal_that_becomes_an_update(
+    number_with_911, operator, sandbox
+):
     """The control: VI's 911 refusal (a location is provisioned) leads to update911."""
-    result = services.location_provision(tn=number_with_911, address=Address(**GOOD), actor=operator)
+    result = services.location_provision(
+        tn=number_with_911, address=Address(**GOOD), actor=operator
+    )
 
     assert result.operation == "update911"
     assert calls("update911") == 1
-    provisioned = [location for location in locations_at_vi(sandbox, number_with_911) if location["statusCode"] == "PROVISIONED"]
+    provisioned = [
+        location
+        for location in locations_at_vi(sandbox, number_with_911)
+        if location["statusCode"] == "PROVISIONED"
+    ]
     assert [location["address1"] for location in provisioned] == ["350 S 200 E"]

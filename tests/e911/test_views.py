@@ -39,7 +39,13 @@ def test_check_then_provision_from_the_panel(operator_client, number_without_911
 
     provisioned = operator_client.post(
         f"/e911/numbers/{tn}/provision/",
-        {"address1": "350 S 200 E", "city": "Salt Lake City", "state": "UT", "zip_code": "84111", "caller_name": "Front Desk"},
+        {
+            "address1": "350 S 200 E",
+            "city": "Salt Lake City",
+            "state": "UT",
+            "zip_code": "84111",
+            "caller_name": "Front Desk",
+        },
     )
     assert provisioned.status_code == 200
     assert "did-changed" in provisioned["HX-Trigger"]
@@ -47,7 +53,9 @@ def test_check_then_provision_from_the_panel(operator_client, number_without_911
     assert Location.objects.get(tn=tn).status_code == "PROVISIONED"
 
 
-def test_an_invalid_address_gets_a_verdict_and_no_provision_button(operator_client, number_with_911):
+def test_an_invalid_address_gets_a_verdict_and_no_provision_button(
+    operator_client, number_with_911
+):
     tn = number_with_911
     response = operator_client.post(f"/e911/numbers/{tn}/check/", _typed(tn, BAD))
     text = response.content.decode()
@@ -56,7 +64,9 @@ def test_an_invalid_address_gets_a_verdict_and_no_provision_button(operator_clie
     assert "Provision this address" not in text
 
 
-def test_a_forged_provision_of_an_invalid_address_is_refused_before_vi(operator_client, number_with_911):
+def test_a_forged_provision_of_an_invalid_address_is_refused_before_vi(
+    operator_client, number_with_911
+):
     response = operator_client.post(f"/e911/numbers/{number_with_911}/provision/", {**BAD})
     assert response.status_code == 422
     assert "cannot place" in response.content.decode()
@@ -95,7 +105,8 @@ def test_remove_asks_first_and_leaves_no_911(operator_client, number_with_911, s
 def test_alert_from_a_carrier_helper(operator_client, number_with_911):
     tn = number_with_911
     response = operator_client.post(
-        f"/e911/numbers/{tn}/alerts/add/", {f"alert-{tn}-mobile": "(801) 555-0199", f"alert-{tn}-carrier": "verizon"}
+        f"/e911/numbers/{tn}/alerts/add/",
+        {f"alert-{tn}-mobile": "(801) 555-0199", f"alert-{tn}-carrier": "verizon"},
     )
     assert response.status_code == 200
     assert AlertRecipient.objects.filter(tn=tn, email="8015550199@vtext.com").exists()
@@ -103,7 +114,9 @@ def test_alert_from_a_carrier_helper(operator_client, number_with_911):
 
 def test_vi_alert_refusal_shown_in_plain_words(operator_client, number_without_911):
     tn = number_without_911
-    response = operator_client.post(f"/e911/numbers/{tn}/alerts/add/", {f"alert-{tn}-email": "noc@example.com"})
+    response = operator_client.post(
+        f"/e911/numbers/{tn}/alerts/add/", {f"alert-{tn}-email": "noc@example.com"}
+    )
     text = response.content.decode()
     assert response.status_code == 422
     assert "911 is not set up for this number" in text and "941" in text
@@ -113,7 +126,14 @@ def test_viewer_sees_the_panel_but_cannot_change_anything(viewer_client, number_
     tn = number_with_911
     panel = viewer_client.get(f"/e911/numbers/{tn}/").content.decode()
     assert "Check address" not in panel
-    for path in ("check/", "provision/", "remove/", "alerts/add/", "alerts/remove/", "stored/provision/"):
+    for path in (
+        "check/",
+        "provision/",
+        "remove/",
+        "alerts/add/",
+        "alerts/remove/",
+        "stored/provision/",
+    ):
         assert viewer_client.post(f"/e911/numbers/{tn}/{path}", {}).status_code == 403
     assert viewer_client.post("/e911/bulk/upload/", {}).status_code == 403
 
@@ -137,16 +157,24 @@ def test_caller_name_mismatch_is_listed(operator_client, number_with_911):
 
 def test_records_search_by_city_and_status_lists_off_net(operator_client, synced):
     location = Location.objects.filter(gone_at__isnull=True).first()
-    page = operator_client.get("/e911/records/", {"q": location.city, "status": location.status_code}).content.decode()
+    page = operator_client.get(
+        "/e911/records/", {"q": location.city, "status": location.status_code}
+    ).content.decode()
     assert location.tn in page
     off_net = operator_client.get("/e911/records/", {"off_net": "yes"}).content.decode()
     assert "off-net" in off_net
 
 
-def test_release_check_offers_to_remove_911_first(operator_client, number_with_911, number_without_911, sandbox):
-    page = operator_client.get("/e911/release/", {"tns": [number_with_911, number_without_911]}).content.decode()
+def test_release_check_offers_to_remove_911_first(
+    operator_client, number_with_911, number_without_911, sandbox
+):
+    page = operator_client.get(
+        "/e911/release/", {"tns": [number_with_911, number_without_911]}
+    ).content.decode()
     assert "Remove 911 from 1 number" in page
-    response = operator_client.post("/e911/release/remove/", {"tns": [number_with_911, number_without_911]})
+    response = operator_client.post(
+        "/e911/release/remove/", {"tns": [number_with_911, number_without_911]}
+    )
     assert "911 location removed" in response.content.decode()
     assert sandbox.control.state(f"e911/{number_with_911}")["has911"] is False
 
@@ -157,7 +185,11 @@ def test_release_confirmation_warns_and_leads_to_removing_911_first(
     tns = [number_with_911, number_without_911]
     confirm = administrator_client.get("/numbers/release/", {"tns": tns}).content.decode()
     assert 'data-testid="release-911-warning"' in confirm and "1 of these numbers still" in confirm
-    link = re.search(r'data-testid="release-911-remove-first"\s+href="([^"]+)"', confirm).group(1).replace("&amp;", "&")
+    link = (
+        re.search(r'data-testid="release-911-remove-first"\s+href="([^"]+)"', confirm)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     check = administrator_client.get(link).content.decode()
     assert "Remove 911 from 1 number" in check and f"tns={number_without_911}" in link
     removed = administrator_client.post("/e911/release/remove/", {"tns": tns}).content.decode()
@@ -180,7 +212,9 @@ def test_dashboard_has_the_compliance_panel(viewer_client, number_without_911):
     assert 'data-testid="e911-dashboard"' in page
 
 
-def test_stored_locations_listed_and_provisioned_from_the_panel(operator_client, number_without_911, sandbox):
+def test_stored_locations_listed_and_provisioned_from_the_panel(
+    operator_client, number_without_911, sandbox
+):
     from e911 import services
     from e911.records import Address
 
@@ -189,7 +223,9 @@ def test_stored_locations_listed_and_provisioned_from_the_panel(operator_client,
     listing = operator_client.get(f"/e911/numbers/{tn}/?fetch=stored").content.decode()
     assert f'data-location-id="{stored.location_id}"' in listing and "provision this one" in listing
 
-    response = operator_client.post(f"/e911/numbers/{tn}/stored/provision/", {"location_id": stored.location_id})
+    response = operator_client.post(
+        f"/e911/numbers/{tn}/stored/provision/", {"location_id": stored.location_id}
+    )
     assert response.status_code == 200
     assert sandbox.control.state(f"e911/{tn}")["has911"] is True
     assert Location.objects.get(tn=tn).status_code == "PROVISIONED"
@@ -203,10 +239,14 @@ def test_history_fetched_on_demand_is_kept(operator_client, number_with_911):
     assert "Not fetched yet" not in page
 
 
-def test_alert_recipients_are_read_from_vi_the_first_time_the_panel_shows(viewer_client, number_with_911, sandbox):
+def test_alert_recipients_are_read_from_vi_the_first_time_the_panel_shows(
+    viewer_client, number_with_911, sandbox
+):
     emails = sandbox.control.state(f"e911/{number_with_911}")["alerts"]
     page = viewer_client.get(f"/numbers/{number_with_911}/").content.decode()
-    assert sorted(AlertRecipient.objects.filter(tn=number_with_911).values_list("email", flat=True)) == sorted(emails)
+    assert sorted(
+        AlertRecipient.objects.filter(tn=number_with_911).values_list("email", flat=True)
+    ) == sorted(emails)
     for email in emails:
         assert email in page
 
@@ -215,15 +255,24 @@ def test_alert_recipients_are_read_from_vi_the_first_time_the_panel_shows(viewer
 
 
 def _listed(client, **query) -> set[str]:
-    page = client.get("/numbers/", {**query, "show": "active"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="did-results")
+    page = client.get(
+        "/numbers/",
+        {**query, "show": "active"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="did-results",
+    )
     return set(re.findall(r'<tr[^>]*data-tn="(\d{10})"', page.content.decode()))
 
 
-def test_the_numbers_list_filters_by_911_status(viewer_client, number_with_911, number_without_911, operator):
+def test_the_numbers_list_filters_by_911_status(
+    viewer_client, number_with_911, number_without_911, operator
+):
     from e911 import services
     from e911.records import Address
 
-    services.stored_location_add(tn=number_without_911, address=Address(**GOOD), actor=operator)  # parked, not provisioned
+    services.stored_location_add(
+        tn=number_without_911, address=Address(**GOOD), actor=operator
+    )  # parked, not provisioned
     provisioned = _listed(viewer_client, e911="yes")
     assert number_with_911 in provisioned and number_without_911 not in provisioned
     parked = _listed(viewer_client, e911="unprovisioned")
@@ -237,7 +286,9 @@ def test_the_numbers_list_sms_filter_keeps_only_sms_enabled_numbers(viewer_clien
 
     run = sync_execute(kind="messaging", trigger=SyncRun.Trigger.COMMAND)
     assert run.status == SyncRun.Status.SUCCEEDED, run.error
-    enabled = set(SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).values_list("tn", flat=True))
+    enabled = set(
+        SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).values_list("tn", flat=True)
+    )
     disabled = set(DID.objects.filter(gone_at__isnull=True).values_list("tn", flat=True)) - enabled
     assert enabled and disabled
     listed = _listed(viewer_client, features="sms")

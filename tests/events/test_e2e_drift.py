@@ -21,7 +21,9 @@ def test_drift_from_the_dashboard_to_acknowledged(live_server, sandbox, operator
     assert run_dids_sync().status == SyncRun.Status.SUCCEEDED
     mirrored = set(DID.objects.filter(endpoint_id=8674).values_list("tn", flat=True))
     tn = next(n["tn"] for n in owned_numbers(sandbox) if n["tn"] in mirrored)
-    notifications.subscriptions_set(user=operator, types=["number.moved"], followed_only=False, by_email=False)
+    notifications.subscriptions_set(
+        user=operator, types=["number.moved"], followed_only=False, by_email=False
+    )
     sandbox.control.other("update", tn=tn, endpointGroup=8675)
     assert run_dids_sync().status == SyncRun.Status.SUCCEEDED
     dispatch.dispatch_pending()
@@ -29,7 +31,9 @@ def test_drift_from_the_dashboard_to_acknowledged(live_server, sandbox, operator
     page = browser_page
     sign_in(page, live_server.url, operator)
     expect(page.get_by_test_id("bell-count")).to_have_text("1")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Dashboard", exact=True
+    ).click()
     panel = page.get_by_test_id("drift-panel")
     expect(panel).to_contain_text("Number moved to another endpoint group: 1")
     panel.get_by_role("link", name="Changed outside the portal").click()
@@ -41,9 +45,13 @@ def test_drift_from_the_dashboard_to_acknowledged(live_server, sandbox, operator
     expect(drift).to_contain_text("8674 → 8675")
     drift.get_by_role("link", name="See and acknowledge").click()
 
-    page.get_by_test_id("drift-row").filter(has_text=tn).get_by_role("button", name="Acknowledge").click()
+    page.get_by_test_id("drift-row").filter(has_text=tn).get_by_role(
+        "button", name="Acknowledge"
+    ).click()
     expect(page.get_by_text("Acknowledged 1 change.")).to_be_visible()
     expect(page.get_by_test_id("drift-empty")).to_be_visible()
 
     page.get_by_test_id("bell").click()
-    expect(page.get_by_test_id("notifications")).to_contain_text(f"Number moved to another endpoint group — Number {tn}")
+    expect(page.get_by_test_id("notifications")).to_contain_text(
+        f"Number moved to another endpoint group — Number {tn}"
+    )

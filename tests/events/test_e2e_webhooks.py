@@ -16,8 +16,9 @@ expect = playwright_sync.expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_administrator_adds_a_webhook_and_reads_its_delivery_log(live_server, administrator, browser_page,
-                                                                     settings):
+def test_an_administrator_adds_a_webhook_and_reads_its_delivery_log(
+    live_server, administrator, browser_page, settings
+):
     receiver = Receiver()
     try:
         page = browser_page
@@ -39,10 +40,14 @@ def test_an_administrator_adds_a_webhook_and_reads_its_delivery_log(live_server,
         assert secret.startswith("whsec_")
         receiver.secret = secret
 
-        event = publish(writers.port_completed(key="78", source="vi", after={"status": "COMPLETED"}))
+        event = publish(
+            writers.port_completed(key="78", source="vi", after={"status": "COMPLETED"})
+        )
         dispatch.dispatch_pending()
         webhooks.delivery_attempt(delivery_id=WebhookDelivery.objects.get().pk)
-        assert [(body["id"], verified) for body, verified in receiver.requests] == [(event.pk, True)]
+        assert [(body["id"], verified) for body, verified in receiver.requests] == [
+            (event.pk, True)
+        ]
 
         page.get_by_role("link", name="Its deliveries").click()
         log = page.get_by_test_id("deliveries")

@@ -21,4 +21,7 @@ def test_provision_then_remove_publish_provisioned_then_removed(number_without_9
 
     e911_types = [t for t in types_about(tn) if t.startswith("e911.")]
     assert e911_types[0] == "e911.provisioned" and e911_types[-1] == "e911.removed"
-    assert all(event.actor == operator and event.source == "staff" for event in Event.objects.filter(subject_key=tn))
+    assert all(
+        event.actor == operator and event.source == "staff"
+        for event in Event.objects.filter(subject_key=tn)
+    )

@@ -14,8 +14,10 @@ def test_destination_then_campaign_publish_their_types_in_order(synced, operator
     tn = sms_enabled(synced, on_campaign=False)[0]
     mark = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
-    services.configure_destinations(tns=[tn], destination_type="EMAIL", destination="a@example.com", actor=operator)
-    services.assign_to_campaign(tns=[tn], campaign_id=active["CampaignId"], actor=operator)
+    services.destinations_configure(
+        tns=[tn], destination_type="EMAIL", destination="a@example.com", actor=operator
+    )
+    services.campaign_numbers_assign(tns=[tn], campaign_id=active["CampaignId"], actor=operator)
 
     about = Event.objects.filter(id__gt=mark, subject_key=tn).order_by("id")
     assert [event.type for event in about] == ["sms.destination_changed", "sms.campaign_changed"]

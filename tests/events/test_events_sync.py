@@ -18,7 +18,11 @@ def test_a_failed_sync_publishes_sync_failed_once(sandbox):
     run = SyncRun.objects.latest("id")
     assert run.status == SyncRun.Status.FAILED
     [event] = Event.objects.filter(type="sync.failed")
-    assert (event.subject_key, event.sync_run_id, event.after["kind"]) == (str(run.pk), run.pk, "dids")
+    assert (event.subject_key, event.sync_run_id, event.after["kind"]) == (
+        str(run.pk),
+        run.pk,
+        "dids",
+    )
 
 
 def test_a_shrunken_audit_held_for_confirmation_publishes_sync_held(sandbox):
@@ -27,4 +31,6 @@ def test_a_shrunken_audit_held_for_confirmation_publishes_sync_held(sandbox):
         sandbox.control.other("release", tn=number["tn"])
     run = run_dids_sync()
     assert run.status == SyncRun.Status.NEEDS_CONFIRMATION
-    assert list(Event.objects.values_list("type", flat=True)) == ["sync.held"]  # nothing applied, nothing else
+    assert list(Event.objects.values_list("type", flat=True)) == [
+        "sync.held"
+    ]  # nothing applied, nothing else

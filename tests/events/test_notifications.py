@@ -12,23 +12,34 @@ from portal.events.publish import publish
 pytestmark = pytest.mark.django_db
 
 
-def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(client, operator, administrator, mailoutbox):
+def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(
+    client, operator, administrator, mailoutbox
+):
     operator.email = "op@example.com"
     operator.save()
-    notifications.subscriptions_set(user=operator, types=["port.foc_set", "number.released"], followed_only=False,
-                                    by_email=True)
+    notifications.subscriptions_set(
+        user=operator, types=["port.foc_set", "number.released"], followed_only=False, by_email=True
+    )
     publish(writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}))
     publish(writers.number_bought(key="4352150001", actor=administrator))  # not subscribed
-    publish(writers.number_released(key="4352150002", actor=operator))  # their own click: not news to them
+    publish(
+        writers.number_released(key="4352150002", actor=operator)
+    )  # their own click: not news to them
 
     for _ in range(3):  # however many dispatches (syncs, beat ticks) run
         dispatch.dispatch_pending()
         email_pending()
 
-    assert list(Notification.objects.filter(user=operator).values_list("event__type", flat=True)) == ["port.foc_set"]
-    assert [(mail.to, mail.subject) for mail in mailoutbox] == [(["op@example.com"], "Port FOC date set: 77")]
+    assert list(
+        Notification.objects.filter(user=operator).values_list("event__type", flat=True)
+    ) == ["port.foc_set"]
+    assert [(mail.to, mail.subject) for mail in mailoutbox] == [
+        (["op@example.com"], "Port FOC date set: 77")
+    ]
     client.force_login(operator)
-    assert reverse("events:bell") in client.get(reverse("dashboard")).content.decode()  # the layout loads it
+    assert (
+        reverse("events:bell") in client.get(reverse("dashboard")).content.decode()
+    )  # the layout loads it
     assert 'data-testid="bell-count"' in client.get(reverse("events:bell")).content.decode()
     assert ">1<" in client.get(reverse("events:bell")).content.decode()
     client.post(reverse("events:notifications_read"))
@@ -36,16 +47,22 @@ def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(client, oper
 
 
 def test_followed_only_subscriptions_hear_only_about_what_they_follow(operator):
-    notifications.subscriptions_set(user=operator, types=["port.completed"], followed_only=True, by_email=False)
+    notifications.subscriptions_set(
+        user=operator, types=["port.completed"], followed_only=True, by_email=False
+    )
     Follow.objects.create(user=operator, subject_kind="port", subject_key="78")
     publish(writers.port_completed(key="78", source="vi"))
     publish(writers.port_completed(key="79", source="vi"))
     dispatch.dispatch_pending()
-    assert list(Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)) == ["78"]
+    assert list(
+        Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)
+    ) == ["78"]
 
 
 def test_a_deactivated_user_gets_nothing(operator):
-    notifications.subscriptions_set(user=operator, types=["port.completed"], followed_only=False, by_email=True)
+    notifications.subscriptions_set(
+        user=operator, types=["port.completed"], followed_only=False, by_email=True
+    )
     operator.is_active = False
     operator.save()
     publish(writers.port_completed(key="80", source="vi"))
@@ -56,7 +73,9 @@ def test_a_deactivated_user_gets_nothing(operator):
 @pytest.mark.parametrize("hostile", ["\x00", "<script>", "x" * 5000, "number.bought'--"])
 def test_subscriptions_ignore_unknown_or_hostile_types(client, operator, hostile):
     client.force_login(operator)
-    answer = client.post(reverse("events:subscriptions"), {"type": [hostile, "port.completed"], "scope": hostile})
+    answer = client.post(
+        reverse("events:subscriptions"), {"type": [hostile, "port.completed"], "scope": hostile}
+    )
     assert answer.status_code in (302, 400)
     if answer.status_code == 302:
         assert list(notifications.subscriptions_of(user=operator)) == ["port.completed"]
@@ -72,13 +91,19 @@ def test_following_a_number_from_its_page_brings_its_events(client, operator, sa
     client.force_login(operator)
     assert "Follow this number" in client.get(reverse("dids:detail", args=[tn])).content.decode()
     client.post(reverse("events:follow"), {"kind": "number", "key": tn, "follow": "1"})
-    assert "Stop following this number" in client.get(reverse("dids:detail", args=[tn])).content.decode()
-    notifications.subscriptions_set(user=operator, types=["number.features_changed"], followed_only=True,
-                                    by_email=False)
+    assert (
+        "Stop following this number"
+        in client.get(reverse("dids:detail", args=[tn])).content.decode()
+    )
+    notifications.subscriptions_set(
+        user=operator, types=["number.features_changed"], followed_only=True, by_email=False
+    )
     publish(writers.number_features_changed(key=tn, source="vi"))
     publish(writers.number_features_changed(key="4352150099", source="vi"))
     dispatch.dispatch_pending()
-    assert list(Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)) == [tn]
+    assert list(
+        Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)
+    ) == [tn]
 
 
 def test_a_port_followed_on_the_porting_pages_counts_as_followed(operator):
@@ -86,7 +111,9 @@ def test_a_port_followed_on_the_porting_pages_counts_as_followed(operator):
 
     port = Port.objects.create(vi_id=4242, status="SUBMITTED")
     PortFollow.objects.create(port=port, user=operator)
-    notifications.subscriptions_set(user=operator, types=["port.foc_set"], followed_only=True, by_email=False)
+    notifications.subscriptions_set(
+        user=operator, types=["port.foc_set"], followed_only=True, by_email=False
+    )
     publish(writers.port_foc_set(key="4242", source="vi"))
     dispatch.dispatch_pending()
     assert Notification.objects.filter(user=operator).count() == 1

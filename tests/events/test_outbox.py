@@ -35,12 +35,17 @@ def test_buying_a_number_publishes_number_bought_once_by_staff(synced, operator)
     tn = synced.control.state("numbers/available")[0]
     mark = last_event_id()
 
-    dids_services.reserve_dids(tns=[tn], actor=operator)
-    dids_services.assign_dids(tns=[tn], endpoint_id=8674, actor=operator)
+    dids_services.dids_reserve(tns=[tn], actor=operator)
+    dids_services.dids_assign(tns=[tn], endpoint_id=8674, actor=operator)
 
     assert types_since(mark) == ["number.bought"]
     event = Event.objects.get(id__gt=mark)
-    assert (event.subject_kind, event.subject_key, event.source, event.actor) == ("number", tn, "staff", operator)
+    assert (event.subject_kind, event.subject_key, event.source, event.actor) == (
+        "number",
+        tn,
+        "staff",
+        operator,
+    )
     assert event.after["endpoint_id"] == 8674 and event.drift is False
 
 
@@ -48,10 +53,14 @@ def test_moving_and_changing_a_number_publishes_moved_then_features_changed(sync
     tn = owned_numbers(synced)[0]["tn"]
     mark = last_event_id()
 
-    dids_services.configure_dids(tns=[tn], endpoint_id=8675, cnam=True, actor=operator)
-    dids_services.update_cnam_name(tn=tn, name="ACME", actor=operator)
+    dids_services.dids_configure(tns=[tn], endpoint_id=8675, cnam=True, actor=operator)
+    dids_services.cnam_name_update(tn=tn, name="ACME", actor=operator)
 
-    assert types_since(mark) == ["number.moved", "number.features_changed", "number.features_changed"]
+    assert types_since(mark) == [
+        "number.moved",
+        "number.features_changed",
+        "number.features_changed",
+    ]
     moved = Event.objects.filter(id__gt=mark).order_by("id").first()
     assert moved.after == {"endpoint_id": 8675}
 
@@ -60,7 +69,7 @@ def test_releasing_publishes_number_released(synced, administrator):
     tn = owned_numbers(synced)[1]["tn"]
     mark = last_event_id()
 
-    dids_services.release_dids(tns=[tn], actor=administrator)
+    dids_services.dids_release(tns=[tn], actor=administrator)
 
     assert types_since(mark) == ["number.released"]
 
@@ -70,7 +79,7 @@ def test_a_rolled_back_write_leaves_no_event(synced, operator):
     mark = last_event_id()
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        dids_services.update_cnam_name(tn=tn, name="ROLLED", actor=operator)
+        dids_services.cnam_name_update(tn=tn, name="ROLLED", actor=operator)
         assert types_since(mark) == ["number.features_changed"]  # written inside the transaction...
         raise RuntimeError("the caller fails after the service")
 
@@ -88,15 +97,19 @@ def test_a_change_at_vi_found_by_a_sync_is_one_drift_event_per_change_and_not_ag
     assert run.status == SyncRun.Status.SUCCEEDED, run.error
 
     found = list(Event.objects.filter(id__gt=mark).order_by("id"))
-    assert sorted((event.type, event.subject_key) for event in found if event.subject_kind == "number") == sorted(
-        [("number.moved", moved), ("number.released", released)]
+    assert sorted(
+        (event.type, event.subject_key) for event in found if event.subject_kind == "number"
+    ) == sorted([("number.moved", moved), ("number.released", released)])
+    assert all(
+        event.drift and event.source == "vi" and event.sync_run_id == run.pk for event in found
     )
-    assert all(event.drift and event.source == "vi" and event.sync_run_id == run.pk for event in found)
     assert DID.objects.get(tn=moved).endpoint_id == 8675
 
     again = last_event_id()
     assert run_dids_sync().status == SyncRun.Status.SUCCEEDED
-    assert [t for t in types_since(again) if t.startswith("number.")] == []  # nothing new at VI: no event
+    assert [
+        t for t in types_since(again) if t.startswith("number.")
+    ] == []  # nothing new at VI: no event
 
 
 def test_an_admin_site_edit_is_an_event_from_the_admin(synced, administrator_client, administrator):
@@ -105,7 +118,15 @@ def test_an_admin_site_edit_is_an_event_from_the_admin(synced, administrator_cli
     row = DID.objects.filter(endpoint_id=8674).first()
     mark = last_event_id()
 
-    assert administrator_client.post(change_url(row), form_data(row, endpoint_id=8675)).status_code == 302
+    assert (
+        administrator_client.post(change_url(row), form_data(row, endpoint_id=8675)).status_code
+        == 302
+    )
 
     [event] = Event.objects.filter(id__gt=mark)
-    assert (event.type, event.source, event.actor, event.subject_key) == ("number.moved", "admin", administrator, row.tn)
+    assert (event.type, event.source, event.actor, event.subject_key) == (
+        "number.moved",
+        "admin",
+        administrator,
+        row.tn,
+    )

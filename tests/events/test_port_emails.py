@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from porting import services
-from porting.models import Port, PortEvent
 from portal.events import writers
 from portal.events.models import Consumed, Event
 from portal.events.publish import publish
+from porting import services
+from porting.models import Port, PortEvent
 from tests.porting.conftest import ports_synced, run_sync, sandbox_port  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -19,25 +19,37 @@ DAY = 24 * 3600
 
 def test_a_sync_found_foc_change_is_one_outbox_event_mailed_once(ports_synced, operator):
     sandbox = ports_synced
-    slipping = Port.objects.get(vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"])
+    slipping = Port.objects.get(
+        vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
+    )
     services.port_follow(port=slipping, user=operator)
 
     sandbox.control.advance(1.05 * DAY)
     run_sync()
     run_sync()
 
-    [event] = Event.objects.filter(subject_kind="port", subject_key=str(slipping.vi_id), type="port.foc_changed")
+    [event] = Event.objects.filter(
+        subject_kind="port", subject_key=str(slipping.vi_id), type="port.foc_changed"
+    )
     assert event.source == "vi" and event.drift
     assert Consumed.objects.filter(consumer=services.PORT_EMAILS, event=event).count() == 1
-    assert [m.to for m in mail.outbox if f"Port {slipping.vi_id}" in m.subject] == [[operator.email]]
+    assert [m.to for m in mail.outbox if f"Port {slipping.vi_id}" in m.subject] == [
+        [operator.email]
+    ]
     assert PortEvent.objects.get(port=slipping, kind=PortEvent.Kind.FOC_CHANGED).notified_count == 1
 
 
 def test_an_outbox_port_event_alone_is_mailed_and_only_once(ports_synced, operator):
     port = Port.objects.first()
     services.port_follow(port=port, user=operator)
-    publish(writers.port_cancelled(key=str(port.vi_id), source="vi", before={"status": "SUBMITTED"},
-                                   after={"status": "CANCELLED"}))
+    publish(
+        writers.port_cancelled(
+            key=str(port.vi_id),
+            source="vi",
+            before={"status": "SUBMITTED"},
+            after={"status": "CANCELLED"},
+        )
+    )
 
     assert services.events_notify() == 1
     assert services.events_notify() == 0

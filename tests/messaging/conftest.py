@@ -38,8 +38,11 @@ def sandbox_customers(sandbox) -> list[dict]:
 
 def owned(sandbox, **wanted) -> list[str]:
     """TNs of owned numbers (sandbox view) whose fields match `wanted`, e.g. sms=False."""
-    return [n["tn"] for n in sandbox.control.state("numbers/owned")
-            if all(n.get(name) == value for name, value in wanted.items())]
+    return [
+        n["tn"]
+        for n in sandbox.control.state("numbers/owned")
+        if all(n.get(name) == value for name, value in wanted.items())
+    ]
 
 
 def sms_enabled(sandbox, *, on_campaign: bool | None = None) -> list[str]:
@@ -53,4 +56,6 @@ def sms_enabled(sandbox, *, on_campaign: bool | None = None) -> list[str]:
 
 
 def campaign_with(sandbox, *, status: str, external: bool = False) -> dict:
-    return next(c for c in sandbox_campaigns(sandbox) if c["status"] == status and c["external"] == external)
+    return next(
+        c for c in sandbox_campaigns(sandbox) if c["status"] == status and c["external"] == external
+    )

@@ -13,9 +13,16 @@ def test_admin_action_assigns_numbers_with_a_result_each(synced, administrator_c
     active = campaign_with(synced, status="ACTIVE")
     tns = sms_enabled(synced, on_campaign=False)[:2]
     pks = list(SMSNumber.objects.filter(tn__in=tns).values_list("pk", flat=True))
-    page = administrator_client.post("/admin/messaging/smsnumber/", {
-        "action": "assign_to_campaign", "_selected_action": pks, "apply": "1", "campaign": active["CampaignId"],
-    }, follow=True)
+    page = administrator_client.post(
+        "/admin/messaging/smsnumber/",
+        {
+            "action": "assign_to_campaign",
+            "_selected_action": pks,
+            "apply": "1",
+            "campaign": active["CampaignId"],
+        },
+        follow=True,
+    )
     assert page.status_code == 200
     for tn in tns:
         assert sms_state(synced, tn)["campaignId"] == active["CampaignId"]
@@ -26,11 +33,24 @@ def test_admin_campaign_edit_goes_to_vi_and_back_to_review(synced, administrator
     active = Campaign.objects.filter(status="ACTIVE", external=False).first()
     url = f"/admin/messaging/campaign/{active.pk}/change/"
     assert administrator_client.get(url).status_code == 200
-    data = {name: getattr(active, name) for name in ("description", "message_flow", "help_message",
-                                                     "opt_out_message", "sample_msg1", "sample_msg2")}
+    data = {
+        name: getattr(active, name)
+        for name in (
+            "description",
+            "message_flow",
+            "help_message",
+            "opt_out_message",
+            "sample_msg1",
+            "sample_msg2",
+        )
+    }
     data["description"] = active.description + " (edited in admin)"
     administrator_client.post(url, data)
-    at_vi = next(c for c in synced.control.state("messaging/campaigns") if c["CampaignId"] == active.campaign_id)
+    at_vi = next(
+        c
+        for c in synced.control.state("messaging/campaigns")
+        if c["CampaignId"] == active.campaign_id
+    )
     assert at_vi["description"].endswith("(edited in admin)") and at_vi["status"] == "PENDING"
     active.refresh_from_db()
     assert active.status == "PENDING"

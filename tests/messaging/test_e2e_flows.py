@@ -20,7 +20,9 @@ BRAND_VETTING = 3 * 3600  # the sandbox vets a brand in two sandbox hours
 
 
 def _open_messaging(page, expect):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Messaging", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Messaging", exact=True
+    ).click()
     expect(page.get_by_role("heading", name="Messaging")).to_be_visible()
 
 
@@ -65,8 +67,12 @@ def test_brand_then_campaign_through_the_brand_picker(live_server, synced, opera
 
     form.locator("#id_display_name").fill("Bakery orders")
     form.locator("#id_usecase_id").select_option("CUSTOMER_CARE")
-    form.locator("#id_description").fill("Order-ready notices and replies for customers who ordered at our counter")
-    form.locator("#id_message_flow").fill("Customers tick 'text me' on the order slip they sign at the counter")
+    form.locator("#id_description").fill(
+        "Order-ready notices and replies for customers who ordered at our counter"
+    )
+    form.locator("#id_message_flow").fill(
+        "Customers tick 'text me' on the order slip they sign at the counter"
+    )
     form.locator("#id_sample_msg1").fill("Your cake is ready for pickup. Reply STOP to opt out.")
     form.locator("#id_sample_msg2").fill("Picker Bakery: thanks for your order, see you soon.")
     form.get_by_role("button", name="Send to VI for review").click()
@@ -76,7 +82,9 @@ def test_brand_then_campaign_through_the_brand_picker(live_server, synced, opera
     expect(page.get_by_test_id("status").first).to_have_text("In review")
     campaign = Campaign.objects.get(display_name="Bakery orders")
     assert campaign.customer_id == brand_id
-    assert any(c["CampaignId"] == campaign.campaign_id for c in synced.control.state("messaging/campaigns"))
+    assert any(
+        c["CampaignId"] == campaign.campaign_id for c in synced.control.state("messaging/campaigns")
+    )
 
 
 def test_number_without_sms_is_turned_on_given_a_destination_and_a_campaign(
@@ -118,7 +126,9 @@ def test_number_without_sms_is_turned_on_given_a_destination_and_a_campaign(
     assert SMSNumber.objects.get(tn=tn).campaign_id == campaign
 
 
-def test_number_that_cannot_have_sms_is_told_so_plainly(live_server, synced, operator, browser_page):
+def test_number_that_cannot_have_sms_is_told_so_plainly(
+    live_server, synced, operator, browser_page
+):
     page, expect = browser_page, playwright_sync.expect
     tn = owned(synced, sms=False)[0]
     sign_in(page, live_server.url, operator)
@@ -137,7 +147,9 @@ def test_number_that_cannot_have_sms_is_told_so_plainly(live_server, synced, ope
     assert sms_state(synced, tn)["enabled"] is False
 
 
-def test_brand_with_a_bad_phone_and_ein_is_refused_before_vi_is_called(live_server, synced, operator, browser_page):
+def test_brand_with_a_bad_phone_and_ein_is_refused_before_vi_is_called(
+    live_server, synced, operator, browser_page
+):
     page, expect = browser_page, playwright_sync.expect
     brands_at_vi = len(sandbox_customers(synced))
     sign_in(page, live_server.url, operator)
@@ -148,9 +160,15 @@ def test_brand_with_a_bad_phone_and_ein_is_refused_before_vi_is_called(live_serv
     _fill_brand(page, name="Typo Bakery", phone="abc-not-phone", ein="-12")
     page.get_by_role("button", name="Create at VI").click()
 
-    expect(page.locator("[data-field=phone] .invalid-feedback")).to_contain_text("This is not a phone number")
-    expect(page.locator("[data-field=ein] .invalid-feedback")).to_contain_text("A US EIN is 9 digits")
-    expect(page.locator("#id_phone")).to_have_value("abc-not-phone")  # what was typed stays, to correct
+    expect(page.locator("[data-field=phone] .invalid-feedback")).to_contain_text(
+        "This is not a phone number"
+    )
+    expect(page.locator("[data-field=ein] .invalid-feedback")).to_contain_text(
+        "A US EIN is 9 digits"
+    )
+    expect(page.locator("#id_phone")).to_have_value(
+        "abc-not-phone"
+    )  # what was typed stays, to correct
     assert not ProviderCall.objects.filter(operation="CreateSMSCustomer").exists()
     assert len(sandbox_customers(synced)) == brands_at_vi
     assert not Brand.objects.filter(display_name="Typo Bakery").exists()

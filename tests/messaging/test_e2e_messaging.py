@@ -16,7 +16,9 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_brand_campaign_approval_assignment_and_test_message(live_server, synced, administrator, browser_page):
+def test_brand_campaign_approval_assignment_and_test_message(
+    live_server, synced, administrator, browser_page
+):
     page, expect, base = browser_page, playwright_sync.expect, live_server.url
     first, second = sms_enabled(synced, on_campaign=False)[:2]
 
@@ -44,8 +46,13 @@ def test_brand_campaign_approval_assignment_and_test_message(live_server, synced
     page.get_by_role("link", name="New campaign").click()
     page.fill("#id_display_name", "Bakery orders")
     page.select_option("#id_usecase_id", "CUSTOMER_CARE")
-    page.fill("#id_description", "Order-ready notices and replies for customers who ordered at our counter")
-    page.fill("#id_message_flow", "Customers tick 'text me' on the order slip they sign at the counter")
+    page.fill(
+        "#id_description",
+        "Order-ready notices and replies for customers who ordered at our counter",
+    )
+    page.fill(
+        "#id_message_flow", "Customers tick 'text me' on the order slip they sign at the counter"
+    )
     page.fill("#id_sample_msg1", "Your cake is ready for pickup. Reply STOP to opt out.")
     page.fill("#id_sample_msg2", "E2E Bakery: thanks for your order, see you soon.")
     page.get_by_role("button", name="Send to VI for review").click()
@@ -67,7 +74,11 @@ def test_brand_campaign_approval_assignment_and_test_message(live_server, synced
     page.select_option("#id_campaign-bulk", campaign_id)
     page.get_by_role("button", name="Assign to campaign").click()
     expect(page.locator("[data-testid=outcomes] [data-ok=yes]")).to_have_count(2)
-    assert sms_state(synced, first)["campaignId"] == sms_state(synced, second)["campaignId"] == campaign_id
+    assert (
+        sms_state(synced, first)["campaignId"]
+        == sms_state(synced, second)["campaignId"]
+        == campaign_id
+    )
 
     # The number page's SMS panel shows the campaign and sends a test message.
     page.goto(f"{base}/numbers/{first}/")
@@ -78,4 +89,8 @@ def test_brand_campaign_approval_assignment_and_test_message(live_server, synced
     panel.get_by_role("button", name="Send").click()
     expect(page.get_by_test_id("send-result")).to_have_attribute("data-ok", "yes")
     sent = synced.control.state("messaging/messages")[-1]
-    assert (sent["sender"], sent["recipient"], sent["message"]) == (f"1{first}", "18015550142", "Portal test")
+    assert (sent["sender"], sent["recipient"], sent["message"]) == (
+        f"1{first}",
+        "18015550142",
+        "Portal test",
+    )

@@ -49,9 +49,15 @@ def test_numbers_vi_refused_to_move_stay_where_they_were(synced, operator, opera
     disabled = next(tn for tn in owned(synced, sms=True) if not sms_state(synced, tn)["enabled"])
     listed_before = set(Campaign.objects.get(campaign_id=campaign_id).tns)
 
-    outcomes = services.assign_to_campaign(tns=[free, disabled, NOT_OURS], campaign_id=campaign_id, actor=operator)
+    outcomes = services.campaign_numbers_assign(
+        tns=[free, disabled, NOT_OURS], campaign_id=campaign_id, actor=operator
+    )
 
-    assert [(outcome.tn, outcome.ok) for outcome in outcomes] == [(free, True), (disabled, False), (NOT_OURS, False)]
+    assert [(outcome.tn, outcome.ok) for outcome in outcomes] == [
+        (free, True),
+        (disabled, False),
+        (NOT_OURS, False),
+    ]
     # What VI holds and what our pages say agree, number by number.
     assert sms_state(synced, free)["campaignId"] == campaign_id
     assert not sms_state(synced, disabled)["campaignId"]
@@ -69,19 +75,23 @@ def test_numbers_vi_refused_to_move_stay_where_they_were(synced, operator, opera
 
 def test_a_number_refused_on_a_new_campaign_stays_on_its_old_one(synced, operator, operator_client):
     """Moved from campaign A to B, refused by VI for B: still on A, in VI's eyes and ours."""
-    active = [campaign for campaign in synced.control.state("messaging/campaigns") if campaign["status"] == "ACTIVE"]
+    active = [
+        campaign
+        for campaign in synced.control.state("messaging/campaigns")
+        if campaign["status"] == "ACTIVE"
+    ]
     first = active[0]["CampaignId"]
     [tn] = sms_enabled(synced, on_campaign=False)[:1]
-    [moved] = services.assign_to_campaign(tns=[tn], campaign_id=first, actor=operator)
+    [moved] = services.campaign_numbers_assign(tns=[tn], campaign_id=first, actor=operator)
     assert moved.ok
     # VI turns SMS off for the number meanwhile (a colleague, in VI's portal): the next move is refused.
-    services.configure_destinations(tns=[tn], destination_type="NONE", actor=operator)
+    services.destinations_configure(tns=[tn], destination_type="NONE", actor=operator)
     campaign_before = SMSNumber.objects.get(tn=tn).campaign_id
     second = next((campaign["CampaignId"] for campaign in active[1:]), None)
     if second is None:
         pytest.fail("the sandbox's test seed needs two active campaigns for this test")
 
-    [refused] = services.assign_to_campaign(tns=[tn], campaign_id=second, actor=operator)
+    [refused] = services.campaign_numbers_assign(tns=[tn], campaign_id=second, actor=operator)
 
     assert not refused.ok
     assert SMSNumber.objects.get(tn=tn).campaign_id == campaign_before
@@ -100,12 +110,17 @@ def destination_calls():
     "destination_type, destination",
     [("EMAIL", "ops@example.com"), ("FORWARD", "(801) 555-0100"), ("SIP", ""), ("NONE", "")],
 )
-def test_no_token_is_sent_to_vi_with_a_destination_that_has_no_webhook(synced, operator, destination_type, destination):
+def test_no_token_is_sent_to_vi_with_a_destination_that_has_no_webhook(
+    synced, operator, destination_type, destination
+):
     tn = owned(synced, sms=True)[0]
 
-    [outcome] = services.configure_destinations(
-        tns=[tn], destination_type=destination_type, destination=destination,
-        auth_token="left-over-webhook-token", actor=operator,
+    [outcome] = services.destinations_configure(
+        tns=[tn],
+        destination_type=destination_type,
+        destination=destination,
+        auth_token="left-over-webhook-token",
+        actor=operator,
     )
 
     assert outcome.ok, outcome.message
@@ -118,9 +133,12 @@ def test_a_webhook_keeps_its_token_and_the_log_hides_it(synced, operator):
     """The control: POST sends the token (the log shows it redacted, never in clear)."""
     tn = owned(synced, sms=True)[0]
 
-    [outcome] = services.configure_destinations(
-        tns=[tn], destination_type="POST", destination="https://hooks.example.com/in",
-        auth_token="webhook-token-77", actor=operator,
+    [outcome] = services.destinations_configure(
+        tns=[tn],
+        destination_type="POST",
+        destination="https://hooks.example.com/in",
+        auth_token="webhook-token-77",
+        actor=operator,
     )
 
     assert outcome.ok
@@ -129,8 +147,12 @@ def test_a_webhook_keeps_its_token_and_the_log_hides_it(synced, operator):
     assert sms_state(synced, tn)["hasAuthToken"] is True
 
 
-@pytest.mark.parametrize("token", ["<script>alert(1)</script>", "t" * 5000, "a\x00b", "\u202egnp.exe"])
-def test_hostile_tokens_with_an_email_destination_from_the_panel_never_reach_vi(synced, operator_client, token):
+@pytest.mark.parametrize(
+    "token", ["<script>alert(1)</script>", "t" * 5000, "a\x00b", "\u202egnp.exe"]
+)
+def test_hostile_tokens_with_an_email_destination_from_the_panel_never_reach_vi(
+    synced, operator_client, token
+):
     tn = owned(synced, sms=True)[0]
     calls_before = destination_calls().count()
 

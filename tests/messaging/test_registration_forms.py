@@ -14,8 +14,10 @@ from messaging.models import Brand
 from messaging.records import Choice, UsecaseOption
 from portal.models import ProviderCall
 
-ENTITY_TYPES = [Choice(value, value.title()) for value in
-                ("PRIVATE_PROFIT", "PUBLIC_PROFIT", "NON_PROFIT", "GOVERNMENT", "SOLE_PROPRIETOR")]
+ENTITY_TYPES = [
+    Choice(value, value.title())
+    for value in ("PRIVATE_PROFIT", "PUBLIC_PROFIT", "NON_PROFIT", "GOVERNMENT", "SOLE_PROPRIETOR")
+]
 VERTICALS = [Choice("RETAIL", "Retail"), Choice("HEALTHCARE", "Healthcare")]
 EXCHANGES = [Choice("NASDAQ", "NASDAQ"), Choice("NONE", "Not listed")]
 
@@ -37,7 +39,9 @@ HOSTILE = {
 
 
 def brand_form(**values) -> BrandForm:
-    return BrandForm(values, entity_types=ENTITY_TYPES, verticals=VERTICALS, stock_exchanges=EXCHANGES)
+    return BrandForm(
+        values, entity_types=ENTITY_TYPES, verticals=VERTICALS, stock_exchanges=EXCHANGES
+    )
 
 
 def errors_of(form) -> dict[str, str]:
@@ -53,7 +57,11 @@ def test_a_well_formed_company_is_accepted_and_written_as_tcr_stores_it():
     assert form.is_valid(), form.errors
     data = form.cleaned_data
     assert (data["phone"], data["ein"], data["website"], data["state"]) == (
-        "+18015550111", "12-3456789", "https://bakery.example", "UT")
+        "+18015550111",
+        "12-3456789",
+        "https://bakery.example",
+        "UT",
+    )
 
 
 def test_a_sole_proprietor_needs_names_and_no_ein():
@@ -63,23 +71,33 @@ def test_a_sole_proprietor_needs_names_and_no_ein():
     assert "first and last name" in errors["first_name"]
 
 
-@pytest.mark.parametrize("phone", ["abc-not-phone", "1801", "555-0111", "+1 800", "12345678901234567890"])
+@pytest.mark.parametrize(
+    "phone", ["abc-not-phone", "1801", "555-0111", "+1 800", "12345678901234567890"]
+)
 def test_a_phone_that_is_not_a_phone_is_refused(phone):
-    assert "This is not a phone number" in errors_of(brand_form(**{**COMPANY, "phone": phone}))["phone"]
+    assert (
+        "This is not a phone number"
+        in errors_of(brand_form(**{**COMPANY, "phone": phone}))["phone"]
+    )
 
 
 def test_a_phone_abroad_is_read_in_its_country():
     assert brand_phone("020 7183 8750", country="GB") == "+442071838750"
 
 
-@pytest.mark.parametrize("ein", ["-12", "12-345678", "1234567890", "12-345678A", "12--3456789", "ein"])
+@pytest.mark.parametrize(
+    "ein", ["-12", "12-345678", "1234567890", "12-345678A", "12--3456789", "ein"]
+)
 def test_a_us_ein_is_nine_digits(ein):
     assert "A US EIN is 9 digits" in errors_of(brand_form(**{**COMPANY, "ein": ein}))["ein"]
 
 
 @pytest.mark.parametrize("entity", ["PRIVATE_PROFIT", "PUBLIC_PROFIT", "NON_PROFIT", "GOVERNMENT"])
 def test_every_kind_of_organisation_needs_an_ein(entity):
-    assert "needs its EIN" in errors_of(brand_form(**{**COMPANY, "entity_type": entity, "ein": ""}))["ein"]
+    assert (
+        "needs its EIN"
+        in errors_of(brand_form(**{**COMPANY, "entity_type": entity, "ein": ""}))["ein"]
+    )
 
 
 def test_ein_forms_and_placeholders():
@@ -90,10 +108,20 @@ def test_ein_forms_and_placeholders():
 
 
 def test_a_public_company_needs_a_symbol_and_an_exchange_it_is_listed_on():
-    errors = errors_of(brand_form(**{**COMPANY, "entity_type": "PUBLIC_PROFIT", "stock_exchange": "NONE"}))
+    errors = errors_of(
+        brand_form(**{**COMPANY, "entity_type": "PUBLIC_PROFIT", "stock_exchange": "NONE"})
+    )
     assert "stock symbol" in errors["stock_symbol"] and "exchange" in errors["stock_exchange"]
-    errors = errors_of(brand_form(**{**COMPANY, "entity_type": "PUBLIC_PROFIT", "stock_symbol": "AC ME!",
-                                     "stock_exchange": "NASDAQ"}))
+    errors = errors_of(
+        brand_form(
+            **{
+                **COMPANY,
+                "entity_type": "PUBLIC_PROFIT",
+                "stock_symbol": "AC ME!",
+                "stock_exchange": "NASDAQ",
+            }
+        )
+    )
     assert "1 to 10 letters" in errors["stock_symbol"]
 
 
@@ -120,7 +148,10 @@ def test_entity_types_read_as_words_in_the_form():
 
 # --- campaign rules --------------------------------------------------------------------------
 
-OPTIONS = [UsecaseOption("CUSTOMER_CARE", "Customer care"), UsecaseOption("MIXED", "Mixed", "", 2, 5, ("2FA", "MARKETING"))]
+OPTIONS = [
+    UsecaseOption("CUSTOMER_CARE", "Customer care"),
+    UsecaseOption("MIXED", "Mixed", "", 2, 5, ("2FA", "MARKETING")),
+]
 CAMPAIGN = {
     "customer_id": "B1", "display_name": "Orders", "usecase_id": "CUSTOMER_CARE",
     "description": "Order-ready notices for customers who ordered at the counter",
@@ -143,8 +174,17 @@ def campaign_form(**values) -> CampaignForm:
 
 def test_campaign_texts_within_tcrs_lengths():
     assert campaign_form(**CAMPAIGN).is_valid()
-    errors = errors_of(campaign_form(**{**CAMPAIGN, "description": "x" * 39, "message_flow": "y" * 2049,
-                                        "sample_msg1": "Reply STOP", "sample_msg2": "z" * 1025}))
+    errors = errors_of(
+        campaign_form(
+            **{
+                **CAMPAIGN,
+                "description": "x" * 39,
+                "message_flow": "y" * 2049,
+                "sample_msg1": "Reply STOP",
+                "sample_msg2": "z" * 1025,
+            }
+        )
+    )
     assert errors["description"] == "At least 40 characters (this has 39)."
     assert errors["message_flow"] == "At most 2,048 characters (this has 2,049)."
     assert errors["sample_msg1"] == "At least 20 characters (this has 10)."
@@ -174,12 +214,27 @@ def test_brand_hints_agree_with_the_limits():
 
 # --- hostile values through the pages: never a 500, never a call to VI -----------------------
 
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", list(HOSTILE))
 def test_hostile_brand_values_are_form_errors_and_never_reach_vi(synced, operator_client, kind):
     value = HOSTILE[kind]
-    for field in ["display_name", "company_name", "ein", "phone", "email", "website", "state", "postal_code",
-                  "country", "first_name", "tag", "entity_type", "vertical", "stock_exchange"]:
+    for field in [
+        "display_name",
+        "company_name",
+        "ein",
+        "phone",
+        "email",
+        "website",
+        "state",
+        "postal_code",
+        "country",
+        "first_name",
+        "tag",
+        "entity_type",
+        "vertical",
+        "stock_exchange",
+    ]:
         response = operator_client.post("/messaging/brands/create/", {**COMPANY, field: value})
         assert response.status_code in (200, 400, 413), (field, response.status_code)
         body = response.content.decode()
@@ -190,7 +245,9 @@ def test_hostile_brand_values_are_form_errors_and_never_reach_vi(synced, operato
 
 @pytest.mark.django_db
 def test_a_brand_field_sent_as_a_list_is_refused_not_a_crash(synced, operator_client):
-    response = operator_client.post("/messaging/brands/create/", {**COMPANY, "phone": ["801-555-0111", "abc"]})
+    response = operator_client.post(
+        "/messaging/brands/create/", {**COMPANY, "phone": ["801-555-0111", "abc"]}
+    )
     assert response.status_code == 200 and "This is not a phone number" in response.content.decode()
     assert not ProviderCall.objects.filter(operation="CreateSMSCustomer").exists()
 
@@ -201,25 +258,42 @@ def test_hostile_campaign_values_are_form_errors_and_never_reach_vi(synced, oper
     value = HOSTILE[kind]
     brand = Brand.objects.filter(verification_status="VERIFIED").first()
     good = {**CAMPAIGN, "customer_id": brand.customer_id}
-    for field in ["display_name", "description", "message_flow", "sample_msg1", "sample_msg2", "usecase_id",
-                  "sub_usecase_ids"]:
+    for field in [
+        "display_name",
+        "description",
+        "message_flow",
+        "sample_msg1",
+        "sample_msg2",
+        "usecase_id",
+        "sub_usecase_ids",
+    ]:
         response = operator_client.post("/messaging/campaigns/create/", {**good, field: value})
         assert response.status_code in (200, 400, 413), (field, response.status_code)
         body = response.content.decode()
-        assert response.status_code != 200 or "invalid-feedback" in body or "text-danger" in body, field
+        assert response.status_code != 200 or "invalid-feedback" in body or "text-danger" in body, (
+            field
+        )
         assert "<script>alert" not in body
-    edit = operator_client.post(f"/messaging/campaigns/{_some_campaign(synced)}/edit/", {"description": value})
+    edit = operator_client.post(
+        f"/messaging/campaigns/{_some_campaign(synced)}/edit/", {"description": value}
+    )
     assert edit.status_code in (200, 400, 413) and "<script>alert" not in edit.content.decode()
-    assert not ProviderCall.objects.filter(operation__in=["CreateSMSCampaign", "UpdateSMSCampaign"]).exists()
+    assert not ProviderCall.objects.filter(
+        operation__in=["CreateSMSCampaign", "UpdateSMSCampaign"]
+    ).exists()
 
 
 def _some_campaign(sandbox) -> str:
-    return next(c["CampaignId"] for c in sandbox.control.state("messaging/campaigns") if not c["external"])
+    return next(
+        c["CampaignId"] for c in sandbox.control.state("messaging/campaigns") if not c["external"]
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("brand", ["<script>alert(1)</script>", "x" * 10_000, "B\x00", "NOPE123"])
-def test_a_brand_the_picker_does_not_offer_is_refused_without_asking_vi(synced, operator_client, brand):
+def test_a_brand_the_picker_does_not_offer_is_refused_without_asking_vi(
+    synced, operator_client, brand
+):
     asked = ProviderCall.objects.filter(operation="GetSMSUsecaseOptions").count()
     response = operator_client.get("/messaging/campaigns/new/", {"brand": brand})
     body = response.content.decode()
@@ -235,8 +309,12 @@ def test_a_brand_the_picker_does_not_offer_is_refused_without_asking_vi(synced, 
 @pytest.mark.django_db
 def test_the_picker_names_the_brand_with_the_parameter_the_page_reads(synced, operator_client):
     picker = operator_client.get("/messaging/campaigns/new/").content.decode()
-    form = re.search(r'<form method="get"[^>]*id="brand-picker">(.*?)</form>', picker, re.S).group(1)
+    form = re.search(r'<form method="get"[^>]*id="brand-picker">(.*?)</form>', picker, re.S).group(
+        1
+    )
     names = set(re.findall(r'name="([^"]+)"', form))
     brand = Brand.objects.filter(verification_status="VERIFIED").first()
-    chosen = operator_client.get("/messaging/campaigns/new/", {name: brand.customer_id for name in names})
+    chosen = operator_client.get(
+        "/messaging/campaigns/new/", {name: brand.customer_id for name in names}
+    )
     assert 'data-testid="campaign-form"' in chosen.content.decode()

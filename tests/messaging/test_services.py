@@ -34,7 +34,9 @@ GOOD_CAMPAIGN = {
 
 
 def verified_brand() -> Brand:
-    return Brand.objects.filter(verification_status="VERIFIED", entity_type="PRIVATE_PROFIT").first()
+    return Brand.objects.filter(
+        verification_status="VERIFIED", entity_type="PRIVATE_PROFIT"
+    ).first()
 
 
 # --- sync ---------------------------------------------------------------------------------------
@@ -48,9 +50,13 @@ def test_sync_mirrors_numbers_brands_campaigns_reasons_and_form_lists(synced, op
     rejected = Campaign.objects.get(status="REJECTED")
     assert any("opt-out" in reason for reason in rejected.rejection_reasons)
     active = campaign_with(synced, status="ACTIVE")
-    assert sorted(Campaign.objects.get(campaign_id=active["CampaignId"]).tns) == sorted(active["tns"])
+    assert sorted(Campaign.objects.get(campaign_id=active["CampaignId"]).tns) == sorted(
+        active["tns"]
+    )
     assert CachedChoices.objects.filter(key="ENTITY_TYPE").exists()
-    assert CachedChoices.objects.filter(key__startswith="USECASES:").count() == 2  # the verified brands
+    assert (
+        CachedChoices.objects.filter(key__startswith="USECASES:").count() == 2
+    )  # the verified brands
     assert ChangeRecord.objects.filter(model="messaging.campaign", source=Source.SYNC).count() == 6
 
     again = run_sync("messaging")
@@ -92,42 +98,70 @@ def _failed_sync_pk() -> int:
 
 def test_destination_change_reaches_vi_with_history_and_token_only_for_webhooks(synced, operator):
     tn = owned(synced, sms=True)[0]
-    outcomes = services.configure_destinations(tns=[tn], destination_type="EMAIL",
-                                               destination="a@example.com; b@example.com",
-                                               auth_token="not-for-email", actor=operator)
+    outcomes = services.destinations_configure(
+        tns=[tn],
+        destination_type="EMAIL",
+        destination="a@example.com; b@example.com",
+        auth_token="not-for-email",
+        actor=operator,
+    )
     assert outcomes[0].ok
     state = sms_state(synced, tn)
-    assert (state["enabled"], state["DestinationType"], state["hasAuthToken"]) == (True, "EMAIL", False)
+    assert (state["enabled"], state["DestinationType"], state["hasAuthToken"]) == (
+        True,
+        "EMAIL",
+        False,
+    )
     row = SMSNumber.objects.get(tn=tn)
     assert row.destination == "a@example.com;b@example.com" and row.last_changed_by == operator
-    change = ChangeRecord.objects.filter(model="messaging.smsnumber", object_key=tn, source=Source.STAFF).latest("at")
+    change = ChangeRecord.objects.filter(
+        model="messaging.smsnumber", object_key=tn, source=Source.STAFF
+    ).latest("at")
     assert change.actor == operator and change.changes["destination_type"][1] == "EMAIL"
 
-    services.configure_destinations(tns=[tn], destination_type="POST", destination="https://hooks.example.com/in",
-                                    auth_token="s3cret-token", actor=operator)
+    services.destinations_configure(
+        tns=[tn],
+        destination_type="POST",
+        destination="https://hooks.example.com/in",
+        auth_token="s3cret-token",
+        actor=operator,
+    )
     assert sms_state(synced, tn)["hasAuthToken"] is True
-    assert "s3cret-token" not in str(list(ProviderCall.objects.values_list("parameters", flat=True)))
+    assert "s3cret-token" not in str(
+        list(ProviderCall.objects.values_list("parameters", flat=True))
+    )
 
-    services.configure_destinations(tns=[tn], destination_type="NONE", actor=operator)
+    services.destinations_configure(tns=[tn], destination_type="NONE", actor=operator)
     assert sms_state(synced, tn)["enabled"] is False
     assert SMSNumber.objects.get(tn=tn).enabled is False
 
 
-@pytest.mark.parametrize("kind, destination", [
-    ("EMAIL", "not-an-address"), ("FORWARD", "12345"), ("POST", "ftp://x"), ("BOGUS", ""),
-])
+@pytest.mark.parametrize(
+    "kind, destination",
+    [
+        ("EMAIL", "not-an-address"),
+        ("FORWARD", "12345"),
+        ("POST", "ftp://x"),
+        ("BOGUS", ""),
+    ],
+)
 def test_bad_destination_is_refused_before_vi(synced, operator, kind, destination):
     calls = ProviderCall.objects.count()
     with pytest.raises(ValidationError):
-        services.configure_destinations(tns=[owned(synced, sms=True)[0]], destination_type=kind,
-                                        destination=destination, actor=operator)
+        services.destinations_configure(
+            tns=[owned(synced, sms=True)[0]],
+            destination_type=kind,
+            destination=destination,
+            actor=operator,
+        )
     assert ProviderCall.objects.count() == calls
 
 
 def test_bulk_destination_gives_a_result_per_number(synced, operator):
     capable, incapable = owned(synced, sms=True)[0], owned(synced, sms=False)[0]
-    outcomes = services.configure_destinations(tns=[capable, incapable, "2015550123"], destination_type="SIP",
-                                               actor=operator)
+    outcomes = services.destinations_configure(
+        tns=[capable, incapable, "2015550123"], destination_type="SIP", actor=operator
+    )
     by_tn = {outcome.tn: outcome for outcome in outcomes}
     assert by_tn[capable].ok
     assert (by_tn[incapable].ok, by_tn[incapable].code) == (False, "954")
@@ -140,7 +174,9 @@ def test_assign_and_remove_campaign_with_per_number_outcomes(synced, operator):
     active = campaign_with(synced, status="ACTIVE")
     free = sms_enabled(synced, on_campaign=False)[:2]
     disabled = next(tn for tn in owned(synced, sms=True) if not sms_state(synced, tn)["enabled"])
-    outcomes = services.assign_to_campaign(tns=[*free, disabled], campaign_id=active["CampaignId"], actor=operator)
+    outcomes = services.campaign_numbers_assign(
+        tns=[*free, disabled], campaign_id=active["CampaignId"], actor=operator
+    )
     assert [outcome.ok for outcome in outcomes] == [True, True, False]
     assert outcomes[2].code == "954" and "enable" in outcomes[2].message.lower()
     for tn in free:
@@ -148,7 +184,7 @@ def test_assign_and_remove_campaign_with_per_number_outcomes(synced, operator):
         assert SMSNumber.objects.get(tn=tn).campaign_id == active["CampaignId"]
     assert set(free) <= set(Campaign.objects.get(campaign_id=active["CampaignId"]).tns)
 
-    removed = services.remove_from_campaign(tns=[free[0], disabled], actor=operator)
+    removed = services.campaign_numbers_remove(tns=[free[0], disabled], actor=operator)
     assert [outcome.ok for outcome in removed] == [True, False]
     assert removed[1].code == "956"
     assert SMSNumber.objects.get(tn=free[0]).campaign_id == ""
@@ -158,7 +194,9 @@ def test_assign_and_remove_campaign_with_per_number_outcomes(synced, operator):
 def test_assigning_to_a_campaign_in_review_is_refused_whole(synced, operator):
     pending = campaign_with(synced, status="PENDING")
     with pytest.raises(ProviderRejected) as refusal:
-        services.assign_to_campaign(tns=sms_enabled(synced)[:1], campaign_id=pending["CampaignId"], actor=operator)
+        services.campaign_numbers_assign(
+            tns=sms_enabled(synced)[:1], campaign_id=pending["CampaignId"], actor=operator
+        )
     assert refusal.value.code == "964"
 
 
@@ -167,14 +205,18 @@ def test_assigning_to_a_campaign_in_review_is_refused_whole(synced, operator):
 
 def test_send_sms_is_recorded_with_vis_answer(synced, operator):
     sender = sms_enabled(synced)[0]
-    sent = services.send_test_message(sender_tn=sender, recipient="(801) 555-0199", message="Hello", actor=operator)
+    sent = services.test_message_send(
+        sender_tn=sender, recipient="(801) 555-0199", message="Hello", actor=operator
+    )
     assert sent.ok and sent.uuid and (sent.sender, sent.recipient) == (f"1{sender}", "18015550199")
     assert synced.control.state("messaging/messages")[-1]["recipient"] == "18015550199"
 
 
 def test_send_from_a_number_without_sms_is_recorded_as_refused(synced, operator):
     sender = owned(synced, sms=False)[0]
-    sent = services.send_test_message(sender_tn=sender, recipient="8015550199", message="Hello", actor=operator)
+    sent = services.test_message_send(
+        sender_tn=sender, recipient="8015550199", message="Hello", actor=operator
+    )
     assert (sent.ok, sent.response_code) == (False, "950")
     assert SentMessage.objects.filter(ok=False).count() == 1
     assert synced.control.state("messaging/messages") == []
@@ -183,25 +225,31 @@ def test_send_from_a_number_without_sms_is_recorded_as_refused(synced, operator)
 @pytest.mark.parametrize("recipient", ["555", "hello", "+44 12"])
 def test_invalid_recipient_is_refused_before_vi(synced, operator, recipient):
     with pytest.raises(ValidationError):
-        services.send_test_message(sender_tn=sms_enabled(synced)[0], recipient=recipient, message="Hi", actor=operator)
+        services.test_message_send(
+            sender_tn=sms_enabled(synced)[0], recipient=recipient, message="Hi", actor=operator
+        )
     assert not SentMessage.objects.exists()
 
 
 def test_mms_with_an_image_and_the_size_and_type_checks(synced, operator):
     sender = sms_enabled(synced)[0]
     image = {"file_name": "dot.png", "content_type": "image/png", "content": PNG_1X1}
-    sent = services.send_test_message(sender_tn=sender, recipient="8015550199", message="Look", files=[image],
-                                      actor=operator)
+    sent = services.test_message_send(
+        sender_tn=sender, recipient="8015550199", message="Look", files=[image], actor=operator
+    )
     assert sent.ok and sent.kind == "MMS" and sent.files[0]["size"] == len(PNG_1X1)
     assert synced.control.state("messaging/messages")[-1]["files"][0]["contentType"] == "image/png"
 
     too_big = {**image, "content": b"\0" * (1024 * 1024 + 1)}
     with pytest.raises(ValidationError, match="at most 1024 KB"):
-        services.send_test_message(sender_tn=sender, recipient="8015550199", message="", files=[too_big], actor=operator)
+        services.test_message_send(
+            sender_tn=sender, recipient="8015550199", message="", files=[too_big], actor=operator
+        )
     wrong_type = {**image, "content_type": "application/zip"}
     with pytest.raises(ValidationError, match="images"):
-        services.send_test_message(sender_tn=sender, recipient="8015550199", message="", files=[wrong_type],
-                                   actor=operator)
+        services.test_message_send(
+            sender_tn=sender, recipient="8015550199", message="", files=[wrong_type], actor=operator
+        )
 
 
 # --- brands -------------------------------------------------------------------------------------
@@ -215,45 +263,58 @@ BRAND = {
 
 
 def test_brand_created_vetted_over_time_edited_and_found_by_tag(synced, operator):
-    brand = services.create_brand(values=BRAND, actor=operator)
+    brand = services.brand_create(values=BRAND, actor=operator)
     assert brand.verification_status == "PENDING"
     synced.control.advance(3 * 3600)
-    brand = services.check_brand_status(customer_id=brand.customer_id, actor=operator)
+    brand = services.brand_status_check(customer_id=brand.customer_id, actor=operator)
     assert brand.verification_status == "VERIFIED"
 
-    brand = services.update_brand(customer_id=brand.customer_id, values={"website": "https://bright.example"},
-                                  actor=operator)
+    brand = services.brand_update(
+        customer_id=brand.customer_id, values={"website": "https://bright.example"}, actor=operator
+    )
     assert brand.website == "https://bright.example" and brand.verification_status == "VERIFIED"
-    assert [b.customer_id for b in services.find_brands_by_tag(tag="reseller-c")] == [brand.customer_id]
+    assert [b.customer_id for b in services.brands_find_by_tag(tag="reseller-c")] == [
+        brand.customer_id
+    ]
 
 
 def test_brand_missing_fields_are_named_before_vi(synced, operator):
     with pytest.raises(ValidationError) as error:
-        services.create_brand(values={**BRAND, "ein": "", "vertical": ""}, actor=operator)
+        services.brand_create(values={**BRAND, "ein": "", "vertical": ""}, actor=operator)
     assert set(error.value.message_dict) == {"ein", "vertical"}
     with pytest.raises(ValidationError) as error:
-        services.create_brand(values={**BRAND, "entity_type": "PUBLIC_PROFIT"}, actor=operator)
+        services.brand_create(values={**BRAND, "entity_type": "PUBLIC_PROFIT"}, actor=operator)
     assert set(error.value.message_dict) == {"stock_symbol", "stock_exchange"}
 
 
 def test_sole_proprietor_verifies_by_otp(synced, operator):
     jane = Brand.objects.get(entity_type="SOLE_PROPRIETOR")
-    assert services.trigger_otp(customer_id=jane.customer_id, actor=operator).verification_status == "OTP_SENT"
+    assert (
+        services.brand_otp_trigger(customer_id=jane.customer_id, actor=operator).verification_status
+        == "OTP_SENT"
+    )
     synced.control.advance(11 * 60)
-    assert services.check_brand_status(customer_id=jane.customer_id, actor=operator).verification_status == "VERIFIED"
+    assert (
+        services.brand_status_check(
+            customer_id=jane.customer_id, actor=operator
+        ).verification_status
+        == "VERIFIED"
+    )
     with pytest.raises(ProviderRejected) as refusal:
-        services.trigger_otp(customer_id=verified_brand().customer_id, actor=operator)
+        services.brand_otp_trigger(customer_id=verified_brand().customer_id, actor=operator)
     assert refusal.value.code == "968"
 
 
 def test_brand_with_campaigns_cannot_be_deleted_but_an_empty_one_can(synced, administrator):
     with pytest.raises(services.BrandHasCampaigns):
-        services.delete_brand(customer_id=verified_brand().customer_id, actor=administrator)
+        services.brand_delete(customer_id=verified_brand().customer_id, actor=administrator)
     lonely = Brand.objects.get(display_name="Shady Leads LLC")
-    services.delete_brand(customer_id=lonely.customer_id, actor=administrator)
+    services.brand_delete(customer_id=lonely.customer_id, actor=administrator)
     lonely.refresh_from_db()
     assert lonely.is_gone
-    assert lonely.customer_id not in {c["customerId"] for c in synced.control.state("messaging/customers")}
+    assert lonely.customer_id not in {
+        c["customerId"] for c in synced.control.state("messaging/customers")
+    }
 
 
 # --- campaigns ----------------------------------------------------------------------------------
@@ -261,16 +322,22 @@ def test_brand_with_campaigns_cannot_be_deleted_but_an_empty_one_can(synced, adm
 
 def test_campaign_rejected_then_fixed_and_approved(synced, operator):
     brand = verified_brand()
-    campaign = services.create_campaign(customer_id=brand.customer_id, actor=operator,
-                                        **{**GOOD_CAMPAIGN, "description": "Reminders"})
+    campaign = services.campaign_create(
+        customer_id=brand.customer_id,
+        actor=operator,
+        **{**GOOD_CAMPAIGN, "description": "Reminders"},
+    )
     assert campaign.status == "PENDING"
     synced.control.advance(SANDBOX_DAY)
     run_sync("messaging")
     campaign.refresh_from_db()
     assert campaign.status == "REJECTED" and "40 characters" in campaign.rejection_reasons[0]
 
-    campaign = services.update_campaign(campaign_id=campaign.campaign_id,
-                                        texts={"description": GOOD_CAMPAIGN["description"]}, actor=operator)
+    campaign = services.campaign_update(
+        campaign_id=campaign.campaign_id,
+        texts={"description": GOOD_CAMPAIGN["description"]},
+        actor=operator,
+    )
     assert campaign.status == "PENDING" and campaign.rejection_reasons == []
     synced.control.advance(SANDBOX_DAY)
     run_sync("messaging")
@@ -281,42 +348,57 @@ def test_campaign_rejected_then_fixed_and_approved(synced, operator):
 def test_campaign_missing_fields_and_wrong_use_case_never_reach_vi(synced, operator):
     brand = verified_brand()
     with pytest.raises(ValidationError) as error:
-        services.create_campaign(customer_id=brand.customer_id, actor=operator,
-                                 **{**GOOD_CAMPAIGN, "description": "", "sample_msg1": ""})
+        services.campaign_create(
+            customer_id=brand.customer_id,
+            actor=operator,
+            **{**GOOD_CAMPAIGN, "description": "", "sample_msg1": ""},
+        )
     assert set(error.value.message_dict) == {"description", "sample_msg1"}
     with pytest.raises(ValidationError) as error:
-        services.create_campaign(customer_id=brand.customer_id, actor=operator,
-                                 **{**GOOD_CAMPAIGN, "usecase_id": "MIXED"})
+        services.campaign_create(
+            customer_id=brand.customer_id,
+            actor=operator,
+            **{**GOOD_CAMPAIGN, "usecase_id": "MIXED"},
+        )
     assert "sub_usecase_ids" in error.value.message_dict
     unverified = Brand.objects.get(verification_status="UNVERIFIED")
     with pytest.raises(ValidationError) as error:
-        services.create_campaign(customer_id=unverified.customer_id, actor=operator, **GOOD_CAMPAIGN)
+        services.campaign_create(
+            customer_id=unverified.customer_id, actor=operator, **GOOD_CAMPAIGN
+        )
     assert "customer_id" in error.value.message_dict
 
 
 def test_external_campaign_rejected_then_resubmitted(synced, operator):
-    campaign = services.register_external_campaign(campaign_id="cx12345", display_name="Partner", actor=operator)
+    campaign = services.external_campaign_register(
+        campaign_id="cx12345", display_name="Partner", actor=operator
+    )
     assert campaign.campaign_id == "CX12345" and campaign.external
     synced.control.advance(SANDBOX_DAY)
     run_sync("messaging")
     campaign.refresh_from_db()
     assert campaign.status == "REJECTED" and "shared" in campaign.rejection_reasons[0]
-    assert services.resubmit_external_campaign(campaign_id="CX12345", actor=operator).status == "PENDING"
+    assert (
+        services.external_campaign_resubmit(campaign_id="CX12345", actor=operator).status
+        == "PENDING"
+    )
     synced.control.advance(SANDBOX_DAY)
     run_sync("messaging")
     campaign.refresh_from_db()
     assert campaign.status == "ACTIVE"
     with pytest.raises(ValidationError):
-        services.register_external_campaign(campaign_id="NOPE", actor=operator)
+        services.external_campaign_register(campaign_id="NOPE", actor=operator)
 
 
 def test_deleting_a_campaign_frees_its_numbers(synced, administrator):
     active = campaign_with(synced, status="ACTIVE")
-    freed = services.delete_campaign(campaign_id=active["CampaignId"], actor=administrator)
+    freed = services.campaign_delete(campaign_id=active["CampaignId"], actor=administrator)
     assert sorted(freed) == sorted(active["tns"]) and freed
     assert Campaign.objects.get(campaign_id=active["CampaignId"]).is_gone
     assert not SMSNumber.objects.filter(campaign_id=active["CampaignId"]).exists()
     assert sms_state(synced, freed[0])["campaignId"] is None
-    assert active["CampaignId"] not in {c["CampaignId"] for c in sandbox_campaigns(synced) if c["status"] != "DELETED"}
+    assert active["CampaignId"] not in {
+        c["CampaignId"] for c in sandbox_campaigns(synced) if c["status"] != "DELETED"
+    }
     # The next sync agrees and holds nothing for confirmation.
     assert run_sync("messaging").status == SyncRun.Status.SUCCEEDED

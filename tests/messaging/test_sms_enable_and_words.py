@@ -26,9 +26,14 @@ def test_an_operator_turns_sms_on_from_the_panel(synced, operator_client, operat
     assert 'data-testid="enable-result" data-ok="yes"' in body
     assert "SMS on — SIP (the number&#x27;s endpoint group)." in body
     assert "Turn SMS on" not in body
-    assert sms_state(synced, tn)["enabled"] is True and sms_state(synced, tn)["DestinationType"] == "SIP"
+    assert (
+        sms_state(synced, tn)["enabled"] is True
+        and sms_state(synced, tn)["DestinationType"] == "SIP"
+    )
     assert SMSNumber.objects.get(tn=tn).enabled
-    assert ChangeRecord.objects.filter(model="messaging.smsnumber", object_key=tn, actor=operator).exists()
+    assert ChangeRecord.objects.filter(
+        model="messaging.smsnumber", object_key=tn, actor=operator
+    ).exists()
 
 
 def test_a_number_that_cannot_have_sms_is_told_so_and_nothing_changes(synced, operator_client):
@@ -41,15 +46,18 @@ def test_a_number_that_cannot_have_sms_is_told_so_and_nothing_changes(synced, op
     assert sms_state(synced, tn) == before
 
     # The destination form on the same number says the same, not "enable it first".
-    destination = operator_client.post(f"/messaging/numbers/{tn}/destination/",
-                                       {"destination_type": "SIP"}).content.decode()
+    destination = operator_client.post(
+        f"/messaging/numbers/{tn}/destination/", {"destination_type": "SIP"}
+    ).content.decode()
     assert "This number cannot have SMS" in destination
 
 
 def test_only_operators_turn_sms_on(synced, viewer_client):
     tn = _sms_off(synced)
     assert viewer_client.post(f"/messaging/numbers/{tn}/enable/").status_code == 403
-    assert "Turn SMS on" not in viewer_client.get(f"/messaging/numbers/{tn}/panel/").content.decode()
+    assert (
+        "Turn SMS on" not in viewer_client.get(f"/messaging/numbers/{tn}/panel/").content.decode()
+    )
     assert sms_state(synced, tn)["enabled"] is False
 
 
@@ -63,14 +71,19 @@ def test_vi_unreachable_while_turning_sms_on_says_so(synced, operator_client):
     tn = _sms_off(synced)
     synced.control.fault("http500", operation="ConfigSMSDestination", times=5)
     response = operator_client.post(f"/messaging/numbers/{tn}/enable/")
-    assert response.status_code == 200 and 'data-testid="vi-unreachable"' in response.content.decode()
+    assert (
+        response.status_code == 200 and 'data-testid="vi-unreachable"' in response.content.decode()
+    )
     assert sms_state(synced, tn)["enabled"] is False
 
 
 def test_a_number_with_sms_off_on_a_campaign_call_points_at_the_button():
     assert "Turn SMS on" in gateway.describe("954")
     assert "cannot have SMS" in gateway.describe("954", operation="ConfigSMSDestination")
-    assert gateway.describe("963", "Invalid customer information: companyName required") == gateway.MESSAGES["963"]
+    assert (
+        gateway.describe("963", "Invalid customer information: companyName required")
+        == gateway.MESSAGES["963"]
+    )
 
 
 def test_a_code_we_have_no_words_for_is_not_shown_as_vis_bare_sentence():
@@ -81,7 +94,13 @@ def test_a_code_we_have_no_words_for_is_not_shown_as_vis_bare_sentence():
 def test_brands_and_campaigns_show_words_not_vi_values(synced, viewer_client):
     brands = viewer_client.get("/messaging/brands/").content.decode()
     assert "Private for-profit company" in brands or "Publicly traded company" in brands
-    for raw in ("PRIVATE_PROFIT", "PUBLIC_PROFIT", "SOLE_PROPRIETOR", ">VERIFIED<", ">OTP_REQUIRED<"):
+    for raw in (
+        "PRIVATE_PROFIT",
+        "PUBLIC_PROFIT",
+        "SOLE_PROPRIETOR",
+        ">VERIFIED<",
+        ">OTP_REQUIRED<",
+    ):
         assert raw not in brands, raw
     campaigns = viewer_client.get("/messaging/campaigns/").content.decode()
     assert "Customer care" in campaigns
@@ -89,7 +108,9 @@ def test_brands_and_campaigns_show_words_not_vi_values(synced, viewer_client):
 
 
 def test_the_numbers_list_and_panel_show_destinations_in_words(synced, viewer_client):
-    sip = next(tn for tn in owned(synced, sms=True) if sms_state(synced, tn)["DestinationType"] == "SIP")
+    sip = next(
+        tn for tn in owned(synced, sms=True) if sms_state(synced, tn)["DestinationType"] == "SIP"
+    )
     listing = viewer_client.get("/messaging/", {"q": sip}).content.decode()
     assert "SIP (the number&#x27;s endpoint group)" in listing
     panel = viewer_client.get(f"/messaging/numbers/{sip}/panel/").content.decode()
@@ -97,10 +118,14 @@ def test_the_numbers_list_and_panel_show_destinations_in_words(synced, viewer_cl
 
 
 def test_history_shows_vis_values_in_words(synced, operator_client):
-    brand = next(c for c in synced.control.state("messaging/customers") if c["verificationStatus"] == "PENDING")
+    brand = next(
+        c
+        for c in synced.control.state("messaging/customers")
+        if c["verificationStatus"] == "PENDING"
+    )
     synced.control.advance(3 * 3600)
     operator_client.post(f"/messaging/brands/{brand['customerId']}/check/")
     page = operator_client.get(f"/messaging/brands/{brand['customerId']}/").content.decode()
-    history = page[page.index('data-testid="history"'):]
+    history = page[page.index('data-testid="history"') :]
     assert "Being vetted → Verified" in history or "Being vetted → Could not be verified" in history
     assert "PENDING" not in history and "VERIFIED" not in history

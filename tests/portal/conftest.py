@@ -7,6 +7,7 @@ default credentials; these tests need a secret nobody else uses, to prove it nev
 import socket
 
 import pytest
+
 from portal.sandbox.server import start
 
 RECOGNISABLE_SECRET = "Zq7-portal-web-secret-4411"
@@ -15,7 +16,9 @@ SANDBOX_LOGIN = "web-tests"
 
 @pytest.fixture(scope="session")
 def web_sandbox():
-    server = start(host="127.0.0.1", port=0, login=SANDBOX_LOGIN, secret=RECOGNISABLE_SECRET, seed="test")
+    server = start(
+        host="127.0.0.1", port=0, login=SANDBOX_LOGIN, secret=RECOGNISABLE_SECRET, seed="test"
+    )
     yield server
     server.stop()
 

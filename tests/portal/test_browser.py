@@ -22,13 +22,27 @@ def page(browser_page):
 def test_provider_log_live_filter_and_row_details_then_sign_out(live_server, viewer, page):
     expect = playwright_sync.expect
     now = timezone.now()
-    ProviderCall.objects.bulk_create([
-        ProviderCall(operation="assignDID", outcome="ok", response_code=100, source=Source.STAFF,
-                     created_at=now - timedelta(minutes=1), parameters={"tn": "4352154006"}),
-        ProviderCall(operation="releaseDID", outcome="refused", response_code=104235, source=Source.STAFF,
-                     created_at=now - timedelta(minutes=2), response_message="Number is not yours",
-                     parameters={"tn": "4352154007"}),
-    ])
+    ProviderCall.objects.bulk_create(
+        [
+            ProviderCall(
+                operation="assignDID",
+                outcome="ok",
+                response_code=100,
+                source=Source.STAFF,
+                created_at=now - timedelta(minutes=1),
+                parameters={"tn": "4352154006"},
+            ),
+            ProviderCall(
+                operation="releaseDID",
+                outcome="refused",
+                response_code=104235,
+                source=Source.STAFF,
+                created_at=now - timedelta(minutes=2),
+                response_message="Number is not yours",
+                parameters={"tn": "4352154007"},
+            ),
+        ]
+    )
     sign_in(page, live_server.url, viewer)
     page.goto(f"{live_server.url}/provider-log/")
     expect(page.locator("#results tbody > tr:first-child")).to_have_count(2)
@@ -52,7 +66,9 @@ def test_confirm_component_posts_with_csrf_through_htmx(live_server, administrat
     expect = playwright_sync.expect
     sign_in(page, live_server.url, administrator)
     page.goto(f"{live_server.url}/probe/components/")
-    expect(page.locator("[data-vi-code='104235']")).to_contain_text("VI said: Number is not reserved by you (code 104235)")
+    expect(page.locator("[data-vi-code='104235']")).to_contain_text(
+        "VI said: Number is not reserved by you (code 104235)"
+    )
 
     page.click("summary:has-text('Release')")
     expect(page.locator("text=Release 4352154006 back to VI?")).to_be_visible()
@@ -70,7 +86,9 @@ def test_a_refused_htmx_request_is_reported_not_silent(live_server, operator, pa
     page.click("summary:has-text('Release')")
     page.click("#release-result button[type=submit]")
     # Said next to the form that was refused (static/portal/portal.js).
-    expect(page.locator("#release-result").get_by_test_id("request-failure")).to_contain_text("You do not have permission to do that.")
+    expect(page.locator("#release-result").get_by_test_id("request-failure")).to_contain_text(
+        "You do not have permission to do that."
+    )
     expect(page.locator("#release-result summary")).to_have_text("Release")  # nothing swapped
 
 

@@ -37,7 +37,9 @@ def operator_client(django_user_model):
 
     user = django_user_model.objects.create_user(username="otto.operator")
     user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="portal", codename__in=["view_portal", "run_sync"])
+        *Permission.objects.filter(
+            content_type__app_label="portal", codename__in=["view_portal", "run_sync"]
+        )
     )
     client = Client()
     client.force_login(user)
@@ -55,7 +57,9 @@ def wait_until_finished(run: SyncRun, *, seconds: float = 30) -> SyncRun:
     raise AssertionError(f"run #{run.pk} still {run.status} after {seconds} s")
 
 
-def test_a_sync_queued_from_the_page_runs_on_the_worker(celery_worker, gadgets_kind, operator_client):
+def test_a_sync_queued_from_the_page_runs_on_the_worker(
+    celery_worker, gadgets_kind, operator_client
+):
     gadgets_kind(audit_of(2500))
 
     response = operator_client.post(reverse("sync:run", args=[KIND]))
@@ -86,7 +90,10 @@ def test_an_unreachable_vi_is_retried_as_a_fresh_run(celery_worker, gadgets_kind
     run_sync.delay(kind=KIND, trigger="schedule")
 
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).exists():
+    while (
+        time.monotonic() < deadline
+        and not SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).exists()
+    ):
         time.sleep(0.1)
     runs = list(SyncRun.objects.filter(kind=KIND).order_by("pk").values_list("status", "error"))
     assert runs == [
@@ -96,7 +103,9 @@ def test_an_unreachable_vi_is_retried_as_a_fresh_run(celery_worker, gadgets_kind
     assert Gadget.objects.count() == 3
 
 
-def test_the_numbers_sync_runs_on_the_worker_against_the_sandbox(celery_worker, sandbox, operator_client):
+def test_the_numbers_sync_runs_on_the_worker_against_the_sandbox(
+    celery_worker, sandbox, operator_client
+):
     """The whole path: page -> Redis -> worker -> dids service -> sandbox over HTTP -> mirror."""
     from dids.models import DID
 
@@ -119,7 +128,10 @@ def test_a_sandbox_outage_fails_the_run_and_the_retry_succeeds(celery_worker, sa
     run_sync.delay(kind="dids", trigger="schedule")
 
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not SyncRun.objects.filter(finished_at__isnull=False).count() >= 2:
+    while (
+        time.monotonic() < deadline
+        and not SyncRun.objects.filter(finished_at__isnull=False).count() >= 2
+    ):
         time.sleep(0.2)
     runs = list(SyncRun.objects.filter(kind="dids").order_by("pk"))
     assert [run.status for run in runs] == [SyncRun.Status.FAILED, SyncRun.Status.SUCCEEDED]

@@ -68,8 +68,14 @@ def test_coverage_over_time_is_worked_back_from_history(mirrored):
     ChangeRecord.objects.filter(model="dids.did").update(at=now - datetime.timedelta(days=3))
     uncovered = owned.filter(has911=False).first()
     DID.objects.filter(pk=uncovered.pk).update(has911=True)
-    ChangeRecord.objects.create(model="dids.did", object_key=uncovered.tn, action=ChangeRecord.Action.UPDATED,
-                                changes={"has911": [False, True]}, source="staff", at=now)
+    ChangeRecord.objects.create(
+        model="dids.did",
+        object_key=uncovered.tn,
+        action=ChangeRecord.Action.UPDATED,
+        changes={"has911": [False, True]},
+        source="staff",
+        at=now,
+    )
     chart = _by_key(dashboard_figures.dashboard_charts(now=now))["coverage"]
     values = chart.series[0].values
     assert len(values) == 4  # three days ago .. today
@@ -98,7 +104,9 @@ def test_a_broken_figure_is_left_out_not_a_500(mirrored, admin_client, monkeypat
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1440, 390])
-def test_dashboard_draws_every_chart_without_overflow(width, live_server, mirrored, viewer, browser_page):
+def test_dashboard_draws_every_chart_without_overflow(
+    width, live_server, mirrored, viewer, browser_page
+):
     from playwright.sync_api import expect
 
     page = browser_page
@@ -120,7 +128,9 @@ def test_dashboard_draws_every_chart_without_overflow(width, live_server, mirror
 def test_money_counts_and_sync_kinds_read_as_staff_write_them(mirrored, admin_client):
     from dids.models import PrepaidBalanceReading
 
-    PrepaidBalanceReading.objects.create(amount=Decimal("2500"), read_at=timezone.now() - datetime.timedelta(days=2))
+    PrepaidBalanceReading.objects.create(
+        amount=Decimal("2500"), read_at=timezone.now() - datetime.timedelta(days=2)
+    )
     PrepaidBalanceReading.objects.create(amount=Decimal("2310.5"))
     html = admin_client.get(reverse("dashboard")).content.decode()
     assert "$2,310.50" in html and "$2310.50" not in html

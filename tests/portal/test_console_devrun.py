@@ -37,8 +37,13 @@ def run_output(tmp_path):
     }
     env.pop("TZ", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "portal.devrun"], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "portal.devrun"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     lines: list[str] = []
     deadline = time.monotonic() + 240
@@ -63,13 +68,30 @@ def test_make_run_prints_one_line_per_sync_in_one_time_zone_and_stops_cleanly(ru
     returncode, lines = run_output
     text = "\n".join(lines)
     assert returncode == 0, text
-    assert not [line for line in lines if " ERROR " in line or "ERROR/" in line or "Traceback" in line], text
+    assert not [
+        line for line in lines if " ERROR " in line or "ERROR/" in line or "Traceback" in line
+    ], text
     # One line per sync, none per VI call.
     for kind in ("Numbers", "911", "Messaging", "Porting"):
-        assert len([line for line in lines if re.search(rf"INFO portal\.sync\.services {kind} sync #\d+ succeeded", line)]) == 1, text
+        assert (
+            len(
+                [
+                    line
+                    for line in lines
+                    if re.search(rf"INFO portal\.sync\.services {kind} sync #\d+ succeeded", line)
+                ]
+            )
+            == 1
+        ), text
     assert not [line for line in lines if "portal.voipinnovations.client VI " in line], text
     # No Celery banner, root warning, per-task lines or broker hostname warnings.
-    for noise in ("[tasks]", "-------------- ", "superuser privileges", "Task portal.", "No hostname was supplied"):
+    for noise in (
+        "[tasks]",
+        "-------------- ",
+        "superuser privileges",
+        "Task portal.",
+        "No hostname was supplied",
+    ):
         assert noise not in text, noise
     # One time zone: every timestamped line carries the same offset.
     zones = {match.group(1) for line in lines if (match := TIMESTAMP.search(line))}

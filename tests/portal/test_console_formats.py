@@ -12,7 +12,15 @@ from portal.templatetags import console
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(3217, "3,217"), ("3000", "3,000"), (0, "0"), (None, "—"), ("", "—"), (12.5, "12.5"), (10**15, "1,000,000,000,000,000")],
+    [
+        (3217, "3,217"),
+        ("3000", "3,000"),
+        (0, "0"),
+        (None, "—"),
+        ("", "—"),
+        (12.5, "12.5"),
+        (10**15, "1,000,000,000,000,000"),
+    ],
 )
 def test_number_has_thousands_separators(value, shown):
     assert console.number(value) == shown
@@ -20,11 +28,26 @@ def test_number_has_thousands_separators(value, shown):
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("2500.00", "$2,500.00"), (2500, "$2,500.00"), ("-12.5", "-$12.50"), ("0.004", "$0.00"), (None, "—"),
-     ("abc", "—"), ("NaN", "—"), ("Infinity", "—"), ("\x00", "—"), (True, "—"), ("1" * 400, "—")],
+    [
+        ("2500.00", "$2,500.00"),
+        (2500, "$2,500.00"),
+        ("-12.5", "-$12.50"),
+        ("0.004", "$0.00"),
+        (None, "—"),
+        ("abc", "—"),
+        ("NaN", "—"),
+        ("Infinity", "—"),
+        ("\x00", "—"),
+        (True, "—"),
+        ("1" * 400, "—"),
+    ],
 )
 def test_money_is_dollars_and_cents_or_a_dash(value, shown):
-    assert console.money(value) == shown if len(str(value)) < 100 else console.money(value).startswith("$")
+    assert (
+        console.money(value) == shown
+        if len(str(value)) < 100
+        else console.money(value).startswith("$")
+    )
 
 
 def test_percent_drops_needless_zeros():
@@ -43,7 +66,9 @@ def test_when_is_in_the_portals_time_zone_with_how_long_ago_on_hover(settings):
 
 
 def test_when_escapes_what_is_not_a_moment():
-    html = Template("{% load console %}{{ moment|when }}").render(Context({"moment": "<script>x</script>"}))
+    html = Template("{% load console %}{{ moment|when }}").render(
+        Context({"moment": "<script>x</script>"})
+    )
     assert "<script>" not in html
 
 

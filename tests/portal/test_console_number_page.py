@@ -16,8 +16,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _number_with_sms(*, has911: bool) -> DID:
-    enabled = SMSNumber.objects.filter(enabled=True, gone_at__isnull=True).exclude(campaign_id="").values("tn")
-    return DID.objects.filter(gone_at__isnull=True, has911=has911, tn__in=enabled, endpoint_id__isnull=False).order_by("tn").first()
+    enabled = (
+        SMSNumber.objects.filter(enabled=True, gone_at__isnull=True)
+        .exclude(campaign_id="")
+        .values("tn")
+    )
+    return (
+        DID.objects.filter(
+            gone_at__isnull=True, has911=has911, tn__in=enabled, endpoint_id__isnull=False
+        )
+        .order_by("tn")
+        .first()
+    )
 
 
 def test_the_header_names_the_client_and_group_and_shows_the_badges(mirrored, viewer_client):  # noqa: F811
@@ -35,7 +45,9 @@ def test_the_header_names_the_client_and_group_and_shows_the_badges(mirrored, vi
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1440, 390])
-def test_change_a_section_and_read_the_history_in_words(width, live_server, mirrored, operator, browser_page):  # noqa: F811
+def test_change_a_section_and_read_the_history_in_words(
+    width, live_server, mirrored, operator, browser_page
+):  # noqa: F811
     from playwright.sync_api import expect
 
     did = DID.objects.filter(gone_at__isnull=True, forward="").order_by("tn").first()
@@ -68,16 +80,29 @@ def test_change_a_section_and_read_the_history_in_words(width, live_server, mirr
 def test_each_section_says_its_value_in_words():
     from dids.number_summary import panel_value
 
-    did = DID(tn="2065550100", endpoint_id=None, cnam=True, cnam_name="", forward="2125550199", failover="",
-              did_group_id=None, conference_line=True, fax_to_email="<b>fax@example.com</b>",
-              fax_failure_notifications=False, email_to_fax=["a@example.com", "b@example.com"], script_id="")
+    did = DID(
+        tn="2065550100",
+        endpoint_id=None,
+        cnam=True,
+        cnam_name="",
+        forward="2125550199",
+        failover="",
+        did_group_id=None,
+        conference_line=True,
+        fax_to_email="<b>fax@example.com</b>",
+        fax_failure_notifications=False,
+        email_to_fax=["a@example.com", "b@example.com"],
+        script_id="",
+    )
     assert panel_value(name="configure", did=did) == "Routes to — · inbound CNAM dip on"
     assert panel_value(name="cnam_name", did=did) == "No name set"
     assert panel_value(name="forward", did=did) == "Forwarded to (212) 555-0199"
     assert panel_value(name="failover", did=did) == "No failover"
     assert panel_value(name="did_group", did=did) == "In no DID group"
     assert panel_value(name="conference", did=did) == "On (PIN set)"
-    assert panel_value(name="fax_to_email", did=did) == "Faxes go to <b>fax@example.com</b>"  # escaped by the template
+    assert (
+        panel_value(name="fax_to_email", did=did) == "Faxes go to <b>fax@example.com</b>"
+    )  # escaped by the template
     assert panel_value(name="fax_notifications", did=did) == "Off"
     assert panel_value(name="email_to_fax", did=did) == "a@example.com, b@example.com"
     assert panel_value(name="program", did=did) == "Not programmed"

@@ -25,11 +25,16 @@ def open_from_navigation(page, label: str, width: int) -> None:
 
 
 def navigation_labels(page) -> list[str]:
-    return [text.strip() for text in page.get_by_role("navigation", name="Main").locator(".nav-link").all_inner_texts()]
+    return [
+        text.strip()
+        for text in page.get_by_role("navigation", name="Main")
+        .locator(".nav-link")
+        .all_inner_texts()
+    ]
 
 
 def sideways_scroll(page, where: str) -> str:
-    """"" when the page fits the window, else what sticks out (to fix it)."""
+    """ "" when the page fits the window, else what sticks out (to fix it)."""
     excess = page.evaluate(OVERFLOW)
     if excess > 0:
         culprits = page.evaluate(
@@ -41,12 +46,16 @@ def sideways_scroll(page, where: str) -> str:
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_no_page_in_the_navigation_scrolls_sideways(width, live_server, mirrored, administrator, browser_page):  # noqa: F811
+def test_no_page_in_the_navigation_scrolls_sideways(
+    width, live_server, mirrored, administrator, browser_page
+):  # noqa: F811
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, live_server.url, administrator)
     labels = [label for label in navigation_labels(page) if label != "Admin"]
-    assert {"Dashboard", "Numbers", "911", "Messaging", "Porting", "Sync", "Provider log"} <= set(labels)
+    assert {"Dashboard", "Numbers", "911", "Messaging", "Porting", "Sync", "Provider log"} <= set(
+        labels
+    )
     problems = []
     for label in labels:
         open_from_navigation(page, label, width)
@@ -60,7 +69,9 @@ def test_no_page_in_the_navigation_scrolls_sideways(width, live_server, mirrored
     assert not problems, "\n".join(problems)
 
 
-def test_numbers_filters_sit_behind_a_button_on_a_phone(live_server, mirrored, viewer, browser_page):  # noqa: F811
+def test_numbers_filters_sit_behind_a_button_on_a_phone(
+    live_server, mirrored, viewer, browser_page
+):  # noqa: F811
     from playwright.sync_api import expect
 
     page = browser_page

@@ -12,8 +12,8 @@ import pytest
 
 from dids.models import DID
 from e911.models import BulkJob, BulkRow, Location
-from porting.models import PortabilityJob, PortabilityRow
 from portal.csv_export import csv_line, inert
+from porting.models import PortabilityJob, PortabilityRow
 from tests.portal.url_walker import all_endpoints
 
 # What VI (a reference, a caller-ID name) or a paste (a bulk row) could hold.
@@ -64,8 +64,12 @@ def hostile_numbers(db):
     for index, value in enumerate(HOSTILE):
         numbers.append(
             DID.objects.create(
-                tn=f"43521540{index:02d}", ref_id=value[:100], cnam_name=value[:15], forward="+155512345",
-                state="UT", rate_center="-OGDEN",
+                tn=f"43521540{index:02d}",
+                ref_id=value[:100],
+                cnam_name=value[:15],
+                forward="+155512345",
+                state="UT",
+                rate_center="-OGDEN",
             )
         )
     return numbers
@@ -87,7 +91,13 @@ def test_911_compliance_export(viewer_client, hostile_numbers):
 
 def test_911_compliance_export_of_locations(viewer_client, hostile_numbers):
     for number, value in zip(hostile_numbers, HOSTILE, strict=True):
-        Location.objects.create(tn=number.tn, caller_name=value[:100], address1=value[:200], city="@Ogden", status_code="")
+        Location.objects.create(
+            tn=number.tn,
+            caller_name=value[:100],
+            address1=value[:200],
+            city="@Ogden",
+            status_code="",
+        )
     rows = _cells(viewer_client.get("/e911/export.csv", {"problem": "unprovisioned"}))
     assert len(rows) == 1 + len(HOSTILE)
     _assert_inert(rows, HOSTILE + ["@Ogden"])
@@ -97,8 +107,14 @@ def test_911_bulk_results_export(viewer_client, operator):
     job = BulkJob.objects.create(file_name="x.csv", created_by=operator)
     for line, value in enumerate(HOSTILE, start=2):
         BulkRow.objects.create(
-            job=job, line=line, tn=value[:32], caller_name=value[:100], address1=value[:200], city=value[:100],
-            verdict=BulkRow.Verdict.INVALID, message=value[:500],
+            job=job,
+            line=line,
+            tn=value[:32],
+            caller_name=value[:100],
+            address1=value[:200],
+            city=value[:100],
+            verdict=BulkRow.Verdict.INVALID,
+            message=value[:500],
         )
     rows = _cells(viewer_client.get(f"/e911/bulk/{job.pk}/results.csv"))
     assert len(rows) == 1 + len(HOSTILE)
@@ -109,7 +125,11 @@ def test_portability_results_export(viewer_client, operator):
     job = PortabilityJob.objects.create(created_by=operator, status=PortabilityJob.Status.FINISHED)
     for position, value in enumerate(HOSTILE):
         PortabilityRow.objects.create(
-            job=job, position=position, entry=value[:100], verdict=PortabilityRow.Verdict.INVALID, message=value
+            job=job,
+            position=position,
+            entry=value[:100],
+            verdict=PortabilityRow.Verdict.INVALID,
+            message=value,
         )
     rows = _cells(viewer_client.get(f"/porting/check/{job.pk}/results.csv"))
     assert len(rows) == 1 + len(HOSTILE)
@@ -138,15 +158,26 @@ def test_billing_export(viewer_client, hostile_numbers):
 def test_compliance_check_export(viewer_client, hostile_numbers):
     # Unprovisioned locations fail "No provisioned 911 location"; the file carries their addresses.
     for number, value in zip(hostile_numbers, HOSTILE, strict=True):
-        Location.objects.create(tn=number.tn, caller_name=value[:100], address1=value[:200], city="@Ogden", status_code="")
+        Location.objects.create(
+            tn=number.tn,
+            caller_name=value[:100],
+            address1=value[:200],
+            city="@Ogden",
+            status_code="",
+        )
     rows = _cells(viewer_client.get("/compliance/location_valid.csv"))
     assert len(rows) == 1 + len(HOSTILE)
     _assert_inert(rows, HOSTILE + ["@Ogden"])
 
 
 COVERED = {
-    "dids:export", "e911:export", "e911:bulk_results", "porting:check_results", "customers:export",
-    "customers:billing_export", "compliance:export",
+    "dids:export",
+    "e911:export",
+    "e911:bulk_results",
+    "porting:check_results",
+    "customers:export",
+    "customers:billing_export",
+    "compliance:export",
 }
 
 

@@ -22,7 +22,9 @@ def numbers_synced(sandbox, db) -> list[str]:
     for kind in ("dids", "e911"):
         run = sync_execute(kind=kind, trigger=SyncRun.Trigger.COMMAND)
         assert run.status == SyncRun.Status.SUCCEEDED, run.error
-    return list(DID.objects.filter(gone_at__isnull=True).order_by("tn").values_list("tn", flat=True))
+    return list(
+        DID.objects.filter(gone_at__isnull=True).order_by("tn").values_list("tn", flat=True)
+    )
 
 
 def _tn_label(tn: str) -> str:
@@ -31,7 +33,9 @@ def _tn_label(tn: str) -> str:
 
 def _numbers_page(page, live_server, user):
     sign_in(page, live_server.url, user)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Numbers", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Numbers", exact=True
+    ).click()
     playwright_sync.expect(page.get_by_test_id("result-count")).to_be_visible()
 
 
@@ -92,13 +96,18 @@ def test_a_search_the_server_refuses_as_too_long_is_said_and_the_old_list_marked
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_server_error_on_an_htmx_action_is_shown_next_to_it(live_server, numbers_synced, operator, browser_page):
+def test_a_server_error_on_an_htmx_action_is_shown_next_to_it(
+    live_server, numbers_synced, operator, browser_page
+):
     page, expect = browser_page, playwright_sync.expect
     tn = numbers_synced[0]
     _number_page(page, live_server, operator, tn)
     panel = page.get_by_test_id("e911-panel")
 
-    page.route("**/e911/numbers/*/?fetch=location", lambda route: route.fulfill(status=500, body="<h1>Server Error</h1>"))
+    page.route(
+        "**/e911/numbers/*/?fetch=location",
+        lambda route: route.fulfill(status=500, body="<h1>Server Error</h1>"),
+    )
     panel.get_by_role("link", name="refresh from VI").click()
     failure = panel.get_by_test_id("request-failure")
     expect(failure).to_be_visible()
@@ -107,7 +116,9 @@ def test_a_server_error_on_an_htmx_action_is_shown_next_to_it(live_server, numbe
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_vi_failing_with_http_500_is_said_in_the_panel(live_server, sandbox, numbers_synced, operator, browser_page):
+def test_vi_failing_with_http_500_is_said_in_the_panel(
+    live_server, sandbox, numbers_synced, operator, browser_page
+):
     page, expect = browser_page, playwright_sync.expect
     tn = numbers_synced[0]
     _number_page(page, live_server, operator, tn)
@@ -124,7 +135,9 @@ def test_vi_failing_with_http_500_is_said_in_the_panel(live_server, sandbox, num
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_no_answer_at_all_is_shown_where_the_person_clicked(live_server, numbers_synced, operator, browser_page):
+def test_no_answer_at_all_is_shown_where_the_person_clicked(
+    live_server, numbers_synced, operator, browser_page
+):
     page, expect = browser_page, playwright_sync.expect
     tn = numbers_synced[0]
     _number_page(page, live_server, operator, tn)
@@ -153,7 +166,9 @@ def test_an_answer_that_comes_too_late_is_said_to_have_timed_out(
     # The layout gives htmx 90 s; a test cannot wait that long, so it shortens the wait and
     # makes VI slower than it.
     page.evaluate("htmx.config.timeout = 1000")
-    sandbox.control.fault("latency", seconds=4, times=20)  # whatever else the page asks VI meanwhile
+    sandbox.control.fault(
+        "latency", seconds=4, times=20
+    )  # whatever else the page asks VI meanwhile
 
     panel.get_by_role("link", name="refresh from VI").click()
     failure = panel.get_by_test_id("request-failure")
@@ -175,7 +190,13 @@ def test_reloading_the_address_a_refused_upload_left_lands_on_the_upload_form(
     page.get_by_role("link", name="Bulk upload").click()
     form = page.get_by_test_id("e911-bulk-form")
     form.locator("input[type=file]").set_input_files(
-        files=[{"name": "addresses.csv", "mimeType": "text/csv", "buffer": b"<b>not,a</b>\n=cmd|' /C calc'!A0\n"}]
+        files=[
+            {
+                "name": "addresses.csv",
+                "mimeType": "text/csv",
+                "buffer": b"<b>not,a</b>\n=cmd|' /C calc'!A0\n",
+            }
+        ]
     )
     form.get_by_role("button", name="Check the file").click()
     expect(page).to_have_url(re.compile(r"/e911/bulk/upload/$"))  # the POST-only address
@@ -210,7 +231,9 @@ def test_an_htmx_405_stays_bare_for_the_page_script(viewer_client):
 def test_a_write_address_opened_by_a_holder_leads_back_to_its_page(operator_client):
     tn = "4352154006"
     response = operator_client.get(reverse("e911:check", kwargs={"tn": tn}))
-    assert response.status_code == 302 and response["Location"] == reverse("dids:detail", kwargs={"tn": tn})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "dids:detail", kwargs={"tn": tn}
+    )
     response = operator_client.get(reverse("porting:check_submit"))
     assert response.status_code == 302 and response["Location"] == reverse("porting:check")
 
@@ -224,11 +247,16 @@ def test_a_write_address_opened_by_a_holder_leads_back_to_its_page(operator_clie
         ("javascript:alert(1)", "/messaging/"),
         ("http://testserver/messaging/bulk/destination/", "/messaging/"),  # itself: not a page
         ("\x00", "/messaging/"),
-        ("http://testserver//evil.example/phish", "/messaging/"),  # a path a browser reads as a site
+        (
+            "http://testserver//evil.example/phish",
+            "/messaging/",
+        ),  # a path a browser reads as a site
         ("http://testserver/\\evil.example/phish", "/messaging/"),
     ],
 )
-def test_without_a_declared_page_the_referrer_is_used_only_when_it_is_this_site(operator_client, referrer, expected):
+def test_without_a_declared_page_the_referrer_is_used_only_when_it_is_this_site(
+    operator_client, referrer, expected
+):
     response = operator_client.get("/messaging/bulk/destination/", headers={"Referer": referrer})
     assert response.status_code in (302, 400)
     if response.status_code == 302:
@@ -260,19 +288,29 @@ def test_a_refused_provider_log_filter_names_the_field_by_its_label(viewer_clien
 def _write_endpoints():
     from tests.portal.url_walker import all_endpoints
 
-    return [endpoint for endpoint in all_endpoints() if endpoint.write_permission and not endpoint.path.startswith("/admin/")]
+    return [
+        endpoint
+        for endpoint in all_endpoints()
+        if endpoint.write_permission and not endpoint.path.startswith("/admin/")
+    ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", _write_endpoints(), ids=str)
-def test_every_write_address_opened_by_a_holder_leads_to_a_page_never_a_blank_405(administrator_client, endpoint):
+def test_every_write_address_opened_by_a_holder_leads_to_a_page_never_a_blank_405(
+    administrator_client, endpoint
+):
     """Every POST-only address of every app, as a person would reopen it from the address bar."""
     response = administrator_client.get(endpoint.path)
     assert response.status_code == 302, f"GET {endpoint}: {response.status_code}"
     landing = administrator_client.get(response["Location"])
     # The page the form lives on (or a 404 for the walker's made-up ids), never a 405 or a 500.
-    assert landing.status_code in (200, 404), f"{endpoint} -> {response['Location']}: {landing.status_code}"
-    assert landing.status_code != 200 or b"<html" in landing.content, f"{endpoint} -> {response['Location']} is a fragment"
+    assert landing.status_code in (200, 404), (
+        f"{endpoint} -> {response['Location']}: {landing.status_code}"
+    )
+    assert landing.status_code != 200 or b"<html" in landing.content, (
+        f"{endpoint} -> {response['Location']} is a fragment"
+    )
 
 
 @pytest.mark.django_db
@@ -280,7 +318,9 @@ def test_every_write_address_opened_by_a_holder_leads_to_a_page_never_a_blank_40
 def test_a_search_longer_than_the_box_allows_is_said_not_counted(viewer_client, q):
     """Typed past the page (a bookmark, a script): the list says the search was not run
     instead of showing every number's count as if it were the answer."""
-    page = viewer_client.get(reverse("dids:list"), {"q": q}, headers={"HX-Request": "true", "HX-Target": "did-results"})
+    page = viewer_client.get(
+        reverse("dids:list"), {"q": q}, headers={"HX-Request": "true", "HX-Target": "did-results"}
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert "Not searched: the search can be at most 100 characters." in text

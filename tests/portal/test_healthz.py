@@ -26,7 +26,11 @@ def test_healthz_reports_vi_unreachable_but_stays_up(client, settings, closed_po
     assert response.status_code == 200  # the portal itself still works
     report = response.json()
     assert report["status"] == "degraded"
-    assert report["checks"]["vi"] == {"ok": False, "detail": "connection failed", "duration_ms": report["checks"]["vi"]["duration_ms"]}
+    assert report["checks"]["vi"] == {
+        "ok": False,
+        "detail": "connection failed",
+        "duration_ms": report["checks"]["vi"]["duration_ms"],
+    }
 
 
 @pytest.mark.django_db

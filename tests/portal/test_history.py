@@ -25,7 +25,12 @@ def test_record_writes_one_readable_row(django_user_model):
     )
 
     row.refresh_from_db()
-    assert (row.model, row.object_key, row.actor, row.source) == ("dids.did", "4352154006", user, "staff")
+    assert (row.model, row.object_key, row.actor, row.source) == (
+        "dids.did",
+        "4352154006",
+        user,
+        "staff",
+    )
     assert row.changes == {"cnam": [False, True], "rate": ["0.0100", "0.0200"]}
 
 

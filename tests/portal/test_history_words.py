@@ -12,7 +12,9 @@ from portal.models import ChangeRecord, Source
 
 
 def test_fields_are_shown_by_their_model_labels_not_their_names():
-    shown = shown_changes("dids.did", {"has911": [False, True], "cnam_storage_active": [True, False]})
+    shown = shown_changes(
+        "dids.did", {"has911": [False, True], "cnam_storage_active": [True, False]}
+    )
     assert [(item.label, item.before, item.after) for item in shown] == [
         ("911", "no", "yes"),
         ("Outbound CNAM active", "yes", "no"),
@@ -34,7 +36,12 @@ def test_unchanged_fields_are_left_out():
 
 
 def test_bookkeeping_fields_are_not_history_for_people():
-    assert shown_changes("dids.did", {"content_hash": ["a", "b"], "locally_changed_at": [None, "2026-11-29"]}) == []
+    assert (
+        shown_changes(
+            "dids.did", {"content_hash": ["a", "b"], "locally_changed_at": [None, "2026-11-29"]}
+        )
+        == []
+    )
 
 
 def test_a_field_the_model_no_longer_has_gets_its_name_in_words():
@@ -61,7 +68,9 @@ def test_values_read_as_words():
     assert shown_value(["a@example.com", "b@example.com"]) == "a@example.com, b@example.com"
     long = shown_value("x" * 10_000)
     assert len(long) == 120 and long.endswith("…")
-    assert shown_value("bad\x00value") == "bad\x00value"  # shown as stored; the writer replaced NULs
+    assert (
+        shown_value("bad\x00value") == "bad\x00value"
+    )  # shown as stored; the writer replaced NULs
 
 
 def test_diff_records_only_what_really_changed():
@@ -90,7 +99,9 @@ def test_the_history_component_shows_labels_and_escapes_hostile_values():
     assert 'data-field="tier"' not in html  # unchanged: left out
     assert "<script>" not in html and "&lt;script&gt;" in html
     row.refresh_from_db()
-    assert row.changes["cnam_name"][1] == "<b>Front\ufffdDesk</b>"  # PostgreSQL's jsonb holds no NUL
+    assert (
+        row.changes["cnam_name"][1] == "<b>Front\ufffdDesk</b>"
+    )  # PostgreSQL's jsonb holds no NUL
 
 
 @pytest.mark.django_db

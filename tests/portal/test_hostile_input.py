@@ -8,18 +8,18 @@ covered without editing this file.
 """
 
 import base64
+import importlib
+import inspect
+import json
 import os
+import re
 import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-import importlib
-import inspect
-import json
-import re
-import threading
 
 import pytest
 from django import forms
@@ -37,8 +37,27 @@ NUL = "\x00"
 
 
 def _form_field_names() -> list[str]:
-    names = {"q", "page", "cursor", "sort", "next", "problem", "following", "tn", "tns", "npa", "state", "brand"}
-    for module_name in ("dids.forms", "dids.filters", "e911.forms", "messaging.forms", "porting.forms"):
+    names = {
+        "q",
+        "page",
+        "cursor",
+        "sort",
+        "next",
+        "problem",
+        "following",
+        "tn",
+        "tns",
+        "npa",
+        "state",
+        "brand",
+    }
+    for module_name in (
+        "dids.forms",
+        "dids.filters",
+        "e911.forms",
+        "messaging.forms",
+        "porting.forms",
+    ):
         module = importlib.import_module(module_name)
         for _, form_class in inspect.getmembers(module, inspect.isclass):
             if issubclass(form_class, forms.BaseForm) and form_class.__module__ == module_name:
@@ -76,14 +95,23 @@ def _failures(responses) -> list[str]:
 def test_nul_in_a_query_is_a_plain_400_on_every_page(administrator_client):
     seen = []
     for endpoint in ENDPOINTS:
-        for query in ({"q": NUL}, {"q": "ok", f"x{NUL}": "1"}, {name: f"a{NUL}b" for name in FIELD_NAMES}):
+        for query in (
+            {"q": NUL},
+            {"q": "ok", f"x{NUL}": "1"},
+            {name: f"a{NUL}b" for name in FIELD_NAMES},
+        ):
             response = administrator_client.get(endpoint.path, query)
             seen.append((f"GET {endpoint} {sorted(query)[:2]}", response.status_code))
             assert response.status_code == 400, f"{endpoint}: {response.status_code}"
             # The JSON API answers in its one error format (portal/api/middleware.py), same words.
             api = endpoint.path.startswith(("/api/v1/", "/api/schema/"))
-            assert response["Content-Type"].startswith("application/problem+json" if api else "text/plain")
-            assert "NUL" in response.content.decode() and "Nothing was changed" in response.content.decode()
+            assert response["Content-Type"].startswith(
+                "application/problem+json" if api else "text/plain"
+            )
+            assert (
+                "NUL" in response.content.decode()
+                and "Nothing was changed" in response.content.decode()
+            )
     assert _failures(seen) == []
 
 
@@ -101,7 +129,9 @@ def test_nul_in_an_uploaded_file_name_is_refused(operator_client):
 
     upload = SimpleUploadedFile(f"a{NUL}.csv", b"tn\n", content_type="text/csv")
     response = operator_client.post("/e911/bulk/upload/", {"file": upload})
-    assert 400 <= response.status_code < 500  # refused (400), or Django cleaned the name and the form said why
+    assert (
+        400 <= response.status_code < 500
+    )  # refused (400), or Django cleaned the name and the form said why
 
 
 # --- crafted values -------------------------------------------------------------------------
@@ -124,7 +154,9 @@ def test_crafted_query_values_never_fail_a_page(mirrored, administrator_client):
             query = {name: value for name in FIELD_NAMES}
             for headers in ({}, {"HX-Request": "true"}):
                 response = administrator_client.get(endpoint.path, query, headers=headers)
-                seen.append((f"GET {endpoint} {value[:20]!r} htmx={bool(headers)}", response.status_code))
+                seen.append(
+                    (f"GET {endpoint} {value[:20]!r} htmx={bool(headers)}", response.status_code)
+                )
                 if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                     assert "<script>alert('h6')</script>" not in response.content.decode(), endpoint
     assert _failures(seen) == []
@@ -136,10 +168,14 @@ def test_crafted_posts_never_fail_a_write_view(mirrored, administrator_client):
     for endpoint in WRITES:
         for value in HOSTILE_VALUES:
             data = {name: value for name in FIELD_NAMES}
-            response = administrator_client.post(endpoint.path, data, headers={"HX-Request": "true"})
+            response = administrator_client.post(
+                endpoint.path, data, headers={"HX-Request": "true"}
+            )
             seen.append((f"POST {endpoint} {value[:20]!r}", response.status_code))
             # Repeated field (a list where one value is expected).
-            response = administrator_client.post(endpoint.path, {name: [value, "1"] for name in FIELD_NAMES})
+            response = administrator_client.post(
+                endpoint.path, {name: [value, "1"] for name in FIELD_NAMES}
+            )
             seen.append((f"POST {endpoint} list {value[:20]!r}", response.status_code))
     assert _failures(seen) == []
 
@@ -165,14 +201,20 @@ CRAFTED_CURSORS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("sort", ["tn", "-tn", "state", "endpoint", "-did_group", "first_seen", "-changed", "bogus"])
+@pytest.mark.parametrize(
+    "sort", ["tn", "-tn", "state", "endpoint", "-did_group", "first_seen", "-changed", "bogus"]
+)
 def test_a_crafted_list_cursor_shows_the_first_page(mirrored, viewer_client, sort):
     first = viewer_client.get("/numbers/", {"sort": sort})
     assert first.status_code == 200
     for cursor in CRAFTED_CURSORS:
         response = viewer_client.get("/numbers/", {"sort": sort, "cursor": cursor})
         assert response.status_code == 200, (sort, cursor)
-        htmx = viewer_client.get("/numbers/", {"sort": sort, "cursor": cursor}, headers={"HX-Request": "true", "HX-Target": "did-results"})
+        htmx = viewer_client.get(
+            "/numbers/",
+            {"sort": sort, "cursor": cursor},
+            headers={"HX-Request": "true", "HX-Target": "did-results"},
+        )
         assert htmx.status_code == 200, (sort, cursor)
 
 
@@ -180,7 +222,9 @@ def test_a_crafted_list_cursor_shows_the_first_page(mirrored, viewer_client, sor
 def test_a_real_cursor_still_pages(viewer_client):
     from dids.models import DID
 
-    DID.objects.bulk_create(DID(tn=f"80155501{index:02d}", endpoint_id=index % 7 or None) for index in range(80))
+    DID.objects.bulk_create(
+        DID(tn=f"80155501{index:02d}", endpoint_id=index % 7 or None) for index in range(80)
+    )
     first = viewer_client.get("/numbers/", {"sort": "endpoint"})
     match = re.search(r"cursor=([A-Za-z0-9_-]+)", first.content.decode())
     assert match, "the first page links to the next"
@@ -231,7 +275,9 @@ def gunicorn_portal(transactional_db, sandbox, operator):
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+                assert time.monotonic() < deadline and server.poll() is None, (
+                    "gunicorn did not start"
+                )
                 time.sleep(0.2)
         worker = int(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0])
         client = Client()
@@ -246,14 +292,16 @@ def gunicorn_portal(transactional_db, sandbox, operator):
 
 def _multipart_head(csrf: str, boundary: str) -> bytes:
     return (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{csrf}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"recipient\"\r\n\r\n4352150000\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"big.png\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="recipient"\r\n\r\n4352150000\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="big.png"\r\n'
         "Content-Type: image/png\r\n\r\n"
     ).encode()
 
 
-def _post_upload(portal: dict, path: str, total: int, *, wait_for_answer_first: bool) -> tuple[int, str]:
+def _post_upload(
+    portal: dict, path: str, total: int, *, wait_for_answer_first: bool
+) -> tuple[int, str]:
     """POST a multipart body of `total` bytes, sent in 1 MB chunks (never held whole here).
 
     With `wait_for_answer_first`, only the headers go out before the server has its chance
@@ -265,7 +313,9 @@ def _post_upload(portal: dict, path: str, total: int, *, wait_for_answer_first: 
         f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {total}\r\n"
         f"Cookie: {portal['cookies']}\r\nX-CSRFToken: {portal['csrf']}\r\nConnection: close\r\n\r\n"
     ).encode()
-    with socket.create_connection(("127.0.0.1", portal["port"]), timeout=GUNICORN_TIMEOUT) as connection:
+    with socket.create_connection(
+        ("127.0.0.1", portal["port"]), timeout=GUNICORN_TIMEOUT
+    ) as connection:
         connection.sendall(request)
         answer = b""
         if wait_for_answer_first:
@@ -292,7 +342,12 @@ def _post_upload(portal: dict, path: str, total: int, *, wait_for_answer_first: 
 
 
 def test_a_300_mb_upload_is_refused_before_it_is_read(gunicorn_portal):
-    _post_upload(gunicorn_portal, "/messaging/numbers/4352154006/send/", 64 * 1024, wait_for_answer_first=False)  # warm-up
+    _post_upload(
+        gunicorn_portal,
+        "/messaging/numbers/4352154006/send/",
+        64 * 1024,
+        wait_for_answer_first=False,
+    )  # warm-up
     before = _peak_rss_kb(gunicorn_portal["worker"])
     status, answer = _post_upload(gunicorn_portal, "/messaging/numbers/4352154006/send/", 300 * 1024 * 1024,
                                   wait_for_answer_first=True)  # fmt: skip
@@ -314,7 +369,12 @@ def test_an_mms_image_over_vis_limit_is_refused_by_its_size_without_being_read(g
         tn = SMSNumber.objects.values_list("tn", flat=True).first()
     assert tn, "the test seed has numbers with SMS"
     for _ in range(2):  # warm-up: the worker's first requests load code and templates
-        _post_upload(gunicorn_portal, f"/messaging/numbers/{tn}/send/", 1536 * 1024, wait_for_answer_first=False)
+        _post_upload(
+            gunicorn_portal,
+            f"/messaging/numbers/{tn}/send/",
+            1536 * 1024,
+            wait_for_answer_first=False,
+        )
     before = _peak_rss_kb(gunicorn_portal["worker"])
     # 8 MB: under the request limit, eight times VI's 1 MB MMS limit. Django keeps it on disk.
     status, answer = _post_upload(gunicorn_portal, f"/messaging/numbers/{tn}/send/", 8 * 1024 * 1024,
@@ -331,7 +391,9 @@ def test_the_request_limit_applies_to_every_view(rf, settings):
     from portal.middleware import RefuseOversizedRequestsMiddleware
 
     reached = threading.Event()
-    middleware = RefuseOversizedRequestsMiddleware(lambda request: reached.set() or HttpResponse("ok"))
+    middleware = RefuseOversizedRequestsMiddleware(
+        lambda request: reached.set() or HttpResponse("ok")
+    )
     request = rf.post("/anything/", data=b"", content_type="application/octet-stream")
     request.META["CONTENT_LENGTH"] = str(settings.PORTAL_MAX_REQUEST_BYTES + 1)
     assert middleware(request).status_code == 413 and not reached.is_set()
@@ -376,7 +438,9 @@ def test_every_next_parameter_goes_through_safe_next():
         for path in (root / package).rglob("*.py"):
             if "sandbox" in path.parts or path.name == "redirects.py":
                 continue
-            if re.search(r"""(GET|POST)\.get\(\s*["'](next|return|return_to|back)["']""", path.read_text()):
+            if re.search(
+                r"""(GET|POST)\.get\(\s*["'](next|return|return_to|back)["']""", path.read_text()
+            ):
                 offenders.append(str(path.relative_to(root)))
     assert offenders == []
 
@@ -389,7 +453,9 @@ def test_every_next_parameter_goes_through_safe_next():
     ["Zq7-Portal-Secret", "ZQ7-PORTAL-SECRET", "zq7-portal-secret", "zQ7-pOrTaL-sEcReT"],
 )
 def test_a_secret_echoed_in_another_case_is_redacted(echo):
-    text = redact_text(f"Login failed for sandbox with password {echo} (bad)", secrets=["Zq7-Portal-Secret"])
+    text = redact_text(
+        f"Login failed for sandbox with password {echo} (bad)", secrets=["Zq7-Portal-Secret"]
+    )
     assert echo.lower() not in text.lower()
     assert REDACTED in text
 
@@ -401,9 +467,20 @@ def test_a_secret_echoed_escaped_is_redacted():
 
 
 SECRET_SCENARIOS = {
-    "refusal": lambda echo: dict(body=envelope("SetConferenceLine", f"<responseCode>902</responseCode><responseMessage>Bad secret {echo}</responseMessage>")),
-    "fault": lambda echo: dict(body=soap_fault(f"Login failed: {echo} / pin {PIN_ECHO}"), status=500),
-    "html": lambda echo: dict(body=f"<html><pre>secret was {echo}</pre></html>".encode(), status=500, content_type="text/html"),
+    "refusal": lambda echo: dict(
+        body=envelope(
+            "SetConferenceLine",
+            f"<responseCode>902</responseCode><responseMessage>Bad secret {echo}</responseMessage>",
+        )
+    ),
+    "fault": lambda echo: dict(
+        body=soap_fault(f"Login failed: {echo} / pin {PIN_ECHO}"), status=500
+    ),
+    "html": lambda echo: dict(
+        body=f"<html><pre>secret was {echo}</pre></html>".encode(),
+        status=500,
+        content_type="text/html",
+    ),
 }
 PIN_ECHO = "86753091"
 
@@ -430,7 +507,10 @@ def test_a_vi_answer_echoing_the_secret_in_another_case_is_neither_stored_nor_sh
     row = ProviderCall.objects.get()
     stored = json.dumps([row.response_message, row.error, row.parameters])
     assert TEST_SECRET.lower() not in stored.lower() and PIN_ECHO not in stored
-    for page in (viewer_client.get("/provider-log/"), viewer_client.get(f"/provider-log/{row.pk}/")):
+    for page in (
+        viewer_client.get("/provider-log/"),
+        viewer_client.get(f"/provider-log/{row.pk}/"),
+    ):
         assert page.status_code == 200
         assert TEST_SECRET.lower() not in page.content.decode().lower()
 
@@ -439,14 +519,19 @@ def test_a_vi_answer_echoing_the_secret_in_another_case_is_neither_stored_nor_sh
 
 
 @pytest.mark.django_db
-def test_an_administrator_cannot_make_anyone_a_superuser(administrator, administrator_client, viewer):
+def test_an_administrator_cannot_make_anyone_a_superuser(
+    administrator, administrator_client, viewer
+):
     page = administrator_client.get(f"/admin/auth/user/{viewer.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
     assert "is_superuser" not in form.fields
     data = _user_form_data(viewer) | {"is_superuser": "on"}
     administrator_client.post(f"/admin/auth/user/{viewer.pk}/change/", data)
-    administrator_client.post(f"/admin/auth/user/{administrator.pk}/change/", _user_form_data(administrator) | {"is_superuser": "on"})
+    administrator_client.post(
+        f"/admin/auth/user/{administrator.pk}/change/",
+        _user_form_data(administrator) | {"is_superuser": "on"},
+    )
     viewer.refresh_from_db()
     administrator.refresh_from_db()
     assert not viewer.is_superuser and not administrator.is_superuser
@@ -463,7 +548,9 @@ def _user_form_data(user) -> dict:
 
 
 @pytest.mark.django_db
-def test_an_administrator_cannot_grant_a_permission_or_group_they_lack(administrator, administrator_client, viewer):
+def test_an_administrator_cannot_grant_a_permission_or_group_they_lack(
+    administrator, administrator_client, viewer
+):
     lacking = Permission.objects.get(codename="delete_logentry")  # admin log: no role holds it
     assert not administrator.has_perm("admin.delete_logentry")
     powerful = Group.objects.create(name="Powerful")
@@ -494,7 +581,10 @@ def test_an_administrator_cannot_grant_a_permission_or_group_they_lack(administr
     assert lacking not in group_page.context["adminform"].form.fields["permissions"].queryset
     administrator_client.post(
         f"/admin/auth/group/{own.pk}/change/",
-        {"name": own.name, "permissions": [str(p.pk) for p in own.permissions.all()] + [str(lacking.pk)]},
+        {
+            "name": own.name,
+            "permissions": [str(p.pk) for p in own.permissions.all()] + [str(lacking.pk)],
+        },
     )
     assert not own.permissions.filter(pk=lacking.pk).exists()
 
@@ -512,10 +602,15 @@ def test_editing_a_user_keeps_grants_the_editor_could_not_make(administrator_cli
 
 
 @pytest.mark.django_db
-def test_a_superusers_account_is_out_of_an_administrators_reach(administrator_client, django_user_model):
+def test_a_superusers_account_is_out_of_an_administrators_reach(
+    administrator_client, django_user_model
+):
     root = django_user_model.objects.create_superuser("root", "root@example.com", "x" * 20)
     assert administrator_client.get(f"/admin/auth/user/{root.pk}/password/").status_code == 403
-    response = administrator_client.post(f"/admin/auth/user/{root.pk}/password/", {"password1": "Hijack-123456", "password2": "Hijack-123456"})
+    response = administrator_client.post(
+        f"/admin/auth/user/{root.pk}/password/",
+        {"password1": "Hijack-123456", "password2": "Hijack-123456"},
+    )
     assert response.status_code == 403
     root.refresh_from_db()
     assert root.check_password("x" * 20)

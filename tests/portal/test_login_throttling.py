@@ -21,7 +21,9 @@ HOME, ELSEWHERE, PROXY = "192.0.2.10", "198.51.100.20", "203.0.113.1"
 
 
 def _sign_in(client: Client, username: str, password: str, address: str = HOME):
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def _signed_in(response) -> bool:
@@ -39,10 +41,14 @@ def _fail(username: str, times: int, address: str = HOME) -> None:
 
 def test_wrong_passwords_pause_the_account_with_a_plain_message(viewer, operator):
     _fail(viewer.username, LIMIT - 1)
-    assert _signed_in(_sign_in(Client(), viewer.username, PASSWORD, ELSEWHERE))  # under the limit: fine
+    assert _signed_in(
+        _sign_in(Client(), viewer.username, PASSWORD, ELSEWHERE)
+    )  # under the limit: fine
     _fail(viewer.username, LIMIT, ELSEWHERE)  # a success reset the count; now five in a row
 
-    refused = _sign_in(Client(), viewer.username, PASSWORD, "198.51.100.99")  # right password, new address
+    refused = _sign_in(
+        Client(), viewer.username, PASSWORD, "198.51.100.99"
+    )  # right password, new address
     assert refused.status_code == 429
     text = refused.content.decode()
     assert "Too many wrong passwords" in text and "15 minutes" in text and "administrator" in text
@@ -72,7 +78,9 @@ def test_an_administrator_allows_sign_in_again_from_the_user_admin(viewer, admin
     assert _sign_in(Client(), viewer.username, PASSWORD, ELSEWHERE).status_code == 429
 
     response = administrator_client.post(
-        "/admin/auth/user/", {"action": "allow_sign_in", "_selected_action": [viewer.pk]}, follow=True
+        "/admin/auth/user/",
+        {"action": "allow_sign_in", "_selected_action": [viewer.pk]},
+        follow=True,
     )
     assert "Sign-in allowed again for 1 account" in response.content.decode()
     assert _signed_in(_sign_in(Client(), viewer.username, PASSWORD, ELSEWHERE))
@@ -80,9 +88,15 @@ def test_an_administrator_allows_sign_in_again_from_the_user_admin(viewer, admin
 
 def test_the_admin_login_page_is_throttled_too(administrator):
     for _ in range(LIMIT):
-        Client().post("/admin/login/", {"username": administrator.username, "password": "nope"}, REMOTE_ADDR=HOME)
+        Client().post(
+            "/admin/login/",
+            {"username": administrator.username, "password": "nope"},
+            REMOTE_ADDR=HOME,
+        )
     response = Client().post(
-        "/admin/login/", {"username": administrator.username, "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE
+        "/admin/login/",
+        {"username": administrator.username, "password": PASSWORD},
+        REMOTE_ADDR=ELSEWHERE,
     )
     assert response.status_code == 429
 
@@ -113,7 +127,9 @@ def test_code_that_signs_in_without_a_request_still_works(viewer):
     assert not Client().login(username=viewer.username, password="nope")
 
 
-@pytest.mark.parametrize("username", ["\x00admin", "a" * 5000, "<script>alert(1)</script>", "' OR 1=1 --"])
+@pytest.mark.parametrize(
+    "username", ["\x00admin", "a" * 5000, "<script>alert(1)</script>", "' OR 1=1 --"]
+)
 def test_hostile_usernames_are_plain_failures(db, username):
     response = _sign_in(Client(), username, "x")
     assert response.status_code in {200, 400}

@@ -19,13 +19,17 @@ class KeysetPage:
 
 def _render(query: str, **context) -> str:
     request = RequestFactory().get(f"/numbers/{query}")
-    return " ".join(render_to_string("components/pagination.html", context, request=request).split())
+    return " ".join(
+        render_to_string("components/pagination.html", context, request=request).split()
+    )
 
 
 def test_a_django_page_says_where_you_are_and_how_many():
     page = Paginator(list(range(120)), 50).get_page(2)
     html = _render("?page=2", page=page)
-    assert "51–100 of 120" in html and "Page 2 of 3" in html and "Previous" in html and "Next" in html
+    assert (
+        "51–100 of 120" in html and "Page 2 of 3" in html and "Previous" in html and "Next" in html
+    )
 
 
 def test_a_single_page_still_says_how_many():
@@ -35,7 +39,14 @@ def test_a_single_page_still_says_how_many():
 
 def test_a_keyset_page_says_page_x_of_y_and_the_rows_shown():
     page = KeysetPage(rows=list(range(50)), next_cursor="abc", previous_cursor="xyz")
-    html = _render("?cursor=xyz&n=3&q=435", page=page, count=260, capped=False, target="#did-results", swap="outerHTML")
+    html = _render(
+        "?cursor=xyz&n=3&q=435",
+        page=page,
+        count=260,
+        capped=False,
+        target="#did-results",
+        swap="outerHTML",
+    )
     assert "101–150 of 260" in html and "Page 3 of 6" in html
     assert "cursor=abc" in html and "n=4" in html and "q=435" in html  # the filters are kept
     assert "First page" in html and 'hx-swap="outerHTML"' in html

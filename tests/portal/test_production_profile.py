@@ -23,11 +23,18 @@ LONG_KEY = secrets.token_urlsafe(60)
 
 
 def _run(code_or_args: list[str], **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DJANGO_", "SECURE_"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DJANGO_", "SECURE_"))
+    }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, *code_or_args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, *code_or_args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -98,15 +105,24 @@ def test_the_https_profile_sends_hsts_csp_and_secure_cookies_and_redirects_http(
     headers = seen["headers"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     policy = headers["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "'unsafe-eval'" not in policy and "frame-ancestors 'none'" in policy
+    assert (
+        "script-src 'self'" in policy
+        and "'unsafe-eval'" not in policy
+        and "frame-ancestors 'none'" in policy
+    )
     assert "Content-Security-Policy-Report-Only" not in headers
     assert seen["cookies"]["csrftoken"]["secure"] is True
     assert "no-store" in headers["Cache-Control"]
-    assert seen["plain_status"] == 301 and seen["plain_location"].startswith("https://portal.example.com/")
+    assert seen["plain_status"] == 301 and seen["plain_location"].startswith(
+        "https://portal.example.com/"
+    )
 
 
 def test_the_https_profile_behind_a_proxy_trusts_its_forwarded_proto():
-    assert _probe(False, "portal.example.com", **_production(PORTAL_PROXY_COUNT="1"))["plain_status"] == 301
+    assert (
+        _probe(False, "portal.example.com", **_production(PORTAL_PROXY_COUNT="1"))["plain_status"]
+        == 301
+    )
     code = (
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup();"
         "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
@@ -149,7 +165,9 @@ def test_pages_right_after_sign_in_write_no_session(viewer_client):
     viewer_client.get("/")
     with CaptureQueriesContext(connection) as queries:
         viewer_client.get("/")
-    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert not [
+        q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]
+    ]
 
 
 @pytest.mark.django_db
@@ -183,15 +201,26 @@ def enforced_csp(settings):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_main_pages_work_under_the_content_security_policy(live_server, sandbox, administrator, browser_page, enforced_csp):
+def test_main_pages_work_under_the_content_security_policy(
+    live_server, sandbox, administrator, browser_page, enforced_csp
+):
     from tests.dids.conftest import run_dids_sync
 
     assert run_dids_sync().status == "succeeded"
     page = browser_page
     expect = playwright_sync.expect
     refused: list[str] = []
-    page.on("console", lambda message: refused.append(page.url + ": " + message.text[:160]) if "Content Security Policy" in message.text or "Refused to" in message.text else None)
-    page.add_init_script("document.addEventListener('securitypolicyviolation', e => console.error('Refused to ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(page.url + ": " + message.text[:160])
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error('Refused to ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
 
     sign_in(page, live_server.url, administrator)
     response_policy = page.evaluate("() => document.readyState")  # the page is live
@@ -200,7 +229,9 @@ def test_main_pages_work_under_the_content_security_policy(live_server, sandbox,
     nav = page.get_by_role("navigation", name="Main")
     for label in ("Numbers", "911", "Messaging", "Porting", "Sync", "Provider log", "Dashboard"):
         nav.get_by_role("link", name=label, exact=True).click()
-        expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
+        expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
         page.wait_for_load_state("networkidle")
 
     # A number's page: its panels arrive by htmx (messaging, 911, ports) and must run too.

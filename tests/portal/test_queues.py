@@ -28,14 +28,25 @@ def test_every_task_of_the_portal_is_routed_to_its_queue_by_name():
     # No task falls through to the default silently: each is named in the table.
     assert [name for name in tasks if name not in queues.TASK_QUEUES] == []
     assert queues.route_task("portal.tasks.run_sync", (), {"kind": "dids"}, {}) == {"queue": "sync"}
-    assert queues.route_task("e911.tasks.apply_bulk_job", (), {"job_id": 1}, {}) == {"queue": "bulk"}
-    assert queues.route_task("e911.tasks.check_bulk_job", (), {"job_id": 1}, {}) == {"queue": "bulk"}
+    assert queues.route_task("e911.tasks.apply_bulk_job", (), {"job_id": 1}, {}) == {
+        "queue": "bulk"
+    }
+    assert queues.route_task("e911.tasks.check_bulk_job", (), {"job_id": 1}, {}) == {
+        "queue": "bulk"
+    }
     assert app.amqp.router.route({}, "portal.tasks.run_sync")["queue"].name.endswith("sync")
 
 
 @pytest.mark.parametrize(
     ("size", "queue"),
-    [(3, "interactive"), (25, "interactive"), (26, "bulk"), (1000, "bulk"), (None, "bulk"), ("<b>3</b>", "bulk")],
+    [
+        (3, "interactive"),
+        (25, "interactive"),
+        (26, "bulk"),
+        (1000, "bulk"),
+        (None, "bulk"),
+        ("<b>3</b>", "bulk"),
+    ],
 )
 def test_a_small_portability_check_is_interactive_and_a_large_one_bulk(size, queue):
     kwargs = {"job_id": 1} if size is None else {"job_id": 1, "size": size}
@@ -89,7 +100,9 @@ def test_transport_errors_make_the_next_calls_wait_and_a_success_clears_it(setti
 def test_a_stop_asked_between_items_leaves_the_rest_untouched(settings):
     settings.VI_MAX_CONCURRENCY = 2
     done: list[int] = []
-    ran = bounded.run_bounded(range(50), lambda item: done.append(item) or False, stop=lambda: len(done) >= 5)
+    ran = bounded.run_bounded(
+        range(50), lambda item: done.append(item) or False, stop=lambda: len(done) >= 5
+    )
     assert 5 <= ran < 50 and len(done) == ran
 
 
@@ -107,35 +120,66 @@ def _wait(predicate, *, seconds: float, what: str):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_sync_starts_and_finishes_while_a_bulk_job_is_still_running(queue_workers, operator_client, sandbox, settings):
+def test_a_sync_starts_and_finishes_while_a_bulk_job_is_still_running(
+    queue_workers, operator_client, sandbox, settings
+):
     from dids.models import DID
     from e911.models import BulkJob, Location
     from portal.models import ProviderCall, SyncRun
     from portal.sync import sync_execute
 
     for kind in ("dids", "e911"):
-        assert sync_execute(kind=kind, trigger=SyncRun.Trigger.COMMAND).status == SyncRun.Status.SUCCEEDED
+        assert (
+            sync_execute(kind=kind, trigger=SyncRun.Trigger.COMMAND).status
+            == SyncRun.Status.SUCCEEDED
+        )
     settings.VI_MAX_CONCURRENCY = 2
     without = Location.objects.filter(gone_at__isnull=True).values("tn")
-    tns = list(DID.objects.filter(gone_at__isnull=True).exclude(tn__in=without).order_by("tn").values_list("tn", flat=True)[:8])
+    tns = list(
+        DID.objects.filter(gone_at__isnull=True)
+        .exclude(tn__in=without)
+        .order_by("tn")
+        .values_list("tn", flat=True)[:8]
+    )
     assert len(tns) == 8
-    content = "tn,address1,city,state,zip,caller_name\n" + "".join(f"{tn},350 S 200 E,Salt Lake City,UT,84111,Desk {index}\n" for index, tn in enumerate(tns))
-    operator_client.post("/e911/bulk/upload/", {"file": SimpleUploadedFile("a.csv", content.encode(), content_type="text/csv")})
+    content = "tn,address1,city,state,zip,caller_name\n" + "".join(
+        f"{tn},350 S 200 E,Salt Lake City,UT,84111,Desk {index}\n" for index, tn in enumerate(tns)
+    )
+    operator_client.post(
+        "/e911/bulk/upload/",
+        {"file": SimpleUploadedFile("a.csv", content.encode(), content_type="text/csv")},
+    )
     job = BulkJob.objects.get()
-    _wait(lambda: BulkJob.objects.get(pk=job.pk).status == BulkJob.Status.CHECKED, seconds=30, what="the check")
+    _wait(
+        lambda: BulkJob.objects.get(pk=job.pk).status == BulkJob.Status.CHECKED,
+        seconds=30,
+        what="the check",
+    )
 
     # VI slow to provision: each insert takes 1.5 s, so the job runs for several seconds.
     sandbox.control.fault("latency", operation="insert911", times=len(tns), seconds=1.5)
     operator_client.post(f"/e911/bulk/{job.pk}/apply/")
-    _wait(lambda: BulkJob.objects.get(pk=job.pk).status == BulkJob.Status.RUNNING, seconds=15, what="the apply to start")
+    _wait(
+        lambda: BulkJob.objects.get(pk=job.pk).status == BulkJob.Status.RUNNING,
+        seconds=15,
+        what="the apply to start",
+    )
 
     asked = time.monotonic()
     assert operator_client.post(reverse("sync:run", args=["dids"])).status_code == 302
-    run = _wait(lambda: SyncRun.objects.filter(kind="dids", trigger=SyncRun.Trigger.STAFF, finished_at__isnull=False).first(), seconds=30, what="the sync")
+    run = _wait(
+        lambda: SyncRun.objects.filter(
+            kind="dids", trigger=SyncRun.Trigger.STAFF, finished_at__isnull=False
+        ).first(),
+        seconds=30,
+        what="the sync",
+    )
     waited = time.monotonic() - asked
     job.refresh_from_db()
     assert run.status == SyncRun.Status.SUCCEEDED, run.error
-    assert job.status == BulkJob.Status.RUNNING, f"the sync only ran once the bulk job was {job.status}"
+    assert job.status == BulkJob.Status.RUNNING, (
+        f"the sync only ran once the bulk job was {job.status}"
+    )
     assert waited < 10
 
     _wait(lambda: BulkJob.objects.get(pk=job.pk).is_finished, seconds=60, what="the bulk job")
@@ -144,11 +188,15 @@ def test_a_sync_starts_and_finishes_while_a_bulk_job_is_still_running(queue_work
     assert job.status == BulkJob.Status.FINISHED and job.progress_done == len(tns)
     assert sorted(job.rows.values_list("result", flat=True)) == ["provisioned"] * len(tns)
     inserts = ProviderCall.objects.filter(operation="insert911")
-    assert inserts.count() == len(tns) and set(inserts.values_list("actor__username", flat=True)) == {"otto.operator"}
+    assert inserts.count() == len(tns) and set(
+        inserts.values_list("actor__username", flat=True)
+    ) == {"otto.operator"}
 
 
 @pytest.mark.django_db
-def test_a_queued_portability_check_says_which_worker_it_waits_for(operator, operator_client, monkeypatch):
+def test_a_queued_portability_check_says_which_worker_it_waits_for(
+    operator, operator_client, monkeypatch
+):
     from porting import services as porting
     from porting.models import PortabilityJob
 
@@ -156,11 +204,20 @@ def test_a_queued_portability_check_says_which_worker_it_waits_for(operator, ope
     small = porting.portability_job_create(text="3032340100\n2122340199", actor=operator)
     page = operator_client.get(reverse("porting:check_job", args=[small.pk])).content.decode()
     assert "Queued: waiting for a free worker for short jobs" in page
-    large = porting.portability_job_create(text="\n".join(f"30323401{index:02d}" for index in range(40)), actor=operator)
-    progress = operator_client.get(reverse("porting:check_progress", args=[large.pk])).content.decode()
+    large = porting.portability_job_create(
+        text="\n".join(f"30323401{index:02d}" for index in range(40)), actor=operator
+    )
+    progress = operator_client.get(
+        reverse("porting:check_progress", args=[large.pk])
+    ).content.decode()
     assert "Queued: waiting for the bulk worker" in progress
     PortabilityJob.objects.filter(pk=large.pk).update(status=PortabilityJob.Status.RUNNING)
-    assert "waiting for" not in operator_client.get(reverse("porting:check_progress", args=[large.pk])).content.decode()
+    assert (
+        "waiting for"
+        not in operator_client.get(
+            reverse("porting:check_progress", args=[large.pk])
+        ).content.decode()
+    )
 
 
 def test_make_run_and_docker_compose_serve_every_queue():
@@ -172,9 +229,13 @@ def test_make_run_and_docker_compose_serve_every_queue():
     import yaml
 
     root = Path(__file__).resolve().parents[2]
-    found = re.search(r"^\s*workers = (\(.*\))$", (root / "portal" / "devrun.py").read_text(), re.MULTILINE)
+    found = re.search(
+        r"^\s*workers = (\(.*\))$", (root / "portal" / "devrun.py").read_text(), re.MULTILINE
+    )
     assert found, "portal/devrun.py no longer names its workers as `workers = (...)`"
-    served_by_make_run = {queue for _, served, _ in ast.literal_eval(found.group(1)) for queue in served.split(",")}
+    served_by_make_run = {
+        queue for _, served, _ in ast.literal_eval(found.group(1)) for queue in served.split(",")
+    }
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())
     served_by_compose = set()
     for service in compose["services"].values():

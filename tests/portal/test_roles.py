@@ -8,7 +8,13 @@ from portal.permissions import write_permission_of, write_view
 from tests.portal.url_walker import all_endpoints
 
 VIEWER = {"view_portal"}
-OPERATOR = VIEWER | {"operate_numbers", "operate_e911", "operate_messaging", "check_portability", "run_sync"}
+OPERATOR = VIEWER | {
+    "operate_numbers",
+    "operate_e911",
+    "operate_messaging",
+    "check_portability",
+    "run_sync",
+}
 ADMINISTRATOR = OPERATOR | {
     "release_numbers",
     "manage_endpoint_groups",
@@ -21,19 +27,26 @@ ADMINISTRATOR = OPERATOR | {
 
 def portal_codenames(group_name: str) -> set[str]:
     group = Group.objects.get(name=group_name)
-    return set(group.permissions.filter(content_type__app_label="portal").values_list("codename", flat=True))
+    return set(
+        group.permissions.filter(content_type__app_label="portal").values_list(
+            "codename", flat=True
+        )
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("group_name", "expected"), [("Viewer", VIEWER), ("Operator", OPERATOR), ("Administrator", ADMINISTRATOR)]
+    ("group_name", "expected"),
+    [("Viewer", VIEWER), ("Operator", OPERATOR), ("Administrator", ADMINISTRATOR)],
 )
 def test_each_role_holds_exactly_its_portal_permissions(roles, group_name, expected):
     assert portal_codenames(group_name) == expected
 
 
 @pytest.mark.django_db
-def test_only_the_administrator_may_edit_schedules_and_users_in_the_admin(viewer, operator, administrator):
+def test_only_the_administrator_may_edit_schedules_and_users_in_the_admin(
+    viewer, operator, administrator
+):
     admin_permissions = [
         "django_celery_beat.change_periodictask",
         "django_celery_beat.add_crontabschedule",
@@ -102,6 +115,8 @@ def test_user_admin_lists_and_filters_by_role(administrator_client, viewer, oper
     page = administrator_client.get("/admin/auth/user/").content.decode()
     assert "vera.viewer" in page and ">Viewer<" in page
     viewer_group = Group.objects.get(name="Viewer")
-    filtered = administrator_client.get(f"/admin/auth/user/?groups__id__exact={viewer_group.pk}").content.decode()
+    filtered = administrator_client.get(
+        f"/admin/auth/user/?groups__id__exact={viewer_group.pk}"
+    ).content.decode()
     assert "vera.viewer" in filtered
     assert "otto.operator" not in filtered

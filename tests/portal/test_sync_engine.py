@@ -36,7 +36,11 @@ def staff_write(code: str, **fields) -> None:
 
 
 def history(action: str) -> list[ChangeRecord]:
-    return list(ChangeRecord.objects.filter(model="sync_testapp.gadget", action=action).order_by("object_key"))
+    return list(
+        ChangeRecord.objects.filter(model="sync_testapp.gadget", action=action).order_by(
+            "object_key"
+        )
+    )
 
 
 def test_first_sync_creates_every_row_with_history(gadgets_kind):
@@ -46,12 +50,23 @@ def test_first_sync_creates_every_row_with_history(gadgets_kind):
 
     assert run.status == Status.SUCCEEDED
     assert run.counts == {
-        "seen": 3, "created": 3, "updated": 0, "returned": 0, "gone": 0,
-        "unchanged": 0, "kept_local": 0, "duplicates": 0, "set_aside": 0,
+        "seen": 3,
+        "created": 3,
+        "updated": 0,
+        "returned": 0,
+        "gone": 0,
+        "unchanged": 0,
+        "kept_local": 0,
+        "duplicates": 0,
+        "set_aside": 0,
     }
     assert run.started_at and run.finished_at and run.finished_at >= run.started_at
     gadget = Gadget.objects.get(code="G000001")
-    assert (gadget.name, gadget.price, gadget.tags) == ("Gadget G000001", Decimal("1.5"), ["a", "b"])
+    assert (gadget.name, gadget.price, gadget.tags) == (
+        "Gadget G000001",
+        Decimal("1.5"),
+        ["a", "b"],
+    )
     assert gadget.content_hash and gadget.gone_at is None
     created = history(ChangeRecord.Action.CREATED)
     assert [record.object_key for record in created] == ["G000000", "G000001", "G000002"]
@@ -90,7 +105,11 @@ def test_a_changed_row_is_updated_with_before_and_after_and_local_fields_kept(ga
 
     assert (run.counts["updated"], run.counts["unchanged"]) == (1, 19)
     gadget = Gadget.objects.get(code="G000004")
-    assert (gadget.status, gadget.price, gadget.note) == ("suspended", Decimal("2.25"), "customer asked twice")
+    assert (gadget.status, gadget.price, gadget.note) == (
+        "suspended",
+        Decimal("2.25"),
+        "customer asked twice",
+    )
     [updated] = history(ChangeRecord.Action.UPDATED)
     assert updated.object_key == "G000004"
     assert updated.changes == {"status": ["active", "suspended"], "price": ["1.5000", "2.25"]}
@@ -136,7 +155,12 @@ def test_a_sharply_shrunken_audit_is_held_and_applies_nothing(gadgets_kind, sett
 
     assert run.status == Status.NEEDS_CONFIRMATION
     assert "3 of 20" in run.error and "confirm" in run.error
-    assert (run.counts["gone"], run.counts["active"], run.counts["seen"], run.counts["updated"]) == (3, 20, 17, 1)
+    assert (
+        run.counts["gone"],
+        run.counts["active"],
+        run.counts["seen"],
+        run.counts["updated"],
+    ) == (3, 20, 17, 1)
     assert Gadget.objects.filter(gone_at__isnull=True).count() == 20
     assert Gadget.objects.get(code="G000000").name == "Gadget G000000"
     assert ChangeRecord.objects.count() == history_before
@@ -232,7 +256,9 @@ def test_a_sync_never_overwrites_a_staff_write_made_after_its_audit_was_requeste
     assert Gadget.objects.get(code="G000009").gone_at is None
     assert Gadget.objects.get(code="G000001").status == "active"  # older staff write overwritten
     assert run.counts["kept_local"] == 2
-    assert not ChangeRecord.objects.filter(object_key__in=["G000003", "G000009"], sync_run=run).exists()
+    assert not ChangeRecord.objects.filter(
+        object_key__in=["G000003", "G000009"], sync_run=run
+    ).exists()
 
 
 def test_a_staff_write_between_reading_and_applying_is_kept(gadgets_kind):
@@ -272,12 +298,19 @@ def test_progress_is_reported_while_running(gadgets_kind):
     def watched_audit():
         for index, record in enumerate(audit_of(4500)):
             if index in (2100, 4200):
-                seen_progress.append(SyncRun.objects.values_list("progress_done", "progress_label").get(status="running"))
+                seen_progress.append(
+                    SyncRun.objects.values_list("progress_done", "progress_label").get(
+                        status="running"
+                    )
+                )
             yield record
 
     gadgets_kind(watched_audit)
     run = sync()
 
-    assert seen_progress == [(2000, "gadgets: read 2,000 records"), (4000, "gadgets: read 4,000 records")]
+    assert seen_progress == [
+        (2000, "gadgets: read 2,000 records"),
+        (4000, "gadgets: read 4,000 records"),
+    ]
     assert run.progress_label == "Done"
     assert run.progress_done == run.progress_total == 4500

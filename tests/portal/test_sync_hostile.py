@@ -36,7 +36,9 @@ def run_sync(kind: str) -> SyncRun:
 @pytest.fixture(params=["set-based", "portable"])
 def reconcile_path(request, monkeypatch):
     if request.param == "portable":
-        monkeypatch.setattr(sys.modules["portal.sync.reconcile"], "set_based_supported", lambda model: False)
+        monkeypatch.setattr(
+            sys.modules["portal.sync.reconcile"], "set_based_supported", lambda model: False
+        )
     return request.param
 
 
@@ -53,7 +55,9 @@ def vi_values(tn: str) -> dict:
     return {**row.vi_values(), "gone_at": row.gone_at}
 
 
-def test_unfit_records_are_set_aside_and_every_other_record_applies(mirrored, hostile_vi, reconcile_path):
+def test_unfit_records_are_set_aside_and_every_other_record_applies(
+    mirrored, hostile_vi, reconcile_path
+):
     long_name, huge_id, word_id, odd_flag, fine = mirrored[:5]
     before = {tn: vi_values(tn) for tn in mirrored[:4]}
     hostile_vi.values(
@@ -74,9 +78,15 @@ def test_unfit_records_are_set_aside_and_every_other_record_applies(mirrored, ho
     assert run.counts["dids"]["updated"] == 1
     aside = {record.object_key: record for record in SetAsideRecord.objects.filter(sync_run=run)}
     assert set(aside) == {long_name, huge_id, word_id, odd_flag}
-    assert aside[huge_id].problems == [{"field": "endpoint_id", "raw": HUGE, "reason": "out of range"}]
+    assert aside[huge_id].problems == [
+        {"field": "endpoint_id", "raw": HUGE, "reason": "out of range"}
+    ]
     assert aside[word_id].problems[0]["raw"] == "abc"
-    assert aside[odd_flag].problems[0] == {"field": "has911", "raw": "maybe", "reason": "not yes or no"}
+    assert aside[odd_flag].problems[0] == {
+        "field": "has911",
+        "raw": "maybe",
+        "reason": "not yes or no",
+    }
     assert aside[long_name].values["cnam_name"] == "N" * 40
     # The mirror keeps the last good values of the set-aside numbers, and does not call them gone.
     assert {tn: vi_values(tn) for tn in before} == before
@@ -85,7 +95,9 @@ def test_unfit_records_are_set_aside_and_every_other_record_applies(mirrored, ho
     assert changed == {fine}
 
 
-def test_a_set_aside_number_is_applied_once_vi_sends_a_usable_value(mirrored, hostile_vi, reconcile_path):
+def test_a_set_aside_number_is_applied_once_vi_sends_a_usable_value(
+    mirrored, hostile_vi, reconcile_path
+):
     tn = mirrored[0]
     hostile_vi.values("auditDIDs", {tn: {"endpointId": HUGE, "rateCenter": "LATER"}}, times=1)
     assert run_sync("dids").counts["dids"]["set_aside"] == 1
@@ -122,13 +134,17 @@ def test_an_sms_record_of_the_wrong_type_is_set_aside_and_the_rest_applies(sandb
     run = run_sync("messaging")
 
     assert run.status == SyncRun.Status.SUCCEEDED, run.error
-    assert sum(step.get("set_aside", 0) for step in run.counts.values() if isinstance(step, dict)) == 1
+    assert (
+        sum(step.get("set_aside", 0) for step in run.counts.values() if isinstance(step, dict)) == 1
+    )
     assert SMSNumber.objects.get(tn=bad).vi_values() == before
     assert SMSNumber.objects.get(tn=fine).forward == "8015550199"
 
 
 @pytest.mark.parametrize("how", ["drip", "endless"])
-def test_a_sync_whose_audit_never_finishes_ends_at_its_deadline_having_written_nothing(mirrored, hostile_vi, settings, how):
+def test_a_sync_whose_audit_never_finishes_ends_at_its_deadline_having_written_nothing(
+    mirrored, hostile_vi, settings, how
+):
     from portal.voipinnovations.errors import ProviderUnavailable
 
     settings.VI_AUDIT_DEADLINE = 2.0
@@ -148,7 +164,9 @@ def test_a_sync_whose_audit_never_finishes_ends_at_its_deadline_having_written_n
 
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "1E+400", "abc"])
-def test_an_absurd_balance_is_not_stored_and_breaks_no_page(mirrored, hostile_vi, amount, operator_client):
+def test_an_absurd_balance_is_not_stored_and_breaks_no_page(
+    mirrored, hostile_vi, amount, operator_client
+):
     readings = list(PrepaidBalanceReading.objects.values_list("amount", flat=True))
     hostile_vi.top("GetPrepaidBalance", Amount=amount)
 
@@ -167,7 +185,9 @@ def test_an_absurd_balance_is_not_stored_and_breaks_no_page(mirrored, hostile_vi
     [{"endpointId": HUGE}, {"endpointId": "abc"}, {"has911": "maybe"}, {"cnamName": "N" * 40}],
     ids=["huge", "word", "flag", "long"],
 )
-def test_refresh_from_vi_says_so_in_plain_words_and_stores_nothing(mirrored, hostile_vi, operator_client, bent):
+def test_refresh_from_vi_says_so_in_plain_words_and_stores_nothing(
+    mirrored, hostile_vi, operator_client, bent
+):
     tn = mirrored[0]
     before = vi_values(tn)
     hostile_vi.values("queryDID", {tn: bent})
@@ -183,7 +203,9 @@ def test_refresh_from_vi_says_so_in_plain_words_and_stores_nothing(mirrored, hos
     assert ChangeRecord.objects.count() == history
 
 
-def test_refresh_with_a_caller_id_name_too_long_on_its_own_call_stores_nothing(mirrored, hostile_vi, operator_client):
+def test_refresh_with_a_caller_id_name_too_long_on_its_own_call_stores_nothing(
+    mirrored, hostile_vi, operator_client
+):
     # The name comes from GetCNAMDisplay, not from queryDID: the refresh assembles the row
     # from several calls, and every one of them must fit before anything is stored.
     tn = DID.objects.filter(cnam_storage_active=True).values_list("tn", flat=True).first()
@@ -202,21 +224,25 @@ def test_refresh_with_a_caller_id_name_too_long_on_its_own_call_stores_nothing(m
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_person_sees_what_was_set_aside_on_the_sync_page(live_server, sandbox, hostile_vi, operator, browser_page):
+def test_a_person_sees_what_was_set_aside_on_the_sync_page(
+    live_server, sandbox, hostile_vi, operator, browser_page
+):
     from playwright.sync_api import expect
 
     from tests.fixtures.browser import sign_in
 
     assert run_sync("dids").status == SyncRun.Status.SUCCEEDED
     tn = sandbox.control.state("numbers/owned")[0]["tn"]
-    hostile_vi.values("auditDIDs", {tn: {"endpointId": HUGE, "cnamName": "<b>Bold & \"quoted\"</b>"}})
+    hostile_vi.values("auditDIDs", {tn: {"endpointId": HUGE, "cnamName": '<b>Bold & "quoted"</b>'}})
     run_sync("dids")  # as the schedule would
 
     page = browser_page
     sign_in(page, live_server.url, operator)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sync", exact=True).click()
     panel = page.get_by_test_id("sync-panel-dids")
-    expect(panel.get_by_test_id("sync-set-aside")).to_contain_text("Succeeded with 1 record set aside")
+    expect(panel.get_by_test_id("sync-set-aside")).to_contain_text(
+        "Succeeded with 1 record set aside"
+    )
     panel.get_by_text("What VI sent").click()
     record = panel.get_by_test_id("set-aside-record")
     expect(record).to_be_visible()

@@ -85,7 +85,7 @@ def buy_while_the_audit_runs(sandbox, operator, *, count: int, audit_requested) 
     """
     tns = sandbox.control.state("numbers/available")[:count]
     with time_machine.travel(audit_requested + datetime.timedelta(seconds=30), tick=False):
-        outcomes = dids_services.assign_dids(tns=tns, endpoint_id=8675, actor=operator)
+        outcomes = dids_services.dids_assign(tns=tns, endpoint_id=8675, actor=operator)
     assert all(outcome.ok for outcome in outcomes), outcomes
     for tn in tns:
         sandbox.control.other("release", tn=tn)
@@ -95,7 +95,9 @@ def buy_while_the_audit_runs(sandbox, operator, *, count: int, audit_requested) 
 # --- the set-based and the portable path, against the sandbox ---------------------------------
 
 
-def test_a_number_bought_after_the_audit_began_is_not_marked_gone(synced, operator, operator_client):
+def test_a_number_bought_after_the_audit_began_is_not_marked_gone(
+    synced, operator, operator_client
+):
     """Another number really left the account, so the sync does mark numbers gone: just not this one."""
     audit_requested = timezone.now()
     [bought] = buy_while_the_audit_runs(synced, operator, count=1, audit_requested=audit_requested)
@@ -111,7 +113,9 @@ def test_a_number_bought_after_the_audit_began_is_not_marked_gone(synced, operat
     assert active_on_the_list(operator_client, bought)
     assert not active_on_the_list(operator_client, released_at_vi)
     assert (run.counts["dids"]["gone"], run.counts["dids"]["kept_local"]) == (1, 1)
-    assert not ChangeRecord.objects.filter(object_key=bought, action=ChangeRecord.Action.GONE).exists()
+    assert not ChangeRecord.objects.filter(
+        object_key=bought, action=ChangeRecord.Action.GONE
+    ).exists()
 
     # The next sync, requested after the purchase, believes VI: the number has left.
     with time_machine.travel(audit_requested + datetime.timedelta(minutes=1), tick=True):
@@ -120,7 +124,9 @@ def test_a_number_bought_after_the_audit_began_is_not_marked_gone(synced, operat
     assert DID.objects.get(tn=bought).gone_at is not None
 
 
-def test_numbers_bought_after_the_audit_began_do_not_make_the_sync_ask_for_confirmation(synced, operator, settings):
+def test_numbers_bought_after_the_audit_began_do_not_make_the_sync_ask_for_confirmation(
+    synced, operator, settings
+):
     """Six of 56 numbers absent from the audit would be a sharp shrink (over 10 %) — were they gone."""
     settings.SYNC_MAX_GONE_FRACTION = 0.10
     audit_requested = timezone.now()
@@ -137,11 +143,15 @@ def test_numbers_bought_after_the_audit_began_do_not_make_the_sync_ask_for_confi
 
 def test_a_number_changed_after_the_audit_began_keeps_the_staff_change(synced, operator):
     """The audit lists the number with VI's older endpoint group; the staff's stays."""
-    number = next(number for number in synced.control.state("numbers/owned") if number["endpoint_group"] == 8674)
+    number = next(
+        number
+        for number in synced.control.state("numbers/owned")
+        if number["endpoint_group"] == 8674
+    )
     tn = number["tn"]
     audit_requested = timezone.now()
     with time_machine.travel(audit_requested + datetime.timedelta(seconds=30), tick=False):
-        [outcome] = dids_services.configure_dids(tns=[tn], endpoint_id=8675, actor=operator)
+        [outcome] = dids_services.dids_configure(tns=[tn], endpoint_id=8675, actor=operator)
     assert outcome.ok
     synced.control.other("update", tn=tn, endpointGroup=8674)  # what the older audit still says
 
@@ -161,8 +171,11 @@ def reconcile_gadgets(records, *, portable: bool = True, writer=None):
     run_start(run=run)
     try:
         return reconcile(
-            run=SyncContext(run=run, confirmed=True), model=Gadget, records=iter(records),
-            to_fields=_fields, writer=(writer or BulkWriter()) if portable else None,
+            run=SyncContext(run=run, confirmed=True),
+            model=Gadget,
+            records=iter(records),
+            to_fields=_fields,
+            writer=(writer or BulkWriter()) if portable else None,
         )
     finally:
         run_finish(run=run, status=SyncRun.Status.SUCCEEDED)
@@ -223,7 +236,11 @@ def test_a_portable_batch_that_fails_half_way_leaves_none_of_its_rows():
     with pytest.raises(WriteFailsMidBatch):
         reconcile_gadgets(audit, writer=WriterThatFailsAfterCreating())
 
-    assert sorted(Gadget.objects.values_list("code", flat=True)) == ["G000000", "G000001", "G000002"]
+    assert sorted(Gadget.objects.values_list("code", flat=True)) == [
+        "G000000",
+        "G000001",
+        "G000002",
+    ]
     assert Gadget.objects.get(code="G000000").name == "Gadget G000000"
     assert ChangeRecord.objects.count() == history_before
 

@@ -30,7 +30,7 @@ def test_every_kind_is_listed_with_its_recent_runs(viewer_client, gadgets_kind, 
     assert f'data-testid="sync-run-{run.pk}"' in html
     assert "Succeeded" in html
     assert "Sync now" not in html  # a viewer may look, not trigger
-    ghost_panel = html[html.index('data-testid="sync-panel-ghost"'):]
+    ghost_panel = html[html.index('data-testid="sync-panel-ghost"') :]
     assert "not available yet" in ghost_panel
 
 
@@ -59,13 +59,19 @@ def test_an_operator_syncs_now_and_watches_it_finish(
     assert f"sync queued (run #{run.pk})" in html
 
     # The worker picks it up and reports progress; the polled panel shows it.
-    SyncRun.objects.filter(pk=run.pk).update(status=Status.RUNNING, progress_done=1200, progress_label="gadgets: read 1,200 records")
-    polled = operator_client.get(reverse("sync:panel", args=[KIND]), HTTP_HX_REQUEST="true").content.decode()
+    SyncRun.objects.filter(pk=run.pk).update(
+        status=Status.RUNNING, progress_done=1200, progress_label="gadgets: read 1,200 records"
+    )
+    polled = operator_client.get(
+        reverse("sync:panel", args=[KIND]), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "read 1,200 records" in polled and 'hx-trigger="every 1s"' in polled
     SyncRun.objects.filter(pk=run.pk).update(status=Status.QUEUED)
 
     sync_execute(kind=KIND, trigger="staff", run_id=run.pk)
-    finished = operator_client.get(reverse("sync:panel", args=[KIND]), HTTP_HX_REQUEST="true").content.decode()
+    finished = operator_client.get(
+        reverse("sync:panel", args=[KIND]), HTTP_HX_REQUEST="true"
+    ).content.decode()
 
     assert "hx-trigger" not in finished  # polling stops
     assert "Succeeded" in finished and "by otto.operator" in finished
@@ -73,7 +79,11 @@ def test_an_operator_syncs_now_and_watches_it_finish(
 
 
 def test_an_operator_sees_a_held_run_but_only_an_administrator_confirms_it(
-    operator_client, administrator, administrator_client, gadgets_kind, django_capture_on_commit_callbacks
+    operator_client,
+    administrator,
+    administrator_client,
+    gadgets_kind,
+    django_capture_on_commit_callbacks,
 ):
     gadgets_kind(audit_of(10))
     sync_execute(kind=KIND, trigger="schedule")

@@ -26,8 +26,12 @@ START = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
 
 def running_run(**fields) -> SyncRun:
     return SyncRun.objects.create(
-        kind=KIND, trigger=SyncRun.Trigger.SCHEDULE, status=Status.RUNNING,
-        started_at=fields.get("heartbeat_at", START), heartbeat_at=START, **fields,
+        kind=KIND,
+        trigger=SyncRun.Trigger.SCHEDULE,
+        status=Status.RUNNING,
+        started_at=fields.get("heartbeat_at", START),
+        heartbeat_at=START,
+        **fields,
     )
 
 

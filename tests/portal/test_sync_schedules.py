@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_each_domain_sync_is_scheduled_at_its_interval():
     schedules = {
         json.loads(task.kwargs)["kind"]: (task.interval.every, task.interval.period, task.enabled)
-        for task in PeriodicTask.objects.filter(task="portal.tasks.run_sync").select_related("interval")
+        for task in PeriodicTask.objects.filter(task="portal.tasks.run_sync").select_related(
+            "interval"
+        )
     }
 
     assert schedules == {

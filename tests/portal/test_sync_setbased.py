@@ -34,11 +34,19 @@ START = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
 # JSON with keys jsonb reorders, VI's nil.
 AWKWARD = [
     gadget_record("A1", Name='Quote " and back\\slash', Price=Decimal("1.5")),
-    gadget_record("A2", Name="Tab\tnew\nline \x01 ctrl", Price="2.25",
-                  RenewsAt=datetime.datetime(2026, 1, 2, 3, 4, 5, 600700, tzinfo=datetime.UTC)),
+    gadget_record(
+        "A2",
+        Name="Tab\tnew\nline \x01 ctrl",
+        Price="2.25",
+        RenewsAt=datetime.datetime(2026, 1, 2, 3, 4, 5, 600700, tzinfo=datetime.UTC),
+    ),
     gadget_record("A3", Name="Ünïcødé € 😀", Price=None, RenewsAt=None, Tags=[]),
-    gadget_record("A4", Name=None, Status=None, Tags={"zz": 1, "a": [True, None, 2.5], "bb": {"k": "v"}}),
-    gadget_record("A5", RenewsAt=datetime.datetime(2026, 7, 4, 12, 0)),  # naive: the default zone's wall clock
+    gadget_record(
+        "A4", Name=None, Status=None, Tags={"zz": 1, "a": [True, None, 2.5], "bb": {"k": "v"}}
+    ),
+    gadget_record(
+        "A5", RenewsAt=datetime.datetime(2026, 7, 4, 12, 0)
+    ),  # naive: the default zone's wall clock
     gadget_record("A6", Price=Decimal("-0.0001"), Tags=["x", {"b": None}]),
 ]
 
@@ -48,7 +56,9 @@ def reconcile_now(records, *, portable: bool):
     run_start(run=run)
     context = SyncContext(run=run, confirmed=True)  # small audits: 1 of 6 gone is "sharp"
     writer = BulkWriter() if portable else None
-    counts = reconcile(run=context, model=Gadget, records=iter(records), to_fields=_fields, writer=writer)
+    counts = reconcile(
+        run=context, model=Gadget, records=iter(records), to_fields=_fields, writer=writer
+    )
     run_finish(run=run, status=SyncRun.Status.SUCCEEDED)
     return counts
 
@@ -61,9 +71,9 @@ def snapshot():
     )
     history = [
         (key, action, {name: [_instant(value) for value in pair] for name, pair in changes.items()})
-        for key, action, changes in ChangeRecord.objects.order_by("object_key", "at", "id").values_list(
-            "object_key", "action", "changes"
-        )
+        for key, action, changes in ChangeRecord.objects.order_by(
+            "object_key", "at", "id"
+        ).values_list("object_key", "action", "changes")
     ]
     return rows, history
 
@@ -138,8 +148,12 @@ def test_an_unchanged_audit_in_another_form_is_unchanged(gadgets_kind):
     sync_execute(kind=KIND, trigger=SyncRun.Trigger.COMMAND)
     before = snapshot()
     # The same data as another parser might type it.
-    gadgets_kind([{**record, "Price": str(record["Price"]) if record["Price"] is not None else None}
-                  for record in AWKWARD])
+    gadgets_kind(
+        [
+            {**record, "Price": str(record["Price"]) if record["Price"] is not None else None}
+            for record in AWKWARD
+        ]
+    )
 
     run = sync_execute(kind=KIND, trigger=SyncRun.Trigger.COMMAND)
 

@@ -43,7 +43,10 @@ def test_a_large_audit_reconciles_in_seconds(gadgets_kind):
 
     print(f"\n{ROWS:,} rows: first sync {first_seconds:.1f} s, 1 % changed {second_seconds:.1f} s")
     assert first.counts["created"] == ROWS
-    assert (second.counts["updated"], second.counts["unchanged"]) == (ROWS // 100, ROWS - ROWS // 100)
+    assert (second.counts["updated"], second.counts["unchanged"]) == (
+        ROWS // 100,
+        ROWS - ROWS // 100,
+    )
     assert Gadget.objects.count() == ROWS
     assert ChangeRecord.objects.filter(sync_run=second).count() == ROWS // 100
     # Generous bounds for a shared, busy 2-core machine (seconds per 10,000 rows): they

@@ -15,7 +15,14 @@ WRITE_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.write_permissi
 
 def test_the_walk_finds_the_portal_and_admin_pages():
     names = {endpoint.name for endpoint in ENDPOINTS}
-    assert {"dashboard", "provider_log", "provider_call_detail", "healthz", "login", "logout"} <= names
+    assert {
+        "dashboard",
+        "provider_log",
+        "provider_call_detail",
+        "healthz",
+        "login",
+        "logout",
+    } <= names
     assert "admin:auth_user_changelist" in names
 
 
@@ -36,7 +43,9 @@ def test_anonymous_post_never_reaches_a_private_view(client, endpoint):
     response = client.post(endpoint.path, {})
     if endpoint.name in PUBLIC_URL_NAMES:
         return
-    assert response.status_code in {302, 400, 401, 403, 404, 405}, f"{endpoint}: {response.status_code}"
+    assert response.status_code in {302, 400, 401, 403, 404, 405}, (
+        f"{endpoint}: {response.status_code}"
+    )
     if response.status_code == 302:
         landing = client.get(response["Location"], follow=True)
         assert landing.request["PATH_INFO"] in {"/accounts/login/", "/admin/login/"}
@@ -47,17 +56,29 @@ def test_anonymous_post_never_reaches_a_private_view(client, endpoint):
     "endpoint",
     # The admin keeps its own login page and is not driven by htmx; the JSON API answers a
     # problem+json 401 to anyone without a token (tests/api/test_auth_and_errors.py).
-    [e for e in ENDPOINTS if e.name not in PUBLIC_URL_NAMES and not e.path.startswith(("/admin/", "/api/v1/", "/api/schema/"))],
+    [
+        e
+        for e in ENDPOINTS
+        if e.name not in PUBLIC_URL_NAMES
+        and not e.path.startswith(("/admin/", "/api/v1/", "/api/schema/"))
+    ],
     ids=str,
 )
 def test_anonymous_htmx_request_is_sent_to_the_login_page(client, endpoint):
-    response = client.get(endpoint.path, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/numbers/"})
+    response = client.get(
+        endpoint.path,
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/numbers/"},
+    )
     assert response.status_code == 401
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("endpoint", WRITE_ENDPOINTS or [pytest.param(None, marks=pytest.mark.skip("no write views yet"))], ids=str)
+@pytest.mark.parametrize(
+    "endpoint",
+    WRITE_ENDPOINTS or [pytest.param(None, marks=pytest.mark.skip("no write views yet"))],
+    ids=str,
+)
 def test_viewer_is_refused_every_write_view(viewer_client, endpoint):
     response = viewer_client.get(endpoint.path)
     assert response.status_code in {403, 405}, f"GET {endpoint}: {response.status_code}"
@@ -67,7 +88,9 @@ def test_viewer_is_refused_every_write_view(viewer_client, endpoint):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "endpoint", [e for e in ENDPOINTS if not e.write_permission and not e.path.startswith("/admin/")], ids=str
+    "endpoint",
+    [e for e in ENDPOINTS if not e.write_permission and not e.path.startswith("/admin/")],
+    ids=str,
 )
 def test_viewer_read_pages_do_not_fail(viewer_client, endpoint):
     # With an object id that does not exist a page may 404; it must never crash.
@@ -76,7 +99,9 @@ def test_viewer_read_pages_do_not_fail(viewer_client, endpoint):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.path.startswith("/admin/")], ids=str)
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.path.startswith("/admin/")], ids=str
+)
 def test_viewer_cannot_use_the_admin(viewer_client, endpoint):
     response = viewer_client.get(endpoint.path)
     if endpoint.name == "admin:login":

@@ -23,7 +23,8 @@ def test_login_page_signs_in_and_returns_to_the_page_asked_for(client, viewer):
     assert page.status_code == 200
     assert b'name="password"' in page.content
     response = client.post(
-        "/accounts/login/", {"username": viewer.username, "password": PASSWORD, "next": "/provider-log/"}
+        "/accounts/login/",
+        {"username": viewer.username, "password": PASSWORD, "next": "/provider-log/"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/provider-log/"
@@ -65,7 +66,8 @@ def test_password_change_takes_effect(client, viewer_client, viewer):
 @pytest.mark.django_db
 def test_password_change_shows_errors_for_a_wrong_old_password(viewer_client):
     response = viewer_client.post(
-        "/accounts/password/", {"old_password": "wrong", "new_password1": "x" * 12, "new_password2": "x" * 12}
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "x" * 12, "new_password2": "x" * 12},
     )
     assert response.status_code == 200
     assert b"Your old password was entered incorrectly" in response.content
@@ -110,19 +112,34 @@ def test_dashboard_panels_when_nothing_has_happened_yet(viewer_client):
     content = viewer_client.get("/").content.decode()
     assert "No sync has run yet." in content
     assert "No provider errors recorded." in content
-    balance_panel = content.split('data-panel="portal.prepaid_balance"', 1)[1].split("</section>", 1)[0]
+    balance_panel = content.split('data-panel="portal.prepaid_balance"', 1)[1].split(
+        "</section>", 1
+    )[0]
     assert "unknown" in balance_panel.lower()  # the numbers app may have replaced the panel
 
 
 @pytest.mark.django_db
 def test_dashboard_shows_the_latest_sync_of_each_kind_and_its_outcome(viewer_client):
     now = timezone.now()
-    SyncRun.objects.create(kind="dids", trigger="schedule", status="failed", created_at=now - timedelta(hours=2),
-                           error="VI unreachable: timed out")
-    SyncRun.objects.create(kind="dids", trigger="schedule", status="succeeded", created_at=now - timedelta(minutes=5),
-                           started_at=now - timedelta(minutes=5), finished_at=now - timedelta(minutes=4),
-                           counts={"seen": 1200, "updated": 3})
-    SyncRun.objects.create(kind="e911", trigger="staff", status="needs_confirmation", created_at=now)
+    SyncRun.objects.create(
+        kind="dids",
+        trigger="schedule",
+        status="failed",
+        created_at=now - timedelta(hours=2),
+        error="VI unreachable: timed out",
+    )
+    SyncRun.objects.create(
+        kind="dids",
+        trigger="schedule",
+        status="succeeded",
+        created_at=now - timedelta(minutes=5),
+        started_at=now - timedelta(minutes=5),
+        finished_at=now - timedelta(minutes=4),
+        counts={"seen": 1200, "updated": 3},
+    )
+    SyncRun.objects.create(
+        kind="e911", trigger="staff", status="needs_confirmation", created_at=now
+    )
     content = viewer_client.get("/").content.decode()
     assert "Succeeded" in content and "Needs confirmation" in content
     assert "timed out" not in content  # the older dids run is not the latest
@@ -131,18 +148,30 @@ def test_dashboard_shows_the_latest_sync_of_each_kind_and_its_outcome(viewer_cli
 
 @pytest.mark.django_db
 def test_dashboard_lists_recent_provider_errors_not_successes(viewer_client):
-    ProviderCall.objects.create(operation="assignDID", outcome="refused", response_code=104235,
-                                response_message="Refused assignDID for the test")
-    ProviderCall.objects.create(operation="queryDID", outcome="ok", response_code=100, response_message="Success")
+    ProviderCall.objects.create(
+        operation="assignDID",
+        outcome="refused",
+        response_code=104235,
+        response_message="Refused assignDID for the test",
+    )
+    ProviderCall.objects.create(
+        operation="queryDID", outcome="ok", response_code=100, response_message="Success"
+    )
     content = viewer_client.get("/").content.decode()
     assert "Refused assignDID for the test" in content
     assert "queryDID" not in content
 
 
 @pytest.mark.django_db
-def test_dashboard_includes_panels_apps_register_and_survives_a_broken_one(viewer_client, settings, tmp_path):
-    (tmp_path / "probe_panel.html").write_text("<div class='card-body'>Numbers held: {{ held }}</div>")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+def test_dashboard_includes_panels_apps_register_and_survives_a_broken_one(
+    viewer_client, settings, tmp_path
+):
+    (tmp_path / "probe_panel.html").write_text(
+        "<div class='card-body'>Numbers held: {{ held }}</div>"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
 
     @dashboard.panel(title="Numbers", order=15, name="test.numbers")
     def numbers_panel(request):
@@ -152,7 +181,9 @@ def test_dashboard_includes_panels_apps_register_and_survives_a_broken_one(viewe
     def broken_panel(request):
         raise RuntimeError("bug in a domain panel")
 
-    @dashboard.panel(title="Admins only", order=17, name="test.admin", permission="portal.manage_users")
+    @dashboard.panel(
+        title="Admins only", order=17, name="test.admin", permission="portal.manage_users"
+    )
     def admin_panel(request):
         return "probe_panel.html", {"held": 0}
 
@@ -167,8 +198,10 @@ def test_dashboard_includes_panels_apps_register_and_survives_a_broken_one(viewe
     assert "This panel could not be loaded" in content
     assert "Admins only" not in content  # a Viewer does not hold manage_users
     # Panels in their order, after the headline figures and charts (which name some of the same things).
-    panels = content[content.index('data-panel="'):]
-    assert panels.index("Last sync") < panels.index("Numbers held") < panels.index("Prepaid balance")
+    panels = content[content.index('data-panel="') :]
+    assert (
+        panels.index("Last sync") < panels.index("Numbers held") < panels.index("Prepaid balance")
+    )
 
 
 def test_prepaid_balance_selector_hook(monkeypatch):
@@ -177,10 +210,14 @@ def test_prepaid_balance_selector_hook(monkeypatch):
     import portal.selectors as selectors
 
     reading = SimpleNamespace(amount=Decimal("1234.56"), read_at=timezone.now())
-    monkeypatch.setattr(selectors, "PREPAID_BALANCE_SELECTOR", ("tests.portal.test_views", "_balance_probe"))
+    monkeypatch.setattr(
+        selectors, "PREPAID_BALANCE_SELECTOR", ("tests.portal.test_views", "_balance_probe")
+    )
     monkeypatch.setitem(globals(), "_balance_probe", lambda: reading)
     assert selectors.prepaid_balance_latest().amount == Decimal("1234.56")
-    monkeypatch.setattr(selectors, "PREPAID_BALANCE_SELECTOR", ("no_such_app.selectors", "prepaid_balance_latest"))
+    monkeypatch.setattr(
+        selectors, "PREPAID_BALANCE_SELECTOR", ("no_such_app.selectors", "prepaid_balance_latest")
+    )
     assert selectors.prepaid_balance_latest() is None
 
 
@@ -191,12 +228,31 @@ def test_prepaid_balance_selector_hook(monkeypatch):
 def logged_calls(operator, administrator):
     now = timezone.now()
     rows = [
-        ProviderCall(operation="assignDID", outcome="ok", response_code=100, actor=operator, source=Source.STAFF,
-                     created_at=now - timedelta(minutes=1), item_codes={"100": 998, "104235": 2}),
-        ProviderCall(operation="assignDID", outcome="refused", response_code=104235, actor=administrator,
-                     source=Source.ADMIN, created_at=now - timedelta(minutes=2), response_message="Number not reserved"),
-        ProviderCall(operation="auditDIDs", outcome="unavailable", source=Source.SYNC,
-                     created_at=now - timedelta(days=3), error="Read timed out"),
+        ProviderCall(
+            operation="assignDID",
+            outcome="ok",
+            response_code=100,
+            actor=operator,
+            source=Source.STAFF,
+            created_at=now - timedelta(minutes=1),
+            item_codes={"100": 998, "104235": 2},
+        ),
+        ProviderCall(
+            operation="assignDID",
+            outcome="refused",
+            response_code=104235,
+            actor=administrator,
+            source=Source.ADMIN,
+            created_at=now - timedelta(minutes=2),
+            response_message="Number not reserved",
+        ),
+        ProviderCall(
+            operation="auditDIDs",
+            outcome="unavailable",
+            source=Source.SYNC,
+            created_at=now - timedelta(days=3),
+            error="Read timed out",
+        ),
     ]
     return ProviderCall.objects.bulk_create(rows)
 
@@ -204,7 +260,10 @@ def logged_calls(operator, administrator):
 def operations_listed(response) -> list[str]:
     import re
 
-    return re.findall(r'class="font-monospace-sm" href="/provider-log/\d+/"\s+hx-get="[^"]+" hx-target="[^"]+" hx-swap="innerHTML">(\w+)<', response.content.decode())
+    return re.findall(
+        r'class="font-monospace-sm" href="/provider-log/\d+/"\s+hx-get="[^"]+" hx-target="[^"]+" hx-swap="innerHTML">(\w+)<',
+        response.content.decode(),
+    )
 
 
 @pytest.mark.django_db
@@ -248,7 +307,8 @@ def test_provider_log_live_filter_returns_only_the_results_to_htmx(viewer_client
     assert operations_listed(response) == ["assignDID"]
     # A back-button restore gets the whole page.
     restored = viewer_client.get(
-        "/provider-log/?outcome=refused", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        "/provider-log/?outcome=refused",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     assert "<html" in restored.content.decode()
 
@@ -283,7 +343,9 @@ def test_provider_log_row_expands_to_its_details(viewer_client, logged_calls):
 
 
 @pytest.mark.django_db
-def test_provider_log_invalid_filter_shows_nothing_rather_than_everything(viewer_client, logged_calls):
+def test_provider_log_invalid_filter_shows_nothing_rather_than_everything(
+    viewer_client, logged_calls
+):
     response = viewer_client.get("/provider-log/?outcome=bogus")
     assert response.status_code == 200
     assert operations_listed(response) == []
@@ -299,7 +361,9 @@ def test_provider_log_needs_view_portal(client, django_user_model, logged_calls)
 
 
 @pytest.mark.django_db
-def test_the_vi_secret_never_appears_in_the_provider_log(viewer_client, vi_at_sandbox, settings, viewer):
+def test_the_vi_secret_never_appears_in_the_provider_log(
+    viewer_client, vi_at_sandbox, settings, viewer
+):
     with provider_context(actor=viewer, source=Source.STAFF):
         answered = call("queryDID", did="4352154006")
         assert answered.responseCode == 100
@@ -308,15 +372,21 @@ def test_the_vi_secret_never_appears_in_the_provider_log(viewer_client, vi_at_sa
         refused = call("queryDID", did="4352154006")
         assert refused.responseCode == 902
     # And a row some buggy writer stored unredacted: the page still hides it.
-    ProviderCall.objects.create(operation="queryDID", outcome="unavailable",
-                                parameters={"did": "4352154006", "secret": RECOGNISABLE_SECRET},
-                                error=f"Could not post login=web-tests&secret={RECOGNISABLE_SECRET}")
+    ProviderCall.objects.create(
+        operation="queryDID",
+        outcome="unavailable",
+        parameters={"did": "4352154006", "secret": RECOGNISABLE_SECRET},
+        error=f"Could not post login=web-tests&secret={RECOGNISABLE_SECRET}",
+    )
 
     rows = list(ProviderCall.objects.order_by("created_at", "id"))
     assert [row.outcome for row in rows] == ["ok", "refused", "unavailable"]
     pages = [viewer_client.get("/provider-log/"), viewer_client.get("/")]
     pages += [viewer_client.get(f"/provider-log/{row.pk}/") for row in rows]
-    pages += [viewer_client.get(f"/provider-log/{row.pk}/", headers={"HX-Request": "true"}) for row in rows]
+    pages += [
+        viewer_client.get(f"/provider-log/{row.pk}/", headers={"HX-Request": "true"})
+        for row in rows
+    ]
     for page in pages:
         assert page.status_code == 200
         assert RECOGNISABLE_SECRET not in page.content.decode()
@@ -331,7 +401,10 @@ def test_last_sync_panel_sums_the_steps_of_a_run(administrator_client):
         kind="dids",
         trigger=SyncRun.Trigger.COMMAND,
         status=SyncRun.Status.SUCCEEDED,
-        counts={"dids": {"seen": 3000, "created": 12, "gone": 0}, "clients": {"seen": 2, "created": 0}},
+        counts={
+            "dids": {"seen": 3000, "created": 12, "gone": 0},
+            "clients": {"seen": 2, "created": 0},
+        },
     )
     content = administrator_client.get("/").content.decode()
     assert "seen 3,002" in content

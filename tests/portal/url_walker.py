@@ -114,7 +114,7 @@ def all_endpoints() -> list[Endpoint]:
         # The filled path must lead back to the pattern it came from, or the walk tests
         # something else than it claims to.
         match = resolve(endpoint.path)
-        assert match.func == endpoint.callback or match.url_name is None and endpoint.name is None, (
-            f"{endpoint} resolves to {match.view_name}, not to its own pattern"
-        )
+        assert (
+            match.func == endpoint.callback or match.url_name is None and endpoint.name is None
+        ), f"{endpoint} resolves to {match.view_name}, not to its own pattern"
     return endpoints

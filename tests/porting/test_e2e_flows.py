@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _open_the_check_form(page, live_server, user):
     sign_in(page, live_server.url, user)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Porting", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Porting", exact=True
+    ).click()
     page.get_by_role("link", name="Check portability").click()
     playwright_sync.expect(page.get_by_role("button", name="Check portability")).to_be_visible()
 
@@ -73,7 +75,9 @@ def test_the_port_history_panel_says_vi_is_down_in_the_shared_words(sandbox, vie
     from django.urls import reverse
 
     sandbox.control.fault("http500", operation="GetPortHistory", times=3)
-    page = viewer_client.get(reverse("porting:number_history", kwargs={"tn": "3032340100"}), {"refresh": "1"})
+    page = viewer_client.get(
+        reverse("porting:number_history", kwargs={"tn": "3032340100"}), {"refresh": "1"}
+    )
     text = " ".join(page.content.decode().split())
     assert page.status_code == 200
     assert "VI could not be reached" in text and "Nothing was changed." in text

@@ -17,7 +17,9 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_check_portability_and_watch_a_foc_date_change(live_server, sandbox, operator, celery_worker, browser_page):
+def test_check_portability_and_watch_a_foc_date_change(
+    live_server, sandbox, operator, celery_worker, browser_page
+):
     run_sync()
     page, expect = browser_page, playwright_sync.expect
 
@@ -31,7 +33,9 @@ def test_check_portability_and_watch_a_foc_date_change(live_server, sandbox, ope
     expect(page.get_by_test_id("check-summary")).to_have_attribute("data-status", "finished")
     rows = page.get_by_test_id("check-rows")
     expect(rows.locator("tr[data-tn='3032340100']")).to_have_attribute("data-verdict", "portable")
-    expect(rows.locator("tr[data-tn='3032390100']")).to_have_attribute("data-verdict", "not_portable")
+    expect(rows.locator("tr[data-tn='3032390100']")).to_have_attribute(
+        "data-verdict", "not_portable"
+    )
     expect(rows.locator("tr[data-tn='2122340199']")).to_have_attribute("data-verdict", "portable")
     expect(page.get_by_test_id("check-summary")).to_contain_text("2 portable · 1 not portable")
 
@@ -56,4 +60,6 @@ def test_check_portability_and_watch_a_foc_date_change(live_server, sandbox, ope
 
     # And the list flags it for anyone who has not looked since.
     page.goto(f"{live_server.url}/porting/?changed=on")
-    expect(page.locator(f"tr[data-port='{slipping['id']}']").get_by_test_id("foc-changed")).to_be_visible()
+    expect(
+        page.locator(f"tr[data-port='{slipping['id']}']").get_by_test_id("foc-changed")
+    ).to_be_visible()

@@ -37,7 +37,9 @@ def test_a_deactivated_follower_gets_no_port_email_and_active_ones_still_do(
     ports_synced, operator, viewer, administrator, django_user_model
 ):
     sandbox = ports_synced
-    slipping = Port.objects.get(vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"])
+    slipping = Port.objects.get(
+        vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
+    )
     no_address = django_user_model.objects.create_user(username="no-address", email="")
     for user in (operator, viewer, no_address):
         services.port_follow(port=slipping, user=user)
@@ -53,9 +55,13 @@ def test_a_deactivated_follower_gets_no_port_email_and_active_ones_still_do(
     assert event.notified_count == 1
 
 
-def test_a_port_followed_only_by_deactivated_people_sends_nothing_and_is_not_retried(ports_synced, operator):
+def test_a_port_followed_only_by_deactivated_people_sends_nothing_and_is_not_retried(
+    ports_synced, operator
+):
     sandbox = ports_synced
-    completing = Port.objects.get(vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")["id"])
+    completing = Port.objects.get(
+        vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")["id"]
+    )
     services.port_follow(port=completing, user=operator)
     deactivate(operator)
 
@@ -70,7 +76,9 @@ def test_a_port_followed_only_by_deactivated_people_sends_nothing_and_is_not_ret
 
 def test_a_reactivated_follower_is_emailed_again(ports_synced, viewer):
     sandbox = ports_synced
-    slipping = Port.objects.get(vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"])
+    slipping = Port.objects.get(
+        vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
+    )
     services.port_follow(port=slipping, user=viewer)
     deactivate(viewer)
     viewer.is_active = True

@@ -7,10 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
+from portal.models import ProviderCall
 from porting import services
 from porting.models import PortabilityJob, PortabilityRow
 from porting.pasted import parse_pasted
-from portal.models import ProviderCall
 
 Verdict = PortabilityRow.Verdict
 
@@ -22,7 +22,9 @@ ALSO_PORTABLE = "2122340199"
 
 
 def test_pasted_numbers_in_any_common_format_collapse_repeats_and_report_bad_entries():
-    pasted = parse_pasted("(303) 234-0100, +1 303 239 0100\n212.234.0199; 303-234-0100\n12345\tnot a number")
+    pasted = parse_pasted(
+        "(303) 234-0100, +1 303 239 0100\n212.234.0199; 303-234-0100\n12345\tnot a number"
+    )
     assert pasted.tns == [PORTABLE, NOT_PORTABLE, ALSO_PORTABLE]
     assert pasted.duplicates == 1
     assert [entry for entry, _ in pasted.invalid] == ["12345", "not a number"]
@@ -47,22 +49,34 @@ def test_a_number_vi_calls_invalid_is_an_answer_not_a_failure(sandbox):
 
 
 @pytest.mark.django_db
-def test_a_pasted_list_becomes_a_job_with_one_result_per_number_and_a_csv(sandbox, operator, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_pasted_list_becomes_a_job_with_one_result_per_number_and_a_csv(
+    sandbox, operator, django_capture_on_commit_callbacks, monkeypatch
+):
     queued = []
-    monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: queued.append(kwargs))
+    monkeypatch.setattr(
+        "porting.tasks.check_portability.delay", lambda **kwargs: queued.append(kwargs)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         job = services.portability_job_create(
             text=f"{PORTABLE}\n{NOT_PORTABLE}\n{ALSO_PORTABLE}\n{PORTABLE}\nabc", actor=operator
         )
-    assert queued == [{"job_id": job.pk, "size": 3}]  # queued once the rows are committed; size routes it
+    assert queued == [
+        {"job_id": job.pk, "size": 3}
+    ]  # queued once the rows are committed; size routes it
     assert job.progress_total == 3 and job.duplicates == 1
     assert job.rows.get(entry="abc").verdict == Verdict.INVALID
 
     job = services.portability_job_run(job_id=job.pk)
     assert job.status == PortabilityJob.Status.FINISHED and job.progress_done == 3
     verdicts = dict(job.rows.exclude(tn="").values_list("tn", "verdict"))
-    assert verdicts == {PORTABLE: Verdict.PORTABLE, NOT_PORTABLE: Verdict.NOT_PORTABLE, ALSO_PORTABLE: Verdict.PORTABLE}
-    assert ProviderCall.objects.filter(operation="isPortable").count() == 3  # the repeat was not asked twice
+    assert verdicts == {
+        PORTABLE: Verdict.PORTABLE,
+        NOT_PORTABLE: Verdict.NOT_PORTABLE,
+        ALSO_PORTABLE: Verdict.PORTABLE,
+    }
+    assert (
+        ProviderCall.objects.filter(operation="isPortable").count() == 3
+    )  # the repeat was not asked twice
 
     # Running it again (a redelivered message) asks VI nothing more.
     services.portability_job_run(job_id=job.pk)
@@ -78,7 +92,9 @@ def test_the_results_download_as_csv(sandbox, operator_client, operator, monkeyp
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(row["number"], row["result"]) for row in rows] == [
-        (PORTABLE, "Portable"), (NOT_PORTABLE, "Not portable"), ("", "Invalid number"),
+        (PORTABLE, "Portable"),
+        (NOT_PORTABLE, "Not portable"),
+        ("", "Invalid number"),
     ]
 
 
@@ -86,7 +102,9 @@ def test_the_results_download_as_csv(sandbox, operator_client, operator, monkeyp
 def test_nothing_valid_or_too_many_numbers_is_refused_before_any_call(sandbox, operator):
     with pytest.raises(services.NothingToCheck):
         services.portability_job_create(text="hello, 123", actor=operator)
-    too_many = "\n".join(f"303234{index:04d}" for index in range(services.MAX_NUMBERS_PER_CHECK + 1))
+    too_many = "\n".join(
+        f"303234{index:04d}" for index in range(services.MAX_NUMBERS_PER_CHECK + 1)
+    )
     with pytest.raises(services.TooManyNumbers):
         services.portability_job_create(text=too_many, actor=operator)
     assert not PortabilityJob.objects.exists()

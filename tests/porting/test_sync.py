@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 
 from dids.models import DID
-from porting import services
-from porting.models import Port, PortEvent, PortHistoryEntry, PortNumber
 from portal.models import ChangeRecord, ProviderCall, SyncRun
 from portal.sync.services import sync_execute
 from portal.voipinnovations.errors import ProviderUnavailable
+from porting import services
+from porting.models import Port, PortEvent, PortHistoryEntry, PortNumber
 from tests.porting.conftest import run_sync, sandbox_port
 
 Kind = PortEvent.Kind
@@ -22,22 +22,39 @@ pytestmark = pytest.mark.django_db
 
 def test_the_first_sync_mirrors_every_active_port_with_numbers_and_history(ports_synced):
     sandbox = ports_synced
-    active = [port for port in sandbox.control.state("porting") if port["status"] not in ("COMPLETED", "CANCELLED", "REJECTED")]
+    active = [
+        port
+        for port in sandbox.control.state("porting")
+        if port["status"] not in ("COMPLETED", "CANCELLED", "REJECTED")
+    ]
     assert set(Port.objects.values_list("vi_id", flat=True)) == {port["id"] for port in active}
     sample = next(port for port in active if port["status"] == "FOC RECEIVED")
     stored = Port.objects.get(vi_id=sample["id"])
     assert stored.end_user == sample["endUser"] and stored.porting_from == sample["portingFrom"]
-    assert stored.foc_at is not None and stored.foc_at.isoformat().startswith(sample["focDate"][:16])
-    assert sorted(stored.numbers.values_list("tn", flat=True)) == sorted(d["tn"] for d in sample["dids"])
+    assert stored.foc_at is not None and stored.foc_at.isoformat().startswith(
+        sample["focDate"][:16]
+    )
+    assert sorted(stored.numbers.values_list("tn", flat=True)) == sorted(
+        d["tn"] for d in sample["dids"]
+    )
     number = stored.numbers.first()
     wanted = next(d for d in sample["dids"] if d["tn"] == number.tn)
     assert (number.rate_center, number.state, number.lata, number.cnam, number.e911) == (
-        wanted["rateCenter"], wanted["state"], wanted["lata"], wanted["cnam"], wanted["e911"])
+        wanted["rateCenter"],
+        wanted["state"],
+        wanted["lata"],
+        wanted["cnam"],
+        wanted["e911"],
+    )
     # VI's history per number was fetched and kept.
-    assert PortHistoryEntry.objects.filter(port_vi_id=sample["id"], tn=number.tn, status="FOC RECEIVED").exists()
+    assert PortHistoryEntry.objects.filter(
+        port_vi_id=sample["id"], tn=number.tn, status="FOC RECEIVED"
+    ).exists()
     # Seeing a port for the first time is history, not an event to tell anyone about.
     assert not PortEvent.objects.exists()
-    assert ChangeRecord.objects.filter(model="porting.port", action="created").count() == len(active)
+    assert ChangeRecord.objects.filter(model="porting.port", action="created").count() == len(
+        active
+    )
 
 
 def test_an_unchanged_port_list_writes_nothing_and_asks_no_history(ports_synced):
@@ -58,9 +75,15 @@ def test_foc_dates_set_and_changed_between_syncs_are_events_seen_once(ports_sync
     run = run_sync()
 
     set_event = PortEvent.objects.get(port__vi_id=submitted["id"], kind=Kind.FOC_SET)
-    assert set_event.before == "" and set_event.after == Port.objects.get(vi_id=submitted["id"]).foc_at.strftime("%Y-%m-%d")
-    assert PortEvent.objects.filter(port__vi_id=submitted["id"], kind=Kind.STATUS_CHANGED,
-                                    before="SUBMITTED", after="FOC RECEIVED").exists()
+    assert set_event.before == "" and set_event.after == Port.objects.get(
+        vi_id=submitted["id"]
+    ).foc_at.strftime("%Y-%m-%d")
+    assert PortEvent.objects.filter(
+        port__vi_id=submitted["id"],
+        kind=Kind.STATUS_CHANGED,
+        before="SUBMITTED",
+        after="FOC RECEIVED",
+    ).exists()
     changed = PortEvent.objects.get(port__vi_id=slipping["id"], kind=Kind.FOC_CHANGED)
     new_foc = Port.objects.get(vi_id=slipping["id"]).foc_at
     assert (changed.before, changed.after) == (f"{old_foc:%Y-%m-%d}", f"{new_foc:%Y-%m-%d}")
@@ -93,18 +116,28 @@ def test_ports_that_leave_the_active_list_are_recorded_as_they_ended(ports_synce
     run = run_sync()
     assert run.counts["ended"] >= 3
     assert PortEvent.objects.get(port__vi_id=rejected["id"], kind=Kind.REJECTED).after == "REJECTED"
-    assert PortEvent.objects.get(port__vi_id=cancelled["id"], kind=Kind.CANCELLED).before == "FOC RECEIVED"
+    assert (
+        PortEvent.objects.get(port__vi_id=cancelled["id"], kind=Kind.CANCELLED).before
+        == "FOC RECEIVED"
+    )
     assert PortEvent.objects.filter(port__vi_id=completing["id"], kind=Kind.COMPLETED).exists()
     done = Port.objects.get(vi_id=completing["id"])
     assert done.status == "COMPLETED" and done.gone_at is None and done.finished_seen_at is not None
-    assert ProviderCall.objects.filter(operation="getPortDetails", parameters__portId=completing["id"]).exists()
+    assert ProviderCall.objects.filter(
+        operation="getPortDetails", parameters__portId=completing["id"]
+    ).exists()
     # VI's history of the number now ends in the completion.
     tn = done.numbers.first().tn
-    assert PortHistoryEntry.objects.filter(tn=tn, port_vi_id=done.vi_id, status="COMPLETED").exists()
+    assert PortHistoryEntry.objects.filter(
+        tn=tn, port_vi_id=done.vi_id, status="COMPLETED"
+    ).exists()
 
     # Its numbers are not in the numbers mirror yet; after the next numbers sync they are linked.
     assert not PortNumber.objects.filter(port=done, did__isnull=False).exists()
-    assert sync_execute(kind="dids", trigger=SyncRun.Trigger.COMMAND).status == SyncRun.Status.SUCCEEDED
+    assert (
+        sync_execute(kind="dids", trigger=SyncRun.Trigger.COMMAND).status
+        == SyncRun.Status.SUCCEEDED
+    )
     run_sync()
     linked = PortNumber.objects.filter(port=done)
     assert all(number.did_id for number in linked)
@@ -115,11 +148,18 @@ def test_ports_that_leave_the_active_list_are_recorded_as_they_ended(ports_synce
 def test_a_port_vi_no_longer_knows_is_marked_gone_not_deleted(ports_synced, monkeypatch):
     port = Port.objects.filter(status="SUBMITTED").first()
     monkeypatch.setattr("porting.gateway.active_ports", lambda: [])  # VI's list loses it…
-    monkeypatch.setattr("porting.gateway.port_details", lambda port_id: None)  # …and VI has no such port
+    monkeypatch.setattr(
+        "porting.gateway.port_details", lambda port_id: None
+    )  # …and VI has no such port
     run = run_sync()
     port.refresh_from_db()
-    assert port.gone_at is not None and run.counts["gone"] == Port.objects.filter(gone_at__isnull=False).count()
-    assert ChangeRecord.objects.filter(model="porting.port", object_key=str(port.vi_id), action="gone").exists()
+    assert (
+        port.gone_at is not None
+        and run.counts["gone"] == Port.objects.filter(gone_at__isnull=False).count()
+    )
+    assert ChangeRecord.objects.filter(
+        model="porting.port", object_key=str(port.vi_id), action="gone"
+    ).exists()
 
 
 def test_an_unreachable_vi_fails_the_run_and_changes_nothing(ports_synced):
@@ -134,10 +174,16 @@ def test_an_unreachable_vi_fails_the_run_and_changes_nothing(ports_synced):
     assert not Port.objects.filter(status__in=["COMPLETED", "CANCELLED", "REJECTED"]).exists()
 
 
-def test_followers_get_one_email_per_event_however_many_syncs(ports_synced, operator, administrator, viewer):
+def test_followers_get_one_email_per_event_however_many_syncs(
+    ports_synced, operator, administrator, viewer
+):
     sandbox = ports_synced
-    slipping = Port.objects.get(vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"])
-    completing = Port.objects.get(vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")["id"])
+    slipping = Port.objects.get(
+        vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
+    )
+    completing = Port.objects.get(
+        vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")["id"]
+    )
     services.port_follow(port=slipping, user=operator)
     services.port_follow(port=slipping, user=viewer)
     services.port_follow(port=completing, user=administrator)

@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.models import ProviderCall
 from porting import services
 from porting.models import Port, PortabilityJob, PortEvent, PortFollow, PortHistoryEntry
-from portal.models import ProviderCall
 from tests.porting.conftest import run_sync, sandbox_port
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,10 @@ DAY = 24 * 3600
 
 def test_a_viewer_may_look_but_not_check_portability_or_refresh(ports_synced, viewer_client):
     assert viewer_client.get(reverse("porting:check")).status_code == 200
-    assert viewer_client.post(reverse("porting:check_submit"), {"numbers": "3032340100"}).status_code == 403
+    assert (
+        viewer_client.post(reverse("porting:check_submit"), {"numbers": "3032340100"}).status_code
+        == 403
+    )
     port = Port.objects.first()
     assert viewer_client.post(reverse("porting:refresh", args=[port.vi_id])).status_code == 403
     assert not ProviderCall.objects.filter(operation__in=["isPortable", "getPortDetails"]).exists()
@@ -35,16 +38,25 @@ def test_one_number_is_answered_on_the_page(sandbox, operator_client):
 
 def test_a_list_becomes_a_job_page_with_progress(sandbox, operator_client, monkeypatch):
     monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: None)
-    response = operator_client.post(reverse("porting:check_submit"), {"numbers": "3032340100\n3032390100\nnonsense"})
+    response = operator_client.post(
+        reverse("porting:check_submit"), {"numbers": "3032340100\n3032390100\nnonsense"}
+    )
     job = PortabilityJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("porting:check_job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "porting:check_job", args=[job.pk]
+    )
     page = operator_client.get(response["Location"])
     assert b"check-progress" in page.content and b'data-verdict="invalid"' in page.content
     services.portability_job_run(job_id=job.pk)
-    progress = operator_client.get(reverse("porting:check_progress", args=[job.pk]), headers={"HX-Request": "true"})
+    progress = operator_client.get(
+        reverse("porting:check_progress", args=[job.pk]), headers={"HX-Request": "true"}
+    )
     assert progress["HX-Trigger"] == "portability-finished"
     page = operator_client.get(reverse("porting:check_job", args=[job.pk]))
-    assert b'data-verdict="portable"' in page.content and b'data-verdict="not_portable"' in page.content
+    assert (
+        b'data-verdict="portable"' in page.content
+        and b'data-verdict="not_portable"' in page.content
+    )
 
 
 def test_nothing_valid_is_a_form_error(sandbox, operator_client):
@@ -75,8 +87,11 @@ def test_the_active_list_shows_foc_days_left_and_filters(ports_synced, viewer_cl
     assert {port.vi_id for port in week} == {port.vi_id for port in with_foc}
     assert viewer_client.get(reverse("porting:index"), {"foc": "overdue"}).context["ports"] == []
     # The filter form's htmx request gets the table alone.
-    partial = viewer_client.get(reverse("porting:index"), {"status": "SUBMITTED"},
-                                headers={"HX-Request": "true", "HX-Target": "port-table"})
+    partial = viewer_client.get(
+        reverse("porting:index"),
+        {"status": "SUBMITTED"},
+        headers={"HX-Request": "true", "HX-Target": "port-table"},
+    )
     assert partial.content.lstrip().startswith(b'<div id="port-table">')
 
 
@@ -88,7 +103,11 @@ def test_foc_changed_since_i_last_looked(ports_synced, viewer_client, viewer):
     sandbox.control.advance(1.05 * DAY)
     with time_machine.travel(start + datetime.timedelta(minutes=5), tick=True):
         run_sync()
-    changed_ports = set(PortEvent.objects.filter(kind__in=["foc_set", "foc_changed"]).values_list("port__vi_id", flat=True))
+    changed_ports = set(
+        PortEvent.objects.filter(kind__in=["foc_set", "foc_changed"]).values_list(
+            "port__vi_id", flat=True
+        )
+    )
     assert changed_ports
     with time_machine.travel(start + datetime.timedelta(hours=2), tick=True):  # a new visit
         response = viewer_client.get(reverse("porting:index"), {"changed": "on"})
@@ -102,7 +121,9 @@ def test_foc_changed_since_i_last_looked(ports_synced, viewer_client, viewer):
     assert response.context["ports"] == []
 
 
-def test_a_port_page_shows_numbers_details_and_timeline_and_can_be_followed(ports_synced, viewer_client, viewer):
+def test_a_port_page_shows_numbers_details_and_timeline_and_can_be_followed(
+    ports_synced, viewer_client, viewer
+):
     sandbox = ports_synced
     port_id = sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
     sandbox.control.advance(1.05 * DAY)
@@ -119,7 +140,9 @@ def test_a_port_page_shows_numbers_details_and_timeline_and_can_be_followed(port
 
     viewer_client.post(reverse("porting:follow", args=[port_id]))
     assert PortFollow.objects.filter(port=port, user=viewer).exists()
-    answer = viewer_client.post(reverse("porting:unfollow", args=[port_id]), headers={"HX-Request": "true"})
+    answer = viewer_client.post(
+        reverse("porting:unfollow", args=[port_id]), headers={"HX-Request": "true"}
+    )
     assert b'data-testid="follow"' in answer.content
     assert not PortFollow.objects.filter(port=port, user=viewer).exists()
 
@@ -158,23 +181,34 @@ def test_a_number_page_shows_its_port_history(ports_synced, viewer_client):
     tn = completed["dids"][0]["tn"]
     page = viewer_client.get(reverse("dids:detail", args=[tn]))
     assert b'data-testid="porting-panel"' in page.content
-    panel = viewer_client.get(reverse("porting:number_history", args=[tn]), headers={"HX-Request": "true"})
+    panel = viewer_client.get(
+        reverse("porting:number_history", args=[tn]), headers={"HX-Request": "true"}
+    )
     assert b"COMPLETED" in panel.content
     assert PortHistoryEntry.objects.filter(tn=tn, status="COMPLETED").exists()
     calls = ProviderCall.objects.filter(operation="GetPortHistory").count()
     viewer_client.get(reverse("dids:detail", args=[tn]))
-    assert ProviderCall.objects.filter(operation="GetPortHistory").count() == calls  # kept, not asked again
+    assert (
+        ProviderCall.objects.filter(operation="GetPortHistory").count() == calls
+    )  # kept, not asked again
 
 
-def test_the_admin_is_read_only_and_refreshes_selected_ports(ports_synced, administrator_client, viewer_client):
+def test_the_admin_is_read_only_and_refreshes_selected_ports(
+    ports_synced, administrator_client, viewer_client
+):
     port = Port.objects.filter(status="FOC RECEIVED").first()
     changelist = reverse("admin:porting_port_changelist")
     assert administrator_client.get(changelist, {"q": port.end_user.split()[0]}).status_code == 200
     assert administrator_client.get(changelist, {"status": "FOC RECEIVED"}).status_code == 200
-    assert administrator_client.get(reverse("admin:porting_port_change", args=[port.pk])).status_code == 200
+    assert (
+        administrator_client.get(reverse("admin:porting_port_change", args=[port.pk])).status_code
+        == 200
+    )
     assert administrator_client.get(reverse("admin:porting_port_add")).status_code == 403
     ports_synced.control.other("port_foc", portId=port.vi_id, focDate="2031-07-08T10:00:00")
-    response = administrator_client.post(changelist, {"action": "refresh_from_vi", "_selected_action": [port.pk]}, follow=True)
+    response = administrator_client.post(
+        changelist, {"action": "refresh_from_vi", "_selected_action": [port.pk]}, follow=True
+    )
     assert "1 port(s) refreshed from VI." in response.content.decode()
     port.refresh_from_db()
     assert port.foc_at.date() == datetime.date(2031, 7, 8)

@@ -18,11 +18,18 @@ def envelope(operation: str, inner: str, *, login: str, secret: str, version: st
     )
 
 
-def post(url: str, body: str | bytes, *, operation: str, version: str = SOAP11, timeout: float = 30) -> requests.Response:
+def post(
+    url: str, body: str | bytes, *, operation: str, version: str = SOAP11, timeout: float = 30
+) -> requests.Response:
     if version == SOAP12:
-        headers = {"Content-Type": f'application/soap+xml; charset=utf-8; action="http://tempuri.org/{operation}"'}
+        headers = {
+            "Content-Type": f'application/soap+xml; charset=utf-8; action="http://tempuri.org/{operation}"'
+        }
     else:
-        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f"http://tempuri.org/{operation}"}
+        headers = {
+            "Content-Type": "text/xml; charset=utf-8",
+            "SOAPAction": f"http://tempuri.org/{operation}",
+        }
     data = body.encode() if isinstance(body, str) else body
     return requests.post(url, data=data, headers=headers, timeout=timeout)
 
@@ -75,8 +82,12 @@ class Soap:
         self.handle = handle
 
     def call(self, operation: str, inner: str = "", *, version: str = SOAP11) -> dict:
-        body = envelope(operation, inner, login=self.handle.login, secret=self.handle.secret, version=version)
-        return result_of(post(self.handle.url, body, operation=operation, version=version), operation)
+        body = envelope(
+            operation, inner, login=self.handle.login, secret=self.handle.secret, version=version
+        )
+        return result_of(
+            post(self.handle.url, body, operation=operation, version=version), operation
+        )
 
     def dids(self, operation: str, inner: str = "") -> list[dict]:
         return items(self.call(operation, inner), "DIDs", "DID")
@@ -84,6 +95,7 @@ class Soap:
 
 def did_params(*params: dict) -> str:
     inner = "".join(
-        "<DIDParam>" + "".join(f"<{k}>{v}</{k}>" for k, v in param.items()) + "</DIDParam>" for param in params
+        "<DIDParam>" + "".join(f"<{k}>{v}</{k}>" for k, v in param.items()) + "</DIDParam>"
+        for param in params
     )
     return f"<didParams>{inner}</didParams>"

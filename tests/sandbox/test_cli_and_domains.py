@@ -21,9 +21,27 @@ REPO = Path(__file__).resolve().parents[2]
 def test_command_line_serves_and_saves_its_state_on_sigterm(tmp_path):
     state = tmp_path / "account.state"
     process = subprocess.Popen(
-        [sys.executable, "-m", "portal.sandbox", "--host", "127.0.0.1", "--port", "0", "--seed", "25",
-         "--login", "cli", "--secret", "cli-secret", "--state", str(state)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "portal.sandbox",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--seed",
+            "25",
+            "--login",
+            "cli",
+            "--secret",
+            "cli-secret",
+            "--state",
+            str(state),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         banner = process.stdout.readline()
@@ -38,13 +56,17 @@ def test_command_line_serves_and_saves_its_state_on_sigterm(tmp_path):
     assert state.stat().st_size > 0
 
 
-@pytest.mark.skipif(registry.find("insert911") is None, reason="the 911 domain module is not written yet")
+@pytest.mark.skipif(
+    registry.find("insert911") is None, reason="the 911 domain module is not written yet"
+)
 def test_has911_follows_the_911_store(sandbox, soap):
     audit = {d["tn"]: d["has911"] for d in soap.dids("auditDIDs")}
     assert set(audit.values()) == {"true", "false"}  # most numbers, not all
     tn = next(tn for tn, has in audit.items() if has == "false")
-    address = ("<address1>350 S 200 E</address1><city>Salt Lake City</city><state>UT</state>"
-               "<zip>84111</zip><callerName>ACME</callerName>")
+    address = (
+        "<address1>350 S 200 E</address1><city>Salt Lake City</city><state>UT</state>"
+        "<zip>84111</zip><callerName>ACME</callerName>"
+    )
     assert soap.call("insert911", f"<did>{tn}</did>{address}")["responseCode"] == "100"
     assert soap.dids("queryDID", f"<did>{tn}</did>")[0]["has911"] == "true"
     soap.call("remove911", f"<did>{tn}</did>")

@@ -13,10 +13,24 @@ from tests.fixtures.shared import PRODUCTION_WSDL
 
 from .soap_client import items
 
-GOOD = {"address1": "350 S 200 E", "address2": "Suite 4", "city": "Salt Lake City", "state": "UT",
-        "zip": "84111", "plusFour": "", "callerName": "ACME FRONT DESK"}
-OTHER_GOOD = {"address1": "1600 Broadway", "address2": "", "city": "New York", "state": "NY",
-              "zip": "10019", "plusFour": "1234", "callerName": "ACME NYC"}
+GOOD = {
+    "address1": "350 S 200 E",
+    "address2": "Suite 4",
+    "city": "Salt Lake City",
+    "state": "UT",
+    "zip": "84111",
+    "plusFour": "",
+    "callerName": "ACME FRONT DESK",
+}
+OTHER_GOOD = {
+    "address1": "1600 Broadway",
+    "address2": "",
+    "city": "New York",
+    "state": "NY",
+    "zip": "10019",
+    "plusFour": "1234",
+    "callerName": "ACME NYC",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +69,7 @@ def _has911_on_did(soap, tn: str) -> bool:
 
 # --- validate911 ------------------------------------------------------------------------------
 
+
 def test_validate911_accepts_an_address_dash_can_place(vi):
     answer = vi.validate911(**GOOD)
     assert (answer.responseCode, answer.responseMessage) == (100, "Success")
@@ -79,6 +94,7 @@ def test_validate911_refuses_an_address_dash_cannot_geocode_with_101(vi, change)
 
 # --- insert / update / query / remove ------------------------------------------------------------
 
+
 def test_insert911_provisions_the_number_and_turns_has911_on(vi, soap, sandbox):
     tn = _without_911(sandbox)
     assert not _has911_on_did(soap, tn)
@@ -86,10 +102,17 @@ def test_insert911_provisions_the_number_and_turns_has911_on(vi, soap, sandbox):
     answer = vi.insert911(did=tn, **GOOD)
 
     assert answer.responseCode == 100
-    assert [(s.code, s.description) for s in answer.Statuses.Status911] == [("100", "Location status updated")]
+    assert [(s.code, s.description) for s in answer.Statuses.Status911] == [
+        ("100", "Location status updated")
+    ]
     query = vi.query911(did=tn)
     (record,) = query.DID911s.DID911
-    assert (record.tn, record.address1, record.zipCode, record.callerName) == (tn, "350 S 200 E", "84111", "ACME FRONT DESK")
+    assert (record.tn, record.address1, record.zipCode, record.callerName) == (
+        tn,
+        "350 S 200 E",
+        "84111",
+        "ACME FRONT DESK",
+    )
     assert record.statusCode == "PROVISIONED"
     assert record.latitude and record.longitude
     assert query.VILocations.VILocation[0].locationId == record.locationId
@@ -103,7 +126,10 @@ def test_insert911_refusals(vi, sandbox):
     assert vi.insert911(did="8015550199", **GOOD).responseCode == 909
     assert vi.insert911(did="12", **GOOD).responseCode == 944
     refused = vi.insert911(did=free, **{**GOOD, "address1": "9 Nowhere Lane"})
-    assert (refused.responseCode, refused.responseMessage) == (904, "Dash action resulted in incorrect status")
+    assert (refused.responseCode, refused.responseMessage) == (
+        904,
+        "Dash action resulted in incorrect status",
+    )
     assert vi.query911(did=free).responseCode == 101
 
 
@@ -131,7 +157,9 @@ def test_update911_with_an_invalid_address_leaves_the_number_without_911(vi, soa
     assert answer.responseCode == 904
     assert vi.query911(did=tn).responseCode == 101
     assert not _has911_on_did(soap, tn)
-    statuses = [location.statusCode for location in vi.getProvisioningHistory(did=tn).VILocations.VILocation]
+    statuses = [
+        location.statusCode for location in vi.getProvisioningHistory(did=tn).VILocations.VILocation
+    ]
     assert "PROVISIONED" not in statuses and statuses[-1] == "INVALID"
 
 
@@ -140,21 +168,33 @@ def test_update911_needs_the_number_on_the_account(vi):
 
 
 def _current_locations(sandbox, tn: str) -> list[dict]:
-    return [loc for loc in sandbox.control.state(f"e911/{tn}")["locations"] if loc["statusCode"] != "ARCHIVED"]
+    return [
+        loc
+        for loc in sandbox.control.state(f"e911/{tn}")["locations"]
+        if loc["statusCode"] != "ARCHIVED"
+    ]
 
 
 def test_remove911_archives_once_then_finds_nothing(vi, soap, sandbox):
-    tn = next(tn for tn in _owned(sandbox)
-              if sandbox.control.state(f"e911/{tn}")["has911"] and len(_current_locations(sandbox, tn)) == 1)
+    tn = next(
+        tn
+        for tn in _owned(sandbox)
+        if sandbox.control.state(f"e911/{tn}")["has911"]
+        and len(_current_locations(sandbox, tn)) == 1
+    )
 
     first = vi.remove911(did=tn)
     second = vi.remove911(did=tn)
 
     assert (first.Statuses.Status911[0].code, first.Statuses.Status911[0].description) == (
-        "100", f"1 record was successfully archived for DID {tn}")
+        "100",
+        f"1 record was successfully archived for DID {tn}",
+    )
     assert second.responseCode == 100
     assert (second.Statuses.Status911[0].code, second.Statuses.Status911[0].description) == (
-        "205200", "Zero records deleted/archived")
+        "205200",
+        "Zero records deleted/archived",
+    )
     assert not _has911_on_did(soap, tn)
 
 
@@ -163,7 +203,10 @@ def test_remove911_also_archives_parked_locations(vi, sandbox):
 
     answer = vi.remove911(did=tn)
 
-    assert answer.Statuses.Status911[0].description == f"2 records were successfully archived for DID {tn}"
+    assert (
+        answer.Statuses.Status911[0].description
+        == f"2 records were successfully archived for DID {tn}"
+    )
     assert tn not in {record.tn for record in vi.audit911().DID911s.DID911}
 
 
@@ -173,6 +216,7 @@ def test_query911_of_an_unknown_number_finds_no_records(vi):
 
 
 # --- audit911 ---------------------------------------------------------------------------------
+
 
 def test_audit911_lists_every_record_including_off_net_numbers(vi, sandbox):
     owned = set(_owned(sandbox))
@@ -204,6 +248,7 @@ def test_audit911_on_an_empty_account_is_no_records(vi, sandbox):
 
 # --- alerts -----------------------------------------------------------------------------------
 
+
 def test_alert_emails_add_query_remove(vi, sandbox):
     tn = _with_911(sandbox)
     for email in list(sandbox.control.state(f"e911/{tn}")["alerts"]):
@@ -214,7 +259,9 @@ def test_alert_emails_add_query_remove(vi, sandbox):
     assert vi.Add911Alert(tn=tn, email="NOC@example.com").responseCode == 942
 
     alerts = vi.Query911Alert(tn=tn).Alerts.string
-    assert alerts == ["noc@example.com,desk@example.com"]  # ONE comma-separated string, as documented
+    assert alerts == [
+        "noc@example.com,desk@example.com"
+    ]  # ONE comma-separated string, as documented
 
     assert vi.Remove911Alert(tn=tn, email="noc@example.com").responseCode == 100
     assert vi.Query911Alert(tn=tn).Alerts.string == ["desk@example.com"]
@@ -243,6 +290,7 @@ def test_alerts_need_911_and_ownership(vi, sandbox):
 
 # --- legacy location calls ----------------------------------------------------------------------
 
+
 def test_add_provision_and_remove_locations(vi, sandbox):
     tn = _with_911(sandbox)
     provisioned_before = vi.query911(did=tn).DID911s.DID911[0].locationId
@@ -250,7 +298,9 @@ def test_add_provision_and_remove_locations(vi, sandbox):
     added = vi.addLocation(did=tn, **OTHER_GOOD).VILocations.VILocation[0]
     assert added.statusCode == "GEOCODED"
     assert added.activatedTime.year == 1  # VI's DateTime.MinValue: never activated
-    listed = {location.locationId: location for location in vi.getLocations(did=tn).VILocations.VILocation}
+    listed = {
+        location.locationId: location for location in vi.getLocations(did=tn).VILocations.VILocation
+    }
     assert {added.locationId, provisioned_before} <= set(listed)
     # addLocation's caller name overwrites the caller on the DID's other locations.
     assert {location.callerName for location in listed.values()} == {"ACME NYC"}
@@ -258,14 +308,21 @@ def test_add_provision_and_remove_locations(vi, sandbox):
     answer = vi.provisionLocation(did=tn, locationId=added.locationId)
     assert answer.Statuses.Status911[0].description == "Location status updated"
     assert vi.query911(did=tn).DID911s.DID911[0].locationId == added.locationId
-    statuses = {location.locationId: location.statusCode for location in vi.getLocations(did=tn).VILocations.VILocation}
+    statuses = {
+        location.locationId: location.statusCode
+        for location in vi.getLocations(did=tn).VILocations.VILocation
+    }
     assert statuses[provisioned_before] == "GEOCODED"
     assert vi.provisionLocation(did=tn, locationId=added.locationId).responseCode == 911
 
     removed = vi.removeLocation(locationId=provisioned_before, did=tn)
     assert (removed.Statuses.Status911[0].code, removed.Statuses.Status911[0].description) == (
-        "205100", "Location successfully removed")
-    assert provisioned_before not in {location.locationId for location in vi.getLocations(did=tn).VILocations.VILocation}
+        "205100",
+        "Location successfully removed",
+    )
+    assert provisioned_before not in {
+        location.locationId for location in vi.getLocations(did=tn).VILocations.VILocation
+    }
     assert vi.removeLocation(locationId=provisioned_before, did=tn).responseCode == 910
 
 
@@ -284,11 +341,15 @@ def test_get_locations_without_any_gives_vi_dummy_record(vi, sandbox):
     if sandbox_locations:
         pytest.skip("seeded number has parked locations")
     (dummy,) = vi.getLocations(did=tn).VILocations.VILocation
-    assert (dummy.statusCode, dummy.statusDescription) == ("206200", f"A location could not be found for {tn}")
+    assert (dummy.statusCode, dummy.statusDescription) == (
+        "206200",
+        f"A location could not be found for {tn}",
+    )
     assert dummy.locationId is None
 
 
 # --- raw envelopes: VI's tolerance ----------------------------------------------------------------
+
 
 def test_prefixed_reordered_nil_request_is_answered(sandbox):
     from .soap_client import post, result_of

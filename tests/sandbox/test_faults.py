@@ -43,7 +43,12 @@ def test_soapfault_is_http_500_with_a_fault(sandbox):
     sandbox.control.fault("soapfault")
     response = _audit(sandbox)
     assert response.status_code == 500
-    assert etree.fromstring(response.content).find(".//{http://schemas.xmlsoap.org/soap/envelope/}Fault") is not None
+    assert (
+        etree.fromstring(response.content).find(
+            ".//{http://schemas.xmlsoap.org/soap/envelope/}Fault"
+        )
+        is not None
+    )
 
 
 def test_malformed_is_http_200_with_broken_xml(sandbox):
@@ -72,7 +77,10 @@ def test_truncated_cuts_the_body_mid_record(sandbox):
     response = _audit(sandbox)
     assert 0 < len(response.content) < len(full)
     assert full.startswith(response.content)
-    assert response.content.rstrip().endswith(b">") is False or b"</auditDIDsResponse>" not in response.content
+    assert (
+        response.content.rstrip().endswith(b">") is False
+        or b"</auditDIDsResponse>" not in response.content
+    )
     with pytest.raises(etree.XMLSyntaxError):
         etree.fromstring(response.content)
 

@@ -21,13 +21,29 @@ GOOD_CAMPAIGN = {
     "messageFlow": "Patients opt in on the intake form",
     "sampleMsg1": "Acme: your cleaning is tomorrow at 9. Reply STOP to opt out.",
     "sampleMsg2": "Acme: reply C to confirm.",
-    "subOptIn": True, "subOptOut": True, "subHelp": True, "numPooling": False, "directLending": False,
-    "embeddedLink": False, "embeddedPhone": False, "affMarketing": False, "ageGated": False,
-    "usecaseId": "CUSTOMER_CARE", "subUsecaseIds": "",
+    "subOptIn": True,
+    "subOptOut": True,
+    "subHelp": True,
+    "numPooling": False,
+    "directLending": False,
+    "embeddedLink": False,
+    "embeddedPhone": False,
+    "affMarketing": False,
+    "ageGated": False,
+    "usecaseId": "CUSTOMER_CARE",
+    "subUsecaseIds": "",
 }
-BRAND = {"displayName": "Blue Sky Pediatrics", "entityType": "PRIVATE_PROFIT", "companyName": "Blue Sky Pediatrics",
-         "ein": "84-1234567", "vertical": "HEALTHCARE", "email": "sms@bluesky.example", "phone": "18015550111",
-         "country": "US", "tag": "reseller-c"}
+BRAND = {
+    "displayName": "Blue Sky Pediatrics",
+    "entityType": "PRIVATE_PROFIT",
+    "companyName": "Blue Sky Pediatrics",
+    "ein": "84-1234567",
+    "vertical": "HEALTHCARE",
+    "email": "sms@bluesky.example",
+    "phone": "18015550111",
+    "country": "US",
+    "tag": "reseller-c",
+}
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +77,9 @@ def _sms_capable_disabled(vi, sandbox) -> str:
 
 
 def _campaigns(vi) -> dict:
-    return {campaign.CampaignId: campaign for campaign in vi.GetSMSCampaigns().Campaigns.SMSCampaign}
+    return {
+        campaign.CampaignId: campaign for campaign in vi.GetSMSCampaigns().Campaigns.SMSCampaign
+    }
 
 
 def _customer(vi, name: str):
@@ -69,6 +87,7 @@ def _customer(vi, name: str):
 
 
 # --- per-number SMS settings ---------------------------------------------------------------------
+
 
 def test_audit_sms_lists_every_owned_number(vi, sandbox):
     owned = {n["tn"] for n in sandbox.control.state("numbers/owned")}
@@ -92,7 +111,12 @@ def test_audit_sms_for_one_number_and_refusals(vi, sandbox):
     ("kind", "destination", "stored_destination", "forward"),
     [
         ("SIP", "sip:inbound@pbx.example.com", "sip:inbound@pbx.example.com", None),
-        ("EMAIL", "a@example.com; b@example.com", "a@example.com;b@example.com", "a@example.com;b@example.com"),
+        (
+            "EMAIL",
+            "a@example.com; b@example.com",
+            "a@example.com;b@example.com",
+            "a@example.com;b@example.com",
+        ),
         ("FORWARD", "18015550123", "8015550123", "8015550123"),
         ("POST", "https://hooks.example.com/sms", "https://hooks.example.com/sms", None),
         ("GET", "https://hooks.example.com/sms", "https://hooks.example.com/sms", None),
@@ -102,13 +126,18 @@ def test_audit_sms_for_one_number_and_refusals(vi, sandbox):
 def test_config_sms_destination_types(vi, sandbox, kind, destination, stored_destination, forward):
     tn = _sms_capable_disabled(vi, sandbox)
 
-    answer = vi.ConfigSMSDestination(tn=tn, destinationType=kind.lower(), destination=destination,
-                                     authToken="s3cret-token")
+    answer = vi.ConfigSMSDestination(
+        tn=tn, destinationType=kind.lower(), destination=destination, authToken="s3cret-token"
+    )
 
     assert answer.responseCode == 100
     (record,) = answer.SMSDIDs.SMSDID
     assert (record.enabled, record.DestinationType, record.Destination, record.Forward) == (
-        True, kind, stored_destination, forward)
+        True,
+        kind,
+        stored_destination,
+        forward,
+    )
     state = sandbox.control.state(f"messaging/{tn}")
     assert state["hasAuthToken"] is (kind in ("POST", "GET"))
     assert "s3cret-token" not in str(answer)
@@ -122,7 +151,13 @@ def test_config_sms_destination_none_disables(vi, sandbox):
 
 @pytest.mark.parametrize(
     ("kind", "destination"),
-    [("FAX", "x"), ("EMAIL", "not-an-email"), ("FORWARD", "555"), ("POST", "ftp://x"), ("GET", None)],
+    [
+        ("FAX", "x"),
+        ("EMAIL", "not-an-email"),
+        ("FORWARD", "555"),
+        ("POST", "ftp://x"),
+        ("GET", None),
+    ],
 )
 def test_config_sms_destination_refuses_bad_input_with_951(vi, sandbox, kind, destination):
     tn = _sms_capable_disabled(vi, sandbox)
@@ -142,7 +177,11 @@ def test_config_sms_destination_needs_an_owned_sms_number(vi, sandbox):
 def test_deprecated_config_sms(vi, sandbox):
     tn = _sms_capable_disabled(vi, sandbox)
     (record,) = vi.ConfigSMS(tn=tn, enable=True, forwardEmail="desk@example.com").SMSDIDs.SMSDID
-    assert (record.enabled, record.DestinationType, record.Forward) == (True, "EMAIL", "desk@example.com")
+    assert (record.enabled, record.DestinationType, record.Forward) == (
+        True,
+        "EMAIL",
+        "desk@example.com",
+    )
     (record,) = vi.ConfigSMS(tn=tn, enable=True, forwardEmail="8015550123").SMSDIDs.SMSDID
     assert (record.DestinationType, record.Forward) == ("FORWARD", "8015550123")
     (record,) = vi.ConfigSMS(tn=tn, enable=True, forwardEmail="").SMSDIDs.SMSDID
@@ -160,27 +199,42 @@ def test_releasing_a_number_drops_its_sms(vi, sandbox):
 
 # --- sending ----------------------------------------------------------------------------------
 
+
 def test_send_sms_from_an_enabled_number_is_recorded(vi, sandbox):
     sender = "1" + _enabled(vi)[0].tn
 
     answer = vi.SendSMS(sender=sender, recipient="18015550100", message="Your table is ready")
 
     assert (answer.responseCode, answer.responseMessage) == (100, "Success")
-    assert answer.Uuid and answer.MsgDetails.uuid == answer.Uuid and answer.MsgDetails.success is True
+    assert (
+        answer.Uuid and answer.MsgDetails.uuid == answer.Uuid and answer.MsgDetails.success is True
+    )
     (sent,) = sandbox.control.state("messaging/messages")
     assert (sent["uuid"], sent["sender"], sent["recipient"], sent["message"], sent["kind"]) == (
-        answer.Uuid, sender, "18015550100", "Your table is ready", "SMS")
+        answer.Uuid,
+        sender,
+        "18015550100",
+        "Your table is ready",
+        "SMS",
+    )
 
 
 @pytest.mark.parametrize(
     ("sender_form", "recipient"),
-    [("+1{tn}", "18015550100"), ("{tn}", "18015550100"), ("1{tn}", "+18015550100"), ("1{tn}", "8015550100")],
+    [
+        ("+1{tn}", "18015550100"),
+        ("{tn}", "18015550100"),
+        ("1{tn}", "+18015550100"),
+        ("1{tn}", "8015550100"),
+    ],
 )
 def test_send_sms_wants_digits_with_country_code(vi, sender_form, recipient):
     sender = sender_form.format(tn=_enabled(vi)[0].tn)
     answer = vi.SendSMS(sender=sender, recipient=recipient, message="hi")
     assert (answer.responseCode, answer.responseMessage) == (
-        944, "Invalid TN. Sender and recipient must be valid phone numbers and include country code.")
+        944,
+        "Invalid TN. Sender and recipient must be valid phone numbers and include country code.",
+    )
 
 
 def test_send_sms_refuses_a_sender_that_cannot_send(vi, sandbox):
@@ -194,18 +248,30 @@ def test_send_sms_refuses_a_sender_that_cannot_send(vi, sandbox):
 def test_send_sms_message_length(vi):
     sender = "1" + _enabled(vi)[0].tn
     assert vi.SendSMS(sender=sender, recipient="18015550100", message="").responseCode == 952
-    assert vi.SendSMS(sender=sender, recipient="18015550100", message="x" * 1601).responseCode == 952
-    assert vi.SendSMS(sender=sender, recipient="18015550100", message="x" * 1600).responseCode == 100
+    assert (
+        vi.SendSMS(sender=sender, recipient="18015550100", message="x" * 1601).responseCode == 952
+    )
+    assert (
+        vi.SendSMS(sender=sender, recipient="18015550100", message="x" * 1600).responseCode == 100
+    )
 
 
 def _file(name="a.png", content_type="image/png", size=100) -> dict:
-    return {"fileName": name, "contentType": content_type, "content": b"\x89PNG" + b"\x00" * (size - 4)}
+    return {
+        "fileName": name,
+        "contentType": content_type,
+        "content": b"\x89PNG" + b"\x00" * (size - 4),
+    }
 
 
 def test_send_mms(vi, sandbox):
     sender = "1" + _enabled(vi)[0].tn
-    answer = vi.SendMMS(sender=sender, recipient="18015550100", message="photo",
-                        files={"MMSFile": [_file(), _file("b.gif", "image/gif")]})
+    answer = vi.SendMMS(
+        sender=sender,
+        recipient="18015550100",
+        message="photo",
+        files={"MMSFile": [_file(), _file("b.gif", "image/gif")]},
+    )
     assert answer.responseCode == 100
     assert [f.fileName for f in answer.files.MMSFile] == ["a.png", "b.gif"]
     (sent,) = sandbox.control.state("messaging/messages")
@@ -223,7 +289,9 @@ def test_send_mms(vi, sandbox):
 )
 def test_send_mms_file_limits(vi, files):
     sender = "1" + _enabled(vi)[0].tn
-    answer = vi.SendMMS(sender=sender, recipient="18015550100", message="x", files={"MMSFile": files})
+    answer = vi.SendMMS(
+        sender=sender, recipient="18015550100", message="x", files={"MMSFile": files}
+    )
     assert answer.responseCode == 953
 
 
@@ -243,6 +311,7 @@ def test_raw_send_sms_prefixed_and_reordered(sandbox, vi):
 
 # --- 10DLC customers -----------------------------------------------------------------------------
 
+
 def test_seeded_customers_cover_each_verification_state(vi):
     states = {c.verificationStatus for c in vi.GetSMSCustomers().Customers.SMSCustomer}
     assert {"VERIFIED", "PENDING", "UNVERIFIED", "OTP_REQUIRED"} <= states
@@ -253,22 +322,41 @@ def test_a_new_customer_is_vetted_over_time(vi, sandbox):
     assert (created.verificationStatus, created.companyName) == ("PENDING", "Blue Sky Pediatrics")
 
     sandbox.control.advance(1 * HOUR)
-    assert vi.CheckSMSCustomerStatus(customerId=created.customerId).Customers.SMSCustomer[0].verificationStatus == "PENDING"
+    assert (
+        vi.CheckSMSCustomerStatus(customerId=created.customerId)
+        .Customers.SMSCustomer[0]
+        .verificationStatus
+        == "PENDING"
+    )
     sandbox.control.advance(1 * HOUR + 1)
-    assert vi.CheckSMSCustomerStatus(customerId=created.customerId).Customers.SMSCustomer[0].verificationStatus == "VERIFIED"
+    assert (
+        vi.CheckSMSCustomerStatus(customerId=created.customerId)
+        .Customers.SMSCustomer[0]
+        .verificationStatus
+        == "VERIFIED"
+    )
 
 
 def test_a_customer_with_an_implausible_ein_fails_vetting(vi, sandbox):
     created = vi.CreateSMSCustomer(customer={**BRAND, "ein": "11-1111111"}).Customers.SMSCustomer[0]
     sandbox.control.advance(2 * HOUR + 1)
-    status = vi.CheckSMSCustomerStatus(customerId=created.customerId).Customers.SMSCustomer[0].verificationStatus
+    status = (
+        vi.CheckSMSCustomerStatus(customerId=created.customerId)
+        .Customers.SMSCustomer[0]
+        .verificationStatus
+    )
     assert status == "UNVERIFIED"
 
 
 @pytest.mark.parametrize(
     "change",
-    [{"ein": None}, {"entityType": "PIRATE"}, {"vertical": "SPACE"}, {"email": None},
-     {"entityType": "PUBLIC_PROFIT"}],  # a listed company needs stockSymbol/stockExchange
+    [
+        {"ein": None},
+        {"entityType": "PIRATE"},
+        {"vertical": "SPACE"},
+        {"email": None},
+        {"entityType": "PUBLIC_PROFIT"},
+    ],  # a listed company needs stockSymbol/stockExchange
 )
 def test_create_customer_refuses_incomplete_information(vi, change):
     answer = vi.CreateSMSCustomer(customer={**BRAND, **change})
@@ -278,12 +366,20 @@ def test_create_customer_refuses_incomplete_information(vi, change):
 def test_sole_proprietor_verifies_by_otp(vi, sandbox):
     owner = _customer(vi, "Jane Smith Photography")
     assert owner.verificationStatus == "OTP_REQUIRED"
-    assert vi.TriggerSMSOTP(customerId=_customer(vi, "Acme Dental Group").customerId).responseCode == 968
+    assert (
+        vi.TriggerSMSOTP(customerId=_customer(vi, "Acme Dental Group").customerId).responseCode
+        == 968
+    )
 
     sent = vi.TriggerSMSOTP(customerId=owner.customerId).Customers.SMSCustomer[0]
     assert sent.verificationStatus == "OTP_SENT"
     sandbox.control.advance(10 * 60 + 1)
-    assert vi.CheckSMSCustomerStatus(customerId=owner.customerId).Customers.SMSCustomer[0].verificationStatus == "VERIFIED"
+    assert (
+        vi.CheckSMSCustomerStatus(customerId=owner.customerId)
+        .Customers.SMSCustomer[0]
+        .verificationStatus
+        == "VERIFIED"
+    )
     assert vi.TriggerSMSOTP(customerId=owner.customerId).responseCode == 968
     options = vi.GetSMSUsecaseOptions(customerId=owner.customerId).UsecaseOptions.SMSUsecaseOption
     assert [option.usecaseId for option in options] == ["SOLE_PROPRIETOR"]
@@ -298,7 +394,9 @@ def test_customers_by_tag_and_unknown_ids(vi):
 
 def test_update_customer_identity_is_vetted_again(vi, sandbox):
     acme = _customer(vi, "Acme Dental Group")
-    answer = vi.UpdateSMSCustomer(customer={"customerId": acme.customerId, "website": "https://acme.example"})
+    answer = vi.UpdateSMSCustomer(
+        customer={"customerId": acme.customerId, "website": "https://acme.example"}
+    )
     assert answer.Customers.SMSCustomer[0].verificationStatus == "VERIFIED"
     answer = vi.UpdateSMSCustomer(customer={"customerId": acme.customerId, "ein": "87-7654321"})
     assert answer.Customers.SMSCustomer[0].verificationStatus == "PENDING"
@@ -312,20 +410,37 @@ def test_deleting_a_customer_is_blocked_while_campaigns_exist(vi):
         if campaign.customerId == clinic.customerId:
             assert vi.DeleteSMSCampaign(campaignId=campaign.CampaignId).responseCode == 100
     assert vi.DeleteSMSCustomer(customerId=clinic.customerId).responseCode == 100
-    assert clinic.customerId not in {c.customerId for c in vi.GetSMSCustomers().Customers.SMSCustomer}
+    assert clinic.customerId not in {
+        c.customerId for c in vi.GetSMSCustomers().Customers.SMSCustomer
+    }
 
 
 def test_enumerations_and_usecase_options(vi):
-    kinds = {e.kind: [v.value for v in e.values.SMSEnumerationValue] for e in vi.GetSMSEnumerations().Enumerations.SMSEnumeration}
+    kinds = {
+        e.kind: [v.value for v in e.values.SMSEnumerationValue]
+        for e in vi.GetSMSEnumerations().Enumerations.SMSEnumeration
+    }
     assert "SOLE_PROPRIETOR" in kinds["ENTITY_TYPE"] and "HEALTHCARE" in kinds["VERTICAL"]
-    assert set(kinds["DESTINATION_TYPE"]) == {"NONE", "SIP", "EMAIL", "FORWARD", "POST", "GET", "PROGTELCO"}
+    assert set(kinds["DESTINATION_TYPE"]) == {
+        "NONE",
+        "SIP",
+        "EMAIL",
+        "FORWARD",
+        "POST",
+        "GET",
+        "PROGTELCO",
+    }
     acme = _customer(vi, "Acme Dental Group")
-    options = {o.usecaseId: o for o in vi.GetSMSUsecaseOptions(customerId=acme.customerId).UsecaseOptions.SMSUsecaseOption}
+    options = {
+        o.usecaseId: o
+        for o in vi.GetSMSUsecaseOptions(customerId=acme.customerId).UsecaseOptions.SMSUsecaseOption
+    }
     assert (options["MIXED"].minSubUsecases, options["MIXED"].maxSubUsecases) == (2, 5)
     assert "SOLE_PROPRIETOR" not in options
 
 
 # --- 10DLC campaigns -----------------------------------------------------------------------------
+
 
 def test_seeded_campaigns_cover_each_state(vi):
     statuses = {c.status for c in _campaigns(vi).values()}
@@ -335,8 +450,14 @@ def test_seeded_campaigns_cover_each_state(vi):
 
 def test_a_good_campaign_is_approved_after_review(vi, sandbox):
     acme = _customer(vi, "Acme Dental Group")
-    created = vi.CreateSMSCampaign(customerId=acme.customerId, **GOOD_CAMPAIGN).Campaigns.SMSCampaign[0]
-    assert (created.status, created.customerId, created.external) == ("PENDING", acme.customerId, False)
+    created = vi.CreateSMSCampaign(
+        customerId=acme.customerId, **GOOD_CAMPAIGN
+    ).Campaigns.SMSCampaign[0]
+    assert (created.status, created.customerId, created.external) == (
+        "PENDING",
+        acme.customerId,
+        False,
+    )
 
     sandbox.control.advance(23 * HOUR)
     assert _campaigns(vi)[created.CampaignId].status == "PENDING"
@@ -347,7 +468,12 @@ def test_a_good_campaign_is_approved_after_review(vi, sandbox):
 
 def test_a_campaign_without_opt_out_language_and_a_short_description_is_rejected(vi, sandbox):
     acme = _customer(vi, "Acme Dental Group")
-    weak = {**GOOD_CAMPAIGN, "description": "Reminders", "sampleMsg1": "See you soon", "sampleMsg2": "Thanks"}
+    weak = {
+        **GOOD_CAMPAIGN,
+        "description": "Reminders",
+        "sampleMsg1": "See you soon",
+        "sampleMsg2": "Thanks",
+    }
     created = vi.CreateSMSCampaign(customerId=acme.customerId, **weak).Campaigns.SMSCampaign[0]
 
     sandbox.control.advance(24 * HOUR + 1)
@@ -358,8 +484,11 @@ def test_a_campaign_without_opt_out_language_and_a_short_description_is_rejected
     assert any("40 characters" in reason for reason in reasons)
     assert any("opt-out" in reason for reason in reasons)
 
-    updated = vi.UpdateSMSCampaign(campaignId=created.CampaignId, description=GOOD_CAMPAIGN["description"],
-                                   sampleMsg1=GOOD_CAMPAIGN["sampleMsg1"]).Campaigns.SMSCampaign[0]
+    updated = vi.UpdateSMSCampaign(
+        campaignId=created.CampaignId,
+        description=GOOD_CAMPAIGN["description"],
+        sampleMsg1=GOOD_CAMPAIGN["sampleMsg1"],
+    ).Campaigns.SMSCampaign[0]
     assert updated.status == "PENDING"
     sandbox.control.advance(24 * HOUR + 1)
     assert _campaigns(vi)[created.CampaignId].status == "ACTIVE"
@@ -391,17 +520,27 @@ def test_assign_and_remove_numbers_with_per_number_outcomes(vi, sandbox):
     free = next(r.tn for r in _enabled(vi) if r.campaignId is None)
     disabled = _sms_capable_disabled(vi, sandbox)
 
-    answer = vi.AssignToSMSCampaign(tns={"string": [free, on_it, disabled, "8015550199", "12"]},
-                                    campaignId=active.CampaignId)
+    answer = vi.AssignToSMSCampaign(
+        tns={"string": [free, on_it, disabled, "8015550199", "12"]}, campaignId=active.CampaignId
+    )
 
     assert answer.responseCode == 100
     outcomes = [(r.tn, r.statusCode) for r in answer.TNResults.SMSTNResult]
-    assert outcomes == [(free, "100"), (on_it, "955"), (disabled, "954"), ("8015550199", "909"), ("12", "944")]
+    assert outcomes == [
+        (free, "100"),
+        (on_it, "955"),
+        (disabled, "954"),
+        ("8015550199", "909"),
+        ("12", "944"),
+    ]
     assert answer.TNResults.SMSTNResult[0].status == f"Assigned to campaign {active.CampaignId}"
     assert free in _campaigns(vi)[active.CampaignId].tns.string
 
     removed = vi.RemoveFromSMSCampaign(tns={"string": [free, disabled]})
-    assert [(r.tn, r.statusCode) for r in removed.TNResults.SMSTNResult] == [(free, "100"), (disabled, "956")]
+    assert [(r.tn, r.statusCode) for r in removed.TNResults.SMSTNResult] == [
+        (free, "100"),
+        (disabled, "956"),
+    ]
     (record,) = vi.AuditSMS(tn=free).SMSDIDs.SMSDID
     assert record.campaignId is None
 
@@ -427,8 +566,12 @@ def test_deleting_a_campaign_frees_its_numbers(vi):
 
 
 def test_external_campaign_registration_and_resubmission(vi, sandbox):
-    shared = vi.RegisterExternalSMSCampaign(campaignId="c1a2b3c", displayName="Partner alerts").Campaigns.SMSCampaign[0]
-    unshared = vi.RegisterExternalSMSCampaign(campaignId="CX12345", displayName="Unshared").Campaigns.SMSCampaign[0]
+    shared = vi.RegisterExternalSMSCampaign(
+        campaignId="c1a2b3c", displayName="Partner alerts"
+    ).Campaigns.SMSCampaign[0]
+    unshared = vi.RegisterExternalSMSCampaign(
+        campaignId="CX12345", displayName="Unshared"
+    ).Campaigns.SMSCampaign[0]
     assert (shared.CampaignId, shared.external, shared.status) == ("C1A2B3C", True, "PENDING")
     assert vi.RegisterExternalSMSCampaign(campaignId="C1A2B3C").responseCode == 967
     assert vi.RegisterExternalSMSCampaign(campaignId="12345").responseCode == 965
@@ -438,7 +581,12 @@ def test_external_campaign_registration_and_resubmission(vi, sandbox):
     assert (campaigns["C1A2B3C"].status, campaigns["CX12345"].status) == ("ACTIVE", "REJECTED")
     assert vi.ResubmitExternalSMSCampaign(campaignId="C1A2B3C").responseCode == 966
 
-    assert vi.ResubmitExternalSMSCampaign(campaignId=unshared.CampaignId).Campaigns.SMSCampaign[0].status == "PENDING"
+    assert (
+        vi.ResubmitExternalSMSCampaign(campaignId=unshared.CampaignId)
+        .Campaigns.SMSCampaign[0]
+        .status
+        == "PENDING"
+    )
     sandbox.control.advance(24 * HOUR + 1)
     assert _campaigns(vi)["CX12345"].status == "ACTIVE"
 

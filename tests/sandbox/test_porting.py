@@ -57,7 +57,9 @@ def _ports(sandbox) -> list[dict]:
 
 
 def _port(sandbox, *, status: str, fate: str | None = None) -> dict:
-    return next(p for p in _ports(sandbox) if p["status"] == status and (fate is None or p["fate"] == fate))
+    return next(
+        p for p in _ports(sandbox) if p["status"] == status and (fate is None or p["fate"] == fate)
+    )
 
 
 def _owned(sandbox, tn: str) -> bool:
@@ -65,6 +67,7 @@ def _owned(sandbox, tn: str) -> bool:
 
 
 # --- isPortable ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("tn", "expected"),
@@ -89,14 +92,26 @@ def test_a_number_already_on_vi_is_not_portable(vi, sandbox):
 @pytest.mark.parametrize("tn", ["12345", "0801234567", "80123456789012", "abc"])
 def test_is_portable_refuses_an_invalid_number_with_944(vi, tn):
     answer = vi.isPortable(tn=tn)
-    assert (answer.responseCode, answer.responseMessage, answer.IsPortable) == (944, "Invalid Number", False)
+    assert (answer.responseCode, answer.responseMessage, answer.IsPortable) == (
+        944,
+        "Invalid Number",
+        False,
+    )
 
 
 # --- details, active ports, history ------------------------------------------------------------------
 
+
 def test_seeded_ports_cover_every_stage(sandbox):
     statuses = {port["status"] for port in _ports(sandbox)}
-    assert statuses == {"PENDING SIGNATURE", "SUBMITTED", "FOC RECEIVED", "COMPLETED", "REJECTED", "CANCELLED"}
+    assert statuses == {
+        "PENDING SIGNATURE",
+        "SUBMITTED",
+        "FOC RECEIVED",
+        "COMPLETED",
+        "REJECTED",
+        "CANCELLED",
+    }
 
 
 def test_get_port_details_in_vi_shape(vi, sandbox):
@@ -104,7 +119,11 @@ def test_get_port_details_in_vi_shape(vi, sandbox):
 
     details = vi.getPortDetails(portId=seeded["id"]).PortDetails
 
-    assert (details.id, details.status, details.billingTN) == (seeded["id"], "FOC RECEIVED", seeded["billingTN"])
+    assert (details.id, details.status, details.billingTN) == (
+        seeded["id"],
+        "FOC RECEIVED",
+        seeded["billingTN"],
+    )
     assert details.submittedDate is not None and details.focDate > details.submittedDate
     assert [did.tn for did in details.dids.PortDID] == [did["tn"] for did in seeded["dids"]]
     assert details.defaultEndpointGroup == seeded["defaultEndpointGroup"]
@@ -114,7 +133,11 @@ def test_an_unsigned_port_has_nil_dates(soap, sandbox):
     seeded = _port(sandbox, status="PENDING SIGNATURE")
     result = soap.call("getPortDetails", f"<portId>{seeded['id']}</portId>")
     details = result["PortDetails"]
-    assert (details["submittedDate"], details["focDate"], details["requestedFocDate"]) == (None, None, None)
+    assert (details["submittedDate"], details["focDate"], details["requestedFocDate"]) == (
+        None,
+        None,
+        None,
+    )
     assert details["status"] == "PENDING SIGNATURE"
 
 
@@ -125,7 +148,11 @@ def test_get_port_details_of_an_unknown_port(vi):
 
 def test_active_ports_leave_out_finished_ones(ours, sandbox):
     active = ours.getActivePorts().ActivePorts.PortDetail
-    expected = {p["id"] for p in _ports(sandbox) if p["status"] not in ("COMPLETED", "REJECTED", "CANCELLED")}
+    expected = {
+        p["id"]
+        for p in _ports(sandbox)
+        if p["status"] not in ("COMPLETED", "REJECTED", "CANCELLED")
+    }
     assert {port.id for port in active} == expected
 
 
@@ -136,7 +163,12 @@ def test_port_history_tells_the_story_of_a_number(ours, sandbox):
     answer = ours.GetPortHistory(tn=tn)
 
     entries = answer.PortHistory.PortHistoryEntry
-    assert [entry.status for entry in entries] == ["PENDING SIGNATURE", "SUBMITTED", "FOC RECEIVED", "COMPLETED"]
+    assert [entry.status for entry in entries] == [
+        "PENDING SIGNATURE",
+        "SUBMITTED",
+        "FOC RECEIVED",
+        "COMPLETED",
+    ]
     assert {entry.tn for entry in entries} == {tn}
     assert all(a.date <= b.date for a, b in zip(entries, entries[1:]))
     assert answer.PortDetails.id == completed["id"]
@@ -150,14 +182,19 @@ def test_port_history_refusals(ours):
 
 # --- movement over sandbox time -----------------------------------------------------------------------
 
+
 def test_nothing_moves_within_hours_of_a_reset(sandbox):
     before = {p["id"]: p["status"] for p in _ports(sandbox)}
     sandbox.control.advance(11 * 3600)
     assert {p["id"]: p["status"] for p in _ports(sandbox)} == before
 
 
-def test_a_submitted_port_gets_a_foc_date_then_completes_into_owned_numbers(vi, ours, soap, sandbox):
-    port = next(p for p in _ports(sandbox) if p["status"] == "SUBMITTED" and p["fate"] == "complete")
+def test_a_submitted_port_gets_a_foc_date_then_completes_into_owned_numbers(
+    vi, ours, soap, sandbox
+):
+    port = next(
+        p for p in _ports(sandbox) if p["status"] == "SUBMITTED" and p["fate"] == "complete"
+    )
     tns = [did["tn"] for did in port["dids"]]
     assert not any(_owned(sandbox, tn) for tn in tns)
 

@@ -13,7 +13,11 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 def test_wsdl_is_served_with_the_sandbox_address(sandbox):
     response = requests.get(sandbox.url + "?wsdl", timeout=10)
     root = etree.fromstring(response.content)
-    locations = {el.get("location") for el in root.iter(etree.Element) if etree.QName(el).localname == "address"}
+    locations = {
+        el.get("location")
+        for el in root.iter(etree.Element)
+        if etree.QName(el).localname == "address"
+    }
     assert locations == {sandbox.url}
     operations = {op.get("name") for op in root.iter("{http://schemas.xmlsoap.org/wsdl/}operation")}
     assert {"auditDIDs", "GetPrepaidBalance", "AuditClients", "getDIDsExtended"} <= operations
@@ -37,12 +41,16 @@ def test_prefixed_reordered_nil_request_is_answered_like_vi(sandbox):
 
 def test_did_param_children_in_any_order(sandbox, soap):
     tn = sandbox.control.state("numbers/available")[0]
-    inner = f"<didParams><DIDParam><refId>r1</refId><epg>8674</epg><tn>{tn}</tn></DIDParam></didParams>"
+    inner = (
+        f"<didParams><DIDParam><refId>r1</refId><epg>8674</epg><tn>{tn}</tn></DIDParam></didParams>"
+    )
     assert soap.dids("assignDID", inner)[0]["statusCode"] == "100"
 
 
 def test_soap12_is_answered_in_soap12(sandbox):
-    body = envelope("GetPrepaidBalance", "", login=sandbox.login, secret=sandbox.secret, version=SOAP12)
+    body = envelope(
+        "GetPrepaidBalance", "", login=sandbox.login, secret=sandbox.secret, version=SOAP12
+    )
     response = post(sandbox.url, body, operation="GetPrepaidBalance", version=SOAP12)
     assert response.headers["Content-Type"].startswith("application/soap+xml")
     root = etree.fromstring(response.content)

@@ -20,8 +20,12 @@ def test_seeding_100000_numbers_and_streaming_their_audit(capsys):
     seeded = time.perf_counter() - started
     try:
         started = time.perf_counter()
-        response = post(server.url, envelope("auditDIDs", "", login="l", secret="s"), operation="auditDIDs",
-                        timeout=120)
+        response = post(
+            server.url,
+            envelope("auditDIDs", "", login="l", secret="s"),
+            operation="auditDIDs",
+            timeout=120,
+        )
         downloaded = time.perf_counter() - started
         assert response.headers.get("Transfer-Encoding") == "chunked"
         count = 0
@@ -32,8 +36,10 @@ def test_seeding_100000_numbers_and_streaming_their_audit(capsys):
     finally:
         server.stop()
     with capsys.disabled():
-        print(f"\n[sandbox] seed 100,000: {seeded:.2f} s; auditDIDs {len(response.content) / 1e6:.1f} MB in "
-              f"{downloaded:.2f} s")
+        print(
+            f"\n[sandbox] seed 100,000: {seeded:.2f} s; auditDIDs {len(response.content) / 1e6:.1f} MB in "
+            f"{downloaded:.2f} s"
+        )
 
 
 def _bytes_io(content: bytes):
@@ -56,7 +62,11 @@ def test_state_file_keeps_the_account_across_restarts(tmp_path):
     server = start(port=0, login="l", secret="s", seed="test", state_file=path)
     inner = "<didParams><DIDParam><tn>{tn}</tn><epg>0</epg></DIDParam></didParams>"
     owned = sorted(n for n, v in server.sandbox.dids.numbers.items() if v.holder == "ours")
-    post(server.url, envelope("releaseDID", inner.format(tn=owned[0]), login="l", secret="s"), operation="releaseDID")
+    post(
+        server.url,
+        envelope("releaseDID", inner.format(tn=owned[0]), login="l", secret="s"),
+        operation="releaseDID",
+    )
     server.stop()
     assert path.exists()
 

@@ -24,19 +24,42 @@ WSDL_OPERATIONS = sorted(
     )
 )
 OTHER_DOMAINS = {
-    "validate911", "insert911", "update911", "addLocation", "provisionLocation", "removeLocation", "getLocations",
-    "getProvisioningHistory", "query911", "remove911", "audit911", "Add911Alert", "Remove911Alert",
-    "Query911Alert", "isPortable", "getPortDetails",
+    "validate911",
+    "insert911",
+    "update911",
+    "addLocation",
+    "provisionLocation",
+    "removeLocation",
+    "getLocations",
+    "getProvisioningHistory",
+    "query911",
+    "remove911",
+    "audit911",
+    "Add911Alert",
+    "Remove911Alert",
+    "Query911Alert",
+    "isPortable",
+    "getPortDetails",
 }
-ADDRESS = {"address1": "350 S 200 E", "address2": "", "city": "Salt Lake City", "state": "UT", "zip": "84111",
-           "plusFour": "", "callerName": "ACME"}
+ADDRESS = {
+    "address1": "350 S 200 E",
+    "address2": "",
+    "city": "Salt Lake City",
+    "state": "UT",
+    "zip": "84111",
+    "plusFour": "",
+    "callerName": "ACME",
+}
 
 
 def _extended_types() -> set[str]:
     """Types our WSDL grew beyond VI's 2014 one (fields added later, e.g. ConferenceLine.TN)."""
     old, ours = schema.load(PRODUCTION_WSDL), schema.load()
-    return {name for name, fields in old.types.items()
-            if [f.name for f in ours.types.get(name, ())] != [f.name for f in fields]}
+    return {
+        name
+        for name, fields in old.types.items()
+        if [f.name for f in ours.types.get(name, ())] != [f.name for f in fields]
+    }
 
 
 def _uses_extended_type(operation: str, extended: set[str]) -> bool:
@@ -75,8 +98,14 @@ def soap_raw(sandbox):
             '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
             f'<soap:Body><{operation} xmlns="http://tempuri.org/">{inner}</{operation}></soap:Body></soap:Envelope>'
         )
-        request = urllib.request.Request(sandbox.url, data=envelope.encode(), headers={
-            "Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"http://tempuri.org/{operation}"'})
+        request = urllib.request.Request(
+            sandbox.url,
+            data=envelope.encode(),
+            headers={
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": f'"http://tempuri.org/{operation}"',
+            },
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read().decode()
 
@@ -97,13 +126,22 @@ def service(vi_client, sandbox):
 def _world(sandbox) -> dict:
     control = sandbox.control
     owned = control.state("numbers/owned")
-    candidates = (tn for tn in control.state("numbers/available") if control.state(f"number/{tn}")["tier"] != "777")
+    candidates = (
+        tn
+        for tn in control.state("numbers/available")
+        if control.state(f"number/{tn}")["tier"] != "777"
+    )
     available = [next(candidates), next(candidates)]
     storage = [n["tn"] for n in owned if n["cnam_storage"]]
     groups = control.state("did_groups")
     return {
-        "owned": owned[0]["tn"], "owned2": owned[1]["tn"], "owned3": owned[2]["tn"], "cnam": storage[0],
-        "available": available[0], "available2": available[1], "group": groups[0]["id"],
+        "owned": owned[0]["tn"],
+        "owned2": owned[1]["tn"],
+        "owned3": owned[2]["tn"],
+        "cnam": storage[0],
+        "available": available[0],
+        "available2": available[1],
+        "group": groups[0]["id"],
         "fax": next(n["tn"] for n in owned if n["fax_email"]),
         "intl": next(n["tn"] for n in control.state("intl")["numbers"] if n["holder"] == "ours"),
     }
@@ -116,7 +154,9 @@ def _arguments(operation: str, w: dict) -> dict:
         "queryDID": {"did": tn},
         "getDIDs": {"state": "UT"},
         "getDIDCount": {"state": "UT", "orderby": "tier"},
-        "reserveDID": {"didParams": {"DIDParam": [{"tn": w["available"], "epg": 0, "refId": "bada55"}]}},
+        "reserveDID": {
+            "didParams": {"DIDParam": [{"tn": w["available"], "epg": 0, "refId": "bada55"}]}
+        },
         "assignDID": {"didParams": {"DIDParam": [{"tn": w["available2"], "epg": 8674}]}},
         "configDID": {"didParams": {"DIDParam": [{"tn": tn, "epg": 8675, "cnam": "1"}]}},
         "releaseDID": {"didParams": {"DIDParam": [{"tn": w["owned3"], "epg": 0}]}},
@@ -173,15 +213,22 @@ def test_our_wsdl_only_appends_to_vis_2014_types():
     # What makes the lax client above safe: extensions come after VI's fields, never between.
     old, ours = schema.load(PRODUCTION_WSDL), schema.load()
     for name in EXTENDED:
-        assert [f.name for f in ours.types[name]][: len(old.types[name])] == [f.name for f in old.types[name]], name
+        assert [f.name for f in ours.types[name]][: len(old.types[name])] == [
+            f.name for f in old.types[name]
+        ], name
 
 
 def test_the_extended_types_are_the_documented_three_elements():
     assert EXTENDED == {"ConferenceLine", "PortResponse"}
     vis = schema.load(PRODUCTION_WSDL).types
-    ours = {name: {f.name for f in fields if f.extension} for name, fields in schema.load().types.items() if name in vis}
+    ours = {
+        name: {f.name for f in fields if f.extension}
+        for name, fields in schema.load().types.items()
+        if name in vis
+    }
     assert {name: added for name, added in ours.items() if added} == {
-        "ConferenceLine": {"TN"}, "PortResponse": {"ActivePorts", "PortHistory"},
+        "ConferenceLine": {"TN"},
+        "PortResponse": {"ActivePorts", "PortHistory"},
     }
 
 
@@ -190,31 +237,40 @@ def test_every_2014_operation_answers_through_a_strict_zeep(operation, sandbox, 
     assert service._binding._operations[operation]  # the 2014 file's own operation
     assert registry.find(operation) is not None, f"the sandbox does not answer {operation}"
     world = _world(sandbox)
-    result = getattr(service, operation)(login=sandbox.login, secret=sandbox.secret, **_arguments(operation, world))
+    result = getattr(service, operation)(
+        login=sandbox.login, secret=sandbox.secret, **_arguments(operation, world)
+    )
     if operation in OTHER_DOMAINS:
         assert isinstance(result.responseCode, int) and result.responseCode != 900
         return
     assert (result.responseCode, result.responseMessage) == (100, "Success")
-    if hasattr(result, "DIDs") and result.DIDs is not None and operation in (
-        "reserveDID", "assignDID", "configDID", "releaseDID"
+    if (
+        hasattr(result, "DIDs")
+        and result.DIDs is not None
+        and operation in ("reserveDID", "assignDID", "configDID", "releaseDID")
     ):
         assert [did.statusCode for did in result.DIDs.DID] == ["100"]
 
 
-@pytest.mark.parametrize("operation", sorted(
-    op for op in WSDL_OPERATIONS if _uses_extended_type(op, EXTENDED)
-))
+@pytest.mark.parametrize(
+    "operation", sorted(op for op in WSDL_OPERATIONS if _uses_extended_type(op, EXTENDED))
+)
 def test_a_2014_operation_leaves_our_extension_elements_out(operation, sandbox, soap_raw):
     body = soap_raw(operation, _arguments(operation, _world(sandbox)))
     for element in ("ActivePorts", "PortHistory", "<TN>"):
         assert element not in body, f"{operation} wrote {element}"
 
 
-@pytest.mark.parametrize("operation, arguments, element", [
-    ("getActivePorts", {}, "ActivePorts"),
-    ("AuditConferenceLines", {}, "<TN>"),
-])
-def test_the_operations_that_fill_an_extension_still_write_it(operation, arguments, element, sandbox, soap_raw):
+@pytest.mark.parametrize(
+    "operation, arguments, element",
+    [
+        ("getActivePorts", {}, "ActivePorts"),
+        ("AuditConferenceLines", {}, "<TN>"),
+    ],
+)
+def test_the_operations_that_fill_an_extension_still_write_it(
+    operation, arguments, element, sandbox, soap_raw
+):
     if operation == "AuditConferenceLines":
         tn = sandbox.control.state("numbers/owned")[0]["tn"]
         soap_raw("SetConferenceLine", {"tn": tn, "pin": "12345678"})

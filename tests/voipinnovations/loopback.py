@@ -50,7 +50,9 @@ class CannedVI:
                 canned.received.append(Received(self.path, dict(self.headers), body))
                 action = self.headers.get("SOAPAction", "").strip('"')
                 operation = action.rsplit("/", 1)[-1]
-                reply = canned.replies.get(operation) or canned.replies.get("*") or Reply(status=404)
+                reply = (
+                    canned.replies.get(operation) or canned.replies.get("*") or Reply(status=404)
+                )
                 if reply.delay and canned.stopping.wait(reply.delay):
                     return
                 payload = reply.body if reply.cut_at is None else reply.body[: reply.cut_at]
@@ -78,7 +80,9 @@ class CannedVI:
         self.stopping = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         host, port = self.server.server_address[:2]
         self.url = f"http://{host}:{port}/Services/APIService.asmx"
@@ -104,7 +108,7 @@ def envelope(operation: str, result_xml: str) -> bytes:
         f'<soap:Body><{operation}Response xmlns="http://tempuri.org/"><{operation}Result>'
         f"{result_xml}"
         f"</{operation}Result></{operation}Response></soap:Body></soap:Envelope>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def soap_fault(reason: str) -> bytes:
@@ -113,7 +117,7 @@ def soap_fault(reason: str) -> bytes:
         '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
         f"<soap:Fault><faultcode>soap:Server</faultcode><faultstring>{reason}</faultstring>"
         "<detail/></soap:Fault></soap:Body></soap:Envelope>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def wait_until(predicate, timeout: float = 2.0) -> bool:

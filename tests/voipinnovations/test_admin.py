@@ -17,12 +17,18 @@ def superuser_client(client, django_user_model):
 
 
 def test_provider_calls_are_listed_and_read_only(superuser_client):
-    row = ProviderCall.objects.create(operation="assignDID", outcome="refused", response_code=902, error="")
+    row = ProviderCall.objects.create(
+        operation="assignDID", outcome="refused", response_code=902, error=""
+    )
 
     listing = superuser_client.get(reverse("admin:portal_providercall_changelist"))
     detail = superuser_client.get(reverse("admin:portal_providercall_change", args=[row.pk]))
-    edit = superuser_client.post(reverse("admin:portal_providercall_change", args=[row.pk]), {"operation": "x"})
-    delete = superuser_client.post(reverse("admin:portal_providercall_delete", args=[row.pk]), {"post": "yes"})
+    edit = superuser_client.post(
+        reverse("admin:portal_providercall_change", args=[row.pk]), {"operation": "x"}
+    )
+    delete = superuser_client.post(
+        reverse("admin:portal_providercall_delete", args=[row.pk]), {"post": "yes"}
+    )
 
     assert listing.status_code == 200 and b"assignDID" in listing.content
     assert detail.status_code == 200

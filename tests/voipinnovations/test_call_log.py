@@ -46,7 +46,9 @@ def test_a_failed_call_inside_a_rolled_back_transaction_is_kept_too(canned_vi):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_actor_the_callers_transaction_has_not_committed_cannot_block_the_call(canned_vi, django_user_model):
+def test_an_actor_the_callers_transaction_has_not_committed_cannot_block_the_call(
+    canned_vi, django_user_model
+):
     canned_vi.reply("assignDID", shared.read_captured("did/assign_did.xml"))
 
     with transaction.atomic():

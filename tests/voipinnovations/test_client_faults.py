@@ -70,7 +70,12 @@ def test_a_soap_fault_with_http_200(canned_vi):
 
 
 def test_an_html_error_page(canned_vi):
-    canned_vi.reply("assignDID", b"<html><body>Runtime Error</body></html>", status=500, content_type="text/html")
+    canned_vi.reply(
+        "assignDID",
+        b"<html><body>Runtime Error</body></html>",
+        status=500,
+        content_type="text/html",
+    )
 
     assert_unavailable(r"^VI answered HTTP 500$")
 
@@ -102,7 +107,10 @@ def test_a_chunked_body_that_stops_mid_record(canned_vi):
 def test_an_answer_that_breaks_the_schema(canned_vi):
     canned_vi.reply(
         "assignDID",
-        envelope("assignDID", "<responseCode>100</responseCode><responseMessage>ok</responseMessage><Surprise>1</Surprise>"),
+        envelope(
+            "assignDID",
+            "<responseCode>100</responseCode><responseMessage>ok</responseMessage><Surprise>1</Surprise>",
+        ),
     )
 
     assert_unavailable(r"does not match its service description")

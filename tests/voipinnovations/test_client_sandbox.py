@@ -29,7 +29,11 @@ def zeep_records(items) -> list[dict]:
     for item in items or []:
         record = serialize_object(item, target_cls=dict)
         for name, value in record.items():
-            if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), list):
+            if (
+                isinstance(value, dict)
+                and len(value) == 1
+                and isinstance(next(iter(value.values())), list)
+            ):
                 record[name] = next(iter(value.values()))
         records.append(record)
     return records
@@ -92,7 +96,11 @@ def test_a_wrong_secret_is_a_refusal_not_an_outage(vi, settings):
         ("latency", 2, r"^VI did not answer within 0.5 s$"),
         ("timeout", 3, r"^VI did not answer within 0.5 s$"),
         ("http500", None, r"^VI answered HTTP 500$"),
-        ("soapfault", None, r"^VI answered with a SOAP fault: Server was unable to process request"),
+        (
+            "soapfault",
+            None,
+            r"^VI answered with a SOAP fault: Server was unable to process request",
+        ),
         ("malformed", None, r"^VI's answer is not valid XML$"),
         ("truncated", None, r"^VI's answer is not valid XML$"),
     ],
@@ -113,7 +121,11 @@ def test_each_fault_reaches_call_as_provider_unavailable(vi, kind, seconds, mess
         ("latency", 2, r"^VI did not answer within 0.5 s$"),
         ("timeout", 3, r"^VI did not answer within 0.5 s$"),
         ("http500", None, r"^VI answered HTTP 500$"),
-        ("soapfault", None, r"^VI answered with a SOAP fault: Server was unable to process request"),
+        (
+            "soapfault",
+            None,
+            r"^VI answered with a SOAP fault: Server was unable to process request",
+        ),
         ("malformed", None, r"^VI's answer broke off or is not valid XML$"),
         ("truncated", None, r"^VI's answer broke off or is not valid XML$"),
     ],

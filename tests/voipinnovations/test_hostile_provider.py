@@ -52,7 +52,9 @@ def timed(action):
 # --- deadlines -------------------------------------------------------------------------------
 
 
-def test_an_answer_dripping_one_byte_at_a_time_ends_at_the_call_deadline(sandbox, hostile_vi, short_deadlines):
+def test_an_answer_dripping_one_byte_at_a_time_ends_at_the_call_deadline(
+    sandbox, hostile_vi, short_deadlines
+):
     # Each byte arrives well inside the per-read timeout: only an overall deadline stops it.
     hostile_vi.drip("queryDID", every=0.2)
 
@@ -75,7 +77,9 @@ def test_even_dripping_headers_end_at_the_call_deadline(sandbox, hostile_vi, sho
     assert elapsed < ENOUGH
 
 
-def test_a_dripping_audit_ends_at_the_audit_deadline_not_its_idle_timeout(sandbox, hostile_vi, short_deadlines):
+def test_a_dripping_audit_ends_at_the_audit_deadline_not_its_idle_timeout(
+    sandbox, hostile_vi, short_deadlines
+):
     hostile_vi.drip("auditDIDs", every=0.1)
 
     elapsed, error = timed(drain)
@@ -85,7 +89,9 @@ def test_a_dripping_audit_ends_at_the_audit_deadline_not_its_idle_timeout(sandbo
     assert elapsed < ENOUGH
 
 
-def test_a_never_ending_audit_ends_at_its_deadline_with_bounded_memory(sandbox, hostile_vi, short_deadlines):
+def test_a_never_ending_audit_ends_at_its_deadline_with_bounded_memory(
+    sandbox, hostile_vi, short_deadlines
+):
     hostile_vi.endless("auditDIDs", kind="records")
 
     with MemoryWatch() as memory:
@@ -97,7 +103,9 @@ def test_a_never_ending_audit_ends_at_its_deadline_with_bounded_memory(sandbox, 
     assert hostile_vi.bytes_sent["auditDIDs"] > 1_000_000  # it really kept sending
 
 
-def test_a_never_ending_element_is_refused_long_before_it_fills_memory(sandbox, hostile_vi, settings):
+def test_a_never_ending_element_is_refused_long_before_it_fills_memory(
+    sandbox, hostile_vi, settings
+):
     settings.VI_AUDIT_DEADLINE = 60.0  # the size bound, not the deadline, must stop this one
     hostile_vi.endless("auditDIDs", kind="text")
 
@@ -110,7 +118,9 @@ def test_a_never_ending_element_is_refused_long_before_it_fills_memory(sandbox, 
     assert memory.growth_mb < 150, f"memory grew by {memory.growth_mb:.0f} MB"
 
 
-def test_a_never_ending_ordinary_answer_is_cut_with_bounded_memory(sandbox, hostile_vi, short_deadlines):
+def test_a_never_ending_ordinary_answer_is_cut_with_bounded_memory(
+    sandbox, hostile_vi, short_deadlines
+):
     hostile_vi.endless("queryDID", kind="text")
 
     with MemoryWatch() as memory:
@@ -157,7 +167,10 @@ def test_billion_laughs_neither_expands_nor_exhausts_memory(sandbox, hostile_vi,
     assert isinstance(call_error, ProviderUnavailable)
     assert elapsed_call < ENOUGH and elapsed_stream < ENOUGH
     assert memory.growth_mb < 100, f"memory grew by {memory.growth_mb:.0f} MB"
-    assert all(len(message) <= 600 for message in ProviderCall.objects.values_list("response_message", flat=True))
+    assert all(
+        len(message) <= 600
+        for message in ProviderCall.objects.values_list("response_message", flat=True)
+    )
 
 
 # --- codes the log must survive ---------------------------------------------------------------
@@ -213,7 +226,9 @@ def test_a_huge_item_code_is_logged_short(sandbox, hostile_vi, short_deadlines):
     assert codes and all(len(key) <= 41 for key in codes)
 
 
-def test_a_web_request_gives_all_its_calls_one_deadline(sandbox, hostile_vi, settings, operator_client):
+def test_a_web_request_gives_all_its_calls_one_deadline(
+    sandbox, hostile_vi, settings, operator_client
+):
     """Refresh from VI makes eight calls; each dripping for its own full deadline would hold
     the worker eight times as long. The page's calls share VI_REQUEST_DEADLINE."""
     from django.urls import reverse
@@ -229,5 +244,7 @@ def test_a_web_request_gives_all_its_calls_one_deadline(sandbox, hostile_vi, set
 
     assert response.status_code == 200
     assert elapsed < 12.0
-    assert ProviderCall.objects.filter(outcome=ProviderCall.Outcome.OK).exists()  # the first call answered
+    assert ProviderCall.objects.filter(
+        outcome=ProviderCall.Outcome.OK
+    ).exists()  # the first call answered
     assert ProviderCall.objects.filter(outcome=ProviderCall.Outcome.UNAVAILABLE).exists()

@@ -56,7 +56,10 @@ def test_a_typed_value_that_does_not_parse_keeps_its_raw_text(xsd_type, text):
         assert isinstance(parsed, Unparsed) and str(parsed) == text
 
 
-@pytest.mark.parametrize("text, expected", [("true", True), ("1", True), ("false", False), ("0", False), (" true ", True)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("true", True), ("1", True), ("false", False), ("0", False), (" true ", True)],
+)
 def test_xsd_booleans_are_what_xml_schema_allows(text, expected):
     assert builtins.Boolean().parse_xmlelement(element(text)) is expected
     assert _converter(builtins.Boolean())(element(text)) is expected
@@ -81,11 +84,23 @@ def test_an_empty_element_is_still_none(text):
 @pytest.mark.parametrize(
     "helper, raw",
     [
-        (integer, Unparsed("abc")), (integer, 10**30), (integer, "12abc"), (integer, True), (integer, 1.5),
-        (flag, Unparsed("maybe")), (flag, "maybe"), (flag, 7),
-        (decimal, "NaN"), (decimal, "Infinity"), (decimal, "-Infinity"), (decimal, "1E+400"), (decimal, Decimal("sNaN")),
-        (decimal, "10000000000"), (decimal, "<b>5</b>"),
-        (moment, "yesterday"), (moment, Unparsed("2026-13-45T00:00:00")),
+        (integer, Unparsed("abc")),
+        (integer, 10**30),
+        (integer, "12abc"),
+        (integer, True),
+        (integer, 1.5),
+        (flag, Unparsed("maybe")),
+        (flag, "maybe"),
+        (flag, 7),
+        (decimal, "NaN"),
+        (decimal, "Infinity"),
+        (decimal, "-Infinity"),
+        (decimal, "1E+400"),
+        (decimal, Decimal("sNaN")),
+        (decimal, "10000000000"),
+        (decimal, "<b>5</b>"),
+        (moment, "yesterday"),
+        (moment, Unparsed("2026-13-45T00:00:00")),
     ],
 )
 def test_a_single_value_that_cannot_be_used_raises_in_plain_words(helper, raw):
@@ -112,7 +127,9 @@ def test_outside_a_sync_an_unfit_record_raises():
 
 def test_inside_a_sync_the_record_comes_back_marked_for_setting_aside():
     with set_aside_scope():
-        record = DIDRecord.from_vi({"tn": "4352150001", "endpointId": Unparsed("abc"), "has911": "maybe", "state": "UT"})
+        record = DIDRecord.from_vi(
+            {"tn": "4352150001", "endpointId": Unparsed("abc"), "has911": "maybe", "state": "UT"}
+        )
     assert record.tn == "4352150001" and record.state == "UT"
     assert isinstance(record.endpoint_id, Unfit) and record.endpoint_id.raw == "abc"
     assert isinstance(record.has911, Unfit)
@@ -143,9 +160,14 @@ def test_a_value_the_mirror_cannot_store_is_a_problem(values, field):
 
 def test_values_that_fit_are_no_problem():
     fits = {
-        "tn": "4352150001", "cnam_name": "<b>&</b> 😀", "endpoint_id": 2**31 - 1, "has911": False,
-        "expire_date": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), "email_to_fax": ["a@example.com"],
-        "did_group_id": None, "status": "",
+        "tn": "4352150001",
+        "cnam_name": "<b>&</b> 😀",
+        "endpoint_id": 2**31 - 1,
+        "has911": False,
+        "expire_date": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        "email_to_fax": ["a@example.com"],
+        "did_group_id": None,
+        "status": "",
     }
     assert record_problems(DID, fits) == []
 

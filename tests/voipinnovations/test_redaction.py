@@ -6,7 +6,12 @@ import datetime
 import json
 from decimal import Decimal
 
-from portal.voipinnovations.redaction import REDACTED, redact_parameters, redact_text, sensitive_values
+from portal.voipinnovations.redaction import (
+    REDACTED,
+    redact_parameters,
+    redact_text,
+    sensitive_values,
+)
 
 
 def test_sensitive_parameters_are_redacted_at_any_depth():
@@ -27,7 +32,12 @@ def test_sensitive_parameters_are_redacted_at_any_depth():
 
 def test_stored_parameters_are_json_safe():
     stored = redact_parameters(
-        {"amount": Decimal("1.50"), "when": datetime.datetime(2024, 1, 2, 3, 4), "blob": b"abc", "tns": ("1", "2")}
+        {
+            "amount": Decimal("1.50"),
+            "when": datetime.datetime(2024, 1, 2, 3, 4),
+            "blob": b"abc",
+            "tns": ("1", "2"),
+        }
     )
     assert json.loads(json.dumps(stored)) == {
         "amount": "1.50",
@@ -50,4 +60,7 @@ def test_error_text_loses_secret_elements_and_known_values_and_stays_short():
 
 
 def test_sensitive_values_are_collected_for_scrubbing():
-    assert sensitive_values({"tn": "1", "pin": "555", "nested": [{"authToken": "t"}]}) == {"555", "t"}
+    assert sensitive_values({"tn": "1", "pin": "555", "nested": [{"authToken": "t"}]}) == {
+        "555",
+        "t",
+    }

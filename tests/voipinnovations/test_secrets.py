@@ -26,10 +26,17 @@ ECHO = f"<secret>{TEST_SECRET}</secret><pin>{PIN}</pin> and plainly {TEST_SECRET
 
 SCENARIOS = {
     "success": dict(body=shared.read_captured("did/assign_did.xml")),
-    "refusal": dict(body=envelope("assignDID", f"<responseCode>902</responseCode><responseMessage>Bad secret {TEST_SECRET}</responseMessage>")),
+    "refusal": dict(
+        body=envelope(
+            "assignDID",
+            f"<responseCode>902</responseCode><responseMessage>Bad secret {TEST_SECRET}</responseMessage>",
+        )
+    ),
     "fault 500 echoing the request": dict(body=soap_fault(ECHO.replace("<", "&lt;")), status=500),
     "fault 200 echoing the request": dict(body=soap_fault(ECHO.replace("<", "&lt;"))),
-    "html 500 echoing the request": dict(body=f"<html><pre>{ECHO}</pre></html>".encode(), status=500, content_type="text/html"),
+    "html 500 echoing the request": dict(
+        body=f"<html><pre>{ECHO}</pre></html>".encode(), status=500, content_type="text/html"
+    ),
     "malformed echoing the request": dict(body=f"<soap:Envelope>{ECHO} &&".encode()),
     "truncated": dict(body=shared.read_captured("did/assign_did.xml"), cut_at=300),
     "timeout": dict(body=b"", delay=2),
@@ -44,7 +51,15 @@ def chain(error: BaseException):
 
 @pytest.fixture
 def everything_logged(caplog):
-    for name in (None, "zeep", "zeep.transports", "urllib3", "requests", "portal", "django.db.backends"):
+    for name in (
+        None,
+        "zeep",
+        "zeep.transports",
+        "urllib3",
+        "requests",
+        "portal",
+        "django.db.backends",
+    ):
         caplog.set_level(logging.DEBUG, logger=name)
     return caplog
 

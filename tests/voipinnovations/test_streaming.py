@@ -64,7 +64,9 @@ def as_lists(zeep_record: dict, stream_record: dict) -> dict:
     return normal
 
 
-def both_paths(canned_vi, operation: str, body: bytes, *, record_tag: str, items) -> tuple[list, list]:
+def both_paths(
+    canned_vi, operation: str, body: bytes, *, record_tag: str, items
+) -> tuple[list, list]:
     canned_vi.reply(operation, body)
     result = call(operation)
     via_zeep = [serialize_object(record, target_cls=dict) for record in (items(result) or [])]
@@ -81,8 +83,12 @@ def test_audit_dids_agrees_with_zeep_field_for_field(canned_vi):
     assert via_stream == via_zeep
     full, empty, minimal = via_stream[:3]
     assert full["endpointId"] == 8000 and full["has911"] is True and full["Network"] == "Onvoy"
-    assert full["expireDate"] == datetime.datetime(2014, 5, 21, 22, 27, 5, 260000, tzinfo=datetime.UTC)
-    assert empty["expireDate"] is None and empty["availability"] is None and empty["failover"] is None
+    assert full["expireDate"] == datetime.datetime(
+        2014, 5, 21, 22, 27, 5, 260000, tzinfo=datetime.UTC
+    )
+    assert (
+        empty["expireDate"] is None and empty["availability"] is None and empty["failover"] is None
+    )
     assert minimal["rewrite"] is None and minimal["t38"] is True
     assert list(full) == list(via_zeep[0])  # same fields, in VI's order
 
@@ -93,20 +99,30 @@ def test_audit911_agrees_with_zeep(canned_vi):
         "<address1>1 Main St</address1><address2/><city>Provo</city><state>UT</state><zipCode>84601</zipCode>"
         "<latitude>40.2</latitude><longitude>-111.6</longitude><statusCode>PROVISIONED</statusCode>"
         "<statusDescription>Location is currently provisioned for URI</statusDescription>"
-        + ('<activatedTime xsi:nil="true"/>' if i % 2 else "<activatedTime>2014-03-24T19:14:39Z</activatedTime>")
+        + (
+            '<activatedTime xsi:nil="true"/>'
+            if i % 2
+            else "<activatedTime>2014-03-24T19:14:39Z</activatedTime>"
+        )
         + "<dateAdded>2014-03-24T15:14:40.743</dateAdded></DID911>"
         for i in range(20)
     )
-    body = envelope("audit911", f"{HEADER}<Statuses/><DID911s>{records}</DID911s><VILocations/><Alerts/>")
+    body = envelope(
+        "audit911", f"{HEADER}<Statuses/><DID911s>{records}</DID911s><VILocations/><Alerts/>"
+    )
 
-    via_zeep, via_stream = both_paths(canned_vi, "audit911", body, record_tag="DID911", items=lambda r: r.DID911s.DID911)
+    via_zeep, via_stream = both_paths(
+        canned_vi, "audit911", body, record_tag="DID911", items=lambda r: r.DID911s.DID911
+    )
 
     assert len(via_stream) == 20
     assert via_stream == via_zeep
     assert via_stream[1]["activatedTime"] is None
     assert via_stream[0]["dateAdded"] == datetime.datetime(2014, 3, 24, 15, 14, 40, 743000)
     assert ProviderCall.objects.filter(operation="audit911", outcome="ok").count() == 2
-    assert ProviderCall.objects.filter(operation="audit911").first().item_codes == {"PROVISIONED": 20}
+    assert ProviderCall.objects.filter(operation="audit911").first().item_codes == {
+        "PROVISIONED": 20
+    }
 
 
 def test_nested_arrays_come_as_lists(canned_vi, vi_settings):
@@ -123,7 +139,11 @@ def test_nested_arrays_come_as_lists(canned_vi, vi_settings):
     body = envelope("AuditEndpointGroups", f"{HEADER}<EndpointGroups>{groups}</EndpointGroups>")
 
     via_zeep, via_stream = both_paths(
-        canned_vi, "AuditEndpointGroups", body, record_tag="EndpointGroup", items=lambda r: r.EndpointGroups.EndpointGroup
+        canned_vi,
+        "AuditEndpointGroups",
+        body,
+        record_tag="EndpointGroup",
+        items=lambda r: r.EndpointGroups.EndpointGroup,
     )
 
     assert via_stream == via_zeep
@@ -141,7 +161,13 @@ def test_the_dummy_record_of_an_empty_account_yields_nothing(canned_vi):
 
 
 def test_no_records_found_yields_nothing(canned_vi):
-    canned_vi.reply("auditDIDs", envelope("auditDIDs", "<responseCode>101</responseCode><responseMessage>No Records Found</responseMessage>"))
+    canned_vi.reply(
+        "auditDIDs",
+        envelope(
+            "auditDIDs",
+            "<responseCode>101</responseCode><responseMessage>No Records Found</responseMessage>",
+        ),
+    )
 
     assert list(stream("auditDIDs", record_tag="DID")) == []
     assert ProviderCall.objects.get().outcome == "ok"
@@ -202,7 +228,9 @@ def test_malformed_xml(canned_vi):
 def test_soap_fault_with_http_500(canned_vi):
     canned_vi.reply("auditDIDs", soap_fault("Timeout expired."), status=500)
 
-    with pytest.raises(ProviderUnavailable, match="^VI answered with a SOAP fault: Timeout expired.$"):
+    with pytest.raises(
+        ProviderUnavailable, match="^VI answered with a SOAP fault: Timeout expired.$"
+    ):
         list(stream("auditDIDs", record_tag="DID"))
     assert ProviderCall.objects.get().outcome == "unavailable"
 

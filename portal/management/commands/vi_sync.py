@@ -15,15 +15,25 @@ class Command(BaseCommand):
     help = "Reconcile the local mirror with VI now, and print what changed."
 
     def add_arguments(self, parser):
-        parser.add_argument("kinds", nargs="*", default=["all"], metavar="KIND",
-                            help=f"one or more of {', '.join(SYNC_KINDS)}, or all (the default)")
-        parser.add_argument("--confirm", action="store_true",
-                            help="apply an audit even if it would mark many rows gone at once")
+        parser.add_argument(
+            "kinds",
+            nargs="*",
+            default=["all"],
+            metavar="KIND",
+            help=f"one or more of {', '.join(SYNC_KINDS)}, or all (the default)",
+        )
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="apply an audit even if it would mark many rows gone at once",
+        )
 
     def handle(self, *args, kinds: list[str], confirm: bool, **options):
         unknown = [kind for kind in kinds if kind != "all" and kind not in SYNC_KINDS]
         if unknown:
-            raise CommandError(f"Unknown sync kind(s): {', '.join(unknown)}. Choose from {', '.join(SYNC_KINDS)}, all.")
+            raise CommandError(
+                f"Unknown sync kind(s): {', '.join(unknown)}. Choose from {', '.join(SYNC_KINDS)}, all."
+            )
         wanted = list(SYNC_KINDS) if "all" in kinds else list(dict.fromkeys(kinds))
         failed = []
         for kind in wanted:
@@ -33,7 +43,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kind}: not available yet, skipped")
                 continue
             except ProviderUnavailable as exc:
-                self.stdout.write(self.style.ERROR(f"{kind}: failed — VI unreachable: {exc.message}"))
+                self.stdout.write(
+                    self.style.ERROR(f"{kind}: failed — VI unreachable: {exc.message}")
+                )
                 failed.append(kind)
                 continue
             if options.get("verbosity", 1) >= 1:  # `make run` passes -v 0: the log has the line
@@ -45,7 +57,9 @@ class Command(BaseCommand):
 
     def _line(self, run: SyncRun) -> str:
         totals = total_counts(run.counts)
-        figures = ", ".join(f"{name.replace('_', ' ')} {totals[name]:,}" for name in FIGURES if name in totals)
+        figures = ", ".join(
+            f"{name.replace('_', ' ')} {totals[name]:,}" for name in FIGURES if name in totals
+        )
         duration = f" in {run.duration_seconds:.1f} s" if run.duration_seconds is not None else ""
         text = f"{run.kind}: {run.get_status_display().lower()}{duration} (run #{run.pk})"
         if figures:

@@ -14,10 +14,18 @@ from .records import SUCCESS, outcome_record
 def _group_record(sandbox, group: EndpointGroup) -> dict:
     client = sandbox.dids.clients.get(group.client_id)
     return {
-        "id": group.id, "name": group.name, "client": client.name if client else "", "port": group.port,
-        "prepend": group.prepend, "rateDeck": group.rate_deck, "stripPlus": group.strip_plus,
-        "stripCountryCode": group.strip_country_code, "international": group.international,
-        "monthToDateUsage": _usage(sandbox, group.id), "ipAddresses": list(group.ips), "active": group.active,
+        "id": group.id,
+        "name": group.name,
+        "client": client.name if client else "",
+        "port": group.port,
+        "prepend": group.prepend,
+        "rateDeck": group.rate_deck,
+        "stripPlus": group.strip_plus,
+        "stripCountryCode": group.strip_country_code,
+        "international": group.international,
+        "monthToDateUsage": _usage(sandbox, group.id),
+        "ipAddresses": list(group.ips),
+        "active": group.active,
     }
 
 
@@ -27,7 +35,11 @@ def _usage(sandbox, group_id: int):
     # A believable month-to-date figure that grows over the month as calls are made: half a
     # cent per number routed there per day elapsed. Stable within a day, so two syncs on one
     # day agree; back to a day's worth when the sandbox clock enters a new month.
-    count = sum(1 for n in sandbox.dids.numbers.values() if n.holder == OURS and n.endpoint_group == group_id)
+    count = sum(
+        1
+        for n in sandbox.dids.numbers.values()
+        if n.holder == OURS and n.endpoint_group == group_id
+    )
     day = sandbox.now().day
     return (Decimal(count) * Decimal("0.005") * day).quantize(Decimal("0.01"))
 
@@ -77,12 +89,17 @@ def _forwards(numbers) -> list[dict]:
 
 
 def _conference_lines(numbers) -> list[dict]:
-    return [{"Enabled": True, "PIN": n.conference_pin, "TN": n.tn} for n in numbers if n.conference_pin]
+    return [
+        {"Enabled": True, "PIN": n.conference_pin, "TN": n.tn} for n in numbers if n.conference_pin
+    ]
 
 
 def _fax_to_emails(numbers) -> list[dict]:
-    return [{"TN": n.tn, "Email": n.fax_email, "failureNotifications": n.fax_notifications}
-            for n in numbers if n.fax_email]
+    return [
+        {"TN": n.tn, "Email": n.fax_email, "failureNotifications": n.fax_notifications}
+        for n in numbers
+        if n.fax_email
+    ]
 
 
 @operation("AuditClients")
@@ -99,16 +116,24 @@ def audit_clients(sandbox, request: Request) -> dict:
         group_ids = {g.id for g in groups}
         numbers = [n for n in owned if n.endpoint_group in group_ids]
         records = [_group_record(sandbox, g) for g in groups]
-        did_groups = [g for g in store.did_groups.values() if getattr(g, "client_id", 1) == client.id]
-        clients.append({
-            "id": client.id, "name": client.name, "EndpointGroups": records,
-            "DIDGroups": [{"Name": g.name, "ID": g.id} for g in did_groups],
-            "E911Groups": list(getattr(client, "e911_groups", ())),
-            "monthToDateUsage": sum((r["monthToDateUsage"] for r in records), 0),
-            "HostedBillingCustomers": list(getattr(client, "billing_customers", ())),
-            "DIDFailovers": _failovers(numbers), "DIDForwards": _forwards(numbers),
-            "ConferenceLines": _conference_lines(numbers), "FaxToEmails": _fax_to_emails(numbers),
-        })
+        did_groups = [
+            g for g in store.did_groups.values() if getattr(g, "client_id", 1) == client.id
+        ]
+        clients.append(
+            {
+                "id": client.id,
+                "name": client.name,
+                "EndpointGroups": records,
+                "DIDGroups": [{"Name": g.name, "ID": g.id} for g in did_groups],
+                "E911Groups": list(getattr(client, "e911_groups", ())),
+                "monthToDateUsage": sum((r["monthToDateUsage"] for r in records), 0),
+                "HostedBillingCustomers": list(getattr(client, "billing_customers", ())),
+                "DIDFailovers": _failovers(numbers),
+                "DIDForwards": _forwards(numbers),
+                "ConferenceLines": _conference_lines(numbers),
+                "FaxToEmails": _fax_to_emails(numbers),
+            }
+        )
     return {**(SUCCESS if clients else NO_RECORDS), "Clients": clients}
 
 
@@ -116,6 +141,7 @@ def _feature_audit(field: str, build):
     def handler(sandbox, request: Request) -> dict:
         records = build(sandbox.dids.owned_numbers())
         return {**(SUCCESS if records else NO_RECORDS), field: records}
+
     return handler
 
 
@@ -151,7 +177,9 @@ def get_inventory_tns(sandbox, request: Request) -> dict:
 
 @operation("GetUnconfiguredTNs")
 def get_unconfigured_tns(sandbox, request: Request) -> dict:
-    numbers = [n for n in sandbox.dids.owned_numbers() if n.endpoint_group == 0 and n.script_id is None]
+    numbers = [
+        n for n in sandbox.dids.owned_numbers() if n.endpoint_group == 0 and n.script_id is None
+    ]
     return {**SUCCESS, "TNs": _of_type(numbers, request.text("didType"))}
 
 
@@ -162,8 +190,14 @@ def inventory_dids(sandbox, request: Request) -> dict:
     outcomes = []
     for param in request.items("didParams", "DIDParam"):
         tn = normalize_tn(param.text("tn"))
-        outcome = store.assign(tn, endpoint_group=None, cnam=None, ref_id=param.text("refId") or "", now=now,
-                               to_inventory=True)
+        outcome = store.assign(
+            tn,
+            endpoint_group=None,
+            cnam=None,
+            ref_id=param.text("refId") or "",
+            now=now,
+            to_inventory=True,
+        )
         outcomes.append(outcome_record(outcome))
     return {**SUCCESS, "DIDs": outcomes}
 
@@ -189,16 +223,25 @@ def get_available_rate_centers(sandbox, request: Request) -> dict:
 def get_available_npas(sandbox, request: Request) -> dict:
     state = (request.text("state") or "").upper()
     rate_center = (request.text("ratecenter", "rateCenter") or "").upper()
-    npas = sorted({
-        n.npa for n in _coverage(sandbox)
-        if (not state or n.state == state) and (not rate_center or n.rate_center == rate_center)
-    })
+    npas = sorted(
+        {
+            n.npa
+            for n in _coverage(sandbox)
+            if (not state or n.state == state) and (not rate_center or n.rate_center == rate_center)
+        }
+    )
     return {**(SUCCESS if npas else NO_RECORDS), "responseData": npas}
 
 
 # -- international numbers --------------------------------------------------------------------------
 def _intl_record(number, status: str = "Active") -> dict:
-    return {"tn": number.tn, "country": number.country, "city": number.city, "tier": number.tier, "status": status}
+    return {
+        "tn": number.tn,
+        "country": number.country,
+        "city": number.city,
+        "tier": number.tier,
+        "status": status,
+    }
 
 
 @operation("GetCountries")
@@ -219,10 +262,15 @@ def assign_intl_did(sandbox, request: Request) -> dict:
     if not store.endpoint_group_usable(group_id):
         return NOT_YOUR_ENDPOINT_GROUP
     city_id = request.int("cityID", "cityId")
-    number = next((n for n in store.intl_numbers.values() if n.city_id == city_id and n.holder is None), None)
+    number = next(
+        (n for n in store.intl_numbers.values() if n.city_id == city_id and n.holder is None), None
+    )
     if number is None:
         # VI's docs: 900 when the city has no international DIDs available.
-        return {"responseCode": 900, "responseMessage": "An exception occurred: no DIDs available for this city"}
+        return {
+            "responseCode": 900,
+            "responseMessage": "An exception occurred: no DIDs available for this city",
+        }
     number.holder, number.endpoint_group = OURS, group_id
     return {**SUCCESS, "DID": _intl_record(number)}
 

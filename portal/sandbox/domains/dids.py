@@ -186,7 +186,9 @@ class Store:
         return number.holder is None and number.reserved_by is None and number.aging_until is None
 
     def available(self, now: datetime, *, extended: bool = False) -> list[Number]:
-        return [n for n in self.numbers.values() if n.extended == extended and self.is_available(n, now)]
+        return [
+            n for n in self.numbers.values() if n.extended == extended and self.is_available(n, now)
+        ]
 
     def endpoint_group_usable(self, group_id: int | None) -> bool:
         group = self.endpoint_groups.get(group_id) if group_id is not None else None
@@ -208,24 +210,41 @@ class Store:
         if number.holder == OURS:
             return Outcome(tn, "103225", "Number already assigned to you", number, ref_id)
         if number.holder == OTHER:
-            return Outcome(tn, "103235", "Number is currently assigned to another company", number, ref_id)
+            return Outcome(
+                tn, "103235", "Number is currently assigned to another company", number, ref_id
+            )
         if number.reserved_by == OURS:
             return Outcome(tn, "103220", "Number already reserved for you", number, ref_id)
         if number.reserved_by == OTHER:
-            return Outcome(tn, "103230", "Number is currently reserved for another company", number, ref_id)
+            return Outcome(
+                tn, "103230", "Number is currently reserved for another company", number, ref_id
+            )
         if number.aging_until is not None:
             return Outcome(tn, "103420", "Could not find number", ref_id=ref_id)
         if number.toll_free and not self.toll_free_origination:
-            return Outcome(tn, "103250", "You do not purchase 800 Origination Services", number, ref_id)
+            return Outcome(
+                tn, "103250", "You do not purchase 800 Origination Services", number, ref_id
+            )
         if number.tier not in ALLOWED_TIERS:
             return Outcome(tn, "103259", "Tier not available to your account", number, ref_id)
         number.reserved_by = OURS
         number.reserved_until = now + RESERVATION
         number.ref_id = ref_id
-        return Outcome(tn, "100", f"Reserved for 30 minutes -- Will be Tier {number.tier}", number, ref_id)
+        return Outcome(
+            tn, "100", f"Reserved for 30 minutes -- Will be Tier {number.tier}", number, ref_id
+        )
 
-    def assign(self, tn: str, *, endpoint_group: int | None, cnam: bool | None, ref_id: str,
-               now: datetime, extended: bool = False, to_inventory: bool = False) -> Outcome:
+    def assign(
+        self,
+        tn: str,
+        *,
+        endpoint_group: int | None,
+        cnam: bool | None,
+        ref_id: str,
+        now: datetime,
+        extended: bool = False,
+        to_inventory: bool = False,
+    ) -> Outcome:
         """assignDID (or, with to_inventory, InventoryDIDs: held but routed nowhere)."""
         number = self.get(tn)
         if number is None or number.extended != extended:
@@ -234,20 +253,38 @@ class Store:
         if number.holder == OURS:
             return Outcome(tn, "104225", "Number is already assigned to you", number, ref_id)
         if number.holder == OTHER:
-            return Outcome(tn, "104235", "Number is already assigned to another company", number, ref_id)
+            return Outcome(
+                tn, "104235", "Number is already assigned to another company", number, ref_id
+            )
         if number.reserved_by == OTHER:
-            return Outcome(tn, "104230", "Number is already reserved for another company", number, ref_id)
+            return Outcome(
+                tn, "104230", "Number is already reserved for another company", number, ref_id
+            )
         if number.aging_until is not None:
             return Outcome(tn, "104420", "Could not find number", ref_id=ref_id)
         if not to_inventory and not self.endpoint_group_usable(endpoint_group):
-            return Outcome(tn, "104258", "Bad Endpoint Group. This remote is not allowed to service this endpoint group", number, ref_id)
+            return Outcome(
+                tn,
+                "104258",
+                "Bad Endpoint Group. This remote is not allowed to service this endpoint group",
+                number,
+                ref_id,
+            )
         if number.toll_free and not self.toll_free_origination:
-            return Outcome(tn, "104250", "You do not purchase 800 Origination services", number, ref_id)
+            return Outcome(
+                tn, "104250", "You do not purchase 800 Origination services", number, ref_id
+            )
         if number.tier not in ALLOWED_TIERS:
             return Outcome(tn, "104259", "Tier not available to your account", number, ref_id)
         price = self.price(number)
         if self.balance < price:
-            return Outcome(tn, "104221", "Unknown error assigning number (insufficient prepaid balance)", number, ref_id)
+            return Outcome(
+                tn,
+                "104221",
+                "Unknown error assigning number (insufficient prepaid balance)",
+                number,
+                ref_id,
+            )
         self.balance -= price
         number.holder = OURS
         number.reserved_by = None
@@ -257,29 +294,57 @@ class Store:
         number.cnam = bool(cnam)
         number.personal_inventory = to_inventory
         if to_inventory:
-            return Outcome(tn, "100", f"Added to personal inventory -- Tier {number.tier}", number, number.ref_id)
+            return Outcome(
+                tn,
+                "100",
+                f"Added to personal inventory -- Tier {number.tier}",
+                number,
+                number.ref_id,
+            )
         return Outcome(
-            tn, "100", f"Assigned to endpoint '{endpoint_group}' rewritten as '{number.tn}' Tier {number.tier}",
-            number, number.ref_id,
+            tn,
+            "100",
+            f"Assigned to endpoint '{endpoint_group}' rewritten as '{number.tn}' Tier {number.tier}",
+            number,
+            number.ref_id,
         )
 
-    def configure(self, tn: str, *, endpoint_group: int | None, cnam: bool | None, ref_id: str | None,
-                  now: datetime) -> Outcome:
+    def configure(
+        self,
+        tn: str,
+        *,
+        endpoint_group: int | None,
+        cnam: bool | None,
+        ref_id: str | None,
+        now: datetime,
+    ) -> Outcome:
         number = self.get(tn)
         if number is None:
             return Outcome(tn, "105420", "Could not find number", ref_id=ref_id or "")
         self.settle(number, now)
         if number.holder == OTHER:
-            return Outcome(tn, "105235", "Number is already assigned to another company", number, ref_id or "")
+            return Outcome(
+                tn, "105235", "Number is already assigned to another company", number, ref_id or ""
+            )
         if number.reserved_by == OTHER:
-            return Outcome(tn, "105230", "Number is already reserved for another company", number, ref_id or "")
+            return Outcome(
+                tn, "105230", "Number is already reserved for another company", number, ref_id or ""
+            )
         if number.reserved_by == OURS:
             return Outcome(tn, "105225", "Number is reserved for you", number, ref_id or "")
         if number.holder != OURS:
-            return Outcome(tn, "105221", "Number is not currently assigned to you", number, ref_id or "")
+            return Outcome(
+                tn, "105221", "Number is not currently assigned to you", number, ref_id or ""
+            )
         target = number.endpoint_group if endpoint_group is None else endpoint_group
         if not self.endpoint_group_usable(target):
-            return Outcome(tn, "105258", "Bad Endpoint Group. This remote is not allowed to service this endpoint group", number, ref_id or "")
+            return Outcome(
+                tn,
+                "105258",
+                "Bad Endpoint Group. This remote is not allowed to service this endpoint group",
+                number,
+                ref_id or "",
+            )
         number.endpoint_group = target
         if cnam is not None:
             number.cnam = cnam
@@ -287,8 +352,11 @@ class Store:
             number.ref_id = ref_id
         number.personal_inventory = False
         return Outcome(
-            tn, "100", f"Reconfigured to endpoint '{target}' rewritten as '{number.tn}' Tier {number.tier}",
-            number, number.ref_id,
+            tn,
+            "100",
+            f"Reconfigured to endpoint '{target}' rewritten as '{number.tn}' Tier {number.tier}",
+            number,
+            number.ref_id,
         )
 
     def release(self, tn: str, *, now: datetime) -> Outcome:
@@ -301,7 +369,9 @@ class Store:
         if number.reserved_by == OTHER:
             return Outcome(tn, "106230", "Number is currently reserved for another company", number)
         if number.aging_until is not None:
-            return Outcome(tn, "106241", "Number previously released, but not currently available", number)
+            return Outcome(
+                tn, "106241", "Number previously released, but not currently available", number
+            )
         if number.reserved_by == OURS:
             number.reserved_by = None
             number.reserved_until = None
@@ -328,7 +398,11 @@ class Store:
         nxx = criteria.get("nxx") or ""
         tier = criteria.get("tier") or ""
         network = (criteria.get("network") or "").lower()
-        wants_t38, wants_cnam, wants_sms = criteria.get("t38"), criteria.get("cnam"), criteria.get("sms")
+        wants_t38, wants_cnam, wants_sms = (
+            criteria.get("t38"),
+            criteria.get("cnam"),
+            criteria.get("sms"),
+        )
         found = []
         for number in self.available(now, extended=extended):
             if state and number.state != state:
@@ -358,8 +432,15 @@ class Store:
     # -- summary / views --------------------------------------------------------------------
     def summary(self, sandbox) -> dict:
         now = sandbox.now()
-        counts = {"owned": 0, "available": 0, "available_toll_free": 0, "extended_available": 0,
-                  "reserved": 0, "other_company": 0, "aging": 0}
+        counts = {
+            "owned": 0,
+            "available": 0,
+            "available_toll_free": 0,
+            "extended_available": 0,
+            "reserved": 0,
+            "other_company": 0,
+            "aging": 0,
+        }
         for number in self.numbers.values():
             self.settle(number, now)
             if number.holder == OURS:

@@ -260,8 +260,14 @@ class Store:
 
     # --- writes ----------------------------------------------------------------------------
 
-    def add_location(self, *, tn: str, address: Address, now: datetime,
-                     point: tuple[str, str] | None | bool = False) -> Location:
+    def add_location(
+        self,
+        *,
+        tn: str,
+        address: Address,
+        now: datetime,
+        point: tuple[str, str] | None | bool = False,
+    ) -> Location:
         """Store a location as GEOCODED (or INVALID) without provisioning it.
 
         `point` lets the seeder pass an already geocoded point (False: geocode here).
@@ -397,7 +403,10 @@ class Store:
 
 
 def _jsonable(record: dict) -> dict:
-    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in record.items()}
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in record.items()
+    }
 
 
 # --- seeding -------------------------------------------------------------------------------
@@ -420,10 +429,32 @@ PLACES = {
     "NC": [("Charlotte", "28202"), ("Raleigh", "27601")],
     "MN": [("Minneapolis", "55401"), ("Saint Paul", "55102")],
 }
-STREETS = ["Main St", "State St", "Oak Ave", "Maple Dr", "Center St", "Broadway", "Park Ave",
-           "2nd Ave", "Elm St", "Washington Blvd", "Lake Shore Dr", "Pine St"]
-CALLER_NAMES = ["Front Desk", "Reception", "Main Office", "Warehouse", "Support", "Sales",
-                "Acme Dental", "Hilltop Clinic", "Riverside Law", "Summit Realty"]
+STREETS = [
+    "Main St",
+    "State St",
+    "Oak Ave",
+    "Maple Dr",
+    "Center St",
+    "Broadway",
+    "Park Ave",
+    "2nd Ave",
+    "Elm St",
+    "Washington Blvd",
+    "Lake Shore Dr",
+    "Pine St",
+]
+CALLER_NAMES = [
+    "Front Desk",
+    "Reception",
+    "Main Office",
+    "Warehouse",
+    "Support",
+    "Sales",
+    "Acme Dental",
+    "Hilltop Clinic",
+    "Riverside Law",
+    "Summit Realty",
+]
 SEED_911_SHARE = {"demo": 0.9, "test": 0.8}
 OFF_NET_COUNT = {"demo": 6, "test": 2}
 
@@ -568,7 +599,9 @@ def _answer(work) -> dict:
 @operation("validate911")
 def validate911(sandbox, request: Request) -> dict:
     address = _address_from(request)
-    retired = " ".join((address.address1 or "").upper().split()) in getattr(sandbox.e911, "retired_streets", ())
+    retired = " ".join((address.address1 or "").upper().split()) in getattr(
+        sandbox.e911, "retired_streets", ()
+    )
     return dict(SUCCESS) if geocode(address) is not None and not retired else _no_records()
 
 
@@ -613,7 +646,11 @@ def query911(sandbox, request: Request) -> dict:
     location = sandbox.e911.provisioned(tn)
     if location is None:
         return {**_no_records(), "DID911s": [], "VILocations": []}
-    return {**SUCCESS, "DID911s": [location.as_did911()], "VILocations": [location.as_vi_location()]}
+    return {
+        **SUCCESS,
+        "DID911s": [location.as_did911()],
+        "VILocations": [location.as_vi_location()],
+    }
 
 
 @operation("audit911", empty=lambda: {**NO_RESULT_911, "DID911s": []})
@@ -636,6 +673,7 @@ def get_provisioning_history(sandbox, request: Request) -> dict:
 
 
 # --- alerts --------------------------------------------------------------------------------
+
 
 @operation("Add911Alert")
 def add_911_alert(sandbox, request: Request) -> dict:
@@ -670,13 +708,25 @@ def query_911_alert(sandbox, request: Request) -> dict:
 
 # --- legacy location calls -----------------------------------------------------------------
 
+
 def _missing_location(tn: str) -> dict:
     """getLocations' placeholder when a DID has none (VI's dummy record, code 206200)."""
     return {
-        "locationId": "", "address1": "", "address2": "", "city": "", "state": "", "zipCode": "",
-        "plusFour": "", "callerName": "", "latitude": "", "longitude": "",
-        "statusCode": "206200", "statusDescription": f"A location could not be found for {tn}",
-        "orderId": "", "activatedTime": NEVER, "updateTime": NEVER,
+        "locationId": "",
+        "address1": "",
+        "address2": "",
+        "city": "",
+        "state": "",
+        "zipCode": "",
+        "plusFour": "",
+        "callerName": "",
+        "latitude": "",
+        "longitude": "",
+        "statusCode": "206200",
+        "statusDescription": f"A location could not be found for {tn}",
+        "orderId": "",
+        "activatedTime": NEVER,
+        "updateTime": NEVER,
     }
 
 

@@ -11,10 +11,18 @@ from .records import SUCCESS, did_record
 
 INVALID_NUMBER = {"responseCode": 944, "responseMessage": "Invalid Number"}
 NO_RECORDS = {"responseCode": 101, "responseMessage": "No Records Found"}
-NOT_YOUR_ENDPOINT_GROUP = {"responseCode": 948, "responseMessage": "You do not own the specified Endpoint Group"}
-CNAM_NOT_AVAILABLE = {"responseCode": 933, "responseMessage": "Outbound CNAM is not available for the specified DID"}
-CNAM_INVALID = {"responseCode": 934,
-                "responseMessage": "Invalid name. Valid characters are letters, spaces, and numbers"}
+NOT_YOUR_ENDPOINT_GROUP = {
+    "responseCode": 948,
+    "responseMessage": "You do not own the specified Endpoint Group",
+}
+CNAM_NOT_AVAILABLE = {
+    "responseCode": 933,
+    "responseMessage": "Outbound CNAM is not available for the specified DID",
+}
+CNAM_INVALID = {
+    "responseCode": 934,
+    "responseMessage": "Invalid name. Valid characters are letters, spaces, and numbers",
+}
 CNAM_NAME = re.compile(r"^[A-Za-z0-9 ]{1,15}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TEN_DIGITS = re.compile(r"^\d{10}$")
@@ -124,7 +132,13 @@ def get_conference_line(sandbox, request: Request) -> dict:
     if number is None:
         return INVALID_NUMBER
     # No TN: ConferenceLine/TN is our extension, filled only in AuditConferenceLines (docs/wsdl.md).
-    return {**SUCCESS, "ConferenceLine": {"Enabled": number.conference_pin is not None, "PIN": number.conference_pin}}
+    return {
+        **SUCCESS,
+        "ConferenceLine": {
+            "Enabled": number.conference_pin is not None,
+            "PIN": number.conference_pin,
+        },
+    }
 
 
 @operation("SetConferenceLine")
@@ -223,7 +237,11 @@ def remove_email_to_fax(sandbox, request: Request) -> dict:
     email = (request.text("email") or "").lower()
     tn = request.text("tn")
     # VI's docs give only the email; when the tn is missing, remove it wherever it is.
-    numbers = [sandbox.dids.owned(tn)] if tn else [n for n in sandbox.dids.owned_numbers() if n.email_to_fax]
+    numbers = (
+        [sandbox.dids.owned(tn)]
+        if tn
+        else [n for n in sandbox.dids.owned_numbers() if n.email_to_fax]
+    )
     for number in numbers:
         if number is not None and any(e.lower() == email for e in number.email_to_fax):
             number.email_to_fax = [e for e in number.email_to_fax if e.lower() != email]
@@ -235,8 +253,12 @@ def remove_email_to_fax(sandbox, request: Request) -> dict:
 def _script_records(sandbox) -> list[dict]:
     numbers = sandbox.dids.owned_numbers()
     return [
-        {"id": script.id, "name": script.name, "url": f"https://scripts.example.com/{script.id}.xml",
-         "tns": [n.tn for n in numbers if n.script_id == script.id]}
+        {
+            "id": script.id,
+            "name": script.name,
+            "url": f"https://scripts.example.com/{script.id}.xml",
+            "tns": [n.tn for n in numbers if n.script_id == script.id],
+        }
         for script in sandbox.dids.scripts.values()
     ]
 
@@ -280,7 +302,9 @@ def _group_record(group: DidGroup) -> dict:
 @operation("CreateDIDGroup")
 def create_did_group(sandbox, request: Request) -> dict:
     store = sandbox.dids
-    group = DidGroup(store.next_did_group_id, request.text("name") or f"Group {store.next_did_group_id}")
+    group = DidGroup(
+        store.next_did_group_id, request.text("name") or f"Group {store.next_did_group_id}"
+    )
     store.did_groups[group.id] = group
     store.next_did_group_id += 1
     return {**SUCCESS, "DIDGroups": [_group_record(group)]}

@@ -86,8 +86,17 @@ TOKEN_TYPES = frozenset({"POST", "GET"})
 MAX_SMS_LENGTH = 1600
 MAX_MMS_FILES = 10
 MAX_MMS_BYTES = 1024 * 1024
-MMS_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "video/mp4", "audio/mpeg",
-                               "text/plain", "application/pdf"})
+MMS_CONTENT_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "video/mp4",
+        "audio/mpeg",
+        "text/plain",
+        "application/pdf",
+    }
+)
 
 BRAND_VETTING = timedelta(hours=2)
 OTP_ANSWER = timedelta(minutes=10)
@@ -96,20 +105,46 @@ MIN_DESCRIPTION = 40
 OPT_OUT_WORDS = re.compile(r"\b(stop|unsubscribe|opt[ -]?out)\b", re.IGNORECASE)
 CAMPAIGN_ID = re.compile(r"^C[A-Z0-9]{6}$")
 
-ENTITY_TYPES = {"PRIVATE_PROFIT": "Private company", "PUBLIC_PROFIT": "Publicly traded company",
-                "NON_PROFIT": "Non-profit organization", "GOVERNMENT": "Government",
-                "SOLE_PROPRIETOR": "Sole proprietor"}
-VERTICALS = {"HEALTHCARE": "Healthcare", "REAL_ESTATE": "Real estate", "PROFESSIONAL": "Professional services",
-             "RETAIL": "Retail and consumer products", "TRANSPORTATION": "Transportation and logistics",
-             "EDUCATION": "Education", "FINANCIAL": "Financial services", "TECHNOLOGY": "Information technology",
-             "HOSPITALITY": "Hospitality and travel", "NGO": "Non-governmental organization"}
-STOCK_EXCHANGES = {"NASDAQ": "NASDAQ", "NYSE": "New York Stock Exchange", "AMEX": "NYSE American",
-                   "TSX": "Toronto Stock Exchange", "NONE": "Not listed"}
-CAMPAIGN_STATUSES = {"PENDING": "In review", "ACTIVE": "Approved", "REJECTED": "Rejected",
-                     "EXPIRED": "Expired", "DELETED": "Deleted"}
-VERIFICATION_STATUSES = {"PENDING": "Vetting in progress", "VERIFIED": "Verified",
-                         "UNVERIFIED": "Could not be verified", "OTP_REQUIRED": "Waiting for an OTP",
-                         "OTP_SENT": "OTP sent to the owner's mobile"}
+ENTITY_TYPES = {
+    "PRIVATE_PROFIT": "Private company",
+    "PUBLIC_PROFIT": "Publicly traded company",
+    "NON_PROFIT": "Non-profit organization",
+    "GOVERNMENT": "Government",
+    "SOLE_PROPRIETOR": "Sole proprietor",
+}
+VERTICALS = {
+    "HEALTHCARE": "Healthcare",
+    "REAL_ESTATE": "Real estate",
+    "PROFESSIONAL": "Professional services",
+    "RETAIL": "Retail and consumer products",
+    "TRANSPORTATION": "Transportation and logistics",
+    "EDUCATION": "Education",
+    "FINANCIAL": "Financial services",
+    "TECHNOLOGY": "Information technology",
+    "HOSPITALITY": "Hospitality and travel",
+    "NGO": "Non-governmental organization",
+}
+STOCK_EXCHANGES = {
+    "NASDAQ": "NASDAQ",
+    "NYSE": "New York Stock Exchange",
+    "AMEX": "NYSE American",
+    "TSX": "Toronto Stock Exchange",
+    "NONE": "Not listed",
+}
+CAMPAIGN_STATUSES = {
+    "PENDING": "In review",
+    "ACTIVE": "Approved",
+    "REJECTED": "Rejected",
+    "EXPIRED": "Expired",
+    "DELETED": "Deleted",
+}
+VERIFICATION_STATUSES = {
+    "PENDING": "Vetting in progress",
+    "VERIFIED": "Verified",
+    "UNVERIFIED": "Could not be verified",
+    "OTP_REQUIRED": "Waiting for an OTP",
+    "OTP_SENT": "OTP sent to the owner's mobile",
+}
 
 # (usecaseId, name, description, min sub use cases, max sub use cases)
 USECASES = [
@@ -120,14 +155,34 @@ USECASES = [
     ("FRAUD_ALERT", "Fraud alert", "Warnings about suspicious activity", 0, 0),
     ("MARKETING", "Marketing", "Promotions and offers", 0, 0),
     ("POLLING_VOTING", "Polling and voting", "Surveys and polls", 0, 0),
-    ("PUBLIC_SERVICE_ANNOUNCEMENT", "Public service announcement", "Information for the public", 0, 0),
+    (
+        "PUBLIC_SERVICE_ANNOUNCEMENT",
+        "Public service announcement",
+        "Information for the public",
+        0,
+        0,
+    ),
     ("SECURITY_ALERT", "Security alert", "Alerts about a breach or system security", 0, 0),
     ("MIXED", "Mixed", "Several use cases on one campaign", 2, 5),
     ("LOW_VOLUME", "Low volume mixed", "Several use cases, small volume", 2, 5),
 ]
-SOLE_PROPRIETOR_USECASE = ("SOLE_PROPRIETOR", "Sole proprietor", "Messages from a sole proprietor", 0, 0)
-SUB_USECASES = ["2FA", "ACCOUNT_NOTIFICATION", "CUSTOMER_CARE", "DELIVERY_NOTIFICATION", "FRAUD_ALERT",
-                "MARKETING", "POLLING_VOTING", "SECURITY_ALERT"]
+SOLE_PROPRIETOR_USECASE = (
+    "SOLE_PROPRIETOR",
+    "Sole proprietor",
+    "Messages from a sole proprietor",
+    0,
+    0,
+)
+SUB_USECASES = [
+    "2FA",
+    "ACCOUNT_NOTIFICATION",
+    "CUSTOMER_CARE",
+    "DELIVERY_NOTIFICATION",
+    "FRAUD_ALERT",
+    "MARKETING",
+    "POLLING_VOTING",
+    "SECURITY_ALERT",
+]
 
 
 class MessagingError(Exception):
@@ -139,7 +194,10 @@ class MessagingError(Exception):
 
 NOT_OWNED = (909, "You do not own the specified number")
 INVALID_NUMBER = (944, "Invalid Number")
-INVALID_TN_FOR_SMS = (944, "Invalid TN. Sender and recipient must be valid phone numbers and include country code.")
+INVALID_TN_FOR_SMS = (
+    944,
+    "Invalid TN. Sender and recipient must be valid phone numbers and include country code.",
+)
 INVALID_SENDER = (950, "Invalid sender")
 SMS_UNAVAILABLE = (954, "SMS is not available for this number")
 CUSTOMER_NOT_FOUND = (960, "Customer not found")
@@ -148,6 +206,7 @@ NO_RECORDS = (101, "No Records Found")
 
 
 # --- state ---------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class SmsSetting:
@@ -160,9 +219,15 @@ class SmsSetting:
     auth_token: str | None = None  # POST/GET only; never answered
 
     def as_sms_did(self, tn: str) -> dict:
-        return {"tn": tn, "enabled": self.enabled, "DestinationType": self.destination_type,
-                "Destination": self.destination, "Forward": self.forward, "DLR": self.dlr,
-                "campaignId": self.campaign_id}
+        return {
+            "tn": tn,
+            "enabled": self.enabled,
+            "DestinationType": self.destination_type,
+            "Destination": self.destination,
+            "Forward": self.forward,
+            "DLR": self.dlr,
+            "campaignId": self.campaign_id,
+        }
 
 
 DISABLED = SmsSetting()
@@ -200,20 +265,69 @@ class Customer:
 
 
 CUSTOMER_FIELDS = (
-    "customerId", "tag", "companyName", "displayName", "entityType", "vertical", "ein", "einCountry",
-    "website", "email", "phone", "street", "city", "state", "postalCode", "country", "stockSymbol",
-    "stockExchange", "firstName", "lastName", "status", "verificationStatus", "createdDate",
+    "customerId",
+    "tag",
+    "companyName",
+    "displayName",
+    "entityType",
+    "vertical",
+    "ein",
+    "einCountry",
+    "website",
+    "email",
+    "phone",
+    "street",
+    "city",
+    "state",
+    "postalCode",
+    "country",
+    "stockSymbol",
+    "stockExchange",
+    "firstName",
+    "lastName",
+    "status",
+    "verificationStatus",
+    "createdDate",
 )
-EDITABLE_CUSTOMER_FIELDS = tuple(name for name in CUSTOMER_FIELDS
-                                 if name not in ("customerId", "status", "verificationStatus", "createdDate"))
+EDITABLE_CUSTOMER_FIELDS = tuple(
+    name
+    for name in CUSTOMER_FIELDS
+    if name not in ("customerId", "status", "verificationStatus", "createdDate")
+)
 VETTED_FIELDS = ("companyName", "ein", "entityType")
 
-CAMPAIGN_FLAGS = ("subOptIn", "subOptOut", "subHelp", "numPooling", "directLending", "embeddedLink",
-                  "embeddedPhone", "affMarketing", "ageGated")
-CAMPAIGN_TEXTS = ("customerId", "displayName", "description", "usecaseId", "subUsecaseIds", "vertical",
-                  "messageFlow", "helpMessage", "optOutMessage", "sampleMsg1", "sampleMsg2")
-UPDATABLE_CAMPAIGN_TEXTS = ("helpMessage", "optOutMessage", "messageFlow", "description", "sampleMsg1",
-                            "sampleMsg2")
+CAMPAIGN_FLAGS = (
+    "subOptIn",
+    "subOptOut",
+    "subHelp",
+    "numPooling",
+    "directLending",
+    "embeddedLink",
+    "embeddedPhone",
+    "affMarketing",
+    "ageGated",
+)
+CAMPAIGN_TEXTS = (
+    "customerId",
+    "displayName",
+    "description",
+    "usecaseId",
+    "subUsecaseIds",
+    "vertical",
+    "messageFlow",
+    "helpMessage",
+    "optOutMessage",
+    "sampleMsg1",
+    "sampleMsg2",
+)
+UPDATABLE_CAMPAIGN_TEXTS = (
+    "helpMessage",
+    "optOutMessage",
+    "messageFlow",
+    "description",
+    "sampleMsg1",
+    "sampleMsg2",
+)
 
 
 @dataclass(slots=True)
@@ -241,7 +355,9 @@ class Campaign:
     def as_record(self, tns: list[str]) -> dict:
         record = {name: getattr(self, name) for name in ("CampaignId", *CAMPAIGN_TEXTS)}
         record.update({flag: bool(self.flags.get(flag)) for flag in CAMPAIGN_FLAGS})
-        record.update(status=self.status, createdDate=self.createdDate, tns=tns, external=self.external)
+        record.update(
+            status=self.status, createdDate=self.createdDate, tns=tns, external=self.external
+        )
         return record
 
 
@@ -277,7 +393,10 @@ class Store:
         return campaign.as_record(self.campaign_tns(campaign.CampaignId))
 
     def live_campaigns(self) -> list[Campaign]:
-        return sorted((c for c in self.campaigns.values() if c.status != "DELETED"), key=lambda c: c.CampaignId)
+        return sorted(
+            (c for c in self.campaigns.values() if c.status != "DELETED"),
+            key=lambda c: c.CampaignId,
+        )
 
     def customer(self, customer_id: str | None) -> Customer:
         customer = self.customers.get((customer_id or "").strip())
@@ -303,7 +422,11 @@ class Store:
                     failed = len(ein) == 9 and len(set(ein)) == 1
                     customer.verificationStatus = "UNVERIFIED" if failed else "VERIFIED"
         for campaign in self.campaigns.values():
-            if campaign.status == "PENDING" and campaign.review_at is not None and campaign.review_at <= now:
+            if (
+                campaign.status == "PENDING"
+                and campaign.review_at is not None
+                and campaign.review_at <= now
+            ):
                 self.review(campaign)
 
     def review(self, campaign: Campaign) -> None:
@@ -312,15 +435,21 @@ class Store:
         reasons = []
         if campaign.external:
             if "X" in campaign.CampaignId[1:] and campaign.reviews == 1:
-                reasons.append("Campaign has not been shared with VoIP Innovations by its connectivity partner")
+                reasons.append(
+                    "Campaign has not been shared with VoIP Innovations by its connectivity partner"
+                )
         else:
             if len((campaign.description or "").strip()) < MIN_DESCRIPTION:
-                reasons.append(f"Campaign description must be at least {MIN_DESCRIPTION} characters and "
-                               "describe who sends the messages and why")
+                reasons.append(
+                    f"Campaign description must be at least {MIN_DESCRIPTION} characters and "
+                    "describe who sends the messages and why"
+                )
             samples = " ".join(filter(None, (campaign.sampleMsg1, campaign.sampleMsg2)))
             if not OPT_OUT_WORDS.search(samples):
-                reasons.append("Sample messages must include opt-out language (for example 'Reply STOP to "
-                               "unsubscribe')")
+                reasons.append(
+                    "Sample messages must include opt-out language (for example 'Reply STOP to "
+                    "unsubscribe')"
+                )
         campaign.rejection_reasons = reasons
         campaign.status = "REJECTED" if reasons else "ACTIVE"
 
@@ -363,13 +492,25 @@ class Store:
             return self.summary(sandbox)
         kind = parts[0]
         if kind == "messages":
-            return [{"uuid": m.uuid, "kind": m.kind, "sender": m.sender, "recipient": m.recipient,
-                     "message": m.message, "files": m.files, "sent_at": m.sent_at.isoformat()} for m in self.messages]
+            return [
+                {
+                    "uuid": m.uuid,
+                    "kind": m.kind,
+                    "sender": m.sender,
+                    "recipient": m.recipient,
+                    "message": m.message,
+                    "files": m.files,
+                    "sent_at": m.sent_at.isoformat(),
+                }
+                for m in self.messages
+            ]
         if kind == "customers":
             return [_jsonable(c.as_record()) for c in self.customers.values()]
         if kind == "campaigns":
-            return [_jsonable({**self.campaign_record(c), "rejectionReasons": c.rejection_reasons})
-                    for c in sorted(self.campaigns.values(), key=lambda c: c.CampaignId)]
+            return [
+                _jsonable({**self.campaign_record(c), "rejectionReasons": c.rejection_reasons})
+                for c in sorted(self.campaigns.values(), key=lambda c: c.CampaignId)
+            ]
         tn = normalize_tn(kind)
         setting = self.setting(tn)
         return {**setting.as_sms_did(tn), "hasAuthToken": setting.auth_token is not None}
@@ -379,10 +520,14 @@ class Store:
 
 
 def _jsonable(record: dict) -> dict:
-    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in record.items()}
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in record.items()
+    }
 
 
 # --- rules ---------------------------------------------------------------------------------
+
 
 def _emails(text: str) -> list[str] | None:
     emails = [part.strip() for part in text.split(";") if part.strip()]
@@ -400,17 +545,22 @@ def _forward_tn(text: str) -> str | None:
     return digits if len(digits) == 10 and digits[0] not in "01" else None
 
 
-def configure_destination(setting: SmsSetting, *, destination_type: str, destination: str | None,
-                          auth_token: str | None) -> None:
+def configure_destination(
+    setting: SmsSetting, *, destination_type: str, destination: str | None, auth_token: str | None
+) -> None:
     kind = (destination_type or "").strip().upper()
     if kind not in DESTINATION_TYPES:
-        raise MessagingError(951, f"Invalid destination type. Valid types are {', '.join(DESTINATION_TYPES)}")
+        raise MessagingError(
+            951, f"Invalid destination type. Valid types are {', '.join(DESTINATION_TYPES)}"
+        )
     destination = (destination or "").strip() or None
     forward = None
     if kind == "EMAIL":
         emails = _emails(destination or "")
         if emails is None:
-            raise MessagingError(951, "Invalid destination: EMAIL needs one or more email addresses")
+            raise MessagingError(
+                951, "Invalid destination: EMAIL needs one or more email addresses"
+            )
         destination = forward = ";".join(emails)
     elif kind == "FORWARD":
         forward = _forward_tn(destination or "")
@@ -437,7 +587,9 @@ def configure_legacy(setting: SmsSetting, *, enable: bool, forward_email: str | 
         return
     if forward_email:
         kind = "FORWARD" if _forward_tn(forward_email) else "EMAIL"
-        configure_destination(setting, destination_type=kind, destination=forward_email, auth_token=None)
+        configure_destination(
+            setting, destination_type=kind, destination=forward_email, auth_token=None
+        )
         return
     if setting.destination_type in ("NONE", "EMAIL", "FORWARD"):
         configure_destination(setting, destination_type="SIP", destination=None, auth_token=None)
@@ -452,7 +604,9 @@ def _sms_number(text: str | None, *, sender: bool) -> str | None:
     if not value.isdigit():
         return None
     if sender:
-        return value if len(value) == 11 and value.startswith("1") and value[1] not in "01" else None
+        return (
+            value if len(value) == 11 and value.startswith("1") and value[1] not in "01" else None
+        )
     if value.startswith("1"):
         return value if len(value) == 11 and value[1] not in "01" else None
     return value if 11 <= len(value) <= 15 else None
@@ -471,7 +625,10 @@ def missing_customer_fields(customer: Customer) -> list[str]:
 
 def check_customer(customer: Customer) -> None:
     if customer.entityType not in ENTITY_TYPES:
-        raise MessagingError(963, f"Invalid customer information: entityType must be one of {', '.join(ENTITY_TYPES)}")
+        raise MessagingError(
+            963,
+            f"Invalid customer information: entityType must be one of {', '.join(ENTITY_TYPES)}",
+        )
     missing = missing_customer_fields(customer)
     if missing:
         raise MessagingError(963, f"Invalid customer information: {', '.join(missing)} required")
@@ -491,12 +648,19 @@ def check_campaign(store: Store, campaign: Campaign) -> None:
         raise MessagingError(965, "Invalid campaign information: the customer is not verified")
     usecase = next((u for u in usecases_for(customer) if u[0] == campaign.usecaseId), None)
     if usecase is None:
-        raise MessagingError(965, "Invalid campaign information: usecaseId is not offered to this customer")
+        raise MessagingError(
+            965, "Invalid campaign information: usecaseId is not offered to this customer"
+        )
     subs = [s.strip() for s in (campaign.subUsecaseIds or "").split(",") if s.strip()]
     if not usecase[3] <= len(subs) <= usecase[4] or any(s not in SUB_USECASES for s in subs):
-        raise MessagingError(965, f"Invalid campaign information: {usecase[0]} takes {usecase[3]} to "
-                                  f"{usecase[4]} sub use cases from GetSMSUsecaseOptions")
-    missing = [name for name in ("displayName", "description", "sampleMsg1") if not getattr(campaign, name)]
+        raise MessagingError(
+            965,
+            f"Invalid campaign information: {usecase[0]} takes {usecase[3]} to "
+            f"{usecase[4]} sub use cases from GetSMSUsecaseOptions",
+        )
+    missing = [
+        name for name in ("displayName", "description", "sampleMsg1") if not getattr(campaign, name)
+    ]
     if missing:
         raise MessagingError(965, f"Invalid campaign information: {', '.join(missing)} required")
 
@@ -506,15 +670,33 @@ def check_campaign(store: Store, campaign: Campaign) -> None:
 SEED_CUSTOMERS = [
     # (tag, entityType, companyName/displayName, vertical, ein, status)
     ("reseller-a", "PRIVATE_PROFIT", "Acme Dental Group", "HEALTHCARE", "87-1234567", "VERIFIED"),
-    ("reseller-a", "NON_PROFIT", "Hilltop Community Clinic", "HEALTHCARE", "41-7654321", "VERIFIED"),
-    ("reseller-b", "PUBLIC_PROFIT", "Northwind Logistics", "TRANSPORTATION", "52-1112223", "PENDING"),
+    (
+        "reseller-a",
+        "NON_PROFIT",
+        "Hilltop Community Clinic",
+        "HEALTHCARE",
+        "41-7654321",
+        "VERIFIED",
+    ),
+    (
+        "reseller-b",
+        "PUBLIC_PROFIT",
+        "Northwind Logistics",
+        "TRANSPORTATION",
+        "52-1112223",
+        "PENDING",
+    ),
     ("reseller-b", "PRIVATE_PROFIT", "Shady Leads LLC", "PROFESSIONAL", "00-0000000", "UNVERIFIED"),
     ("reseller-b", "SOLE_PROPRIETOR", "Jane Smith Photography", None, None, "OTP_REQUIRED"),
 ]
-GOOD_DESCRIPTION = ("Appointment reminders and replies from patients of {name}, sent to patients who "
-                    "gave their number at the front desk")
-GOOD_SAMPLES = ("{name}: your appointment is tomorrow at 10am. Reply C to confirm. Reply STOP to opt out.",
-                "{name}: we received your message and will call you back today. Text HELP for help.")
+GOOD_DESCRIPTION = (
+    "Appointment reminders and replies from patients of {name}, sent to patients who "
+    "gave their number at the front desk"
+)
+GOOD_SAMPLES = (
+    "{name}: your appointment is tomorrow at 10am. Reply C to confirm. Reply STOP to opt out.",
+    "{name}: we received your message and will call you back today. Text HELP for help.",
+)
 
 
 def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> None:
@@ -527,36 +709,71 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
     for index, (tag, entity, name, vertical, ein, status) in enumerate(SEED_CUSTOMERS):
         sole = entity == "SOLE_PROPRIETOR"
         customer = Customer(
-            customerId=store.new_customer_id(), entityType=entity, displayName=name, tag=tag,
-            companyName=None if sole else name, vertical=vertical, ein=ein, einCountry=None if sole else "US",
+            customerId=store.new_customer_id(),
+            entityType=entity,
+            displayName=name,
+            tag=tag,
+            companyName=None if sole else name,
+            vertical=vertical,
+            ein=ein,
+            einCountry=None if sole else "US",
             website=None if sole else f"https://www.{name.split()[0].lower()}.example",
-            email=f"sms@{name.split()[0].lower()}.example", phone=f"1801555{index:04d}",
-            street=f"{100 + index} Main St", city="Salt Lake City", state="UT", postalCode="84101",
-            country="US", stockSymbol="NWL" if entity == "PUBLIC_PROFIT" else None,
+            email=f"sms@{name.split()[0].lower()}.example",
+            phone=f"1801555{index:04d}",
+            street=f"{100 + index} Main St",
+            city="Salt Lake City",
+            state="UT",
+            postalCode="84101",
+            country="US",
+            stockSymbol="NWL" if entity == "PUBLIC_PROFIT" else None,
             stockExchange="NASDAQ" if entity == "PUBLIC_PROFIT" else None,
-            firstName="Jane" if sole else None, lastName="Smith" if sole else None,
-            verificationStatus=status, createdDate=now - timedelta(days=90 - index),
+            firstName="Jane" if sole else None,
+            lastName="Smith" if sole else None,
+            verificationStatus=status,
+            createdDate=now - timedelta(days=90 - index),
             verify_at=now + BRAND_VETTING if status == "PENDING" else None,
         )
         store.customers[customer.customerId] = customer
         customers.append(customer)
     acme, clinic = customers[0], customers[1]
 
-    def campaign(customer, status, *, usecase="CUSTOMER_CARE", description=None, samples=GOOD_SAMPLES,
-                 age_days=60, external=False, reasons=(), name=None):
+    def campaign(
+        customer,
+        status,
+        *,
+        usecase="CUSTOMER_CARE",
+        description=None,
+        samples=GOOD_SAMPLES,
+        age_days=60,
+        external=False,
+        reasons=(),
+        name=None,
+    ):
         item = Campaign(
-            CampaignId=store.new_campaign_id(), customerId=customer.customerId if customer else None,
+            CampaignId=store.new_campaign_id(),
+            customerId=customer.customerId if customer else None,
             displayName=name or f"{customer.displayName} {usecase.replace('_', ' ').lower()}",
-            description=description if description is not None else GOOD_DESCRIPTION.format(
-                name=customer.displayName if customer else "the sender"),
-            usecaseId=usecase, vertical=customer.vertical if customer else None,
+            description=description
+            if description is not None
+            else GOOD_DESCRIPTION.format(name=customer.displayName if customer else "the sender"),
+            usecaseId=usecase,
+            vertical=customer.vertical if customer else None,
             messageFlow="Patients opt in at the front desk and on the website form",
-            helpMessage="Reply HELP for help, call 801-555-0100", optOutMessage="You are unsubscribed. No more messages.",
+            helpMessage="Reply HELP for help, call 801-555-0100",
+            optOutMessage="You are unsubscribed. No more messages.",
             sampleMsg1=samples[0].format(name=customer.displayName if customer else "Partner"),
             sampleMsg2=samples[1].format(name=customer.displayName if customer else "Partner"),
-            flags={"subOptIn": True, "subOptOut": True, "subHelp": True, "embeddedLink": usecase == "MARKETING"},
-            status=status, createdDate=now - timedelta(days=age_days), external=external,
-            reviews=0 if status == "PENDING" else 1, rejection_reasons=list(reasons),
+            flags={
+                "subOptIn": True,
+                "subOptOut": True,
+                "subHelp": True,
+                "embeddedLink": usecase == "MARKETING",
+            },
+            status=status,
+            createdDate=now - timedelta(days=age_days),
+            external=external,
+            reviews=0 if status == "PENDING" else 1,
+            rejection_reasons=list(reasons),
         )
         if status == "PENDING":
             item.createdDate = now - timedelta(hours=2)
@@ -567,11 +784,22 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
     active = campaign(acme, "ACTIVE")
     campaign(acme, "PENDING", usecase="ACCOUNT_NOTIFICATION")  # will be approved
     campaign(clinic, "PENDING", description="Clinic texts")  # will be rejected: short description
-    campaign(clinic, "REJECTED", usecase="MARKETING",
-             samples=("{name}: flu shots this week!", "{name}: come see us."),
-             reasons=["Sample messages must include opt-out language (for example 'Reply STOP to unsubscribe')"])
-    external = campaign(None, "ACTIVE", external=True, name="Partner CSP notifications",
-                        usecase="DELIVERY_NOTIFICATION")
+    campaign(
+        clinic,
+        "REJECTED",
+        usecase="MARKETING",
+        samples=("{name}: flu shots this week!", "{name}: come see us."),
+        reasons=[
+            "Sample messages must include opt-out language (for example 'Reply STOP to unsubscribe')"
+        ],
+    )
+    external = campaign(
+        None,
+        "ACTIVE",
+        external=True,
+        name="Partner CSP notifications",
+        usecase="DELIVERY_NOTIFICATION",
+    )
     campaign(acme, "EXPIRED", usecase="MARKETING", age_days=400)
 
     # SMS on a share of SMS-capable owned numbers; most on a campaign, some on none.
@@ -583,14 +811,20 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
         setting = SmsSetting(dlr=index % 4 == 0)
         kind = ("SIP", "SIP", "SIP", "EMAIL", "FORWARD", "POST", "GET")[index % 7]
         configure_destination(
-            setting, destination_type=kind,
-            destination={"EMAIL": f"texts{index}@example.com", "FORWARD": f"801555{index % 10000:04d}",
-                         "POST": f"https://hooks.example.com/sms/{index}",
-                         "GET": f"https://hooks.example.com/sms?n={index}"}.get(kind),
+            setting,
+            destination_type=kind,
+            destination={
+                "EMAIL": f"texts{index}@example.com",
+                "FORWARD": f"801555{index % 10000:04d}",
+                "POST": f"https://hooks.example.com/sms/{index}",
+                "GET": f"https://hooks.example.com/sms?n={index}",
+            }.get(kind),
             auth_token=f"token-{index:05d}" if kind in TOKEN_TYPES else None,
         )
         share = index % 10
-        setting.campaign_id = (active.CampaignId if share < 6 else external.CampaignId if share < 8 else None)
+        setting.campaign_id = (
+            active.CampaignId if share < 6 else external.CampaignId if share < 8 else None
+        )
         store.settings[tn] = setting
 
 
@@ -639,8 +873,12 @@ def config_sms_destination(sandbox, request: Request) -> dict:
         tn = _owned_sms_number(sandbox, request.text("tn"))
         store = sandbox.messaging
         setting = store.settings.get(tn) or SmsSetting()
-        configure_destination(setting, destination_type=request.text("destinationType") or "",
-                              destination=request.text("destination"), auth_token=request.text("authToken"))
+        configure_destination(
+            setting,
+            destination_type=request.text("destinationType") or "",
+            destination=request.text("destination"),
+            auth_token=request.text("authToken"),
+        )
         store.settings[tn] = setting
         return _sms_did_answer(sandbox, tn)
 
@@ -653,8 +891,11 @@ def config_sms(sandbox, request: Request) -> dict:
         tn = _owned_sms_number(sandbox, request.text("tn"))
         store = sandbox.messaging
         setting = store.settings.get(tn) or SmsSetting()
-        configure_legacy(setting, enable=bool(request.bool("enable", default=False)),
-                         forward_email=request.text("forwardEmail"))
+        configure_legacy(
+            setting,
+            enable=bool(request.bool("enable", default=False)),
+            forward_email=request.text("forwardEmail"),
+        )
         store.settings[tn] = setting
         return _sms_did_answer(sandbox, tn)
 
@@ -691,14 +932,30 @@ def _check_sender(sandbox, request: Request) -> tuple[str, str]:
     return sender, recipient
 
 
-def _sent(store: Store, *, kind: str, sender: str, recipient: str, message: str, files: list[dict],
-          now: datetime) -> dict:
+def _sent(
+    store: Store,
+    *,
+    kind: str,
+    sender: str,
+    recipient: str,
+    message: str,
+    files: list[dict],
+    now: datetime,
+) -> dict:
     message_id = store.new_uuid()
     store.messages.append(SentMessage(message_id, kind, sender, recipient, message, files, now))
     segments = max(1, -(-len(message) // 153)) if len(message) > 160 else 1
-    return {**SUCCESS, "Uuid": message_id,
-            "MsgDetails": {"success": True, "code": "100", "data": f"{segments} segment(s)", "status": "queued",
-                           "uuid": message_id}}
+    return {
+        **SUCCESS,
+        "Uuid": message_id,
+        "MsgDetails": {
+            "success": True,
+            "code": "100",
+            "data": f"{segments} segment(s)",
+            "status": "queued",
+            "uuid": message_id,
+        },
+    }
 
 
 @operation("SendSMS")
@@ -710,8 +967,15 @@ def send_sms(sandbox, request: Request) -> dict:
             raise MessagingError(952, "Invalid message: the message is empty")
         if len(message) > MAX_SMS_LENGTH:
             raise MessagingError(952, f"Invalid message: at most {MAX_SMS_LENGTH} characters")
-        return _sent(sandbox.messaging, kind="SMS", sender=sender, recipient=recipient, message=message,
-                     files=[], now=sandbox.now())
+        return _sent(
+            sandbox.messaging,
+            kind="SMS",
+            sender=sender,
+            recipient=recipient,
+            message=message,
+            files=[],
+            now=sandbox.now(),
+        )
 
     return _answer(sandbox, work)
 
@@ -724,7 +988,9 @@ def _mms_files(request: Request) -> list[dict]:
     for item in items:
         content_type = (item.text("contentType") or "").lower()
         if content_type not in MMS_CONTENT_TYPES:
-            raise MessagingError(953, f"Invalid MMS file: content type {content_type or 'missing'} is not allowed")
+            raise MessagingError(
+                953, f"Invalid MMS file: content type {content_type or 'missing'} is not allowed"
+            )
         try:
             size = len(base64.b64decode(item.text("content") or "", validate=True))
         except (binascii.Error, ValueError):
@@ -732,7 +998,9 @@ def _mms_files(request: Request) -> list[dict]:
         if size == 0:
             raise MessagingError(953, "Invalid MMS file: a file is empty")
         total += size
-        files.append({"fileName": item.text("fileName") or "", "contentType": content_type, "size": size})
+        files.append(
+            {"fileName": item.text("fileName") or "", "contentType": content_type, "size": size}
+        )
     if total > MAX_MMS_BYTES:
         raise MessagingError(953, f"Invalid MMS file: at most {MAX_MMS_BYTES} bytes in total")
     return files
@@ -746,16 +1014,26 @@ def send_mms(sandbox, request: Request) -> dict:
         if len(message) > MAX_SMS_LENGTH:
             raise MessagingError(952, f"Invalid message: at most {MAX_SMS_LENGTH} characters")
         files = _mms_files(request)
-        answer = _sent(sandbox.messaging, kind="MMS", sender=sender, recipient=recipient, message=message,
-                       files=files, now=sandbox.now())
+        answer = _sent(
+            sandbox.messaging,
+            kind="MMS",
+            sender=sender,
+            recipient=recipient,
+            message=message,
+            files=files,
+            now=sandbox.now(),
+        )
         # Echo what was accepted without the content (the caller has it).
-        answer["files"] = [{"fileName": f["fileName"], "contentType": f["contentType"]} for f in files]
+        answer["files"] = [
+            {"fileName": f["fileName"], "contentType": f["contentType"]} for f in files
+        ]
         return answer
 
     return _answer(sandbox, work)
 
 
 # --- 10DLC customers -----------------------------------------------------------------------
+
 
 def _customers_answer(customers: list[Customer], *, empty_is_101: bool = False) -> dict:
     if not customers and empty_is_101:
@@ -771,7 +1049,9 @@ def _customer_from(request: Request) -> dict:
         for name in EDITABLE_CUSTOMER_FIELDS + ("customerId",):
             value = container.text(name)
             if value:
-                values[name] = value.upper() if name in ("entityType", "vertical", "stockExchange") else value
+                values[name] = (
+                    value.upper() if name in ("entityType", "vertical", "stockExchange") else value
+                )
     return values
 
 
@@ -795,7 +1075,9 @@ def get_sms_customers(sandbox, request: Request) -> dict:
 def get_sms_customers_by_tag(sandbox, request: Request) -> dict:
     def work():
         tag = (request.text("tag") or "").lower()
-        found = [c for c in sandbox.messaging.customers.values() if tag and (c.tag or "").lower() == tag]
+        found = [
+            c for c in sandbox.messaging.customers.values() if tag and (c.tag or "").lower() == tag
+        ]
         return _customers_answer(found, empty_is_101=True)
 
     return _answer(sandbox, work)
@@ -807,8 +1089,12 @@ def create_sms_customer(sandbox, request: Request) -> dict:
         store, now = sandbox.messaging, sandbox.now()
         values = _customer_from(request)
         values.pop("customerId", None)
-        customer = Customer(customerId="", entityType=values.pop("entityType", ""),
-                            displayName=values.pop("displayName", ""), **values)
+        customer = Customer(
+            customerId="",
+            entityType=values.pop("entityType", ""),
+            displayName=values.pop("displayName", ""),
+            **values,
+        )
         check_customer(customer)
         customer.customerId = store.new_customer_id()
         customer.createdDate = now
@@ -886,16 +1172,22 @@ def check_sms_customer_status(sandbox, request: Request) -> dict:
 @operation("GetSMSEnumerations")
 def get_sms_enumerations(sandbox, request: Request) -> dict:
     def kind(name: str, values: dict) -> dict:
-        return {"kind": name, "values": [{"name": label, "value": value} for value, label in values.items()]}
+        return {
+            "kind": name,
+            "values": [{"name": label, "value": value} for value, label in values.items()],
+        }
 
-    return {**SUCCESS, "Enumerations": [
-        kind("ENTITY_TYPE", ENTITY_TYPES),
-        kind("VERTICAL", VERTICALS),
-        kind("STOCK_EXCHANGE", STOCK_EXCHANGES),
-        kind("DESTINATION_TYPE", {t: t for t in DESTINATION_TYPES}),
-        kind("CAMPAIGN_STATUS", CAMPAIGN_STATUSES),
-        kind("VERIFICATION_STATUS", VERIFICATION_STATUSES),
-    ]}
+    return {
+        **SUCCESS,
+        "Enumerations": [
+            kind("ENTITY_TYPE", ENTITY_TYPES),
+            kind("VERTICAL", VERTICALS),
+            kind("STOCK_EXCHANGE", STOCK_EXCHANGES),
+            kind("DESTINATION_TYPE", {t: t for t in DESTINATION_TYPES}),
+            kind("CAMPAIGN_STATUS", CAMPAIGN_STATUSES),
+            kind("VERIFICATION_STATUS", VERIFICATION_STATUSES),
+        ],
+    }
 
 
 @operation("GetSMSUsecaseOptions")
@@ -903,8 +1195,14 @@ def get_sms_usecase_options(sandbox, request: Request) -> dict:
     def work():
         customer = sandbox.messaging.customer(request.text("customerId"))
         options = [
-            {"usecaseId": usecase, "name": name, "description": description, "minSubUsecases": low,
-             "maxSubUsecases": high, "subUsecases": SUB_USECASES if high else []}
+            {
+                "usecaseId": usecase,
+                "name": name,
+                "description": description,
+                "minSubUsecases": low,
+                "maxSubUsecases": high,
+                "subUsecases": SUB_USECASES if high else [],
+            }
             for usecase, name, description, low, high in usecases_for(customer)
         ]
         return {**SUCCESS, "Customers": [customer.as_record()], "UsecaseOptions": options}
@@ -913,6 +1211,7 @@ def get_sms_usecase_options(sandbox, request: Request) -> dict:
 
 
 # --- 10DLC campaigns -----------------------------------------------------------------------
+
 
 def _campaigns_answer(store: Store, campaigns: list[Campaign]) -> dict:
     return {**SUCCESS, "Campaigns": [store.campaign_record(campaign) for campaign in campaigns]}
@@ -936,14 +1235,20 @@ def create_sms_campaign(sandbox, request: Request) -> dict:
         store, now = sandbox.messaging, sandbox.now()
         texts = {name: request.text(name) for name in CAMPAIGN_TEXTS}
         campaign = Campaign(
-            CampaignId="", customerId=texts.pop("customerId"), displayName=texts.pop("displayName") or "",
+            CampaignId="",
+            customerId=texts.pop("customerId"),
+            displayName=texts.pop("displayName") or "",
             description=texts.pop("description") or "",
             **{name: value or None for name, value in texts.items()},
             flags={flag: bool(request.bool(flag, default=False)) for flag in CAMPAIGN_FLAGS},
         )
         campaign.usecaseId = (campaign.usecaseId or "").upper() or None
-        campaign.subUsecaseIds = ",".join(
-            s.strip().upper() for s in (campaign.subUsecaseIds or "").split(",") if s.strip()) or None
+        campaign.subUsecaseIds = (
+            ",".join(
+                s.strip().upper() for s in (campaign.subUsecaseIds or "").split(",") if s.strip()
+            )
+            or None
+        )
         check_campaign(store, campaign)
         campaign.CampaignId = store.new_campaign_id()
         campaign.createdDate = now
@@ -1006,13 +1311,20 @@ def register_external_sms_campaign(sandbox, request: Request) -> dict:
         store, now = sandbox.messaging, sandbox.now()
         campaign_id = (request.text("campaignId") or "").upper()
         if not CAMPAIGN_ID.match(campaign_id):
-            raise MessagingError(965, "Invalid campaign information: campaignId must be a TCR campaign ID")
+            raise MessagingError(
+                965, "Invalid campaign information: campaignId must be a TCR campaign ID"
+            )
         existing = store.campaigns.get(campaign_id)
         if existing is not None and existing.status != "DELETED":
             raise MessagingError(967, "Campaign is already registered")
-        campaign = Campaign(CampaignId=campaign_id, customerId=None,
-                            displayName=request.text("displayName") or campaign_id, external=True,
-                            createdDate=now, review_at=now + CAMPAIGN_REVIEW)
+        campaign = Campaign(
+            CampaignId=campaign_id,
+            customerId=None,
+            displayName=request.text("displayName") or campaign_id,
+            external=True,
+            createdDate=now,
+            review_at=now + CAMPAIGN_REVIEW,
+        )
         store.campaigns[campaign_id] = campaign
         return _campaigns_answer(store, [campaign])
 
@@ -1027,7 +1339,9 @@ def resubmit_external_sms_campaign(sandbox, request: Request) -> dict:
         if not campaign.external:
             raise MessagingError(966, "Only external campaigns can be resubmitted")
         if campaign.status != "REJECTED":
-            raise MessagingError(966, f"Only a rejected campaign can be resubmitted (it is {campaign.status})")
+            raise MessagingError(
+                966, f"Only a rejected campaign can be resubmitted (it is {campaign.status})"
+            )
         campaign.status = "PENDING"
         campaign.rejection_reasons = []
         campaign.review_at = now + CAMPAIGN_REVIEW

@@ -8,7 +8,18 @@ from ..registry import Request, operation
 from .dids import OTHER, OURS, normalize_tn
 from .records import SUCCESS, did_record, dummy_did, locator, no_dids_found, outcome_record
 
-SEARCH_FIELDS = ("state", "lata", "rateCenter", "npa", "nxx", "tier", "t38", "cnam", "sms", "network")
+SEARCH_FIELDS = (
+    "state",
+    "lata",
+    "rateCenter",
+    "npa",
+    "nxx",
+    "tier",
+    "t38",
+    "cnam",
+    "sms",
+    "network",
+)
 ORDER_KEYS = {
     "state": lambda row: (row["state"], row["rateCenter"]),
     "rc": lambda row: (row["rateCenter"], row["state"]),
@@ -25,7 +36,9 @@ def _criteria(request: Request) -> dict:
     criteria = {}
     for name in SEARCH_FIELDS:
         if name in ("t38", "cnam", "sms"):
-            criteria[name] = request.bool(name, default=None) or None  # only "true" narrows a search
+            criteria[name] = (
+                request.bool(name, default=None) or None
+            )  # only "true" narrows a search
         else:
             criteria[name] = request.text(name) or None
     return criteria
@@ -44,13 +57,19 @@ def audit_dids(sandbox, request: Request) -> dict:
     return {**SUCCESS, "DIDs": (did_record(sandbox, number) for number in numbers)}
 
 
-@operation("queryDID", empty=lambda: {**SUCCESS, "DIDs": [dummy_did(code="102420", status="Could not find number")]})
+@operation(
+    "queryDID",
+    empty=lambda: {**SUCCESS, "DIDs": [dummy_did(code="102420", status="Could not find number")]},
+)
 def query_did(sandbox, request: Request) -> dict:
     tn = normalize_tn(request.text("did", "tn"))
     store, now = sandbox.dids, sandbox.now()
     number = store.get(tn)
     if number is None:
-        return {**SUCCESS, "DIDs": [dummy_did(code="102420", status="Could not find number", tn=tn)]}
+        return {
+            **SUCCESS,
+            "DIDs": [dummy_did(code="102420", status="Could not find number", tn=tn)],
+        }
     store.settle(number, now)
     if number.holder == OURS:
         record = did_record(sandbox, number)
@@ -61,16 +80,32 @@ def query_did(sandbox, request: Request) -> dict:
         record = dummy_did(code="102230", status="Number reserved for another company", tn=tn)
         record["tier"] = number.tier
     elif number.reserved_by == OURS:
-        record = {**dummy_did(code="100", status="Number currently reserved for you", tn=tn,
-                              availability="reserved"),
-                  "tier": number.tier, "refId": number.ref_id, "expireDate": number.reserved_until,
-                  "state": number.state, "rateCenter": number.rate_center, "Network": number.network}
+        record = {
+            **dummy_did(
+                code="100",
+                status="Number currently reserved for you",
+                tn=tn,
+                availability="reserved",
+            ),
+            "tier": number.tier,
+            "refId": number.ref_id,
+            "expireDate": number.reserved_until,
+            "state": number.state,
+            "rateCenter": number.rate_center,
+            "Network": number.network,
+        }
     elif number.aging_until is not None or number.extended:
         record = dummy_did(code="102420", status="Could not find number", tn=tn)
     else:
-        record = {**dummy_did(code="100", status="Number is available", tn=tn, availability="available"),
-                  "tier": number.tier, "state": number.state, "rateCenter": number.rate_center,
-                  "Network": number.network, "cnamStorageAvailability": number.cnam_storage, "t38": number.t38}
+        record = {
+            **dummy_did(code="100", status="Number is available", tn=tn, availability="available"),
+            "tier": number.tier,
+            "state": number.state,
+            "rateCenter": number.rate_center,
+            "Network": number.network,
+            "cnamStorageAvailability": number.cnam_storage,
+            "t38": number.t38,
+        }
     return {**SUCCESS, "DIDs": [record]}
 
 
@@ -116,13 +151,23 @@ def get_did_count(sandbox, request: Request) -> dict:
         (n.rate_center, n.state, n.tier, n.lata, n.cnam_storage, n.t38, n.sms) for n in found
     )
     rows = [
-        {"didCount": str(count), "rateCenter": rate_center, "state": state, "tier": tier, "lataId": lata,
-         "cnam": cnam, "t38": t38, "sms": sms}
+        {
+            "didCount": str(count),
+            "rateCenter": rate_center,
+            "state": state,
+            "tier": tier,
+            "lataId": lata,
+            "cnam": cnam,
+            "t38": t38,
+            "sms": sms,
+        }
         for (rate_center, state, tier, lata, cnam, t38, sms), count in groups.items()
     ]
     order = (request.text("orderby", "orderBy") or "state").lower()
     key = ORDER_KEYS.get(order, ORDER_KEYS["state"])
-    rows.sort(key=lambda row: (key(row), _tier_order(row["tier"]), row["cnam"], row["t38"], row["sms"]))
+    rows.sort(
+        key=lambda row: (key(row), _tier_order(row["tier"]), row["cnam"], row["t38"], row["sms"])
+    )
     return {**SUCCESS, "DIDCounts": rows}
 
 
@@ -148,15 +193,22 @@ def _outcomes(outcomes) -> dict:
 def reserve_did(sandbox, request: Request) -> dict:
     store, now = sandbox.dids, sandbox.now()
     return _outcomes(
-        store.reserve(normalize_tn(p.text("tn")), ref_id=p.text("refId") or "", now=now) for p in _params(request)
+        store.reserve(normalize_tn(p.text("tn")), ref_id=p.text("refId") or "", now=now)
+        for p in _params(request)
     )
 
 
 def _assign(sandbox, request: Request, *, extended: bool) -> dict:
     store, now = sandbox.dids, sandbox.now()
     return _outcomes(
-        store.assign(normalize_tn(p.text("tn")), endpoint_group=_epg(p), cnam=_cnam_bit(p),
-                     ref_id=p.text("refId") or "", now=now, extended=extended)
+        store.assign(
+            normalize_tn(p.text("tn")),
+            endpoint_group=_epg(p),
+            cnam=_cnam_bit(p),
+            ref_id=p.text("refId") or "",
+            now=now,
+            extended=extended,
+        )
         for p in _params(request)
     )
 
@@ -175,8 +227,13 @@ def assign_did_extended(sandbox, request: Request) -> dict:
 def config_did(sandbox, request: Request) -> dict:
     store, now = sandbox.dids, sandbox.now()
     return _outcomes(
-        store.configure(normalize_tn(p.text("tn")), endpoint_group=_epg(p), cnam=_cnam_bit(p),
-                        ref_id=p.text("refId"), now=now)
+        store.configure(
+            normalize_tn(p.text("tn")),
+            endpoint_group=_epg(p),
+            cnam=_cnam_bit(p),
+            ref_id=p.text("refId"),
+            now=now,
+        )
         for p in _params(request)
     )
 

@@ -65,14 +65,21 @@ def _add(sandbox, payload: dict) -> Number:
     store, now = sandbox.dids, sandbox.now()
     group = payload.get("endpointGroup")
     if group is None:
-        group = next((g.id for g in store.endpoint_groups.values() if g.owner == OURS and g.active), 0)
+        group = next(
+            (g.id for g in store.endpoint_groups.values() if g.owner == OURS and g.active), 0
+        )
     tn = normalize_tn(payload.get("tn"))
     number = store.get(tn) if tn else next(iter(store.available(now)), None)
     if number is None:
         if len(tn) != 10:
             raise OtherError("no number to add")
-        number = Number(tn=tn, state=payload.get("state", "UT"), rate_center=payload.get("rateCenter", "SALT LAKE"),
-                        lata=int(payload.get("lata", 660)), tier=str(payload.get("tier", "1")))
+        number = Number(
+            tn=tn,
+            state=payload.get("state", "UT"),
+            rate_center=payload.get("rateCenter", "SALT LAKE"),
+            lata=int(payload.get("lata", 660)),
+            tier=str(payload.get("tier", "1")),
+        )
         store.numbers[tn] = number
     elif number.holder is not None:
         raise OtherError("tn is already held")
@@ -92,8 +99,11 @@ def _mutate(sandbox, fraction: float) -> list[str]:
     for index, number in enumerate(chosen):
         change = index % 3
         if change == 0:
-            number.endpoint_group = groups[(groups.index(number.endpoint_group) + 1) % len(groups)] \
-                if number.endpoint_group in groups else groups[0]
+            number.endpoint_group = (
+                groups[(groups.index(number.endpoint_group) + 1) % len(groups)]
+                if number.endpoint_group in groups
+                else groups[0]
+            )
         elif change == 1:
             number.ref_id = f"changed-{sandbox.rng.randrange(10**6):06d}"
         else:

@@ -99,8 +99,14 @@ class PortNumber:
 
     def as_port_did(self) -> dict:
         return {
-            "tn": self.tn, "tier": self.tier, "rateCenter": self.rate_center, "state": self.state,
-            "lata": self.lata, "endpointGroup": self.endpoint_group, "cnam": self.cnam, "e911": self.e911,
+            "tn": self.tn,
+            "tier": self.tier,
+            "rateCenter": self.rate_center,
+            "state": self.state,
+            "lata": self.lata,
+            "endpointGroup": self.endpoint_group,
+            "cnam": self.cnam,
+            "e911": self.e911,
         }
 
 
@@ -152,8 +158,13 @@ class Port:
     def history_entries(self, tn: str | None = None) -> list[dict]:
         tns = [n.tn for n in self.numbers if tn is None or n.tn == tn]
         return [
-            {"tn": number, "portId": self.id, "status": entry.status, "date": entry.date,
-             "description": entry.description}
+            {
+                "tn": number,
+                "portId": self.id,
+                "status": entry.status,
+                "date": entry.date,
+                "description": entry.description,
+            }
             for entry in self.history
             for number in tns
         ]
@@ -165,7 +176,8 @@ class Port:
                 detail[key] = detail[key].isoformat()
         detail["fate"] = self.fate
         detail["history"] = [
-            {"status": e.status, "date": e.date.isoformat(), "description": e.description} for e in self.history
+            {"status": e.status, "date": e.date.isoformat(), "description": e.description}
+            for e in self.history
         ]
         return detail
 
@@ -196,7 +208,12 @@ class Store:
         """Apply the port's next move, dated `at`."""
         if port.status == PENDING_SIGNATURE:
             port.submitted = at
-            self._record(port, SUBMITTED, at, "Letter of authorization signed; port submitted to the losing carrier")
+            self._record(
+                port,
+                SUBMITTED,
+                at,
+                "Letter of authorization signed; port submitted to the losing carrier",
+            )
         elif port.status == SUBMITTED:
             if port.fate == REJECT:
                 self._record(port, REJECTED, at, REJECTION_REASON)
@@ -219,9 +236,14 @@ class Store:
         if port.status == SUBMITTED:
             self._record(port, FOC_RECEIVED, at, f"FOC date set to {foc:%Y-%m-%d}")
         else:
-            self._record(port, FOC_RECEIVED, at,
-                         f"FOC date changed from {previous:%Y-%m-%d} to {foc:%Y-%m-%d}" if previous
-                         else f"FOC date set to {foc:%Y-%m-%d}")
+            self._record(
+                port,
+                FOC_RECEIVED,
+                at,
+                f"FOC date changed from {previous:%Y-%m-%d} to {foc:%Y-%m-%d}"
+                if previous
+                else f"FOC date set to {foc:%Y-%m-%d}",
+            )
 
     def _record(self, port: Port, status: str, at: datetime, description: str) -> None:
         port.status = status
@@ -235,8 +257,13 @@ class Store:
             if number is not None and number.holder == OURS:
                 continue  # already on the account (seeded history): leave it as it is
             if number is None:
-                number = Number(tn=ported.tn, state=ported.state, rate_center=ported.rate_center,
-                                lata=int(ported.lata) if ported.lata.isdigit() else 0, tier=ported.tier)
+                number = Number(
+                    tn=ported.tn,
+                    state=ported.state,
+                    rate_center=ported.rate_center,
+                    lata=int(ported.lata) if ported.lata.isdigit() else 0,
+                    tier=ported.tier,
+                )
                 store.numbers[ported.tn] = number
             number.holder = OURS
             number.reserved_by = number.reserved_until = number.aging_until = None
@@ -264,7 +291,11 @@ class Store:
         counts: dict[str, int] = {}
         for port in self.ports.values():
             counts[port.status] = counts.get(port.status, 0) + 1
-        return {"ports": len(self.ports), "active": sum(p.active for p in self.ports.values()), **counts}
+        return {
+            "ports": len(self.ports),
+            "active": sum(p.active for p in self.ports.values()),
+            **counts,
+        }
 
     def state_view(self, sandbox, parts: list[str]):
         self.catch_up(sandbox)
@@ -281,7 +312,9 @@ class Store:
         now = sandbox.now()
         if action == "port_add":
             port = self.add_port(
-                sandbox, tns=payload.get("tns"), fate=payload.get("fate", COMPLETE),
+                sandbox,
+                tns=payload.get("tns"),
+                fate=payload.get("fate", COMPLETE),
                 submitted=now if payload.get("signed", True) else None,
                 requested_foc=_parse_moment(payload.get("requestedFocDate")),
             )
@@ -302,9 +335,17 @@ class Store:
         return port.as_json()
 
     # -- making ports -------------------------------------------------------------------------
-    def add_port(self, sandbox, *, tns: list[str] | None = None, fate: str = COMPLETE,
-                 submitted: datetime | None, requested_foc: datetime | None = None,
-                 rng: random.Random | None = None, end_user: str | None = None) -> Port:
+    def add_port(
+        self,
+        sandbox,
+        *,
+        tns: list[str] | None = None,
+        fate: str = COMPLETE,
+        submitted: datetime | None,
+        requested_foc: datetime | None = None,
+        rng: random.Random | None = None,
+        end_user: str | None = None,
+    ) -> Port:
         if fate not in FATES:
             raise PortError(f"fate must be one of {', '.join(FATES)}")
         rng = rng or random.Random(f"port:{self.next_port_id}")
@@ -314,7 +355,9 @@ class Store:
                 raise PortError("tns must be 10-digit NANP numbers")
         else:
             checked = _foreign_tns(sandbox, rng, count=rng.randint(1, 3))
-        groups = [g.id for g in sandbox.dids.endpoint_groups.values() if g.owner == OURS and g.active] or [0]
+        groups = [
+            g.id for g in sandbox.dids.endpoint_groups.values() if g.owner == OURS and g.active
+        ] or [0]
         group = groups[self.next_port_id % len(groups)]
         numbers = [_port_number(rng, tn, group) for tn in checked]
         port = Port(
@@ -332,8 +375,13 @@ class Store:
         )
         self.next_port_id += 1
         self.ports[port.id] = port
-        port.history.append(HistoryEntry(PENDING_SIGNATURE, submitted or sandbox.now(),
-                                         "Port order created; waiting for the letter of authorization"))
+        port.history.append(
+            HistoryEntry(
+                PENDING_SIGNATURE,
+                submitted or sandbox.now(),
+                "Port order created; waiting for the letter of authorization",
+            )
+        )
         if submitted is not None:
             self.move(sandbox, port, submitted)
         return port
@@ -363,20 +411,48 @@ def _provision_911(sandbox, tn: str, address: dict, at: datetime) -> None:
 
 # --- seeding -------------------------------------------------------------------------------
 
-END_USERS = ["Rob Richey", "Hilltop Dental Group", "Riverside Law LLP", "Summit Realty",
-             "Blue Sky Pediatrics", "Canyon Auto Repair", "Maple Street Bakery", "Northwind Logistics"]
-CARRIERS = ["CenturyLink", "AT&T", "Verizon", "Comcast Business", "Frontier", "Spectrum", "Bandwidth"]
+END_USERS = [
+    "Rob Richey",
+    "Hilltop Dental Group",
+    "Riverside Law LLP",
+    "Summit Realty",
+    "Blue Sky Pediatrics",
+    "Canyon Auto Repair",
+    "Maple Street Bakery",
+    "Northwind Logistics",
+]
+CARRIERS = [
+    "CenturyLink",
+    "AT&T",
+    "Verizon",
+    "Comcast Business",
+    "Frontier",
+    "Spectrum",
+    "Bandwidth",
+]
 SALES_REPS = ["Dana Ortiz", "Lee Wong", "Sam Patel"]
-PLACES = {"UT": ("Salt Lake City", "84101"), "NY": ("New York", "10001"), "TX": ("Austin", "78701"),
-          "CA": ("San Diego", "92101"), "FL": ("Miami", "33130"), "IL": ("Chicago", "60601"),
-          "GA": ("Atlanta", "30303"), "WA": ("Seattle", "98101"), "CO": ("Denver", "80202"),
-          "MA": ("Boston", "02108")}
+PLACES = {
+    "UT": ("Salt Lake City", "84101"),
+    "NY": ("New York", "10001"),
+    "TX": ("Austin", "78701"),
+    "CA": ("San Diego", "92101"),
+    "FL": ("Miami", "33130"),
+    "IL": ("Chicago", "60601"),
+    "GA": ("Atlanta", "30303"),
+    "WA": ("Seattle", "98101"),
+    "CO": ("Denver", "80202"),
+    "MA": ("Boston", "02108"),
+}
 
 
 def _geography() -> dict[str, tuple[str, int, list[str]]]:
     from ..seeding import GEOGRAPHY  # the core's real NPAs; imported late to keep imports light
 
-    return {npa: (state, lata, centers) for state, blocks in GEOGRAPHY.items() for npa, lata, centers in blocks}
+    return {
+        npa: (state, lata, centers)
+        for state, blocks in GEOGRAPHY.items()
+        for npa, lata, centers in blocks
+    }
 
 
 def _foreign_tns(sandbox, rng: random.Random, *, count: int) -> list[str]:
@@ -393,34 +469,52 @@ def _foreign_tns(sandbox, rng: random.Random, *, count: int) -> list[str]:
 
 def _port_number(rng: random.Random, tn: str, group: int) -> PortNumber:
     state, lata, centers = _geography().get(tn[:3], ("UT", 660, ["SALT LAKE"]))
-    return PortNumber(tn=tn, tier="1", rate_center=rng.choice(centers), state=state, lata=str(lata),
-                      endpoint_group=group, cnam=rng.random() < 0.5, e911=rng.random() < 0.7)
+    return PortNumber(
+        tn=tn,
+        tier="1",
+        rate_center=rng.choice(centers),
+        state=state,
+        lata=str(lata),
+        endpoint_group=group,
+        cnam=rng.random() < 0.5,
+        e911=rng.random() < 0.7,
+    )
 
 
 def _service_address(rng: random.Random, state: str) -> dict:
     city, zip_code = PLACES.get(state, PLACES["UT"])
-    return {"address1": f"{rng.randrange(10, 9000)} Commerce Way", "city": city, "state": state,
-            "zip": zip_code, "caller_name": "Main Line"}
+    return {
+        "address1": f"{rng.randrange(10, 9000)} Commerce Way",
+        "city": city,
+        "state": state,
+        "zip": zip_code,
+        "caller_name": "Main Line",
+    }
 
 
 # (days before now it was submitted or None for unsigned, fate) — chosen so that right after
 # seeding there is a port at every stage, and nothing moves for at least 12 sandbox hours.
 SEED_PLAN = {
     "test": [
-        (None, COMPLETE),        # PENDING SIGNATURE
-        (1.0, COMPLETE),         # SUBMITTED, FOC due in 1 day
-        (1.25, REJECT),          # SUBMITTED, rejected in 0.75 day
-        (3.0, COMPLETE),         # FOC RECEIVED, completes in 2 days
-        (3.0, FOC_CHANGE),       # FOC RECEIVED, FOC date changes in 1 day, completes 3 days later
-        (2.5, CANCEL),           # FOC RECEIVED, cancelled in 0.5 day
-        (30.0, COMPLETE),        # COMPLETED (its numbers are already owned)
-        (40.0, REJECT),          # REJECTED
-        (50.0, CANCEL),          # CANCELLED
+        (None, COMPLETE),  # PENDING SIGNATURE
+        (1.0, COMPLETE),  # SUBMITTED, FOC due in 1 day
+        (1.25, REJECT),  # SUBMITTED, rejected in 0.75 day
+        (3.0, COMPLETE),  # FOC RECEIVED, completes in 2 days
+        (3.0, FOC_CHANGE),  # FOC RECEIVED, FOC date changes in 1 day, completes 3 days later
+        (2.5, CANCEL),  # FOC RECEIVED, cancelled in 0.5 day
+        (30.0, COMPLETE),  # COMPLETED (its numbers are already owned)
+        (40.0, REJECT),  # REJECTED
+        (50.0, CANCEL),  # CANCELLED
     ],
 }
 SEED_PLAN["demo"] = SEED_PLAN["test"] + [
-    (0.5, COMPLETE), (2.25, FOC_CHANGE), (4.25, COMPLETE), (60.0, FOC_CHANGE), (90.0, COMPLETE),
-    (None, REJECT), (20.0, REJECT),
+    (0.5, COMPLETE),
+    (2.25, FOC_CHANGE),
+    (4.25, COMPLETE),
+    (60.0, FOC_CHANGE),
+    (90.0, COMPLETE),
+    (None, REJECT),
+    (20.0, REJECT),
 ]
 SEED_PLAN["count"] = SEED_PLAN["test"]
 
@@ -475,7 +569,11 @@ def get_port_details(sandbox, request: Request) -> dict:
 def get_active_ports(sandbox, request: Request) -> dict:
     store = sandbox.porting
     store.catch_up(sandbox)
-    active = [port.as_port_detail() for port in sorted(store.ports.values(), key=lambda p: p.id) if port.active]
+    active = [
+        port.as_port_detail()
+        for port in sorted(store.ports.values(), key=lambda p: p.id)
+        if port.active
+    ]
     if not active:
         return {**NO_RECORDS, "IsPortable": False, "ActivePorts": []}
     return {**SUCCESS, "IsPortable": False, "ActivePorts": active}
@@ -488,11 +586,20 @@ def get_port_history(sandbox, request: Request) -> dict:
         return dict(INVALID_NUMBER)
     store = sandbox.porting
     store.catch_up(sandbox)
-    ports = [port for port in sorted(store.ports.values(), key=lambda p: p.id)
-             if any(number.tn == tn for number in port.numbers)]
+    ports = [
+        port
+        for port in sorted(store.ports.values(), key=lambda p: p.id)
+        if any(number.tn == tn for number in port.numbers)
+    ]
     if not ports:
         return {**NO_RECORDS, "IsPortable": portable(sandbox, tn), "PortHistory": []}
-    entries = sorted((entry for port in ports for entry in port.history_entries(tn)),
-                     key=lambda entry: (entry["date"], entry["portId"]))
-    return {**SUCCESS, "PortDetails": ports[-1].as_port_detail(), "IsPortable": portable(sandbox, tn),
-            "PortHistory": entries}
+    entries = sorted(
+        (entry for port in ports for entry in port.history_entries(tn)),
+        key=lambda entry: (entry["date"], entry["portId"]),
+    )
+    return {
+        **SUCCESS,
+        "PortDetails": ports[-1].as_port_detail(),
+        "IsPortable": portable(sandbox, tn),
+        "PortHistory": entries,
+    }

@@ -13,7 +13,9 @@ def did_record(sandbox, number: Number, *, status: str | None = None, code: str 
         "tn": number.tn,
         "availability": "assigned",
         "rewrite": number.tn,
-        "status": status if status is not None else (
+        "status": status
+        if status is not None
+        else (
             f"Number currently assigned to you with refid '{number.ref_id}' rewritten as '{number.tn}'"
             f" to endpoint '{number.endpoint_group}'"
         ),

@@ -45,13 +45,23 @@ def view(sandbox, parts: list[str]):
         return [asdict(group) for group in store.did_groups.values()]
     if kind == "reservations":
         return [
-            {"tn": n.tn, "reserved_by": n.reserved_by, "until": n.reserved_until.isoformat(timespec="seconds")}
+            {
+                "tn": n.tn,
+                "reserved_by": n.reserved_by,
+                "until": n.reserved_until.isoformat(timespec="seconds"),
+            }
             for n in store.numbers.values()
             if store.settle(n, now).reserved_by is not None
         ]
     if kind == "account":
-        return {"balance": str(store.balance), "toll_free_origination": store.toll_free_origination,
-                "owned": sum(1 for n in store.numbers.values() if n.holder == OURS)}
+        return {
+            "balance": str(store.balance),
+            "toll_free_origination": store.toll_free_origination,
+            "owned": sum(1 for n in store.numbers.values() if n.holder == OURS),
+        }
     if kind == "intl":
-        return {"numbers": [asdict(n) for n in store.intl_numbers.values()], "countries": store.countries}
+        return {
+            "numbers": [asdict(n) for n in store.intl_numbers.values()],
+            "countries": store.countries,
+        }
     return None

@@ -103,9 +103,7 @@ class _SchemaWriter:
             raise ValueError(f"types no operation reaches: {sorted(unused)}")
 
 
-def _binding(
-    definitions: etree._Element, *, name: str, soap_namespace: str
-) -> None:
+def _binding(definitions: etree._Element, *, name: str, soap_namespace: str) -> None:
     binding = etree.SubElement(
         definitions, _q(WSDL, "binding"), name=name, type="tns:APIServiceSoap"
     )
@@ -151,19 +149,13 @@ def render() -> bytes:
             message = etree.SubElement(
                 definitions, _q(WSDL, "message"), name=f"{operation.name}{suffix}"
             )
-            etree.SubElement(
-                message, _q(WSDL, "part"), name="parameters", element=f"tns:{element}"
-            )
+            etree.SubElement(message, _q(WSDL, "part"), name="parameters", element=f"tns:{element}")
 
     port_type = etree.SubElement(definitions, _q(WSDL, "portType"), name="APIServiceSoap")
     for operation in spec.OPERATIONS:
         wsdl_operation = etree.SubElement(port_type, _q(WSDL, "operation"), name=operation.name)
-        etree.SubElement(
-            wsdl_operation, _q(WSDL, "input"), message=f"tns:{operation.name}SoapIn"
-        )
-        etree.SubElement(
-            wsdl_operation, _q(WSDL, "output"), message=f"tns:{operation.name}SoapOut"
-        )
+        etree.SubElement(wsdl_operation, _q(WSDL, "input"), message=f"tns:{operation.name}SoapIn")
+        etree.SubElement(wsdl_operation, _q(WSDL, "output"), message=f"tns:{operation.name}SoapOut")
 
     _binding(definitions, name="APIServiceSoap", soap_namespace=SOAP11)
     _binding(definitions, name="APIServiceSoap12", soap_namespace=SOAP12)
