@@ -45,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        signal.pause() if hasattr(signal, "pause") else server._thread.join()
+        if hasattr(signal, "pause"):
+            signal.pause()
+        else:
+            assert server._thread is not None  # start() serves in a thread
+            server._thread.join()
     except KeyboardInterrupt:
         pass
     finally:

@@ -22,7 +22,7 @@ SUCCESS = {"responseCode": 100, "responseMessage": "Success"}
 class Reply:
     status: int
     content_type: str
-    body: Iterator[bytes] | bytes
+    body: Iterator[str] | bytes  # text pieces are encoded by serializer.chunks as they are sent
     delay: float = 0.0  # seconds to wait before answering (latency fault)
     hang: float = 0.0  # seconds to hold the connection, then close without answering
     truncate: bool = False  # send the body cut mid-record

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .domains.dids import OTHER, OURS, Client, DidGroup, EndpointGroup, IntlNumber, Number, Script
+from .domains.dids import (
+    OTHER,
+    OURS,
+    Client,
+    Country,
+    DidGroup,
+    EndpointGroup,
+    IntlNumber,
+    Number,
+    Script,
+)
 
 # Real NPAs, their LATA and a few rate centers in each (as VI spells them: upper case, <=10 chars).
 GEOGRAPHY = {
@@ -41,7 +51,7 @@ GEOGRAPHY = {
 }
 TOLL_FREE_NPAS = ("800", "833", "844", "855", "866", "877", "888")
 NETWORKS = ("Onvoy", "Level 3", "Bandwidth", "Peerless")
-COUNTRIES = [
+COUNTRIES: list[Country] = [
     {
         "name": "United Kingdom",
         "abbrev": "GB",
@@ -142,7 +152,7 @@ def _seed_account(sandbox, *, balance: Decimal, groups: int) -> list[int]:
         id=13550, name="Another company's trunk", owner=OTHER, ips=["192.0.2.55"]
     )
     store.scripts = {"701": Script("701", "IVR main menu"), "702": Script("702", "After hours")}
-    store.countries = [dict(country, cities=list(country["cities"])) for country in COUNTRIES]
+    store.countries = [{**country, "cities": list(country["cities"])} for country in COUNTRIES]
     for city_id, prefix in INTL_PREFIX.items():
         country = next(c for c in COUNTRIES if any(city["id"] == city_id for city in c["cities"]))
         city = next(city for city in country["cities"] if city["id"] == city_id)

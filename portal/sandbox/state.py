@@ -13,18 +13,24 @@ import random
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .domains import account, features, numbers  # noqa: F401  (registers the DID handlers)
 from .domains.dids import Store as DidStore
+
+if TYPE_CHECKING:
+    from .domains import e911, messaging, porting
+    from .faults import FaultPlan
 
 # Modules of other domains; each may be missing while it is being written.
 OPTIONAL_DOMAINS = ("e911", "porting", "messaging")
 RNG_SEED = 20140522  # fixed: the same seed always gives the same account
 
 
-def load_domain_modules() -> dict[str, object]:
+def load_domain_modules() -> dict[str, ModuleType | None]:
     """Import the optional domain modules (registering their handlers); absent ones are None."""
-    modules: dict[str, object] = {}
+    modules: dict[str, ModuleType | None] = {}
     for name in OPTIONAL_DOMAINS:
         qualified = f"portal.sandbox.domains.{name}"
         try:
@@ -47,10 +53,10 @@ class Sandbox:
         self.seed_name: str = "empty"
         self.rng = random.Random(RNG_SEED)
         self.dids = DidStore()
-        self.e911 = None
-        self.porting = None
-        self.messaging = None
-        self.faults = None  # set by the server (portal.sandbox.faults.FaultPlan)
+        self.e911: e911.Store | None = None
+        self.porting: porting.Store | None = None
+        self.messaging: messaging.Store | None = None
+        self.faults: FaultPlan | None = None  # set by the server
         self._fresh_domain_stores()
 
     # -- clock -----------------------------------------------------------------------------
@@ -71,7 +77,7 @@ class Sandbox:
             setattr(self, name, module.Store() if module is not None else None)
 
     def domain_stores(self) -> dict[str, object]:
-        stores = {"dids": self.dids}
+        stores: dict[str, object] = {"dids": self.dids}
         for name in OPTIONAL_DOMAINS:
             store = getattr(self, name)
             if store is not None:

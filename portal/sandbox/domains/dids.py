@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 OURS = "ours"
 OTHER = "other"  # another company at VI
@@ -130,6 +131,19 @@ class IntlNumber:
     endpoint_group: int = 0
 
 
+class City(TypedDict):
+    name: str
+    id: int
+
+
+class Country(TypedDict):
+    """A country getCountries lists, with the cities international numbers are offered in."""
+
+    name: str
+    abbrev: str
+    cities: list[City]
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """One per-number result: VI's statusCode and status text, plus the number if known."""
@@ -153,7 +167,7 @@ class Store:
         self.clients: dict[int, Client] = {}
         self.scripts: dict[str, Script] = {}
         self.intl_numbers: dict[str, IntlNumber] = {}
-        self.countries: list[dict] = []  # [{"name", "abbrev", "cities": [{"name", "id"}]}]
+        self.countries: list[Country] = []
         self.balance: Decimal = EMPTY_ACCOUNT_BALANCE
         self.toll_free_origination = True
         self.next_did_group_id = 1
@@ -289,7 +303,8 @@ class Store:
         number.holder = OURS
         number.reserved_by = None
         number.reserved_until = None
-        number.endpoint_group = 0 if to_inventory else endpoint_group
+        # Not None here unless to_inventory: endpoint_group_usable refused None above.
+        number.endpoint_group = 0 if to_inventory or endpoint_group is None else endpoint_group
         number.ref_id = ref_id or number.ref_id
         number.cnam = bool(cnam)
         number.personal_inventory = to_inventory
@@ -456,13 +471,13 @@ class Store:
             else:
                 counts["available"] += 1
                 counts["available_toll_free"] += number.toll_free
-        counts.update(
-            endpoint_groups=len(self.endpoint_groups),
-            did_groups=len(self.did_groups),
-            intl_owned=sum(1 for n in self.intl_numbers.values() if n.holder == OURS),
-            balance=str(self.balance),
-        )
-        return counts
+        return {
+            **counts,
+            "endpoint_groups": len(self.endpoint_groups),
+            "did_groups": len(self.did_groups),
+            "intl_owned": sum(1 for n in self.intl_numbers.values() if n.holder == OURS),
+            "balance": str(self.balance),
+        }
 
 
 def normalize_tn(tn: str | None) -> str:

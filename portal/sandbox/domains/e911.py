@@ -54,6 +54,7 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Literal
 
 from ..registry import Request, operation
 from .dids import normalize_tn
@@ -266,7 +267,7 @@ class Store:
         tn: str,
         address: Address,
         now: datetime,
-        point: tuple[str, str] | None | bool = False,
+        point: tuple[str, str] | None | Literal[False] = False,
     ) -> Location:
         """Store a location as GEOCODED (or INVALID) without provisioning it.
 
@@ -478,7 +479,7 @@ def _address(rng, state: str) -> Address:
 ADDRESSES_PER_STATE = 64
 
 
-def _address_pool(rng) -> dict[str, list[tuple[Address, tuple[str, str]]]]:
+def _address_pool(rng) -> dict[str, list[tuple[Address, tuple[str, str] | None]]]:
     """Geocoded addresses per state, made once: seeding 100,000 numbers must stay fast."""
     pool = {}
     for state in sorted(PLACES):
@@ -503,7 +504,7 @@ def seed_store(store: Store, sandbox, *, profile: str, owned_tns: list[str]) -> 
     numbers = sandbox.dids.numbers
     chance = rng.random
 
-    def address_for(state: str) -> tuple[Address, tuple[str, str]]:
+    def address_for(state: str) -> tuple[Address, tuple[str, str] | None]:
         addresses = pool.get(state) or pool[states[int(chance() * len(states))]]
         return addresses[int(chance() * ADDRESSES_PER_STATE)]
 

@@ -98,7 +98,7 @@ def remove_did_forward(sandbox, request: Request) -> dict:
     if number is None:
         return INVALID_NUMBER
     group_id = request.int("epgId")
-    if not sandbox.dids.endpoint_group_usable(group_id):
+    if group_id is None or not sandbox.dids.endpoint_group_usable(group_id):
         return NOT_YOUR_ENDPOINT_GROUP
     number.forward = None
     number.endpoint_group = group_id
@@ -287,7 +287,7 @@ def unprogram_did(sandbox, request: Request) -> dict:
     if number is None:
         return INVALID_NUMBER
     group_id = request.int("endpointGroupId", "epg")
-    if not sandbox.dids.endpoint_group_usable(group_id):
+    if group_id is None or not sandbox.dids.endpoint_group_usable(group_id):
         return NOT_YOUR_ENDPOINT_GROUP
     number.script_id = None
     number.endpoint_group = group_id

@@ -1239,9 +1239,11 @@ def create_sms_campaign(sandbox, request: Request) -> dict:
             customerId=texts.pop("customerId"),
             displayName=texts.pop("displayName") or "",
             description=texts.pop("description") or "",
-            **{name: value or None for name, value in texts.items()},
             flags={flag: bool(request.bool(flag, default=False)) for flag in CAMPAIGN_FLAGS},
         )
+        # The rest of CAMPAIGN_TEXTS are all `str | None` fields; an empty text is no value.
+        for name, value in texts.items():
+            setattr(campaign, name, value or None)
         campaign.usecaseId = (campaign.usecaseId or "").upper() or None
         campaign.subUsecaseIds = (
             ",".join(

@@ -33,7 +33,7 @@ def _tier_order(tier: str) -> int:
 
 
 def _criteria(request: Request) -> dict:
-    criteria = {}
+    criteria: dict[str, str | bool | None] = {}
     for name in SEARCH_FIELDS:
         if name in ("t38", "cnam", "sms"):
             criteria[name] = (

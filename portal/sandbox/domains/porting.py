@@ -195,8 +195,10 @@ class Store:
     def next_move(self, port: Port) -> datetime | None:
         """When the port moves next on its own, or None (finished, or waiting on a signature)."""
         if port.status == SUBMITTED:
+            assert port.submitted is not None  # move() dates the submission as it submits
             return port.submitted + REVIEW
         if port.status == FOC_RECEIVED:
+            assert port.foc is not None  # move() and change_foc() set the FOC with the status
             if port.fate == CANCEL:
                 return port.foc - timedelta(days=2)
             if port.fate == FOC_CHANGE and not port.foc_changed:
@@ -218,6 +220,7 @@ class Store:
             if port.fate == REJECT:
                 self._record(port, REJECTED, at, REJECTION_REASON)
             else:
+                assert port.submitted is not None  # move() dates the submission as it submits
                 earliest = port.submitted + MIN_LEAD
                 port.foc = max(earliest, port.requested_foc or earliest)
                 self._record(port, FOC_RECEIVED, at, f"FOC date set to {port.foc:%Y-%m-%d}")
@@ -225,6 +228,7 @@ class Store:
             if port.fate == CANCEL:
                 self._record(port, CANCELLED, at, CANCEL_REASON)
             elif port.fate == FOC_CHANGE and not port.foc_changed:
+                assert port.foc is not None  # move() and change_foc() set the FOC with the status
                 self.change_foc(port, port.foc + FOC_SLIP, at)
             else:
                 self._complete(sandbox, port, at)
@@ -276,8 +280,8 @@ class Store:
         """Play every move due by the sandbox clock, in time order across ports."""
         now = sandbox.now()
         while True:
-            due = [(self.next_move(port), port.id) for port in self.ports.values()]
-            due = [(at, port_id) for at, port_id in due if at is not None and at <= now]
+            moves = ((self.next_move(port), port.id) for port in self.ports.values())
+            due = [(at, port_id) for at, port_id in moves if at is not None and at <= now]
             if not due:
                 return
             at, port_id = min(due)
@@ -311,14 +315,14 @@ class Store:
         self.catch_up(sandbox)
         now = sandbox.now()
         if action == "port_add":
-            port = self.add_port(
+            added = self.add_port(
                 sandbox,
                 tns=payload.get("tns"),
                 fate=payload.get("fate", COMPLETE),
                 submitted=now if payload.get("signed", True) else None,
                 requested_foc=_parse_moment(payload.get("requestedFocDate")),
             )
-            return port.as_json()
+            return added.as_json()
         port = self.ports.get(int(payload.get("portId", 0)))
         if port is None:
             raise PortError("portId must name a port")
@@ -350,8 +354,8 @@ class Store:
             raise PortError(f"fate must be one of {', '.join(FATES)}")
         rng = rng or random.Random(f"port:{self.next_port_id}")
         if tns:
-            checked = [check_tn(tn) for tn in tns]
-            if None in checked:
+            checked = [tn for tn in map(check_tn, tns) if tn is not None]
+            if len(checked) != len(tns):
                 raise PortError("tns must be 10-digit NANP numbers")
         else:
             checked = _foreign_tns(sandbox, rng, count=rng.randint(1, 3))
