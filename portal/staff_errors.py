@@ -29,6 +29,7 @@ T = TypeVar("T")
 Kind = Literal["invalid", "refused", "unreachable"]
 
 UNREACHABLE_MESSAGE = "VI could not be reached. Nothing was changed."
+_UNREACHABLE_FRAME = "VI could not be reached"
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,35 @@ class StaffError:
     def unavailable(self) -> bool:
         return self.kind == "unreachable"
 
+    @property
+    def shown_code(self) -> str:
+        """VI's code as printed beside a refusal: none for VI's "success" (a 100 beside a
+        refusal reads as a contradiction), the same rule as the component's."""
+        from portal.voipinnovations import codes
+
+        code = self.code.strip()
+        return "" if not code or codes.describe(code).is_success else code
+
+    @property
+    def words(self) -> str:
+        """The plain words of the failure, without the frame ("VI said", "Nothing was changed")."""
+        if self.kind == "refused" and not self.message and self.code:
+            from portal.voipinnovations import codes
+
+            return codes.describe(self.code).message
+        if self.kind == "invalid":
+            return " ".join(self.problems) or self.message
+        return self.message
+
     def __str__(self) -> str:
+        # The same sentences as templates/components/staff_error.html renders.
         if self.kind == "unreachable":
-            detail = f" ({self.message})" if self.message else ""
+            detail = f": {self.message}" if self.message else ""
             return f"VI could not be reached{detail}. Nothing was changed."
         if self.kind == "refused":
-            return (
-                f"VI said: {self.message} (code {self.code})"
-                if self.code
-                else f"VI said: {self.message}"
-            )
-        return " ".join(self.problems) or self.message
+            code = f" (code {self.shown_code})" if self.shown_code else ""
+            return f"VI said: {self.words}{code}"
+        return self.words
 
 
 @dataclass(frozen=True)
@@ -79,7 +98,7 @@ def staff_error(
 ) -> StaffError | None:
     """The words for `failure`, or None when it is not an expected one (a bug)."""
     if isinstance(failure, ProviderUnavailable):
-        return StaffError(kind="unreachable", message=failure.message)
+        return StaffError(kind="unreachable", message=_unreachable_detail(failure.message))
     if isinstance(failure, ProviderRejected):
         return StaffError(kind="refused", message=failure.message, code=failure.code)
     if isinstance(failure, ValidationError):
@@ -90,14 +109,35 @@ def staff_error(
     return None
 
 
+def _unreachable_detail(message: str) -> str:
+    """The client's own "VI could not be reached (connection failed)" -> "connection failed",
+    so the frame ("VI could not be reached: ... Nothing was changed.") is not said twice; a
+    closing full stop is the frame's too."""
+    text = (message or "").strip()
+    if text.startswith(_UNREACHABLE_FRAME):
+        text = text[len(_UNREACHABLE_FRAME) :].strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1]
+        text = text.lstrip(":;,.- ").strip()
+    return text.rstrip(". ")
+
+
 def attempt(action: Callable[[], T], *, expected: Iterable[type[Exception]] = ()) -> Attempt[T]:
     """Run `action`; an expected failure becomes `Attempt.error`, anything else propagates."""
     expected = tuple(expected)
+    caught: tuple[type[Exception], ...] = (
+        ProviderUnavailable,
+        ProviderRejected,
+        ValidationError,
+        *expected,
+    )
     try:
         return Attempt(value=action())
-    except (ProviderUnavailable, ProviderRejected, ValidationError, *expected) as failure:
+    except caught as failure:
+        error = staff_error(failure, expected=expected)
+        assert error is not None  # every class caught above has its words
         validation = failure if isinstance(failure, ValidationError) else None
-        return Attempt(error=staff_error(failure, expected=expected), validation=validation)
+        return Attempt(error=error, validation=validation)
 
 
 def attempt_on_form(
