@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from portal.models import Source
+
 
 def bulk_assign(*, sandbox, count: int) -> dict:
     """Reserve `count` available numbers, then assign them; SOAP calls and seconds of each."""
@@ -21,14 +23,16 @@ def bulk_assign(*, sandbox, count: int) -> dict:
 
     calls_before = ProviderCall.objects.count()
     started = time.perf_counter()
-    reserved = services.dids_reserve(tns=available)
+    reserved = services.dids_reserve(tns=available, actor=None, source=Source.SYSTEM)
     reserve_seconds = time.perf_counter() - started
     reserve_calls = ProviderCall.objects.count() - calls_before
     tns = [outcome.tn for outcome in reserved if outcome.ok][:count]
 
     calls_before = ProviderCall.objects.count()
     started = time.perf_counter()
-    outcomes = services.dids_assign(tns=tns, endpoint_id=endpoint.vi_id)
+    outcomes = services.dids_assign(
+        tns=tns, endpoint_id=endpoint.vi_id, actor=None, source=Source.SYSTEM
+    )
     seconds = time.perf_counter() - started
     return {
         "numbers": len(tns),

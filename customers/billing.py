@@ -201,7 +201,7 @@ def billing_rows(
         )
     sms = SMSNumber.objects.filter(tn=OuterRef("tn"), enabled=True, gone_at__isnull=True)
     # Plain tuples, not model instances: at 100,000 rows building instances was half the time.
-    numbers = (
+    rows = (
         numbers.annotate(sms_on=Exists(sms))
         .order_by("tn")
         .values_list(
@@ -239,13 +239,13 @@ def billing_rows(
         first_seen,
         gone_at,
         endpoint_id,
-    ) in numbers.iterator(chunk_size=chunk_size):
+    ) in rows.iterator(chunk_size=chunk_size):
         periods = holding_periods(first_seen=first_seen, gone_at=gone_at, events=events.get(tn, ()))
         held = days_owned(periods, month, zone=zone)
         if not held:
             continue
-        owner = owners.get(endpoint_id)
-        group_usage = usage.get(endpoint_id)
+        owner = owners.get(endpoint_id) if endpoint_id is not None else None
+        group_usage = usage.get(endpoint_id) if endpoint_id is not None else None
         yield [
             label,
             tn,

@@ -36,7 +36,9 @@ class MoveNumbersForm(forms.Form):
 
     def __init__(self, *args, targets: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_group"].choices = [("", "— choose —"), *targets]
+        choice_field = self.fields["target_group"]
+        assert isinstance(choice_field, forms.ChoiceField)
+        choice_field.choices = [("", "— choose —"), *targets]
 
 
 class BillingForm(forms.Form):

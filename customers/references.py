@@ -20,6 +20,9 @@ from dids import services as dids_services
 from dids.models import DID
 from dids.numbers import normalize_tn
 from dids.records import NumberOutcome
+from portal.actor import Actor
+from portal.models import Source
+from portal.staff_errors import staff_error
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from .models import ReferenceJob, ReferenceRow
@@ -27,12 +30,19 @@ from .models import ReferenceJob, ReferenceRow
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 100_000
 APPLY_CHUNK = 500
-UNREACHABLE = "VI could not be reached: not set. Upload the file again later."
 _HEADER_WORDS = {"number", "tn", "did", "phone", "telephone number"}
 
 
 class UnreadableFile(ValueError):
     """The upload is not a CSV this can read; said in plain words."""
+
+
+class NotReady(ValueError):
+    """The job was applied already (or is applying)."""
+
+
+# What these services raise for a person to read.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (UnreadableFile, NotReady)
 
 
 def _lines(data: bytes) -> list[list[str]]:
@@ -58,8 +68,13 @@ def _lines(data: bytes) -> list[list[str]]:
     return rows
 
 
-def reference_job_check(*, data: bytes, file_name: str, actor) -> ReferenceJob:
-    """Read the file and give every row a verdict. Nothing is sent to VI."""
+def reference_job_check(
+    *, data: bytes, file_name: str, actor: Actor, source: Source
+) -> ReferenceJob:
+    """Read the file and give every row a verdict. Nothing is sent to VI.
+
+    `source` is taken like every service's; the check writes only the job and its rows (no
+    mirror row, no history), so only `actor` is kept, as the job's author."""
     rows = _lines(data)
     parsed: list[
         tuple[int, str, str | None, str, str | None]
@@ -154,12 +169,10 @@ def reference_job_counts(*, job: ReferenceJob) -> dict[str, int]:
     }
 
 
-class NotReady(ValueError):
-    """The job was applied already (or is applying)."""
+def reference_job_queue(*, job_id: int, actor: Actor, source: Source) -> ReferenceJob:
+    """Mark the job to be applied and queue its first chunk once this transaction commits.
 
-
-def reference_job_queue(*, job_id: int, actor) -> ReferenceJob:
-    """Mark the job to be applied and queue its first chunk once this transaction commits."""
+    The chunks act for `actor`, kept on the job as `applied_by`."""
     from .tasks import apply_reference_job
 
     with transaction.atomic():
@@ -178,7 +191,10 @@ def reference_job_queue(*, job_id: int, actor) -> ReferenceJob:
 
 def reference_job_apply_chunk(*, job_id: int) -> bool:
     """Apply the next chunk of ready rows; True when more remain. A redelivered message finds
-    the rows done (they have a result) and sends nothing to VI twice."""
+    the rows done (they have a result) and sends nothing to VI twice.
+
+    Takes no actor of its own on purpose: the chunks act for the person who applied the job
+    (`applied_by`, set by `reference_job_queue`), as staff, whichever worker runs them."""
     job = ReferenceJob.objects.filter(pk=job_id).first()
     if job is None or job.status != ReferenceJob.Status.QUEUED:
         return False
@@ -198,15 +214,13 @@ def reference_job_apply_chunk(*, job_id: int) -> bool:
             for o in dids_services.references_set(
                 references={row.tn: row.reference for row in rows},
                 actor=job.applied_by,
+                source=Source.STAFF,
             )
         }
     except (ProviderUnavailable, ProviderRejected) as failure:
-        # Nothing of this chunk is known to have changed at VI: say so on each row.
-        said = (
-            UNREACHABLE
-            if isinstance(failure, ProviderUnavailable)
-            else f"VI refused: {failure.message} (VI code {failure.code})"
-        )
+        # Nothing of this chunk is known to have changed at VI: say so on each row, in the
+        # words every page uses (portal/staff_errors.py).
+        said = str(staff_error(failure))
         outcomes = {
             row.tn: NumberOutcome(tn=row.tn, code="", ok=False, message=said) for row in rows
         }

@@ -8,10 +8,15 @@ private views; shared ones are seen by everyone and managed by holders of
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+
+from portal.actor import Actor
+from portal.models import Source
 
 from .models import SavedView
 
@@ -33,6 +38,9 @@ FILTER_KEYS = (
 )
 MAX_PER_USER = 100
 
+# What these services raise for a person to read (invalid input is a ValidationError).
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (PermissionDenied,)
+
 
 def clean_query(raw: str) -> str:
     """The filters of a list query string, in a stable order; anything else dropped."""
@@ -48,7 +56,7 @@ def clean_query(raw: str) -> str:
     return query
 
 
-def clean_name(raw) -> str:
+def clean_name(raw: Any) -> str:
     name = (raw if isinstance(raw, str) else "").strip()
     if not name:
         raise ValidationError("Give the view a name.")
@@ -59,14 +67,26 @@ def clean_name(raw) -> str:
     return name
 
 
-def saved_views_for(*, user) -> list[SavedView]:
+def saved_views_for(*, user: Actor | AnonymousUser) -> list[SavedView]:
     """The user's own views and every shared one."""
     if user is None or not user.is_authenticated:
         return []
     return list(SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner"))
 
 
-def saved_view_create(*, user, name, query: str, shared: bool) -> SavedView:
+def _person(actor: Actor) -> User:
+    """Saved views belong to a person: a sync or the system keeps none."""
+    if actor is None:
+        raise PermissionDenied("Only a signed-in person keeps saved views.")
+    return actor
+
+
+def saved_view_create(
+    *, name: Any, query: str, shared: bool, actor: Actor, source: Source
+) -> SavedView:
+    """Keep the list's filters under a name. `source` is taken like every service's; a saved
+    view is the person's own bookmark, not a mirror row, so it has no history to carry it."""
+    user = _person(actor)
     if shared and not user.has_perm(MANAGE_SHARED):
         raise PermissionDenied("Only Administrators save shared views.")
     name, query = clean_name(name), clean_query(query)
@@ -75,7 +95,8 @@ def saved_view_create(*, user, name, query: str, shared: bool) -> SavedView:
     return SavedView.objects.create(name=name, query=query, shared=shared, owner=user)
 
 
-def saved_view_delete(*, user, pk: int) -> None:
+def saved_view_delete(*, pk: int, actor: Actor, source: Source) -> None:
+    user = _person(actor)
     view = SavedView.objects.filter(pk=pk).first()
     if view is None:
         return

@@ -122,6 +122,11 @@ def client_summaries(
     return summaries
 
 
+def _owners_of(owners: dict[int, list[ClientSummary]], group_id: int | None) -> list[ClientSummary]:
+    """The clients holding an endpoint group (the queries below ask only about such groups)."""
+    return owners.get(group_id, []) if group_id is not None else []
+
+
 def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.datetime) -> None:
     numbers = DID.objects.filter(endpoint_id__in=list(owners))
     active = numbers.filter(gone_at__isnull=True)
@@ -131,7 +136,7 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
         sms_ready=Count("id", filter=Q(tn__in=_sms_ready().values("tn"))),
     )
     for row in grouped:
-        for summary in owners[row["endpoint_id"]]:
+        for summary in _owners_of(owners, row["endpoint_id"]):
             summary.owned += row["owned"]
             summary.with_911 += row["with_911"]
             summary.sms_ready += row["sms_ready"]
@@ -144,10 +149,10 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
             released=Count("id", filter=Q(gone_at__gte=since)),
         )
     )
-    for row in movement:
-        for summary in owners[row["endpoint_id"]]:
-            summary.added += row["added"]
-            summary.released += row["released"]
+    for moved in movement:
+        for summary in _owners_of(owners, moved["endpoint_id"]):
+            summary.added += moved["added"]
+            summary.released += moved["released"]
     campaign = Subquery(_sms_ready().filter(tn=OuterRef("tn")).values("campaign_id")[:1])
     pairs = (
         active.annotate(campaign=campaign)
@@ -156,7 +161,7 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
         .distinct()
     )
     for group_id, campaign_id in pairs:
-        for summary in owners[group_id]:
+        for summary in _owners_of(owners, group_id):
             summary.campaigns.add(campaign_id)
     ports = (
         PortNumber.objects.filter(port__in=_active_ports(), endpoint_group__in=list(owners))
@@ -164,7 +169,7 @@ def _count_numbers(owners: dict[int, list[ClientSummary]], *, since: datetime.da
         .distinct()
     )
     for group_id, port_id in ports:
-        for summary in owners[group_id]:
+        for summary in _owners_of(owners, group_id):
             summary.ports_in_flight.add(port_id)
 
 

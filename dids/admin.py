@@ -9,17 +9,21 @@ as an error on the field and nothing is saved for it. Permissions are the portal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from portal.http import AuthenticatedHttpRequest
 from portal.models import ChangeRecord, Source
+from portal.staff_errors import staff_error
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import selectors, services
@@ -175,7 +179,8 @@ class DIDAdminForm(forms.ModelForm):
             self.fields["did_group_id"] = GroupChoiceField(label="DID group", choices=choices)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors or self.instance.pk is None:
             return cleaned
         changed = set(self.changed_data)
@@ -191,7 +196,7 @@ class DIDAdminForm(forms.ModelForm):
     def _send_to_vi(self, tn: str, cleaned: dict[str, Any], changed: set[str]) -> None:
         actor, source = self.actor, Source.ADMIN
         # Each field is one VI call; stop at the first refusal so the person sees where.
-        steps = []
+        steps: list[tuple[str, Callable[[], Any]]] = []
         if changed & {"endpoint_id", "cnam"}:
             steps.append(("endpoint_id", lambda: self._configure(tn, cleaned, actor)))
         if "cnam_name" in changed:
@@ -265,7 +270,7 @@ class DIDAdminForm(forms.ModelForm):
                     f"VI refused this change, so it was not saved: {error.message}{already} (VI code {error.code})",
                 )
                 break
-            done.append(self.fields[field].label or field)
+            done.append(str(self.fields[field].label or field))
 
     @staticmethod
     def _configure(tn: str, cleaned: dict[str, Any], actor) -> None:
@@ -345,12 +350,14 @@ class DIDAdmin(MirrorAdmin):
     @admin.display(description="endpoint group", ordering="endpoint_id")
     def endpoint_group(self, obj: DID) -> str:
         name = getattr(obj, "endpoint_group_name", "") or ""
-        return selectors.endpoint_group_label(obj.endpoint_id, {obj.endpoint_id: name})
+        names = {obj.endpoint_id: name} if obj.endpoint_id is not None else {}
+        return selectors.endpoint_group_label(obj.endpoint_id, names)
 
     @admin.display(description="DID group", ordering="did_group_id")
     def did_group(self, obj: DID) -> str:
         name = getattr(obj, "did_group_name", "") or ""
-        return selectors.did_group_label(obj.did_group_id, {obj.did_group_id: name})
+        names = {obj.did_group_id: name} if obj.did_group_id is not None else {}
+        return selectors.did_group_label(obj.did_group_id, names)
 
     @admin.display(description="history")
     def history(self, obj) -> str:
@@ -409,17 +416,17 @@ class DIDAdmin(MirrorAdmin):
         pass
 
     @admin.action(description="Refresh selected numbers from VI", permissions=["refresh"])
-    def refresh_from_vi(self, request: HttpRequest, queryset) -> None:
+    def refresh_from_vi(self, request: AuthenticatedHttpRequest, queryset) -> None:
         tns = list(queryset.values_list("tn", flat=True)[:200])
         try:
             outcomes = services.dids_refresh(tns=tns, actor=request.user, source=Source.ADMIN)
         except ProviderUnavailable as error:
-            self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
+            self.message_user(request, str(staff_error(error)), messages.ERROR)
             return
         _report(self, request, outcomes, done="refreshed")
 
     @admin.action(description="Release selected numbers to VI…", permissions=["release"])
-    def release_selected(self, request: HttpRequest, queryset):
+    def release_selected(self, request: AuthenticatedHttpRequest, queryset):
         numbers = list(queryset.filter(gone_at__isnull=True).order_by("tn"))
         if not numbers:
             self.message_user(request, "None of the selected numbers is active.", messages.WARNING)
@@ -433,7 +440,9 @@ class DIDAdmin(MirrorAdmin):
                     tns=[number.tn for number in numbers], actor=request.user, source=Source.ADMIN
                 )
             except (ProviderRejected, ProviderUnavailable) as error:
-                self.message_user(request, f"Nothing was released: {error}", messages.ERROR)
+                self.message_user(
+                    request, f"Nothing was released. {staff_error(error)}", messages.ERROR
+                )
                 return None
             _report(self, request, outcomes, done="released")
             return None
@@ -443,7 +452,7 @@ class DIDAdmin(MirrorAdmin):
             "opts": self.model._meta,
             "numbers": [(number, _attachments(number)) for number in numbers],
             "form": form,
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             "action": "release_selected",
         }
         return TemplateResponse(request, "admin/dids/did/release_confirmation.html", context)
@@ -501,13 +510,13 @@ class EndpointGroupAdmin(MirrorAdmin):
     def has_manage_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("portal.manage_endpoint_groups")
 
-    def _set_active(self, request: HttpRequest, queryset, *, active: bool) -> None:
+    def _set_active(self, request: AuthenticatedHttpRequest, queryset, *, active: bool) -> None:
         change = services.endpoint_group_activate if active else services.endpoint_group_deactivate
         for group in queryset:
             try:
                 change(group_id=group.vi_id, actor=request.user, source=Source.ADMIN)
             except (ProviderRejected, ProviderUnavailable, ValidationError) as error:
-                self.message_user(request, f"{group}: {error}", messages.ERROR)
+                self.message_user(request, f"{group}: {staff_error(error)}", messages.ERROR)
             else:
                 self.message_user(
                     request,

@@ -4,6 +4,9 @@ it leaves the same history and provider-log rows; numbers are E.164 at this edge
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.urls import reverse
@@ -14,6 +17,7 @@ from rest_framework.response import Response
 from dids import forms as did_forms
 from dids import selectors, services
 from dids.filters import FEATURE_CHOICES, SHOW_CHOICES, SORTABLE_COLUMNS, DIDFilterForm
+from portal.actor import Actor
 from portal.api import jobs
 from portal.api.base import (
     ApiView,
@@ -27,6 +31,7 @@ from portal.api.errors import Problem
 from portal.api.fields import E164_PATTERN, E164Field, to_e164
 from portal.api.models import ApiJob
 from portal.api.routing import api_path
+from portal.models import Source
 from portal.voipinnovations.errors import ProviderRejected
 
 OPERATE_NUMBERS = "portal.operate_numbers"
@@ -40,6 +45,13 @@ TN_PARAMETER = OpenApiParameter(
     description="The number, E.164 (+14352154006).",
     pattern=E164_PATTERN,
 )
+
+
+def _number(tn: str) -> str:
+    """A row's own number in E.164 (never blank, unlike an optional forward or failover)."""
+    number = to_e164(tn)
+    assert number is not None
+    return number
 
 
 class NumberSerializer(serializers.Serializer):
@@ -63,7 +75,7 @@ class NumberSerializer(serializers.Serializer):
     on_account = serializers.SerializerMethodField()
 
     def get_number(self, did) -> str:
-        return to_e164(did.tn)
+        return _number(did.tn)
 
     def get_forward(self, did) -> str | None:
         return to_e164(did.forward)
@@ -231,10 +243,10 @@ class NumberDetail(ApiView):
         return Response(NumberSerializer(selectors.did_get(tn=did.tn)).data)
 
 
-def _settings_steps(did, changes: dict, *, actor) -> list:
+def _settings_steps(did, changes: dict, *, actor: Actor) -> list[Callable[[], Any]]:
     """The service calls the number page's panels make for these changes, in panel order."""
     tn = did.tn
-    steps = []
+    steps: list[Callable[[], Any]] = []
     if "endpoint_group" in changes or "cnam_dip" in changes:
         endpoint_id = changes.get("endpoint_group", did.endpoint_id)
         if endpoint_id is None:
@@ -242,40 +254,61 @@ def _settings_steps(did, changes: dict, *, actor) -> list:
                 {"endpoint_group": ["Give an endpoint group with the CNAM dip."]}
             )
         steps.append(lambda: services.dids_configure(
-            tns=[tn], endpoint_id=endpoint_id, cnam=changes.get("cnam_dip", did.cnam), actor=actor
+            tns=[tn], endpoint_id=endpoint_id, cnam=changes.get("cnam_dip", did.cnam),
+            actor=actor, source=Source.STAFF,
         ))  # fmt: skip
     if "caller_id_name" in changes:
         name = changes["caller_id_name"]
         steps.append(
-            (lambda: services.cnam_name_update(tn=tn, name=name, actor=actor))
+            (lambda: services.cnam_name_update(tn=tn, name=name, actor=actor, source=Source.STAFF))
             if name
-            else (lambda: services.cnam_name_remove(tn=tn, actor=actor))
+            else (lambda: services.cnam_name_remove(tn=tn, actor=actor, source=Source.STAFF))
         )
     if "forward" in changes:
         forward = changes["forward"]
         if forward:
-            steps.append(lambda: services.forward_set(tn=tn, forward=forward, actor=actor))
+            steps.append(
+                lambda: services.forward_set(
+                    tn=tn, forward=forward, actor=actor, source=Source.STAFF
+                )
+            )
         else:
             back_to = changes.get("endpoint_group", did.endpoint_id)
             if back_to is None:
                 raise DjangoValidationError(
                     {"forward": ["Give the endpoint group calls go back to."]}
                 )
-            steps.append(lambda: services.forward_remove(tn=tn, endpoint_id=back_to, actor=actor))
+            steps.append(
+                lambda: services.forward_remove(
+                    tn=tn, endpoint_id=back_to, actor=actor, source=Source.STAFF
+                )
+            )
     if "failover" in changes:
         failover = changes["failover"] or ""
-        steps.append(lambda: services.failover_update(tn=tn, failover=failover, actor=actor))
+        steps.append(
+            lambda: services.failover_update(
+                tn=tn, failover=failover, actor=actor, source=Source.STAFF
+            )
+        )
     if "did_group" in changes:
         group = changes["did_group"]
         steps.append(
-            (lambda: services.did_group_set(tn=tn, group_id=group, actor=actor))
+            (
+                lambda: services.did_group_set(
+                    tn=tn, group_id=group, actor=actor, source=Source.STAFF
+                )
+            )
             if group
-            else (lambda: services.did_group_remove(tn=tn, actor=actor))
+            else (lambda: services.did_group_remove(tn=tn, actor=actor, source=Source.STAFF))
         )
     if "reference" in changes:
         # After any endpoint group change above: VI sets a reference together with the group.
         reference = changes["reference"]
-        steps.append(lambda: services.references_set(references={tn: reference}, actor=actor))
+        steps.append(
+            lambda: services.references_set(
+                references={tn: reference}, actor=actor, source=Source.STAFF
+            )
+        )
     return steps
 
 
@@ -303,7 +336,9 @@ def _inventory_search_form(query: dict) -> did_forms.InventorySearchForm:
     for box in ("toll_free", "extended"):
         if query.get(box):
             data[box] = "on"
-    return form_or_400(did_forms.InventorySearchForm(data=data))
+    form = did_forms.InventorySearchForm(data=data)
+    form_or_400(form)
+    return form
 
 
 class AvailableNumberSerializer(serializers.Serializer):
@@ -317,7 +352,7 @@ class AvailableNumberSerializer(serializers.Serializer):
     sms = serializers.BooleanField()
 
     def get_number(self, locator) -> str:
-        return to_e164(locator.tn)
+        return _number(locator.tn)
 
 
 class AvailableCountSerializer(serializers.Serializer):
@@ -343,6 +378,7 @@ class InventorySearch(ApiView):
             criteria=services.SearchCriteria(**form.criteria()),
             extended=form.cleaned_data.get("extended", False),
             actor=request.user,
+            source=Source.STAFF,
         )
         return Response({"results": AvailableNumberSerializer(locators, many=True).data})
 
@@ -359,7 +395,10 @@ class InventoryCounts(ApiView):
     def get(self, request):
         form = _inventory_search_form(validated(InventoryQuery, request.query_params))
         counts = services.dids_count(
-            criteria=services.SearchCriteria(**form.criteria()), order_by="rc", actor=request.user
+            criteria=services.SearchCriteria(**form.criteria()),
+            order_by="rc",
+            actor=request.user,
+            source=Source.STAFF,
         )
         return Response({"results": AvailableCountSerializer(counts, many=True).data})
 
@@ -408,7 +447,7 @@ class JobResultSerializer(serializers.Serializer):
     already_owned = serializers.BooleanField()
 
     def get_number(self, row) -> str:
-        return to_e164(row["tn"])
+        return _number(row["tn"])
 
 
 class JobSerializer(serializers.Serializer):
@@ -423,7 +462,7 @@ class JobSerializer(serializers.Serializer):
     error = serializers.CharField()
 
     def get_numbers(self, job) -> list[str]:
-        return [to_e164(tn) for tn in job.request.get("tns", [])]
+        return [_number(tn) for tn in job.request.get("tns", [])]
 
 
 def _submit(request, *, kind: str, payload: dict, url_name: str):

@@ -99,7 +99,8 @@ class BulkDIDGroupForm(forms.Form):
     remove = forms.BooleanField(label="Remove from their DID group", required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("remove") and not data.get("did_group"):
             raise ValidationError("Pick a DID group, or choose to remove the numbers from theirs.")
         return data
@@ -112,7 +113,8 @@ class ReleaseForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         tns = data.get("tns") or []
         if tns and data.get("confirm_count") is not None and data["confirm_count"] != len(tns):
             self.add_error(
@@ -148,7 +150,8 @@ class ForwardForm(_WithEndpointGroups):
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("remove"):
             if not data.get("endpoint_group"):
                 self.add_error("endpoint_group", "Pick the endpoint group calls go to instead.")
@@ -179,7 +182,9 @@ class DIDGroupForm(forms.Form):
 
     def __init__(self, *args, did_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["did_group"].choices = (
+        choice_field = self.fields["did_group"]
+        assert isinstance(choice_field, forms.ChoiceField)
+        choice_field.choices = (
             [("", "— choose —")]
             + [(str(group.vi_id), f"{group.name} ({group.vi_id})" if group.name else f"DID group {group.vi_id}")
                for group in did_groups]
@@ -195,7 +200,8 @@ class DIDGroupForm(forms.Form):
         return name
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("remove"):
             return data
         choice, name = data.get("did_group") or "", data.get("new_group_name") or ""
@@ -238,7 +244,8 @@ class FaxToEmailForm(forms.Form):
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("remove") and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter the email address faxes go to.")
         return data
@@ -260,12 +267,15 @@ class ProgramForm(_WithEndpointGroups):
 
     def __init__(self, *args, scripts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["script"].choices = [("", "— choose —")] + [
+        choice_field = self.fields["script"]
+        assert isinstance(choice_field, forms.ChoiceField)
+        choice_field.choices = [("", "— choose —")] + [
             (str(script.script_id), script.name or str(script.script_id)) for script in scripts
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("remove"):
             if not data.get("endpoint_group"):
                 self.add_error("endpoint_group", "Pick the endpoint group calls go to instead.")
@@ -299,7 +309,8 @@ class InventorySearchForm(forms.Form):
         return self.cleaned_data["state"].strip().upper()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("toll_free"):
             data["state"] = "TF"
         if not any(data.get(name) for name in self.criteria_fields):

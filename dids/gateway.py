@@ -77,7 +77,9 @@ def _check(result: Any, *, allow_empty: bool = False) -> int:
     code = integer(result, "responseCode")
     if code == SUCCESS or (allow_empty and code in _EMPTY_CODES):
         return code
-    raise ProviderRejected(code, _describe(code, text(result, "responseMessage")))
+    raise ProviderRejected(
+        "" if code is None else code, _describe(code, text(result, "responseMessage"))
+    )
 
 
 def _did_records(result: Any) -> list[DIDRecord]:

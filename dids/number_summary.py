@@ -61,9 +61,8 @@ def _sms_and_campaign(did) -> list[Badge]:
         return badges
     campaign = selectors.campaign_get(campaign_id=sms.campaign_id)
     status = campaign.status if campaign else ""
-    tone = {CampaignStatus.ACTIVE: "success", CampaignStatus.PENDING: "warning"}.get(
-        status, "danger"
-    )
+    tones: dict[str, str] = {CampaignStatus.ACTIVE: "success", CampaignStatus.PENDING: "warning"}
+    tone = tones.get(status, "danger")
     label = CampaignStatus(status).label if status in CampaignStatus.values else "unknown"
     badges.append(Badge("campaign", f"Campaign {label.lower()}", tone, sms.campaign_id))
     return badges

@@ -49,6 +49,7 @@ def normalize_tns(values: str | Iterable[str]) -> list[str]:
 
     Every bad entry is reported at once so a person can fix a pasted list in one go.
     """
+    entries: list[str]
     if isinstance(values, str):
         entries = []
         for chunk in _LIST_SEPARATORS.split(values):

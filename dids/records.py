@@ -29,8 +29,12 @@ _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
 _collecting: ContextVar[list[Unfit] | None] = ContextVar("vi_record_problems", default=None)
 
 
-def _unfit(name: str, raw: Any, reason: str) -> Unfit:
-    """Report a value that cannot be used: raise, or note it while a record is being built."""
+def _unfit(name: str, raw: Any, reason: str) -> Any:
+    """Report a value that cannot be used: raise, or note it while a record is being built.
+
+    Typed `Any` on purpose: while a record is being built the returned `Unfit` marker stands
+    in the field's place (an `int | None` field holds it), which is how the sync engine finds
+    the record to set aside; a record's field types describe its usable values only."""
     # A number as VI wrote it (zeep may have parsed it already): "1E+30", not "Decimal('1E+30')".
     shown_raw = (
         raw
@@ -50,7 +54,8 @@ def _unfit(name: str, raw: Any, reason: str) -> Unfit:
 def vi_record(model: str | None = None, *, set_aside: bool = True) -> Callable:
     """Make a record's `from_vi` refuse values it cannot use instead of guessing.
 
-    Every helper below reports a value that did not parse (`<endpointId>abc</endpointId>`,
+    Put it over a `@classmethod` (so the type checker knows `cls` is the class). Every helper
+    below reports a value that did not parse (`<endpointId>abc</endpointId>`,
     `<has911>maybe</has911>`) or is absurd (10^30, NaN). With `model` ("app.Model"), the
     record's fields named like the model's are also checked against its columns (length,
     range, NUL). Then the record either raises UnfitRecord — nothing is stored, the page says
@@ -58,7 +63,10 @@ def vi_record(model: str | None = None, *, set_aside: bool = True) -> Callable:
     field, so the sync engine sets that one record aside and applies the others.
     """
 
-    def decorate(build: Callable) -> classmethod:
+    def decorate(build: Callable | classmethod) -> classmethod:
+        if isinstance(build, classmethod):
+            build = build.__func__
+
         @wraps(build)
         def from_vi(cls, source: Any, *args: Any, **kwargs: Any):
             problems: list[Unfit] = []
@@ -235,6 +243,7 @@ class DIDRecord:
     t38: bool = False
 
     @vi_record("dids.DID")
+    @classmethod
     def from_vi(cls, did: Any) -> "DIDRecord":
         endpoint_id = integer(did, "endpointId")
         return cls(
@@ -279,6 +288,7 @@ class DIDLocator:
     sms: bool = False
 
     @vi_record(set_aside=False)
+    @classmethod
     def from_vi(cls, locator: Any) -> "DIDLocator":
         return cls(
             tn=text(locator, "tn"),
@@ -306,6 +316,7 @@ class DIDCount:
     sms: bool = False
 
     @vi_record(set_aside=False)
+    @classmethod
     def from_vi(cls, row: Any) -> "DIDCount":
         return cls(
             # VI types didCount as a string.
@@ -339,6 +350,7 @@ class DIDGroupRecord:
     name: str = ""
 
     @vi_record("dids.DIDGroup")
+    @classmethod
     def from_vi(cls, group: Any) -> "DIDGroupRecord":
         # vi_id 0: VI listed no id; the gateway drops such a row (see `listed`).
         return cls(vi_id=integer(group, "ID") or 0, name=text(group, "Name"))
@@ -365,6 +377,7 @@ class EndpointGroupRecord:
     active: bool = True
 
     @vi_record("dids.EndpointGroup")
+    @classmethod
     def from_vi(cls, row: Any) -> "EndpointGroupRecord":
         addresses = vi_list(row, "ipAddresses", "string")
         return cls(
@@ -385,10 +398,11 @@ class EndpointGroupRecord:
         )
 
 
-def _ids(rows: list[Any], name: str) -> tuple[int, ...] | Unfit:
-    """The ids of a record's sub-list; an unusable one makes the whole list unusable."""
-    values = [integer(row, name) for row in rows]
-    unusable = next((value for value in values if isinstance(value, Unfit)), None)
+def _ids(rows: list[Any], name: str) -> tuple[int, ...]:
+    """The ids of a record's sub-list; an unusable one makes the whole list unusable (its
+    `Unfit` marker stands in the list's place, as `_unfit` explains)."""
+    values: list[Any] = [integer(row, name) for row in rows]
+    unusable: Any = next((value for value in values if isinstance(value, Unfit)), None)
     if unusable is not None:
         return unusable
     return tuple(sorted({value for value in values if value}))
@@ -413,6 +427,7 @@ class ClientRecord:
     fax_to_email_count: int = 0
 
     @vi_record("dids.Client")
+    @classmethod
     def from_vi(cls, row: Any) -> "ClientRecord":
         client_id = integer(row, "id")
         # The feature lists are counted, not kept: the settings are the numbers' own (and the
@@ -445,6 +460,7 @@ class IntlDIDRecord:
     status: str = ""
 
     @vi_record("dids.IntlDID")
+    @classmethod
     def from_vi(cls, did: Any) -> "IntlDIDRecord":
         return cls(
             tn=text(did, "tn"),

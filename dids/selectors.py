@@ -209,7 +209,7 @@ def did_list(
     next_cursor = None
     if len(fetched) > page_size:
         fetched = fetched[:page_size]
-        last = fetched[-1]
+        last: Any = fetched[-1]  # annotated with `sort_key` by _sorted
         next_cursor = _encode_cursor([last.sort_key, last.tn])
     return DIDPage(
         rows=fetched, next_cursor=next_cursor, previous_cursor=cursor, page_size=page_size
@@ -398,7 +398,7 @@ def endpoint_group_did_counts() -> dict[int, int]:
         .annotate(total=Count("pk"))
         .order_by()
     )
-    return {row["endpoint_id"]: row["total"] for row in rows}
+    return {row["endpoint_id"]: row["total"] for row in rows if row["endpoint_id"] is not None}
 
 
 def did_provider_calls(*, tn: str, limit: int = 25) -> list:

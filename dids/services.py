@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -27,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from portal.actor import Actor
 from portal.history import Change, diff, model_label, record_many
 from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
@@ -34,7 +36,7 @@ from portal.sync.context import SyncContext
 from portal.sync.fit import record_problems
 from portal.sync.reconcile import ShrinkHeld, reconcile
 from portal.voipinnovations import codes
-from portal.voipinnovations.client import provider_context
+from portal.voipinnovations.client import CallerContext, provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 from portal.voipinnovations.values import UnfitRecord
 
@@ -55,6 +57,10 @@ from .numbers import normalize_tn, normalize_tns
 from .records import DIDCount, DIDLocator, DIDRecord, EndpointGroupRecord, NumberOutcome, Script
 
 Action = ChangeRecord.Action
+
+# What these services raise for a person to read, beyond the three cases every service shares
+# (invalid input as ValidationError, VI's refusal, VI unreachable): nothing of their own.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = ()
 
 
 # The mirror fields a DIDRecord from VI fills (every VI field but the feature-only ones).
@@ -117,8 +123,8 @@ def _record_values(record: DIDRecord) -> dict[str, Any]:
 def _apply_did_changes(
     changes_by_tn: Mapping[str, Mapping[str, Any]],
     *,
-    actor,
-    source: str,
+    actor: Actor,
+    source: Source,
     note: str = "",
     create_missing: bool = False,
     gone: bool | None = None,
@@ -151,8 +157,8 @@ def _apply_did_changes(
 def _write_did_changes(
     changes_by_tn: Mapping[str, Mapping[str, Any]],
     *,
-    actor,
-    source: str,
+    actor: Actor,
+    source: Source,
     note: str,
     create_missing: bool,
     gone: bool | None,
@@ -223,14 +229,18 @@ def _apply_single(
     *,
     key: str | int,
     values: Mapping[str, Any],
-    actor,
-    source: str,
+    actor: Actor,
+    source: Source,
     note: str = "",
 ) -> None:
     """The same as `_apply_did_changes` for one row of another mirror model."""
     now = timezone.now()
     with transaction.atomic():
-        row = model.objects.select_for_update().filter(**{model.natural_key_field: key}).first()
+        row = (
+            model._default_manager.select_for_update()
+            .filter(**{model.natural_key_field: key})
+            .first()
+        )
         if row is None:
             row = model(**{model.natural_key_field: key}, first_seen_at=now, **values)
             row.mark_locally_changed(actor=actor, at=now)
@@ -251,7 +261,7 @@ def _apply_single(
         )
 
 
-def _with_context(actor, source: str):
+def _with_context(actor: Actor, source: Source) -> AbstractContextManager[CallerContext]:
     return provider_context(actor=actor, source=source)
 
 
@@ -267,34 +277,38 @@ def _require_criterion(criteria: SearchCriteria) -> None:
 
 
 def dids_search(
-    *, criteria: SearchCriteria, extended: bool = False, actor=None
+    *, criteria: SearchCriteria, extended: bool = False, actor: Actor, source: Source
 ) -> list[DIDLocator]:
     """Numbers available to buy. `extended` searches VI's extended inventory."""
     _require_criterion(criteria)
-    with _with_context(actor, Source.STAFF):
+    with _with_context(actor, source):
         if extended:
             return gateway.get_dids_extended(criteria=criteria)
         return gateway.get_dids(criteria=criteria)
 
 
-def dids_count(*, criteria: SearchCriteria, order_by: str = "state", actor=None) -> list[DIDCount]:
+def dids_count(
+    *, criteria: SearchCriteria, order_by: str = "state", actor: Actor, source: Source
+) -> list[DIDCount]:
     _require_criterion(criteria)
-    with _with_context(actor, Source.STAFF):
+    with _with_context(actor, source):
         return gateway.get_did_count(criteria=criteria, order_by=order_by)
 
 
-def available_states_list(*, actor=None) -> list[str]:
-    with _with_context(actor, Source.STAFF):
+def available_states_list(*, actor: Actor, source: Source) -> list[str]:
+    with _with_context(actor, source):
         return gateway.get_available_states()
 
 
-def available_rate_centers_list(*, state: str, actor=None) -> list[str]:
-    with _with_context(actor, Source.STAFF):
+def available_rate_centers_list(*, state: str, actor: Actor, source: Source) -> list[str]:
+    with _with_context(actor, source):
         return gateway.get_available_rate_centers(state=state)
 
 
-def available_npas_list(*, state: str = "", rate_center: str = "", actor=None) -> list[str]:
-    with _with_context(actor, Source.STAFF):
+def available_npas_list(
+    *, state: str = "", rate_center: str = "", actor: Actor, source: Source
+) -> list[str]:
+    with _with_context(actor, source):
         return gateway.get_available_npas(state=state, rate_center=rate_center)
 
 
@@ -339,7 +353,7 @@ class BuyOutcome(NumberOutcome):
 
 
 def dids_reserve(
-    *, tns: Iterable[str] | str, ref_id: str | None = None, actor=None, source: str = Source.STAFF
+    *, tns: Iterable[str] | str, ref_id: str | None = None, actor: Actor, source: Source
 ) -> list[BuyOutcome]:
     """Hold available numbers for 30 minutes, and remember each reservation VI granted.
 
@@ -392,8 +406,8 @@ def dids_assign(
     cnam: bool | None = None,
     ref_id: str | None = None,
     extended: bool = False,
-    actor=None,
-    source: str = Source.STAFF,
+    actor: Actor,
+    source: Source,
 ) -> list[BuyOutcome]:
     """Buy numbers onto an endpoint group; each bought number joins the mirror at once.
 
@@ -426,23 +440,25 @@ def dids_assign(
         if not record and outcome.record and outcome.record.tier:
             values["tier"] = outcome.record.tier
         changes[outcome.tn] = values
-    _apply_did_changes(
-        changes, actor=actor, source=source, note="Bought", create_missing=True, gone=False
-    )
     # Only rows the mirror already holds are corrected: a row still missing belongs to the
     # purchase that is being written right now (its "Bought" history), or to the next sync.
     read_back = {
         tn: {name: getattr(record, name) for name in _READ_BACK_FIELDS}
         for tn, record in held_by_vi.items()
     }
-    _apply_did_changes(
-        read_back,
-        actor=actor,
-        source=source,
-        note="Read back from VI: already the account's",
-        skip_unchanged=True,
-    )
-    _reservations_end(tns=[*bought, *already], reason="bought")
+    # VI has answered: the purchase, the read-back and the reservations they end are one unit.
+    with transaction.atomic():
+        _apply_did_changes(
+            changes, actor=actor, source=source, note="Bought", create_missing=True, gone=False
+        )
+        _apply_did_changes(
+            read_back,
+            actor=actor,
+            source=source,
+            note="Read back from VI: already the account's",
+            skip_unchanged=True,
+        )
+        _reservations_end(tns=[*bought, *already], reason="bought")
     return [
         _assign_result(outcome, held_by_vi.get(outcome.tn), endpoint_id) for outcome in outcomes
     ]
@@ -504,7 +520,7 @@ def _bought_by(tn: str) -> str:
 
 
 def _reservations_record(
-    *, tns: Sequence[str], actor, at: datetime.datetime, ref_id: str
+    *, tns: Sequence[str], actor: Actor, at: datetime.datetime, ref_id: str
 ) -> dict[str, datetime.datetime]:
     """Remember the reservations VI granted; an earlier open one for the number is replaced."""
     if not tns:
@@ -540,6 +556,7 @@ def _reservations_open(*, tns: Sequence[str]) -> dict[str, Reservation]:
 
 
 def _reservations_end(*, tns: Sequence[str], reason: str) -> None:
+    """Close the open reservations of `tns`; always part of the caller's mirror write."""
     if tns:
         Reservation.objects.filter(tn__in=tns, ended_at__isnull=True).update(
             ended_at=timezone.now(), end_reason=reason
@@ -571,8 +588,8 @@ def dids_configure(
     tns: Iterable[str] | str,
     endpoint_id: int,
     cnam: bool | None = None,
-    actor=None,
-    source: str = Source.STAFF,
+    actor: Actor,
+    source: Source,
 ) -> list[NumberOutcome]:
     """Point owned numbers at an endpoint group and set the inbound CNAM dip (configDID)."""
     numbers = normalize_tns(tns)
@@ -612,7 +629,7 @@ def reference_clean(value: Any) -> str:
 
 
 def references_set(
-    *, references: Mapping[str, str], actor=None, source: str = Source.STAFF
+    *, references: Mapping[str, str], actor: Actor, source: Source
 ) -> list[NumberOutcome]:
     """Set each number's reference at VI (configDID with its current endpoint group), then in
     the mirror with history. One outcome per number, in the order given; an empty reference
@@ -660,22 +677,21 @@ def references_set(
     return results
 
 
-def dids_release(
-    *, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF
-) -> list[NumberOutcome]:
+def dids_release(*, tns: Iterable[str] | str, actor: Actor, source: Source) -> list[NumberOutcome]:
     """Give numbers back to VI. Released numbers are marked gone, never deleted."""
     numbers = normalize_tns(tns)
     with _with_context(actor, source):
         outcomes = gateway.release_dids(tns=numbers)
     released = {outcome.tn: {"availability": "released"} for outcome in outcomes if outcome.ok}
-    _apply_did_changes(released, actor=actor, source=source, note="Released", gone=True)
-    # releaseDID on a reserved number lets the reservation go.
-    _reservations_end(tns=list(released), reason="let go")
+    with transaction.atomic():
+        _apply_did_changes(released, actor=actor, source=source, note="Released", gone=True)
+        # releaseDID on a reserved number lets the reservation go.
+        _reservations_end(tns=list(released), reason="let go")
     return outcomes
 
 
 def inventory_dids_list(
-    *, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF
+    *, tns: Iterable[str] | str, actor: Actor, source: Source
 ) -> list[NumberOutcome]:
     """Park numbers in the account's personal inventory (InventoryDIDs)."""
     numbers = normalize_tns(tns)
@@ -683,10 +699,11 @@ def inventory_dids_list(
         outcomes = gateway.inventory_dids(tns=numbers)
     now = timezone.now()
     parked = [outcome.tn for outcome in outcomes if outcome.ok]
-    # A reserved number parked in the inventory is the account's now: its reservation is over.
-    _reservations_end(tns=parked, reason="parked")
     if parked:
         with transaction.atomic():
+            # A reserved number parked in the inventory is the account's now: its reservation
+            # is over.
+            _reservations_end(tns=parked, reason="parked")
             existing = set(InventoryTN.objects.filter(tn__in=parked).values_list("tn", flat=True))
             new_rows = []
             for tn in parked:
@@ -709,12 +726,12 @@ def inventory_dids_list(
     return outcomes
 
 
-def inventory_tns_list(*, did_type: str = "ALL", actor=None) -> list[str]:
-    with _with_context(actor, Source.STAFF):
+def inventory_tns_list(*, did_type: str = "ALL", actor: Actor, source: Source) -> list[str]:
+    with _with_context(actor, source):
         return gateway.get_inventory_tns(did_type=did_type)
 
 
-def did_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | None:
+def did_refresh(*, tn: str, actor: Actor, source: Source) -> DID | None:
     """Read one number afresh from VI (queryDID + feature getters) and store what VI says.
 
     Returns the mirror row, or None when VI no longer shows the number as the account's
@@ -724,7 +741,7 @@ def did_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | Non
     with _with_context(actor, source):
         record = gateway.query_did(tn=tn)
         owned = record is not None and record.availability.lower() == "assigned"
-        if not owned:
+        if record is None or not owned:
             values: dict[str, Any] = {}
         else:
             values = _record_values(record)
@@ -764,9 +781,7 @@ def did_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> DID | Non
     return DID.objects.get(tn=tn)
 
 
-def dids_refresh(
-    *, tns: Iterable[str], actor=None, source: str = Source.STAFF
-) -> list[NumberOutcome]:
+def dids_refresh(*, tns: Iterable[str], actor: Actor, source: Source) -> list[NumberOutcome]:
     """`did_refresh` for several numbers (the admin action); one outcome per number."""
     outcomes = []
     for tn in tns:
@@ -784,7 +799,7 @@ def dids_refresh(
     return outcomes
 
 
-def did_has911_set(*, tn: str, has911: bool, actor=None, source: str = Source.STAFF) -> bool:
+def did_has911_set(*, tn: str, has911: bool, actor: Actor, source: Source) -> bool:
     """Keep the mirror's has911 flag in step after a 911 change made through the portal.
 
     VI's queryDID/auditDIDs report has911 (on when a 911 location is provisioned); without
@@ -814,8 +829,8 @@ def _single_feature_write(
     tn: str,
     values: Mapping[str, Any],
     write: Callable[[], Any],
-    actor,
-    source: str,
+    actor: Actor,
+    source: Source,
     note: str,
 ) -> NumberOutcome:
     with _with_context(actor, source):
@@ -824,9 +839,7 @@ def _single_feature_write(
     return NumberOutcome(tn=tn, code="100", ok=True, message=f"{note}.")
 
 
-def cnam_name_update(
-    *, tn: str, name: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def cnam_name_update(*, tn: str, name: str, actor: Actor, source: Source) -> NumberOutcome:
     """Set the outbound caller-ID name: 15 letters, digits, spaces (checked before the call)."""
     tn = normalize_tn(tn)
     name = cnam_name_validate(name)
@@ -840,7 +853,7 @@ def cnam_name_update(
     )
 
 
-def cnam_name_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def cnam_name_remove(*, tn: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -852,7 +865,7 @@ def cnam_name_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Numb
     )
 
 
-def forward_set(*, tn: str, forward: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def forward_set(*, tn: str, forward: str, actor: Actor, source: Source) -> NumberOutcome:
     """Send the number's calls to another number instead of an endpoint group."""
     tn = normalize_tn(tn)
     forward = normalize_tn(forward)
@@ -868,9 +881,7 @@ def forward_set(*, tn: str, forward: str, actor=None, source: str = Source.STAFF
     )
 
 
-def forward_remove(
-    *, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def forward_remove(*, tn: str, endpoint_id: int, actor: Actor, source: Source) -> NumberOutcome:
     """Stop forwarding; calls go to `endpoint_id` again."""
     tn = normalize_tn(tn)
     endpoint_id = _validate_endpoint_id(endpoint_id)
@@ -884,9 +895,7 @@ def forward_remove(
     )
 
 
-def failover_update(
-    *, tn: str, failover: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def failover_update(*, tn: str, failover: str, actor: Actor, source: Source) -> NumberOutcome:
     """Set where calls go when the endpoint group does not answer; blank removes it."""
     tn = normalize_tn(tn)
     failover = normalize_tn(failover) if (failover or "").strip() else ""
@@ -900,9 +909,7 @@ def failover_update(
     )
 
 
-def did_group_set(
-    *, tn: str, group_id: int, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def did_group_set(*, tn: str, group_id: int, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     group_id = int(group_id)
     return _single_feature_write(
@@ -915,7 +922,7 @@ def did_group_set(
     )
 
 
-def did_group_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def did_group_remove(*, tn: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -927,7 +934,7 @@ def did_group_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Numb
     )
 
 
-def did_group_create(*, name: str, actor=None, source: str = Source.STAFF) -> DIDGroup:
+def did_group_create(*, name: str, actor: Actor, source: Source) -> DIDGroup:
     name = (name or "").strip()
     if not name or len(name) > 200 or "\x00" in name:
         raise ValidationError(
@@ -946,9 +953,7 @@ def did_group_create(*, name: str, actor=None, source: str = Source.STAFF) -> DI
     return DIDGroup.objects.get(vi_id=group.vi_id)
 
 
-def did_group_by_name(
-    *, name: str, actor=None, source: str = Source.STAFF
-) -> tuple[DIDGroup, bool]:
+def did_group_by_name(*, name: str, actor: Actor, source: Source) -> tuple[DIDGroup, bool]:
     """The DID group called `name`, created at VI if the account has none of that name.
 
     Returns (group, created). Matching an existing name (any case) first keeps a person who
@@ -963,9 +968,7 @@ def did_group_by_name(
     return did_group_create(name=cleaned, actor=actor, source=source), True
 
 
-def conference_line_set(
-    *, tn: str, pin: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def conference_line_set(*, tn: str, pin: str, actor: Actor, source: Source) -> NumberOutcome:
     """Turn the conference line on (or change its PIN). The PIN is never stored."""
     tn = normalize_tn(tn)
     pin = conference_pin_validate(pin)
@@ -979,7 +982,7 @@ def conference_line_set(
     )
 
 
-def conference_line_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def conference_line_remove(*, tn: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -991,9 +994,7 @@ def conference_line_remove(*, tn: str, actor=None, source: str = Source.STAFF) -
     )
 
 
-def fax_to_email_set(
-    *, tn: str, email: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def fax_to_email_set(*, tn: str, email: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     email = fax_email_validate(email)
     return _single_feature_write(
@@ -1006,7 +1007,7 @@ def fax_to_email_set(
     )
 
 
-def fax_to_email_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def fax_to_email_remove(*, tn: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     return _single_feature_write(
         tn=tn,
@@ -1019,7 +1020,7 @@ def fax_to_email_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> N
 
 
 def fax_notifications_configure(
-    *, tn: str, enabled: bool, actor=None, source: str = Source.STAFF
+    *, tn: str, enabled: bool, actor: Actor, source: Source
 ) -> NumberOutcome:
     """Fax-to-email failure notifications on/off (VI answers 101 without fax-to-email)."""
     tn = normalize_tn(tn)
@@ -1033,7 +1034,7 @@ def fax_notifications_configure(
     )
 
 
-def email_to_fax_list(*, tn: str, actor=None, source: str = Source.STAFF) -> list[str]:
+def email_to_fax_list(*, tn: str, actor: Actor, source: Source) -> list[str]:
     """The addresses allowed to fax through the number, read from VI and kept in the mirror."""
     tn = normalize_tn(tn)
     with _with_context(actor, source):
@@ -1047,51 +1048,59 @@ def email_to_fax_list(*, tn: str, actor=None, source: str = Source.STAFF) -> lis
     return emails
 
 
-def email_to_fax_add(
-    *, tn: str, email: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def email_to_fax_add(*, tn: str, email: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     email = fax_email_validate(email)
     with _with_context(actor, source):
         gateway.add_email_to_fax(tn=tn, email=email)
-    current = DID.objects.filter(tn=tn).values_list("email_to_fax", flat=True).first() or []
-    emails = [*current, email] if email not in current else list(current)
-    _apply_did_changes(
-        {tn: {"email_to_fax": emails}},
-        actor=actor,
-        source=source,
-        note="Email to fax address added",
-    )
+    with transaction.atomic():
+        current = (
+            DID.objects.select_for_update()
+            .filter(tn=tn)
+            .values_list("email_to_fax", flat=True)
+            .first()
+            or []
+        )
+        emails = [*current, email] if email not in current else list(current)
+        _apply_did_changes(
+            {tn: {"email_to_fax": emails}},
+            actor=actor,
+            source=source,
+            note="Email to fax address added",
+        )
     return NumberOutcome(tn=tn, code="100", ok=True, message="Email to fax address added.")
 
 
-def email_to_fax_remove(
-    *, tn: str, email: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def email_to_fax_remove(*, tn: str, email: str, actor: Actor, source: Source) -> NumberOutcome:
     tn = normalize_tn(tn)
     email = (email or "").strip()
     with _with_context(actor, source):
         gateway.remove_email_to_fax(tn=tn, email=email)
-    current = DID.objects.filter(tn=tn).values_list("email_to_fax", flat=True).first() or []
-    emails = [address for address in current if address.lower() != email.lower()]
-    _apply_did_changes(
-        {tn: {"email_to_fax": emails}},
-        actor=actor,
-        source=source,
-        note="Email to fax address removed",
-    )
+    with transaction.atomic():
+        current = (
+            DID.objects.select_for_update()
+            .filter(tn=tn)
+            .values_list("email_to_fax", flat=True)
+            .first()
+            or []
+        )
+        emails = [address for address in current if address.lower() != email.lower()]
+        _apply_did_changes(
+            {tn: {"email_to_fax": emails}},
+            actor=actor,
+            source=source,
+            note="Email to fax address removed",
+        )
     return NumberOutcome(tn=tn, code="100", ok=True, message="Email to fax address removed.")
 
 
-def scripts_list(*, actor=None) -> list[Script]:
+def scripts_list(*, actor: Actor, source: Source) -> list[Script]:
     """Programmable-telco scripts set up in VI's Back Office (GetScripts)."""
-    with _with_context(actor, Source.STAFF):
+    with _with_context(actor, source):
         return gateway.get_scripts()
 
 
-def did_program(
-    *, tn: str, script_id: str, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def did_program(*, tn: str, script_id: str, actor: Actor, source: Source) -> NumberOutcome:
     """Run the number's calls through a programmable-telco script."""
     tn = normalize_tn(tn)
     script_id = (script_id or "").strip()
@@ -1107,9 +1116,7 @@ def did_program(
     )
 
 
-def did_unprogram(
-    *, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def did_unprogram(*, tn: str, endpoint_id: int, actor: Actor, source: Source) -> NumberOutcome:
     """Take the number off its script and back to an endpoint group."""
     tn = normalize_tn(tn)
     endpoint_id = _validate_endpoint_id(endpoint_id)
@@ -1126,7 +1133,9 @@ def did_unprogram(
 # --- endpoint groups, international ----------------------------------------------------------
 
 
-def _set_endpoint_group_active(*, group_id: int, active: bool, actor, source: str) -> EndpointGroup:
+def _set_endpoint_group_active(
+    *, group_id: int, active: bool, actor: Actor, source: Source
+) -> EndpointGroup:
     group_id = _validate_endpoint_id(group_id)
     with _with_context(actor, source):
         if active:
@@ -1144,19 +1153,17 @@ def _set_endpoint_group_active(*, group_id: int, active: bool, actor, source: st
     return EndpointGroup.objects.get(vi_id=group_id)
 
 
-def endpoint_group_activate(
-    *, group_id: int, actor=None, source: str = Source.STAFF
-) -> EndpointGroup:
+def endpoint_group_activate(*, group_id: int, actor: Actor, source: Source) -> EndpointGroup:
     return _set_endpoint_group_active(group_id=group_id, active=True, actor=actor, source=source)
 
 
-def endpoint_group_deactivate(
-    *, group_id: int, actor=None, source: str = Source.STAFF
-) -> EndpointGroup:
+def endpoint_group_deactivate(*, group_id: int, actor: Actor, source: Source) -> EndpointGroup:
     return _set_endpoint_group_active(group_id=group_id, active=False, actor=actor, source=source)
 
 
-def endpoint_group_audit(*, group_id: int, actor=None) -> EndpointGroupRecord | None:
+def endpoint_group_audit(
+    *, group_id: int, actor: Actor, source: Source
+) -> EndpointGroupRecord | None:
     """One endpoint group as VI describes it now (AuditEndpointGroup); None if VI has none.
 
     What VI says also corrects the mirror row when it differs, so the list page agrees with the
@@ -1164,7 +1171,7 @@ def endpoint_group_audit(*, group_id: int, actor=None) -> EndpointGroupRecord | 
     as the sync's doing, not as the person's change.
     """
     group_id = _validate_endpoint_id(group_id)
-    with _with_context(actor, Source.STAFF):
+    with _with_context(actor, source):
         record = gateway.audit_endpoint_group(group_id=group_id)
     if record is None:
         return None
@@ -1183,7 +1190,7 @@ def endpoint_group_audit(*, group_id: int, actor=None) -> EndpointGroupRecord | 
     return record
 
 
-def intl_did_release(*, tn: str, actor=None, source: str = Source.STAFF) -> None:
+def intl_did_release(*, tn: str, actor: Actor, source: Source) -> None:
     """Give an international number back; its row is marked gone."""
     tn = (tn or "").strip()
     if not tn.isdigit():
@@ -1257,7 +1264,7 @@ def dids_sync(*, run: SyncContext, confirmed: bool = False) -> None:
         raise problems[0]
 
 
-def _records(items: Iterable[Any]) -> Iterable[dict[str, Any]]:
+def _records(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
     for item in items:
         # Shallow, not asdict: asdict would turn an unusable value's Unfit marker (a dataclass)
         # into a plain dict the sync would store instead of setting the record aside.
@@ -1341,13 +1348,14 @@ def _sync_numbers(run: SyncContext, group_members: Mapping[str, int]) -> None:
 def _read_balance(run: SyncContext) -> None:
     amount = gateway.get_prepaid_balance()
     PrepaidBalanceReading.objects.create(amount=amount, read_at=timezone.now())
-    run.set_counts({"amount": str(amount)}, step="balance")
+    # The balance step records an amount, not a count; set_counts' figures are typed as counts.
+    run.set_counts({"amount": str(amount)}, step="balance")  # type: ignore[dict-item]
 
 
 # --- a number that left the account: is it still to be had, and buying it back ---------------
 
 
-def did_buy_back_available(*, tn: str, actor=None) -> bool:
+def did_buy_back_available(*, tn: str, actor: Actor, source: Source) -> bool:
     """Whether VI's inventory search offers this number for sale right now.
 
     VI keeps a released number out of its inventory for a while (about a day in the
@@ -1356,13 +1364,11 @@ def did_buy_back_available(*, tn: str, actor=None) -> bool:
     """
     tn = normalize_tn(tn)
     criteria = SearchCriteria(npa=tn[:3], nxx=tn[3:6])
-    with _with_context(actor, Source.STAFF):
+    with _with_context(actor, source):
         return any(locator.tn == tn for locator in gateway.get_dids(criteria=criteria))
 
 
-def did_buy_back(
-    *, tn: str, endpoint_id: int, actor=None, source: str = Source.STAFF
-) -> NumberOutcome:
+def did_buy_back(*, tn: str, endpoint_id: int, actor: Actor, source: Source) -> NumberOutcome:
     """Buy a number the account used to hold back onto an endpoint group.
 
     The purchase itself is the ordinary assign (same VI call, same mirror update: the row

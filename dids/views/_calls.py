@@ -57,9 +57,9 @@ def call_service(form: forms.Form, action: Callable[[], Any]) -> Called:
     try:
         return Called(ok=True, value=action())
     except ProviderUnavailable:
-        form.vi_error = ViError(message=UNREACHABLE_MESSAGE, unavailable=True)
+        form.vi_error = ViError(message=UNREACHABLE_MESSAGE, unavailable=True)  # type: ignore[attr-defined]
     except ProviderRejected as refusal:
-        form.vi_error = ViError(message=refusal.message, code=refusal.code)
+        form.vi_error = ViError(message=refusal.message, code=refusal.code)  # type: ignore[attr-defined]
     except expected_failures() as failure:
         form.add_error(None, failure if isinstance(failure, ValidationError) else str(failure))
     return Called(ok=False)

@@ -7,57 +7,70 @@ a long table), which also lists every reservation still outstanding, so a number
 and left behind can be found again and bought.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
 
 from dids import selectors, services
 from dids.forms import AssignForm, InventoryForm, InventorySearchForm, ReserveForm
 from dids.models import Reservation
 from dids.reservations import reservations_outstanding
-from dids.views._calls import UNREACHABLE_MESSAGE, ViError, call_service
+from portal.actor import Actor
+from portal.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.staff_errors import attempt_on_form
+
+T = TypeVar("T")
 
 
-def _read_vi(form: forms.Form, read, default):
-    """A VI read for the page; its failure is shown on `form` instead of breaking the page."""
-    try:
-        return read()
-    except ProviderUnavailable:
-        form.vi_error = ViError(message=UNREACHABLE_MESSAGE, unavailable=True)
-    except ProviderRejected as refusal:
-        form.vi_error = ViError(message=refusal.message, code=refusal.code)
-    return default
+def _read_vi(form: forms.Form, read: Callable[[], list[T]]) -> list[T]:
+    """A VI read for the page; its failure is shown on `form` (and nothing listed) instead of
+    breaking the page."""
+    outcome = attempt_on_form(form, read, expected=services.EXPECTED_ERRORS)
+    return outcome.value if outcome.value is not None else []
 
 
-def buy(request: HttpRequest) -> HttpResponse:
+@require_GET
+def buy(request: HtmxHttpRequest) -> HttpResponse:
     search_form = InventorySearchForm(request.GET or None)
     if search_form.is_bound and request.htmx and request.htmx.target == "buy-results":
         context = {"search_form": search_form, **_search(search_form, actor=request.user)}
         return render(request, "dids/buy.html#results", context)
-    states = _read_vi(search_form, lambda: services.available_states_list(actor=request.user), [])
+    states = _read_vi(
+        search_form, lambda: services.available_states_list(actor=request.user, source=Source.STAFF)
+    )
     context = {"search_form": search_form, "states": states, **_tray_context(request)}
     if search_form.is_bound:
         context.update(_search(search_form, actor=request.user))
     return render(request, "dids/buy.html", context)
 
 
-def _search(form: InventorySearchForm, *, actor) -> dict:
+def _search(form: InventorySearchForm, *, actor: Actor) -> dict[str, Any]:
     if not form.is_valid():
         return {"searched": False}
     criteria = services.SearchCriteria(**form.criteria())
     extended = bool(form.cleaned_data.get("extended"))
     locators = _read_vi(
-        form, lambda: services.dids_search(criteria=criteria, extended=extended, actor=actor), []
+        form,
+        lambda: services.dids_search(
+            criteria=criteria, extended=extended, actor=actor, source=Source.STAFF
+        ),
     )
     counts = []
-    if not getattr(form, "vi_error", None):
+    if not getattr(form, "staff_error", None):
         counts = _read_vi(
-            form, lambda: services.dids_count(criteria=criteria, order_by="rc", actor=actor), []
+            form,
+            lambda: services.dids_count(
+                criteria=criteria, order_by="rc", actor=actor, source=Source.STAFF
+            ),
         )
     highest = max((row.count for row in counts), default=0) or 1
     # Heat: each rate center's share of the busiest one, as the cell's shade.
@@ -65,13 +78,17 @@ def _search(form: InventorySearchForm, *, actor) -> dict:
     return {"searched": True, "locators": locators, "counts": heat}
 
 
-def rate_centers(request: HttpRequest) -> HttpResponse:
+@require_GET
+def rate_centers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rate-center picker's options for a state (htmx cascading select)."""
     state = (request.GET.get("state") or "").strip().upper()
     form = forms.Form()
     options = (
         _read_vi(
-            form, lambda: services.available_rate_centers_list(state=state, actor=request.user), []
+            form,
+            lambda: services.available_rate_centers_list(
+                state=state, actor=request.user, source=Source.STAFF
+            ),
         )
         if state
         else []
@@ -79,7 +96,8 @@ def rate_centers(request: HttpRequest) -> HttpResponse:
     return render(request, "dids/buy.html#rate_center_options", {"options": options, "form": form})
 
 
-def npas(request: HttpRequest) -> HttpResponse:
+@require_GET
+def npas(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = (request.GET.get("state") or "").strip().upper()
     rate_center = (request.GET.get("rate_center") or "").strip()
     form = forms.Form()
@@ -87,9 +105,8 @@ def npas(request: HttpRequest) -> HttpResponse:
         _read_vi(
             form,
             lambda: services.available_npas_list(
-                state=state, rate_center=rate_center, actor=request.user
+                state=state, rate_center=rate_center, actor=request.user, source=Source.STAFF
             ),
-            [],
         )
         if state or rate_center
         else []
@@ -106,7 +123,7 @@ class TrayRow:
     mine: bool
 
 
-def _tray_rows(user) -> list[TrayRow]:
+def _tray_rows(user: Actor) -> list[TrayRow]:
     now = timezone.now()
     return [
         TrayRow(
@@ -118,7 +135,7 @@ def _tray_rows(user) -> list[TrayRow]:
     ]
 
 
-def _tray_context(request: HttpRequest, **notice) -> dict:
+def _tray_context(request: AuthenticatedHttpRequest, **notice: Any) -> dict[str, Any]:
     """The reservation tray: what was just done (`notice`), then every outstanding reservation."""
     return {
         "tray_rows": _tray_rows(request.user),
@@ -129,12 +146,12 @@ def _tray_context(request: HttpRequest, **notice) -> dict:
     }
 
 
-def _tray(request: HttpRequest, **notice) -> HttpResponse:
+def _tray(request: AuthenticatedHttpRequest, **notice: Any) -> HttpResponse:
     return render(request, "dids/buy.html#tray", _tray_context(request, **notice))
 
 
 @write_view("portal.operate_numbers")
-def reserve(request: HttpRequest) -> HttpResponse:
+def reserve(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReserveForm(request.POST)
     outcomes = None
     extended_picked: list[str] = []
@@ -145,9 +162,12 @@ def reserve(request: HttpRequest) -> HttpResponse:
             # assign form, which buys them with assignDIDExtended.
             extended_picked = form.cleaned_data["tns"]
         else:
-            outcomes = call_service(
+            outcomes = attempt_on_form(
                 form,
-                lambda: services.dids_reserve(tns=form.cleaned_data["tns"], actor=request.user),
+                lambda: services.dids_reserve(
+                    tns=form.cleaned_data["tns"], actor=request.user, source=Source.STAFF
+                ),
+                expected=services.EXPECTED_ERRORS,
             ).value
     return _tray(
         request,
@@ -159,13 +179,13 @@ def reserve(request: HttpRequest) -> HttpResponse:
 
 
 @write_view("portal.operate_numbers")
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AssignForm(request.POST, endpoint_groups=selectors.endpoint_group_list())
     outcomes = None
     extended_picked: list[str] = []
     if form.is_valid():
         data = form.cleaned_data
-        outcomes = call_service(
+        outcomes = attempt_on_form(
             form,
             lambda: services.dids_assign(
                 tns=data["tns"],
@@ -174,7 +194,9 @@ def assign(request: HttpRequest) -> HttpResponse:
                 ref_id=data["ref_id"] or None,
                 extended=data["extended"],
                 actor=request.user,
+                source=Source.STAFF,
             ),
+            expected=services.EXPECTED_ERRORS,
         ).value
     elif form.data.get("extended"):
         # Keep the extended numbers' form on screen, so the person can correct and resend it.
@@ -184,26 +206,32 @@ def assign(request: HttpRequest) -> HttpResponse:
         assign_form=form if outcomes is None else None,
     )  # fmt: skip
     if outcomes:
-        response["HX-Trigger"] = "dids-changed"
+        trigger_client_event(response, "dids-changed")
     return response
 
 
-def inventory(request: HttpRequest) -> HttpResponse:
+@require_GET
+def inventory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The personal inventory as VI lists it now (GetInventoryTNs)."""
     form = InventoryForm()
-    tns = _read_vi(form, lambda: services.inventory_tns_list(actor=request.user), [])
+    tns = _read_vi(
+        form, lambda: services.inventory_tns_list(actor=request.user, source=Source.STAFF)
+    )
     return render(request, "dids/inventory.html", {"inventory": tns, "form": form})
 
 
 @write_view("portal.operate_numbers")
-def inventory_add(request: HttpRequest) -> HttpResponse:
+def inventory_add(request: HtmxHttpRequest) -> HttpResponse:
     """Park numbers in the account's personal inventory (InventoryDIDs)."""
     form = InventoryForm(request.POST)
     outcomes = None
     if form.is_valid():
-        outcomes = call_service(
+        outcomes = attempt_on_form(
             form,
-            lambda: services.inventory_dids_list(tns=form.cleaned_data["tns"], actor=request.user),
+            lambda: services.inventory_dids_list(
+                tns=form.cleaned_data["tns"], actor=request.user, source=Source.STAFF
+            ),
+            expected=services.EXPECTED_ERRORS,
         ).value
     if request.htmx and request.htmx.target == "reservation-tray":
         return _tray(

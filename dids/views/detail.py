@@ -2,7 +2,8 @@
 
 Each panel is a form that posts to its own URL, validates on its own, calls one service
 and re-renders itself in place with VI's answer; on success it also tells the page
-(`HX-Trigger: did-changed`) so the summary and the history refresh.
+(the `did-changed` event) so the summary and the history refresh. Each panel is a partial
+of the page named after it (`dids/detail.html#panel_<name>`), rendered by that name.
 """
 
 from collections.abc import Callable
@@ -10,15 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
 
 from dids import forms as did_forms
 from dids import number_summary, selectors, services
-from dids.views._calls import ViError, call_service
+from dids.models import DID
 from messaging import services as messaging_services
+from portal.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
+from portal.staff_errors import StaffError, attempt_on_form
 from portal.voipinnovations.errors import ProviderError
 
 HISTORY_LIMIT = 50
@@ -34,78 +40,110 @@ class Panel:
     title: str
     form_class: type[forms.Form]
     # (request, did, cleaned data) -> whatever the service returned; raises expected errors.
-    submit: Callable[[HttpRequest, Any, dict], Any]
-    initial: Callable[[Any], dict] = lambda did: {}
+    submit: Callable[[AuthenticatedHttpRequest, DID, dict[str, Any]], Any]
+    initial: Callable[[DID], dict[str, Any]] = lambda did: {}
     # Extra form arguments the panel needs from selectors (endpoint groups, scripts).
     needs: tuple[str, ...] = field(default=())
     success: str = "Saved at VI."
 
+    @property
+    def template(self) -> str:
+        """The page's partial that draws this panel, by name."""
+        return f"dids/detail.html#panel_{self.name}"
 
-def _configure(request, did, data):
+
+Data = dict[str, Any]
+
+
+def _configure(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
     return services.dids_configure(
-        tns=[did.tn], endpoint_id=data["endpoint_group"], cnam=data["cnam"], actor=request.user
+        tns=[did.tn],
+        endpoint_id=data["endpoint_group"],
+        cnam=data["cnam"],
+        actor=request.user,
+        source=Source.STAFF,
     )
 
 
-def _cnam_name(request, did, data):
+def _cnam_name(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
     if data.get("remove"):
-        return services.cnam_name_remove(tn=did.tn, actor=request.user)
-    return services.cnam_name_update(tn=did.tn, name=data["name"], actor=request.user)
+        return services.cnam_name_remove(tn=did.tn, actor=request.user, source=Source.STAFF)
+    return services.cnam_name_update(
+        tn=did.tn, name=data["name"], actor=request.user, source=Source.STAFF
+    )
 
 
-def _forward(request, did, data):
+def _forward(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
     if data.get("remove"):
         return services.forward_remove(
-            tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user
+            tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user, source=Source.STAFF
         )
-    return services.forward_set(tn=did.tn, forward=data["forward"], actor=request.user)
+    return services.forward_set(
+        tn=did.tn, forward=data["forward"], actor=request.user, source=Source.STAFF
+    )
 
 
-def _failover(request, did, data):
-    return services.failover_update(tn=did.tn, failover=data["failover"], actor=request.user)
+def _failover(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
+    return services.failover_update(
+        tn=did.tn, failover=data["failover"], actor=request.user, source=Source.STAFF
+    )
 
 
-def _did_group(request, did, data):
+def _did_group(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
     if data.get("remove"):
-        return services.did_group_remove(tn=did.tn, actor=request.user)
+        return services.did_group_remove(tn=did.tn, actor=request.user, source=Source.STAFF)
     group_id = data.get("group_id")
     if group_id is None:
         # "A new group" with a name: created at VI (or the existing group of that name).
-        group, _ = services.did_group_by_name(name=data["new_group_name"], actor=request.user)
+        group, _ = services.did_group_by_name(
+            name=data["new_group_name"], actor=request.user, source=Source.STAFF
+        )
         group_id = group.vi_id
-    return services.did_group_set(tn=did.tn, group_id=group_id, actor=request.user)
-
-
-def _conference(request, did, data):
-    if data.get("remove"):
-        return services.conference_line_remove(tn=did.tn, actor=request.user)
-    return services.conference_line_set(tn=did.tn, pin=data["pin"], actor=request.user)
-
-
-def _fax_to_email(request, did, data):
-    if data.get("remove"):
-        return services.fax_to_email_remove(tn=did.tn, actor=request.user)
-    return services.fax_to_email_set(tn=did.tn, email=data["email"], actor=request.user)
-
-
-def _fax_notifications(request, did, data):
-    return services.fax_notifications_configure(
-        tn=did.tn, enabled=data["enabled"], actor=request.user
+    return services.did_group_set(
+        tn=did.tn, group_id=group_id, actor=request.user, source=Source.STAFF
     )
 
 
-def _email_to_fax(request, did, data):
+def _conference(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
     if data.get("remove"):
-        return services.email_to_fax_remove(tn=did.tn, email=data["email"], actor=request.user)
-    return services.email_to_fax_add(tn=did.tn, email=data["email"], actor=request.user)
+        return services.conference_line_remove(tn=did.tn, actor=request.user, source=Source.STAFF)
+    return services.conference_line_set(
+        tn=did.tn, pin=data["pin"], actor=request.user, source=Source.STAFF
+    )
 
 
-def _program(request, did, data):
+def _fax_to_email(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
+    if data.get("remove"):
+        return services.fax_to_email_remove(tn=did.tn, actor=request.user, source=Source.STAFF)
+    return services.fax_to_email_set(
+        tn=did.tn, email=data["email"], actor=request.user, source=Source.STAFF
+    )
+
+
+def _fax_notifications(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
+    return services.fax_notifications_configure(
+        tn=did.tn, enabled=data["enabled"], actor=request.user, source=Source.STAFF
+    )
+
+
+def _email_to_fax(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
+    if data.get("remove"):
+        return services.email_to_fax_remove(
+            tn=did.tn, email=data["email"], actor=request.user, source=Source.STAFF
+        )
+    return services.email_to_fax_add(
+        tn=did.tn, email=data["email"], actor=request.user, source=Source.STAFF
+    )
+
+
+def _program(request: AuthenticatedHttpRequest, did: DID, data: Data) -> Any:
     if data.get("remove"):
         return services.did_unprogram(
-            tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user
+            tn=did.tn, endpoint_id=data["endpoint_group"], actor=request.user, source=Source.STAFF
         )
-    return services.did_program(tn=did.tn, script_id=data["script"], actor=request.user)
+    return services.did_program(
+        tn=did.tn, script_id=data["script"], actor=request.user, source=Source.STAFF
+    )
 
 
 PANELS: dict[str, Panel] = {
@@ -139,7 +177,7 @@ PANELS: dict[str, Panel] = {
 }  # fmt: skip
 
 
-def _did_or_404(tn: str):
+def _did_or_404(tn: str) -> DID:
     did = selectors.did_get(tn=tn)
     if did is None:
         raise Http404(
@@ -148,9 +186,9 @@ def _did_or_404(tn: str):
     return did
 
 
-def _form_kwargs(panel: Panel) -> tuple[dict, str]:
+def _form_kwargs(request: AuthenticatedHttpRequest, panel: Panel) -> tuple[dict[str, Any], str]:
     """The selector-fed choices a panel's form needs, and a note if VI could not give them."""
-    kwargs: dict = {}
+    kwargs: dict[str, Any] = {}
     note = ""
     if "endpoint_groups" in panel.needs:
         kwargs["endpoint_groups"] = selectors.endpoint_group_list()
@@ -158,7 +196,7 @@ def _form_kwargs(panel: Panel) -> tuple[dict, str]:
         kwargs["did_groups"] = selectors.did_group_list()
     if "scripts" in panel.needs:
         try:
-            kwargs["scripts"] = services.scripts_list()
+            kwargs["scripts"] = services.scripts_list(actor=request.user, source=Source.STAFF)
         except ProviderError:
             kwargs["scripts"] = []
             note = "VI's script list could not be loaded just now."
@@ -166,19 +204,25 @@ def _form_kwargs(panel: Panel) -> tuple[dict, str]:
 
 
 def _panel_context(
-    panel: Panel, did, form: forms.Form, *, note: str = "", saved: bool = False, result=None
-) -> dict:
+    panel: Panel,
+    did: DID,
+    form: forms.Form,
+    *,
+    note: str = "",
+    saved: bool = False,
+    result: Any = None,
+) -> dict[str, Any]:
     return {
         "panel": panel, "did": did, "form": form, "note": note, "saved": saved, "result": result,
         "value": number_summary.panel_value(name=panel.name, did=did),
     }  # fmt: skip
 
 
-def _render_panel(request: HttpRequest, context: dict) -> HttpResponse:
-    return render(request, f"dids/detail.html#panel_{context['panel'].name}", context)
+def _render_panel(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, context["panel"].template, context)
 
 
-def _page_context(did) -> dict:
+def _page_context(did: DID) -> dict[str, Any]:
     return {
         "did": did,
         "summary": selectors.did_summary(did=did),
@@ -189,7 +233,8 @@ def _page_context(did) -> dict:
     }
 
 
-def did_detail(request: HttpRequest, tn: str) -> HttpResponse:
+@require_GET
+def did_detail(request: HtmxHttpRequest, tn: str) -> HttpResponse:
     did = _did_or_404(tn)
     part = request.GET.get("part")
     context = _page_context(did)
@@ -203,7 +248,7 @@ def did_detail(request: HttpRequest, tn: str) -> HttpResponse:
     for panel in PANELS.values():
         if panel.name == "program":
             continue  # loads itself (it asks VI for the script list)
-        kwargs, note = _form_kwargs(panel)
+        kwargs, note = _form_kwargs(request, panel)
         panels.append(
             _panel_context(
                 panel, did, panel.form_class(initial=panel.initial(did), **kwargs), note=note
@@ -214,7 +259,8 @@ def did_detail(request: HttpRequest, tn: str) -> HttpResponse:
     return render(request, "dids/detail.html", context)
 
 
-def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
+@require_GET
+def did_panel(request: AuthenticatedHttpRequest, tn: str, panel: str) -> HttpResponse:
     """One panel, freshly rendered (lazy-loaded panels, or "cancel" after an edit)."""
     if panel not in PANELS:
         raise Http404("No such panel.")
@@ -222,11 +268,11 @@ def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
     spec = PANELS[panel]
     if did.is_gone:
         return _render_gone_panel(request, spec, did)
-    kwargs, note = _form_kwargs(spec)
+    kwargs, note = _form_kwargs(request, spec)
     if panel == "email_to_fax" and request.GET.get("fetch") == "vi":
         # The sender list as VI holds it now (GetEmailToFax); the service corrects the mirror.
         try:
-            services.email_to_fax_list(tn=did.tn, actor=request.user)
+            services.email_to_fax_list(tn=did.tn, actor=request.user, source=Source.STAFF)
         except ProviderError:
             note = "VI could not be asked just now; this is the portal's copy from the last sync."
         did = _did_or_404(tn)
@@ -235,7 +281,7 @@ def did_panel(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
 
 
 @write_view("portal.operate_numbers")
-def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
+def did_panel_submit(request: AuthenticatedHttpRequest, tn: str, panel: str) -> HttpResponse:
     if panel not in PANELS:
         raise Http404("No such panel.")
     did = _did_or_404(tn)
@@ -244,19 +290,23 @@ def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
         # Refused here, not at VI: VI's answer for a number off the account is "invalid
         # number" (944), which reads as if the digits were wrong.
         return _render_gone_panel(request, spec, did)
-    kwargs, note = _form_kwargs(spec)
+    kwargs, note = _form_kwargs(request, spec)
     form = spec.form_class(request.POST, **kwargs)
     if not form.is_valid():
         # Bad input never reaches VI; htmx swaps a 200, so the errors show in place.
         return _render_panel(request, _panel_context(spec, did, form, note=note))
-    called = call_service(form, lambda: spec.submit(request, did, form.cleaned_data))
-    if not called.ok:
+    called = attempt_on_form(
+        form,
+        lambda: spec.submit(request, did, form.cleaned_data),
+        expected=services.EXPECTED_ERRORS,
+    )
+    if called.failed:
         return _render_panel(request, _panel_context(spec, did, form, note=note))
     result = called.value
     outcome = _first_outcome(result)
     if outcome is not None and not outcome.ok:
         # A per-number refusal inside a bulk-shaped answer: show it as VI's word on this form.
-        form.vi_error = ViError(message=outcome.message, code=outcome.code)
+        _refused_on(form, outcome.message, outcome.code)
         return _render_panel(request, _panel_context(spec, did, form, note=note))
     did = _did_or_404(tn)
     if "did_groups" in spec.needs:
@@ -271,11 +321,16 @@ def did_panel_submit(request: HttpRequest, tn: str, panel: str) -> HttpResponse:
         {"did": did, "summary": selectors.did_summary(did=did), "oob": True},
     )
     response.content += summary.content
-    response["HX-Trigger"] = "did-changed"
-    return response
+    return trigger_client_event(response, "did-changed")
 
 
-def _render_gone_panel(request: HttpRequest, spec: Panel, did) -> HttpResponse:
+def _refused_on(form: forms.Form, message: str, code: str) -> None:
+    """VI's refusal of this one number, shown on the form like a refusal of the whole call."""
+    # Set like attempt_on_form sets it: a plain attribute the form's error block reads.
+    form.staff_error = StaffError(kind="refused", message=message, code=code)  # type: ignore[attr-defined]
+
+
+def _render_gone_panel(request: AuthenticatedHttpRequest, spec: Panel, did: DID) -> HttpResponse:
     return render(
         request,
         "dids/detail.html#panel_gone",
@@ -283,7 +338,7 @@ def _render_gone_panel(request: HttpRequest, spec: Panel, did) -> HttpResponse:
     )
 
 
-def _first_outcome(result: Any):
+def _first_outcome(result: Any) -> Any:
     """A single NumberOutcome from a service answer (one, or a list of one), if it is one."""
     if isinstance(result, (list, tuple)):
         result = result[0] if len(result) == 1 else None
@@ -291,11 +346,15 @@ def _first_outcome(result: Any):
 
 
 @write_view("portal.operate_numbers")
-def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
+def did_refresh(request: AuthenticatedHttpRequest, tn: str) -> HttpResponse:
     """Ask VI about this number now (queryDID and the feature getters) and show the result."""
     form = forms.Form(request.POST)
     form.is_valid()
-    called = call_service(form, lambda: services.did_refresh(tn=tn, actor=request.user))
+    called = attempt_on_form(
+        form,
+        lambda: services.did_refresh(tn=tn, actor=request.user, source=Source.STAFF),
+        expected=services.EXPECTED_ERRORS,
+    )
     did = selectors.did_get(tn=tn)
     sms_refreshed = None
     if called.ok and called.value is not None:
@@ -303,7 +362,10 @@ def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
         # number as VI has it now" means those too (AuditSMS for this one number).
         try:
             sms_refreshed = (
-                messaging_services.sms_number_refresh(tn=tn, actor=request.user) is not None
+                messaging_services.sms_number_refresh(
+                    tn=tn, actor=request.user, source=Source.STAFF
+                )
+                is not None
             )
         except ProviderError:
             sms_refreshed = False
@@ -313,18 +375,22 @@ def did_refresh(request: HttpRequest, tn: str) -> HttpResponse:
         {"form": form, "did": did, "refreshed": called.ok, "sms_refreshed": sms_refreshed},
     )
     if called.ok:
-        response["HX-Trigger"] = "did-changed"
+        trigger_client_event(response, "did-changed")
     return response
 
 
 # --- a gone number: buy it back ----------------------------------------------------------------
 
 
-def _buy_back_context(request: HttpRequest, did, form: forms.Form | None = None) -> dict:
+def _buy_back_context(
+    request: AuthenticatedHttpRequest, did: DID, form: forms.Form | None = None
+) -> dict[str, Any]:
     """Whether VI offers the number now, and the form to buy it, for the gone banner."""
     context: dict[str, Any] = {"did": did, "available": None, "unreachable": False}
     try:
-        context["available"] = services.did_buy_back_available(tn=did.tn, actor=request.user)
+        context["available"] = services.did_buy_back_available(
+            tn=did.tn, actor=request.user, source=Source.STAFF
+        )
     except ProviderError:
         context["unreachable"] = True
     context["form"] = form or did_forms.BuyBackForm(
@@ -334,7 +400,8 @@ def _buy_back_context(request: HttpRequest, did, form: forms.Form | None = None)
     return context
 
 
-def did_buy_back(request: HttpRequest, tn: str) -> HttpResponse:
+@require_GET
+def did_buy_back(request: AuthenticatedHttpRequest, tn: str) -> HttpResponse:
     """The banner's "buy it back" part: asks VI's inventory whether the number is for sale."""
     did = _did_or_404(tn)
     if not did.is_gone:
@@ -343,22 +410,26 @@ def did_buy_back(request: HttpRequest, tn: str) -> HttpResponse:
 
 
 @write_view("portal.operate_numbers")
-def did_buy_back_submit(request: HttpRequest, tn: str) -> HttpResponse:
+def did_buy_back_submit(request: AuthenticatedHttpRequest, tn: str) -> HttpResponse:
     did = _did_or_404(tn)
     form = did_forms.BuyBackForm(request.POST, endpoint_groups=selectors.endpoint_group_list())
     if not did.is_gone:
         return render(request, "dids/detail.html#buy_back", {"did": did, "still_ours": True})
     if not form.is_valid():
         return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did, form))
-    called = call_service(
+    called = attempt_on_form(
         form,
         lambda: services.did_buy_back(
-            tn=did.tn, endpoint_id=form.cleaned_data["endpoint_group"], actor=request.user
+            tn=did.tn,
+            endpoint_id=form.cleaned_data["endpoint_group"],
+            actor=request.user,
+            source=Source.STAFF,
         ),
+        expected=services.EXPECTED_ERRORS,
     )
     outcome = called.value if called.ok else None
     if outcome is not None and not outcome.ok:
-        form.vi_error = ViError(message=outcome.message, code=outcome.code)
+        _refused_on(form, outcome.message, outcome.code)
     if outcome is None or not outcome.ok:
         return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did, form))
     # Bought: the whole page changes (panels come back), so load it afresh.

@@ -1,20 +1,23 @@
 """Endpoint groups (where calls go), international numbers, and the account panel."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from dids import selectors, services
 from dids.forms import EndpointGroupStateForm, ReleaseIntlForm
-from dids.views._calls import ViError, call_service
+from dids.models import EndpointGroup
+from portal.http import AuthenticatedHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
-
-MIRROR_FALLBACK_MESSAGE = "VI is unreachable — showing the portal's copy from the last sync."
+from portal.staff_errors import attempt, attempt_on_form
 
 
+@require_GET
 def endpoint_group_list(request: HttpRequest) -> HttpResponse:
     groups = selectors.endpoint_group_list()
     counts = selectors.endpoint_group_did_counts()
@@ -22,24 +25,23 @@ def endpoint_group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dids/endpoint_groups.html", {"rows": rows})
 
 
-def _group_or_404(vi_id: int):
+def _group_or_404(vi_id: int) -> EndpointGroup:
     group = selectors.endpoint_group_get(vi_id=vi_id)
     if group is None:
         raise Http404("No such endpoint group in the portal's list.")
     return group
 
 
-def endpoint_group_detail(request: HttpRequest, vi_id: int) -> HttpResponse:
+@require_GET
+def endpoint_group_detail(request: AuthenticatedHttpRequest, vi_id: int) -> HttpResponse:
     _group_or_404(vi_id)
-    live = None
-    vi_error = None
     # AuditEndpointGroup, live; the mirror (last sync) when VI cannot answer, and the page says so.
-    try:
-        live = services.endpoint_group_audit(group_id=vi_id, actor=request.user)
-    except ProviderUnavailable:
-        vi_error = ViError(message=MIRROR_FALLBACK_MESSAGE, unavailable=True)
-    except ProviderRejected as refusal:
-        vi_error = ViError(message=refusal.message, code=refusal.code)
+    audit = attempt(
+        lambda: services.endpoint_group_audit(
+            group_id=vi_id, actor=request.user, source=Source.STAFF
+        ),
+        expected=services.EXPECTED_ERRORS,
+    )
     # Read after the live call: it may have corrected the mirror row (name, active …).
     group = _group_or_404(vi_id)
     return render(
@@ -47,8 +49,8 @@ def endpoint_group_detail(request: HttpRequest, vi_id: int) -> HttpResponse:
         "dids/endpoint_group_detail.html",
         {
             "group": group,
-            "live": live,
-            "vi_error": vi_error,
+            "live": audit.value,
+            "error": audit.error,
             "routed": selectors.endpoint_group_did_counts().get(vi_id, 0),
             "form": EndpointGroupStateForm(initial={"active": "0" if group.active else "1"}),
         },
@@ -56,16 +58,21 @@ def endpoint_group_detail(request: HttpRequest, vi_id: int) -> HttpResponse:
 
 
 @write_view("portal.manage_endpoint_groups")
-def endpoint_group_state(request: HttpRequest, vi_id: int) -> HttpResponse:
+def endpoint_group_state(request: AuthenticatedHttpRequest, vi_id: int) -> HttpResponse:
     group = _group_or_404(vi_id)
     form = EndpointGroupStateForm(request.POST)
     done = False
     if form.is_valid():
-        if form.cleaned_data["active"]:
-            action = lambda: services.endpoint_group_activate(group_id=vi_id, actor=request.user)  # noqa: E731
-        else:
-            action = lambda: services.endpoint_group_deactivate(group_id=vi_id, actor=request.user)  # noqa: E731
-        done = call_service(form, action).ok
+        change: Callable[..., EndpointGroup] = (
+            services.endpoint_group_activate
+            if form.cleaned_data["active"]
+            else services.endpoint_group_deactivate
+        )
+        done = attempt_on_form(
+            form,
+            lambda: change(group_id=vi_id, actor=request.user, source=Source.STAFF),
+            expected=services.EXPECTED_ERRORS,
+        ).ok
     group = _group_or_404(vi_id)
     return render(
         request,
@@ -79,6 +86,7 @@ def endpoint_group_state(request: HttpRequest, vi_id: int) -> HttpResponse:
     )
 
 
+@require_GET
 def intl_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -88,12 +96,16 @@ def intl_list(request: HttpRequest) -> HttpResponse:
 
 
 @write_view("portal.release_numbers")
-def intl_release(request: HttpRequest) -> HttpResponse:
+def intl_release(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReleaseIntlForm(request.POST)
     done = False
     if form.is_valid():
-        done = call_service(
-            form, lambda: services.intl_did_release(tn=form.cleaned_data["tn"], actor=request.user)
+        done = attempt_on_form(
+            form,
+            lambda: services.intl_did_release(
+                tn=form.cleaned_data["tn"], actor=request.user, source=Source.STAFF
+            ),
+            expected=services.EXPECTED_ERRORS,
         ).ok
     return render(request, "dids/intl.html#release_result", {"form": form, "done": done})
 
@@ -102,6 +114,7 @@ def low_balance_threshold() -> Decimal:
     return Decimal(str(getattr(settings, "LOW_BALANCE_WARNING", "50.00")))
 
 
+@require_GET
 def account(request: HttpRequest) -> HttpResponse:
     reading = selectors.prepaid_balance_latest()
     return render(

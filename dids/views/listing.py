@@ -1,22 +1,30 @@
 """/numbers/: the owned-number list, its CSV export and the bulk actions on a selection."""
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from collections.abc import Callable
+
+from django import forms
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
 
 from dids import selectors, services
 from dids.filters import SORTABLE_COLUMNS, DIDFilterForm
 from dids.forms import BulkConfigureForm, BulkDIDGroupForm
 from dids.records import NumberOutcome
-from dids.views._calls import UNREACHABLE_MESSAGE, call_service
 from portal.csv_export import csv_lines, csv_response
+from portal.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
+from portal.staff_errors import UNREACHABLE_MESSAGE, attempt_on_form
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 PER_PAGE = 50
 
 
-def did_list(request: HttpRequest) -> HttpResponse:
+@require_GET
+def did_list(request: HtmxHttpRequest) -> HttpResponse:
     form = DIDFilterForm(request.GET)
     filters = form.filters()
     page = selectors.did_list(
@@ -50,7 +58,8 @@ def did_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dids/list.html", context)
 
 
-def did_export(request: HttpRequest) -> StreamingHttpResponse:
+@require_GET
+def did_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed: 100,000 numbers never sit in memory at once."""
     form = DIDFilterForm(request.GET)
     rows = selectors.did_csv_rows(filters=form.filters(), sort=form.chosen_sort())
@@ -58,36 +67,44 @@ def did_export(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response(csv_lines(rows), filename=f"numbers-{stamp}.csv")
 
 
-def _bulk_result(request: HttpRequest, *, form, outcomes, title: str) -> HttpResponse:
+def _bulk_result(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: forms.Form,
+    outcomes: list[NumberOutcome] | None,
+    title: str,
+) -> HttpResponse:
     response = render(
         request,
         "dids/list.html#bulk_result",
         {"form": form, "outcomes": outcomes, "title": title},
     )
     if outcomes:
-        response["HX-Trigger"] = "dids-changed"
+        trigger_client_event(response, "dids-changed")
     return response
 
 
 @write_view("portal.operate_numbers")
-def bulk_configure(request: HttpRequest) -> HttpResponse:
+def bulk_configure(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One configDID for many numbers: endpoint group and inbound CNAM dip."""
     form = BulkConfigureForm(request.POST, endpoint_groups=selectors.endpoint_group_list())
     outcomes = None
     if form.is_valid():
-        outcomes = call_service(
+        outcomes = attempt_on_form(
             form,
             lambda: services.dids_configure(
                 tns=form.cleaned_data["tns"],
                 endpoint_id=form.cleaned_data["endpoint_group"],
                 cnam=form.cleaned_data["cnam"],
                 actor=request.user,
+                source=Source.STAFF,
             ),
+            expected=services.EXPECTED_ERRORS,
         ).value
     return _bulk_result(request, form=form, outcomes=outcomes, title="Endpoint group and CNAM dip")
 
 
-def _each_number(tns: list[str], write) -> list[NumberOutcome]:
+def _each_number(tns: list[str], write: Callable[[str], NumberOutcome]) -> list[NumberOutcome]:
     """VI's DID-group calls take one number each: call per number, a result per number.
 
     A refusal stops only that number. VI becoming unreachable stops the rest, and the
@@ -111,17 +128,20 @@ def _each_number(tns: list[str], write) -> list[NumberOutcome]:
 
 
 @write_view("portal.operate_numbers")
-def bulk_did_group(request: HttpRequest) -> HttpResponse:
+def bulk_did_group(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkDIDGroupForm(request.POST)
     outcomes = None
     if form.is_valid():
         data = form.cleaned_data
-        if data["remove"]:
-            write = lambda tn: services.did_group_remove(tn=tn, actor=request.user)
-        else:
 
-            def write(tn):
-                return services.did_group_set(tn=tn, group_id=data["did_group"], actor=request.user)
+        def write(tn: str) -> NumberOutcome:
+            if data["remove"]:
+                return services.did_group_remove(tn=tn, actor=request.user, source=Source.STAFF)
+            return services.did_group_set(
+                tn=tn, group_id=data["did_group"], actor=request.user, source=Source.STAFF
+            )
 
-        outcomes = call_service(form, lambda: _each_number(data["tns"], write)).value
+        outcomes = attempt_on_form(
+            form, lambda: _each_number(data["tns"], write), expected=services.EXPECTED_ERRORS
+        ).value
     return _bulk_result(request, form=form, outcomes=outcomes, title="DID group")

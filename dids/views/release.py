@@ -5,14 +5,17 @@ import importlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from dids import selectors, services
 from dids.forms import ReleaseForm, TNListField
-from dids.views._calls import call_service
+from dids.models import DID
 from e911 import selectors as e911_selectors
+from portal.http import AuthenticatedHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
+from portal.staff_errors import attempt_on_form
 
 
 @dataclass
@@ -20,7 +23,7 @@ class Attachments:
     """What goes away with a number, in words a person checks before releasing it."""
 
     tn: str
-    did: object | None
+    did: DID | None
     items: list[str] = field(default_factory=list)
 
 
@@ -67,7 +70,7 @@ def _attachments(tn: str) -> Attachments:
 
 
 @permission_required("portal.release_numbers", raise_exception=True)
-def release_confirm(request: HttpRequest) -> HttpResponse:
+def release_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The confirmation page: nothing is released from here.
 
     Reached by POST from the numbers list's bulk form (the ticked numbers and the CSRF token
@@ -105,19 +108,24 @@ def _with_911(tns: list[str], rows: list[Attachments]) -> list[str]:
 
 
 @write_view("portal.release_numbers")
-def release_submit(request: HttpRequest) -> HttpResponse:
+def release_submit(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReleaseForm(request.POST)
     outcomes = None
     if form.is_valid():
-        outcomes = call_service(
-            form, lambda: services.dids_release(tns=form.cleaned_data["tns"], actor=request.user)
+        outcomes = attempt_on_form(
+            form,
+            lambda: services.dids_release(
+                tns=form.cleaned_data["tns"], actor=request.user, source=Source.STAFF
+            ),
+            expected=services.EXPECTED_ERRORS,
         ).value
-    tns = form.cleaned_data.get("tns") if hasattr(form, "cleaned_data") else []
+    tns: list[str] = (form.cleaned_data.get("tns") or []) if hasattr(form, "cleaned_data") else []
+    rows = [_attachments(tn) for tn in tns] if outcomes is None else []
     context = {
         "form": form,
         "outcomes": outcomes,
-        "tns": tns or [],
-        "rows": [_attachments(tn) for tn in tns or []] if outcomes is None else [],
+        "tns": tns,
+        "rows": rows,
+        "with_911": _with_911(tns, rows) if rows else [],
     }
-    context["with_911"] = _with_911(context["tns"], context["rows"]) if context["rows"] else []
     return render(request, "dids/release.html", context)

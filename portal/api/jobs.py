@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.models import Source
 from portal.voipinnovations.errors import ProviderError
 
 from .models import ApiJob
@@ -127,14 +129,14 @@ def _run_order(request: dict[str, Any], *, actor, results: list) -> None:
     """Reserve, then assign what was reserved: the buy page's two clicks, as one job."""
     from dids import services
 
-    reserved = services.dids_reserve(tns=request["tns"], actor=actor)
+    reserved = services.dids_reserve(tns=request["tns"], actor=actor, source=Source.STAFF)
     held = [outcome.tn for outcome in reserved if outcome.ok]
     results.extend(_outcome_row(outcome, step="reserve") for outcome in reserved if not outcome.ok)
     if not held:
         return
     bought = services.dids_assign(
         tns=held, endpoint_id=request["endpoint_id"], cnam=request.get("cnam"), ref_id=request.get("ref_id") or None,
-        actor=actor,
+        actor=actor, source=Source.STAFF,
     )  # fmt: skip
     results.extend(_outcome_row(outcome, step="assign") for outcome in bought)
 
@@ -144,11 +146,14 @@ def _run_release(request: dict[str, Any], *, actor, results: list) -> None:
 
     results.extend(
         _outcome_row(outcome, step="release")
-        for outcome in services.dids_release(tns=request["tns"], actor=actor)
+        for outcome in services.dids_release(tns=request["tns"], actor=actor, source=Source.STAFF)
     )
 
 
-RUNNERS = {ApiJob.Kind.ORDER: _run_order, ApiJob.Kind.RELEASE: _run_release}
+RUNNERS: dict[str, Callable[..., None]] = {
+    ApiJob.Kind.ORDER: _run_order,
+    ApiJob.Kind.RELEASE: _run_release,
+}
 
 
 def job_get(*, pk: int, kind: str, user, see_all: bool) -> ApiJob | None:

@@ -13,7 +13,7 @@ from customers.billing import Month, days_owned, holding_periods
 from dids import services
 from dids.models import DID, Client
 from dids.selectors import client_numbers
-from portal.models import ChangeRecord
+from portal.models import ChangeRecord, Source
 from tests.dids.conftest import run_dids_sync
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -95,7 +95,7 @@ def test_the_billing_export_counts_days_owned(sandbox, operator, viewer_client):
 
     with time_machine.travel(at("2026-11-05"), tick=True):
         sandbox.control.other("release", tn=released_early)  # released at VI by someone else
-        outcome = services.dids_release(tns=[came_back], actor=operator)[0]
+        outcome = services.dids_release(tns=[came_back], actor=operator, source=Source.STAFF)[0]
         assert outcome.ok, outcome
         assert run_dids_sync(confirmed=True).status == "succeeded"
     with time_machine.travel(at("2026-11-10"), tick=True):
@@ -112,9 +112,9 @@ def test_the_billing_export_counts_days_owned(sandbox, operator, viewer_client):
         assert run_dids_sync().status == "succeeded"
     assert ChangeRecord.objects.filter(object_key=came_back, action="returned").exists()
     with time_machine.travel(at("2026-11-10", 18), tick=True):
-        services.dids_release(tns=[same_day], actor=operator)
+        services.dids_release(tns=[same_day], actor=operator, source=Source.STAFF)
     with time_machine.travel(at("2026-11-20"), tick=True):
-        services.dids_release(tns=[bought], actor=operator)
+        services.dids_release(tns=[bought], actor=operator, source=Source.STAFF)
 
     november = _rows(
         viewer_client.get("/customers/billing.csv", {"month": "2026-11", "client": "1"})

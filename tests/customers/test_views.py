@@ -8,7 +8,7 @@ import pytest
 
 from dids.models import DID, Client
 from dids.selectors import client_numbers
-from portal.models import ChangeRecord
+from portal.models import ChangeRecord, Source
 from tests.dids.conftest import run_dids_sync
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +206,7 @@ def test_added_and_released_this_month_count_a_number_bought_and_released_within
     fresh = mirrored.control.state("numbers/available")[0]
     mirrored.control.other("add", tn=fresh, endpointGroup=main.endpoint_group_ids[0])
     assert run_dids_sync().status == "succeeded"
-    assert services.dids_release(tns=[fresh], actor=operator)[0].ok
+    assert services.dids_release(tns=[fresh], actor=operator, source=Source.STAFF)[0].ok
 
     after = {s.vi_id: s for s in viewer_client.get("/customers/").context["summaries"]}["1"]
     assert (after.owned, after.added, after.released) == (

@@ -41,6 +41,7 @@ def form_data(row: DID, **changes) -> dict:
 
 def test_the_change_page_shows_the_history(synced, administrator_client):
     row = DID.objects.first()
+    assert row is not None
 
     page = administrator_client.get(change_url(row))
 

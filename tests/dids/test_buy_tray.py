@@ -10,7 +10,7 @@ from django.utils import timezone
 from dids import services
 from dids.models import DID, Reservation
 from dids.reservations import reservations_outstanding
-from portal.models import ProviderCall
+from portal.models import ProviderCall, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_reservation_is_still_listed_when_the_page_is_opened_again(
 
 def test_a_colleague_sees_the_reservation_and_can_buy_it(synced, operator, administrator_client):
     [tn] = _available(synced, 1)
-    services.dids_reserve(tns=[tn], actor=operator)
+    services.dids_reserve(tns=[tn], actor=operator, source=Source.STAFF)
 
     page = administrator_client.get(reverse("dids:buy")).content.decode()
     assert f'<tr data-tn="{tn}">' in page and operator.username in page
@@ -60,7 +60,7 @@ def test_a_colleague_sees_the_reservation_and_can_buy_it(synced, operator, admin
 
 def test_expired_reservations_and_numbers_already_held_leave_the_tray(synced, operator):
     waiting, bought_elsewhere = _available(synced, 2)
-    services.dids_reserve(tns=[waiting, bought_elsewhere], actor=operator)
+    services.dids_reserve(tns=[waiting, bought_elsewhere], actor=operator, source=Source.STAFF)
     DID.objects.create(tn=bought_elsewhere)  # the mirror learned of it some other way (a sync)
     assert [row.tn for row in reservations_outstanding()] == [waiting]
 
@@ -72,8 +72,8 @@ def test_reserving_a_number_twice_keeps_one_reservation_and_says_so(
     synced, operator, administrator
 ):
     [tn] = _available(synced, 1)
-    [first] = services.dids_reserve(tns=[tn], actor=operator)
-    [again] = services.dids_reserve(tns=[tn], actor=administrator)
+    [first] = services.dids_reserve(tns=[tn], actor=operator, source=Source.STAFF)
+    [again] = services.dids_reserve(tns=[tn], actor=administrator, source=Source.STAFF)
 
     assert first.ok and first.expires_at
     assert again.ok and again.code == "103220" and operator.username in again.message
@@ -83,15 +83,15 @@ def test_reserving_a_number_twice_keeps_one_reservation_and_says_so(
 
 def test_reserving_a_number_the_account_holds_is_no_reservation(synced, operator):
     tn = synced.control.state("numbers/owned")[0]["tn"]
-    [outcome] = services.dids_reserve(tns=[tn], actor=operator)
+    [outcome] = services.dids_reserve(tns=[tn], actor=operator, source=Source.STAFF)
     assert not outcome.ok and outcome.already_owned
     assert not Reservation.objects.filter(tn=tn).exists()
 
 
 def test_releasing_a_reserved_number_lets_the_reservation_go(synced, operator, administrator):
     [tn] = _available(synced, 1)
-    services.dids_reserve(tns=[tn], actor=operator)
-    [outcome] = services.dids_release(tns=[tn], actor=administrator)
+    services.dids_reserve(tns=[tn], actor=operator, source=Source.STAFF)
+    [outcome] = services.dids_release(tns=[tn], actor=administrator, source=Source.STAFF)
     assert outcome.ok
     assert Reservation.objects.get(tn=tn).end_reason == "let go"
     assert reservations_outstanding() == []
@@ -159,7 +159,7 @@ def test_a_refused_assign_names_its_fields_as_the_form_labels_them(synced, opera
 
 def test_a_reference_with_markup_is_shown_as_text(synced, operator_client, operator):
     [tn] = _available(synced, 1)
-    services.dids_reserve(tns=[tn], ref_id="<b>order</b>", actor=operator)
+    services.dids_reserve(tns=[tn], ref_id="<b>order</b>", actor=operator, source=Source.STAFF)
     page = operator_client.get(reverse("dids:buy")).content.decode()
     assert "&lt;b&gt;order&lt;/b&gt;" in page and "<b>order</b>" not in page
 
@@ -229,12 +229,13 @@ def test_vi_unreachable_is_said_in_the_tray_and_nothing_is_recorded(synced, oper
     [tn] = _available(synced, 1)
     synced.control.fault("http500", operation="reserveDID")
     answer = operator_client.post(reverse("dids:reserve"), {"tns": tn}, **TRAY).content.decode()
-    assert 'data-testid="buy-notice"' in answer and "VI is unreachable" in answer
+    assert 'data-testid="buy-notice"' in answer and "VI could not be reached" in answer
+    assert "Nothing was changed." in answer
     assert not Reservation.objects.exists()
 
     synced.control.fault("http500", operation="assignDID")
     answer = operator_client.post(
         reverse("dids:assign"), {"tns": tn, "endpoint_group": "8674"}, **TRAY
     ).content.decode()
-    assert "VI is unreachable" in answer
+    assert "VI could not be reached" in answer and "Nothing was changed." in answer
     assert not DID.objects.filter(tn=tn).exists()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dids.models import DID, DIDGroup
-from portal.models import ChangeRecord, ProviderCall
+from portal.models import ChangeRecord, ProviderCall, Source
 from tests.dids.conftest import owned_number, run_dids_sync
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_a_number_released_in_the_portal_says_who_released_it(
     tn = owned_number(synced, endpoint_group=8674)["tn"]
     from dids import services
 
-    services.dids_release(tns=[tn], actor=administrator)
+    services.dids_release(tns=[tn], actor=administrator, source=Source.STAFF)
 
     page = administrator_client.get(reverse("dids:detail", args=[tn])).content.decode()
 
@@ -392,7 +392,7 @@ def test_admin_list_and_history_name_the_groups(synced, administrator_client):
     row = DID.objects.get(tn=owned_number(synced, endpoint_group=8674)["tn"])
     from dids import services
 
-    services.dids_configure(tns=[row.tn], endpoint_id=8675)
+    services.dids_configure(tns=[row.tn], endpoint_id=8675, actor=None, source=Source.ADMIN)
 
     listing = administrator_client.get(
         reverse("admin:dids_did_changelist"), {"q": row.tn}

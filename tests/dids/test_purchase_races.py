@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from dids import services
 from dids.models import DID, Reservation
-from portal.models import ChangeRecord
+from portal.models import ChangeRecord, Source
 
 from .conftest import run_dids_sync
 
@@ -72,10 +72,14 @@ def test_two_assigns_of_one_number_at_once_make_one_purchase_credited_to_the_buy
     for tn in tns:
         first, second = _at_once(
             lambda tn=tn: services.dids_assign(
-                tns=[tn], endpoint_id=8674, ref_id="otto-order", actor=operator
+                tns=[tn], endpoint_id=8674, ref_id="otto-order", actor=operator, source=Source.STAFF
             ),
             lambda tn=tn: services.dids_assign(
-                tns=[tn], endpoint_id=8675, ref_id="olga-order", actor=second_operator
+                tns=[tn],
+                endpoint_id=8675,
+                ref_id="olga-order",
+                actor=second_operator,
+                source=Source.STAFF,
             ),
         )
         assert not isinstance(first, BaseException), first
@@ -108,7 +112,7 @@ def test_two_people_clicking_assign_at_once_both_get_a_page_and_one_purchase(
     """The same race through the whole Django stack: two signed-in people, two requests."""
     assert run_dids_sync().status == "succeeded"
     [tn] = sandbox.control.state("numbers/available")[:1]
-    services.dids_reserve(tns=[tn], actor=operator)
+    services.dids_reserve(tns=[tn], actor=operator, source=Source.STAFF)
     clients = []
     for person in (operator, second_operator):
         client = Client(raise_request_exception=False)
@@ -149,7 +153,7 @@ def test_already_yours_corrects_a_stale_mirror_from_vi_not_from_the_request(sync
     bought_before = len(_bought_rows(tn))
 
     [outcome] = services.dids_assign(
-        tns=[tn], endpoint_id=8675, ref_id="second-try", actor=operator
+        tns=[tn], endpoint_id=8675, ref_id="second-try", actor=operator, source=Source.STAFF
     )
 
     assert not outcome.ok and outcome.already_owned

@@ -155,7 +155,9 @@ def test_a_sync_that_began_before_a_staff_write_does_not_overwrite_it(synced, op
     audit_requested = timezone.now()
     # The staff write lands at VI and in the mirror a little later than the audit request...
     with time_machine.travel(audit_requested + datetime.timedelta(seconds=30), tick=False):
-        [outcome] = services.dids_configure(tns=[number["tn"]], endpoint_id=8675, actor=operator)
+        [outcome] = services.dids_configure(
+            tns=[number["tn"]], endpoint_id=8675, actor=operator, source=Source.STAFF
+        )
     assert outcome.ok
     # ...while the audit, read before it, still says 8674.
     synced.control.other("update", tn=number["tn"], endpointGroup=8674)

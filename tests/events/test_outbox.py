@@ -10,7 +10,7 @@ from django.db import transaction
 from dids import services as dids_services
 from dids.models import DID
 from portal.events.models import Event
-from portal.models import SyncRun
+from portal.models import Source, SyncRun
 from tests.dids.conftest import owned_numbers, run_dids_sync
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,8 @@ def test_buying_a_number_publishes_number_bought_once_by_staff(synced, operator)
     tn = synced.control.state("numbers/available")[0]
     mark = last_event_id()
 
-    dids_services.dids_reserve(tns=[tn], actor=operator)
-    dids_services.dids_assign(tns=[tn], endpoint_id=8674, actor=operator)
+    dids_services.dids_reserve(tns=[tn], actor=operator, source=Source.STAFF)
+    dids_services.dids_assign(tns=[tn], endpoint_id=8674, actor=operator, source=Source.STAFF)
 
     assert types_since(mark) == ["number.bought"]
     event = Event.objects.get(id__gt=mark)
@@ -53,8 +53,10 @@ def test_moving_and_changing_a_number_publishes_moved_then_features_changed(sync
     tn = owned_numbers(synced)[0]["tn"]
     mark = last_event_id()
 
-    dids_services.dids_configure(tns=[tn], endpoint_id=8675, cnam=True, actor=operator)
-    dids_services.cnam_name_update(tn=tn, name="ACME", actor=operator)
+    dids_services.dids_configure(
+        tns=[tn], endpoint_id=8675, cnam=True, actor=operator, source=Source.STAFF
+    )
+    dids_services.cnam_name_update(tn=tn, name="ACME", actor=operator, source=Source.STAFF)
 
     assert types_since(mark) == [
         "number.moved",
@@ -69,7 +71,7 @@ def test_releasing_publishes_number_released(synced, administrator):
     tn = owned_numbers(synced)[1]["tn"]
     mark = last_event_id()
 
-    dids_services.dids_release(tns=[tn], actor=administrator)
+    dids_services.dids_release(tns=[tn], actor=administrator, source=Source.STAFF)
 
     assert types_since(mark) == ["number.released"]
 
@@ -79,7 +81,7 @@ def test_a_rolled_back_write_leaves_no_event(synced, operator):
     mark = last_event_id()
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        dids_services.cnam_name_update(tn=tn, name="ROLLED", actor=operator)
+        dids_services.cnam_name_update(tn=tn, name="ROLLED", actor=operator, source=Source.STAFF)
         assert types_since(mark) == ["number.features_changed"]  # written inside the transaction...
         raise RuntimeError("the caller fails after the service")
 
@@ -116,6 +118,7 @@ def test_an_admin_site_edit_is_an_event_from_the_admin(synced, administrator_cli
     from tests.dids.test_admin import change_url, form_data
 
     row = DID.objects.filter(endpoint_id=8674).first()
+    assert row is not None
     mark = last_event_id()
 
     assert (

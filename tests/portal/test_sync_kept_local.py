@@ -31,7 +31,7 @@ install()
 
 from dids import services as dids_services  # noqa: E402
 from dids.models import DID  # noqa: E402
-from portal.models import ChangeRecord, SyncRun  # noqa: E402
+from portal.models import ChangeRecord, Source, SyncRun  # noqa: E402
 from portal.sync import BulkWriter, SyncContext, reconcile, sync_execute  # noqa: E402
 from portal.sync.runs import run_create, run_finish, run_start  # noqa: E402
 from tests.portal.sync_testapp.fixtures import KIND, audit_of, gadget_record  # noqa: E402
@@ -85,7 +85,9 @@ def buy_while_the_audit_runs(sandbox, operator, *, count: int, audit_requested) 
     """
     tns = sandbox.control.state("numbers/available")[:count]
     with time_machine.travel(audit_requested + datetime.timedelta(seconds=30), tick=False):
-        outcomes = dids_services.dids_assign(tns=tns, endpoint_id=8675, actor=operator)
+        outcomes = dids_services.dids_assign(
+            tns=tns, endpoint_id=8675, actor=operator, source=Source.STAFF
+        )
     assert all(outcome.ok for outcome in outcomes), outcomes
     for tn in tns:
         sandbox.control.other("release", tn=tn)
@@ -151,7 +153,9 @@ def test_a_number_changed_after_the_audit_began_keeps_the_staff_change(synced, o
     tn = number["tn"]
     audit_requested = timezone.now()
     with time_machine.travel(audit_requested + datetime.timedelta(seconds=30), tick=False):
-        [outcome] = dids_services.dids_configure(tns=[tn], endpoint_id=8675, actor=operator)
+        [outcome] = dids_services.dids_configure(
+            tns=[tn], endpoint_id=8675, actor=operator, source=Source.STAFF
+        )
     assert outcome.ok
     synced.control.other("update", tn=tn, endpointGroup=8674)  # what the older audit still says
 
