@@ -1,5 +1,8 @@
 """Admin for the portal's own records. ProviderCall is a log: read it, never edit it."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
 
 from .models import ProviderCall
@@ -46,6 +49,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.admin import GroupAdmin, UserAdmin  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.forms import ModelForm  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
 
 User = get_user_model()
 
@@ -76,10 +81,13 @@ def _limit_choices(form, name: str, allowed: set[int], already: set[int]) -> Non
         field.queryset = field.queryset.filter(pk__in=allowed | already)
 
 
-def _limited_form(form, *, granter, obj, limits):
+def _limited_form(
+    form: type[ModelForm], *, granter, obj, limits: Callable[[ModelForm, Any, Any], None]
+) -> type[ModelForm]:
     """`form` whose many-to-many choices are narrowed by `limits(form, granter, obj)`."""
 
-    class GrantLimitedForm(form):
+    # The base is the form the admin built for this request: a class mypy cannot see.
+    class GrantLimitedForm(form):  # type: ignore[valid-type, misc]
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             limits(self, granter, obj)
@@ -149,8 +157,10 @@ class PortalUserAdmin(UserAdmin):
             fields.append("is_superuser")
         return fields
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if request.user.is_superuser:
             return form
         return _limited_form(form, granter=request.user, obj=obj, limits=_limit_user_grants)
@@ -168,8 +178,10 @@ class PortalUserAdmin(UserAdmin):
 
 
 class PortalGroupAdmin(GroupAdmin):
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Group | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if request.user.is_superuser:
             return form
         return _limited_form(form, granter=request.user, obj=obj, limits=_limit_group_grants)

@@ -320,7 +320,7 @@ def _numbers_by_endpoint_group(now: datetime.datetime) -> Chart:
     )
 
 
-def _per_day(queryset, days: list[datetime.datetime]) -> Counter:
+def _per_day(queryset, days: list[datetime.date]) -> Counter[datetime.date]:
     tz = timezone.get_current_timezone()
     rows = (
         queryset.annotate(day=TruncDate("at", tzinfo=tz))
@@ -485,7 +485,9 @@ def _sync_health(now: datetime.datetime) -> Chart:
         .annotate(n=Count("id"))
         .order_by()
     )
-    good, bad, other = Counter(), Counter(), Counter()
+    good: Counter[datetime.date] = Counter()
+    bad: Counter[datetime.date] = Counter()
+    other: Counter[datetime.date] = Counter()
     for row in rows:
         status = row["status"]
         target = (

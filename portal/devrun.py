@@ -181,7 +181,7 @@ def main() -> int:
         # move is a rename (the processed folder may be on another filesystem).
         # The interactive worker also serves "events" (a dispatch per event written), taking
         # turns between its two queues.
-        workers = (
+        workers: tuple[tuple[str, str, list[str]], ...] = (
             ("interactive", "interactive,events", ["--beat"]),
             ("bulk", "bulk", []),
             ("sync", "sync", []),

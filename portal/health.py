@@ -4,6 +4,7 @@ Each check returns a small, secret-free dict. Error details are reduced to the e
 class and a short message: a broker URL or SOAP body may carry credentials.
 """
 
+import math
 import time
 from collections.abc import Callable
 
@@ -49,7 +50,10 @@ def check_broker() -> dict:
             # The embedded broker of `make run` is a folder: nothing to connect to.
             return {"ok": True, "transport": transport}
         broker.ensure_connection(
-            max_retries=1, interval_start=0, interval_step=0, timeout=CHECK_TIMEOUT_SECONDS
+            max_retries=1,
+            interval_start=0,
+            interval_step=0,
+            timeout=math.ceil(CHECK_TIMEOUT_SECONDS),  # kombu counts whole seconds
         )
     return {"ok": True, "transport": transport}
 

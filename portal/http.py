@@ -11,7 +11,7 @@ from django_htmx.middleware import HtmxDetails
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 class HtmxHttpRequest(AuthenticatedHttpRequest):

@@ -42,13 +42,17 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
             raise PermissionDenied("This account has no role in the portal yet.")
         return None
 
-    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
-        if getattr(request, "htmx", False):
+    # Django's stub says a redirect; an htmx request gets a 401 carrying HX-Redirect instead.
+    def handle_no_permission(  # type: ignore[override]
+        self, request: HttpRequest, view_func
+    ) -> HttpResponse:
+        htmx = getattr(request, "htmx", None)
+        if htmx:
             login_url = resolve_url(self.get_login_url(view_func))
             # htmx follows HX-Redirect whatever the status; the page reloads at the login.
             response = HttpResponse(status=401)
             response["HX-Redirect"] = redirect_to_login(
-                request.htmx.current_url_abs_path or request.get_full_path(), login_url
+                htmx.current_url_abs_path or request.get_full_path(), login_url
             )["Location"]
             return response
         return super().handle_no_permission(request, view_func)

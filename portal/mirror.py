@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -78,9 +78,15 @@ def field_values(model: type[MirrorModel], record: Mapping[str, Any]) -> dict[st
     DecimalField, so a hash from an audit equals the hash from the stored row.
     """
     return {
-        name: stored_value(model._meta.get_field(name), record.get(name))
-        for name in model.vi_fields
+        name: stored_value(_vi_field(model, name), record.get(name)) for name in model.vi_fields
     }
+
+
+def _vi_field(model: type[MirrorModel], name: str) -> models.Field:
+    """A VI-owned field: a column of the model's own, never a relation's reverse side."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.vi_fields names {name!r}"
+    return field
 
 
 def stored_value(field: models.Field, value: Any) -> Any:
@@ -97,7 +103,7 @@ def content_hash_of(model: type[MirrorModel], values: Mapping[str, Any]) -> str:
     string is built in SQL by the set-based sync on PostgreSQL (`portal.sync.columns`), so a
     row hashed by a service, by the portable sync or by the set-based one hashes alike.
     """
-    texts = [hash_text(model._meta.get_field(name), values.get(name)) for name in model.vi_fields]
+    texts = [hash_text(_vi_field(model, name), values.get(name)) for name in model.vi_fields]
     canonical = json.dumps(texts, ensure_ascii=False)  # ", " separators: json_build_array's
     return hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
 
@@ -125,7 +131,8 @@ def hash_text(field: models.Field, value: Any) -> str | None:
         return field.to_python(value).isoformat()
     if kind == "DecimalField":
         number = field.to_python(value)
-        return format(number.quantize(Decimal(1).scaleb(-field.decimal_places)), "f")
+        places = cast(models.DecimalField, field).decimal_places
+        return format(number.quantize(Decimal(1).scaleb(-places)), "f")
     if kind == "JSONField":
         return jsonb_text(value)
     return str(value)

@@ -57,7 +57,9 @@ def attempted_username(request: HttpRequest, credentials: dict | None = None) ->
     axes stores whatever was typed: a 5,000-character username was a 500.
     """
     source = credentials if credentials else getattr(request, "POST", {})
-    username = source.get(settings.AXES_USERNAME_FORM_FIELD) if source else None
+    # axes.conf sets AXES_USERNAME_FORM_FIELD when it is imported (default: "username").
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    username = source.get(field) if source else None
     return None if username is None else str(username)[:150]
 
 

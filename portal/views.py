@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from portal import dashboard as dashboard_registry
 from portal import dashboard_figures, health, panels, selectors  # noqa: F401  (panels registers the portal's own)
 from portal.filters import ProviderCallFilter
+from portal.http import HtmxHttpRequest
 from portal.models import ProviderCall
 
 PROVIDER_LOG_PAGE_SIZE = 50
@@ -55,7 +56,7 @@ def favicon(request: HttpRequest) -> FileResponse:
 
 
 @require_GET
-def provider_log(request: HttpRequest) -> HttpResponse:
+def provider_log(request: HtmxHttpRequest) -> HttpResponse:
     filterset = ProviderCallFilter(request.GET or None, queryset=selectors.provider_calls_all())
     calls = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     if filterset.is_bound and not filterset.is_valid():
@@ -69,7 +70,7 @@ def provider_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def provider_call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_call_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(ProviderCall.objects.select_related("actor"), pk=pk)
     template = (
         "portal/provider_log.html#call_detail" if request.htmx else "portal/provider_call.html"

@@ -143,7 +143,7 @@ def _keep_one_test_database(name: str) -> None:
         settings_dict["NAME"] = name
         settings_dict.setdefault("TEST", {})["NAME"] = f"test_{name}"
 
-    plugin.pytest_sessionstart = pytest_sessionstart
+    vars(plugin)["pytest_sessionstart"] = pytest_sessionstart  # a hook on a module made here
     sys.modules[_ONE_TEST_DATABASE_PLUGIN] = plugin
 
 

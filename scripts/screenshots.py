@@ -66,6 +66,7 @@ def start_portal(var_dir: str) -> tuple[subprocess.Popen, str, str, str]:
         start_new_session=True,
     )
     seen: list[str] = []
+    assert process.stdout is not None  # stdout=PIPE
     for line in process.stdout:
         seen.append(line)
         if READY in line:

@@ -5,9 +5,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+
+from portal.http import AuthenticatedHttpRequest
 
 from . import tokens
 from .models import ApiToken
@@ -30,9 +32,9 @@ class TokenForm(forms.Form):
                 else "form-control form-control-sm"
             )
         if may_manage:
-            self.fields["owner"].queryset = (
-                get_user_model().objects.filter(is_active=True).order_by("username")
-            )
+            owner = self.fields["owner"]
+            assert isinstance(owner, forms.ModelChoiceField)
+            owner.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         else:
             del self.fields["owner"]
 
@@ -42,7 +44,7 @@ def _may_manage(user) -> bool:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     form: TokenForm | None = None,
     created: str = "",
@@ -62,13 +64,13 @@ def _page(
 
 
 @require_GET
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request)
 
 
 # Not a write_view: every role, Viewers included, may hold tokens (a read-only integration).
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST, may_manage=_may_manage(request.user))
     if not form.is_valid():
         return _page(request, form=form)
@@ -86,7 +88,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 # Not a write_view: every role, Viewers included, may hold tokens (a read-only integration).
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.select_related("user").filter(pk=pk).first()
     if token is None or not (token.user_id == request.user.pk or _may_manage(request.user)):
         raise Http404("No such token.")

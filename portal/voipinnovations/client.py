@@ -498,7 +498,8 @@ def _stream(
     started = time.monotonic()
     log = _CallLog(operation=operation, params=params, endpoint=endpoint, context=context)
     reader: RecordStream | None = None
-    outcome, error = ProviderCall.Outcome.UNAVAILABLE, ""
+    outcome: str = ProviderCall.Outcome.UNAVAILABLE
+    error = ""
     # Idle timeout per read (VI_AUDIT_READ_TIMEOUT) and a deadline for the whole answer
     # (VI_AUDIT_DEADLINE), reading included: a drip or a never-ending body ends there.
     limit: Deadline | None = None
@@ -593,7 +594,7 @@ def _cached_shape(client_id: int, operation: str, record_tag: str, result_type):
 # --- the call log ------------------------------------------------------------------------
 
 
-def _outcome_of(operation: str, code: int | None) -> str:
+def _outcome_of(operation: str, code: int | str | None) -> str:
     if code is None:
         return ProviderCall.Outcome.UNAVAILABLE
     if codes.is_refusal(code, operation=operation):
@@ -638,7 +639,7 @@ class _CallLog:
         started: float,
         *,
         outcome: str,
-        response_code: int | None = None,
+        response_code: int | str | None = None,  # text: a code VI sent that is not a number
         response_message: str = "",
         item_codes: Mapping[str, int] | None = None,
         error: str = "",

@@ -84,12 +84,13 @@ def sending(limit: Deadline) -> Iterator[Deadline]:
         _current.reset(token)
 
 
-class _Registering:
+class _Registering(HTTPConnection):
     """Hands the connection's socket to the current deadline once the request is sent.
 
     Taken then, not at expiry: http.client lets go of `sock` as soon as a response says
     "Connection: close" (the response keeps reading from it), so it may be None by then.
-    Connecting itself is bounded by the connect timeout.
+    Connecting itself is bounded by the connect timeout. (A mixin for both connection
+    classes: HTTPS's `connect` comes before HTTP's in their method order.)
     """
 
     def connect(self):

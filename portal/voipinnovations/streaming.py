@@ -160,7 +160,8 @@ def _list_converter(
     return convert
 
 
-def _converter(xsd_type) -> Callable[[etree._Element], Any]:
+def _converter(xsd_type) -> Callable[[etree._Element], Any] | None:
+    """The converter for an element of `xsd_type`, or `_TEXT` (None) for its text as is."""
     if isinstance(xsd_type, ComplexType):
         shape = _shape_of(xsd_type)
 
@@ -257,7 +258,7 @@ class RecordStream:
         self.secrets = set(secrets)
         self.operation = operation
         self.shape = shape
-        self.response_code: int | None = None
+        self.response_code: int | str | None = None  # text when VI's code is not a number
         self.response_message: str = ""
         self.item_codes: dict[str, int] = {}
         self.records = 0

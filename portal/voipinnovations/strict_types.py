@@ -55,11 +55,11 @@ def _strict_boolean(self, value):
 
 
 def install() -> None:
-    if getattr(AnySimpleType.parse_xmlelement, "_portal_strict", False):
-        return
-    _parse_xmlelement._portal_strict = True
-    AnySimpleType.parse_xmlelement = _parse_xmlelement
-    builtins.Boolean.pythonvalue = _strict_boolean
+    if getattr(AnySimpleType.parse_xmlelement, "__module__", None) == __name__:
+        return  # installed already (by this module, perhaps before a reload of it)
+    # Patching zeep's classes is what this module is for.
+    AnySimpleType.parse_xmlelement = _parse_xmlelement  # type: ignore[method-assign]
+    builtins.Boolean.pythonvalue = _strict_boolean  # type: ignore[method-assign]
 
 
 install()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from contextlib import contextmanager
+from typing import Any
 
 from portal.models import ChangeRecord, ProviderCall
 
@@ -70,7 +71,7 @@ def footprint():
 
 def differences(left: dict, right: dict) -> list:
     """For a failing comparison: the rows, field by field, that differ."""
-    out = []
+    out: list[tuple[Any, ...]] = []
     for kind in ("history", "calls"):
         for a, b in zip(left[kind], right[kind]):
             if a != b:

@@ -19,7 +19,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django import forms
@@ -466,7 +468,7 @@ def test_a_secret_echoed_escaped_is_redacted():
     assert "ss" not in text.replace(REDACTED, "")
 
 
-SECRET_SCENARIOS = {
+SECRET_SCENARIOS: dict[str, Callable[[str], dict[str, Any]]] = {
     "refusal": lambda echo: dict(
         body=envelope(
             "SetConferenceLine",

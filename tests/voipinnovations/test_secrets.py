@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 PIN = "86753091"
 ECHO = f"<secret>{TEST_SECRET}</secret><pin>{PIN}</pin> and plainly {TEST_SECRET}"
 
-SCENARIOS = {
+SCENARIOS: dict[str, dict[str, Any]] = {
     "success": dict(body=shared.read_captured("did/assign_did.xml")),
     "refusal": dict(
         body=envelope(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.models import SyncRun
@@ -48,6 +50,7 @@ class Command(BaseCommand):
                 )
                 failed.append(kind)
                 continue
+            assert run is not None  # without a run_id, sync_execute always records a run
             if options.get("verbosity", 1) >= 1:  # `make run` passes -v 0: the log has the line
                 self.stdout.write(self._line(run))
             if run.status == SyncRun.Status.FAILED:
@@ -66,9 +69,9 @@ class Command(BaseCommand):
             text += f" — {figures}"
         if run.error:
             text += f"\n  {run.error}"
-        style = {
+        styles: dict[str, Callable[[str], str]] = {
             SyncRun.Status.SUCCEEDED: self.style.SUCCESS,
             SyncRun.Status.FAILED: self.style.ERROR,
             SyncRun.Status.NEEDS_CONFIRMATION: self.style.WARNING,
-        }.get(run.status, str)
-        return style(text)
+        }
+        return styles.get(run.status, str)(text)
