@@ -192,10 +192,14 @@ def _wait(predicate, *, seconds: float, what: str, every: float = 0.05):
 def _checked(numbers: list[str], *, address):
     from e911 import bulk
     from e911.models import BulkJob
+    from portal.models import Source
 
     started = time.perf_counter()
     job = bulk.bulk_upload(
-        content=_content(numbers, address=address), file_name="bench.csv", actor=_bench_user()
+        content=_content(numbers, address=address),
+        file_name="bench.csv",
+        actor=_bench_user(),
+        source=Source.STAFF,
     )
     _wait(
         lambda: BulkJob.objects.filter(pk=job.pk).exclude(status=BulkJob.Status.CHECKING).exists(),
@@ -214,10 +218,11 @@ def _checked(numbers: list[str], *, address):
 def _timed_apply(numbers: list[str], *, address) -> dict:
     from e911 import bulk
     from e911.models import BulkJob
+    from portal.models import Source
 
     job, check_seconds = _checked(numbers, address=address)
     started = time.perf_counter()
-    bulk.bulk_queue(job=job, actor=_bench_user())
+    bulk.bulk_queue(job=job, actor=_bench_user(), source=Source.STAFF)
     _wait(
         lambda: BulkJob.objects.get(pk=job.pk).is_finished,
         seconds=3600,
@@ -242,13 +247,13 @@ def _timed_apply(numbers: list[str], *, address) -> dict:
 def _waits_behind_a_busy_job(numbers: list[str], *, address) -> dict:
     from e911 import bulk
     from e911.models import BulkJob
-    from portal.models import SyncRun
+    from portal.models import Source, SyncRun
     from portal.sync import sync_request
     from porting import services as porting
     from porting.models import PortabilityJob
 
     job, _ = _checked(numbers, address=address)
-    bulk.bulk_queue(job=job, actor=_bench_user())
+    bulk.bulk_queue(job=job, actor=_bench_user(), source=Source.STAFF)
     # Well under way: a few chunks done, so the bulk worker is busy for minutes more.
     _wait(
         lambda: BulkJob.objects.get(pk=job.pk).progress_done >= min(150, len(numbers) // 4),
@@ -258,7 +263,9 @@ def _waits_behind_a_busy_job(numbers: list[str], *, address) -> dict:
 
     asked = time.perf_counter()
     run = sync_request(kind="dids", user=_bench_user())
-    check = porting.portability_job_create(text=PORTABILITY_NUMBERS, actor=_bench_user())
+    check = porting.portability_job_create(
+        text=PORTABILITY_NUMBERS, actor=_bench_user(), source=Source.STAFF
+    )
     waits: dict = {}
     while len(waits) < 2:
         if (
@@ -273,7 +280,8 @@ def _waits_behind_a_busy_job(numbers: list[str], *, address) -> dict:
         time.sleep(0.05)
     busy = BulkJob.objects.get(pk=job.pk)
     still_running = busy.status == BulkJob.Status.RUNNING
-    bulk.bulk_cancel(job=busy)  # the rest is not needed; what it did stays recorded
+    # The rest is not needed; what it did stays recorded.
+    bulk.bulk_cancel(job=busy, actor=_bench_user(), source=Source.STAFF)
     _wait(
         lambda: SyncRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists(),
         seconds=1800,

@@ -5,12 +5,15 @@ VI's API cannot change a port, so nothing here edits one."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.db.models import QuerySet
 
 from dids.admin import MirrorAdmin, PortalRolesAdmin
+from portal.http import AuthenticatedHttpRequest
 from portal.models import Source
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.staff_errors import attempt
 
 from . import services
 from .models import Port, PortabilityJob, PortabilityRow, PortEvent, PortHistoryEntry, PortNumber
@@ -72,26 +75,26 @@ class PortAdmin(MirrorAdmin):
     list_per_page = 100
     actions = ["refresh_from_vi"]
 
-    def has_refresh_permission(self, request: HttpRequest) -> bool:
+    def has_refresh_permission(self, request: AuthenticatedHttpRequest) -> bool:
         return request.user.has_perm(REFRESH)
 
     @admin.action(description="Refresh selected ports from VI", permissions=["refresh"])
-    def refresh_from_vi(self, request: HttpRequest, queryset) -> None:
+    def refresh_from_vi(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Port]) -> None:
         done = 0
         for vi_id in queryset.values_list("vi_id", flat=True)[:MAX_REFRESH]:
-            try:
-                services.port_refresh(vi_id=vi_id, actor=request.user, source=Source.ADMIN)
-            except ProviderRejected as refusal:
-                self.message_user(
-                    request,
-                    f"Port {vi_id}: VI said {refusal.message} (code {refusal.code})",
-                    messages.WARNING,
-                )
-                continue
-            except ProviderUnavailable as error:
-                self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
+            refreshed = attempt(
+                partial(
+                    services.port_refresh, vi_id=vi_id, actor=request.user, source=Source.ADMIN
+                ),
+                expected=services.EXPECTED_ERRORS,
+            )
+            if refreshed.error is None:
+                done += 1
+            elif refreshed.error.kind == "unreachable":  # every other port would wait as long
+                self.message_user(request, f"Port {vi_id}: {refreshed.error}", messages.ERROR)
                 return
-            done += 1
+            else:
+                self.message_user(request, f"Port {vi_id}: {refreshed.error}", messages.WARNING)
         self.message_user(request, f"{done} port(s) refreshed from VI.", messages.SUCCESS)
 
 

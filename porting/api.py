@@ -3,6 +3,8 @@ ports the account has in flight (read only: ports are opened at VI)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -11,6 +13,7 @@ from portal.api.base import ApiView, not_found, validated
 from portal.api.errors import Problem
 from portal.api.fields import E164Field, to_e164
 from portal.api.routing import api_path
+from portal.models import Source
 from porting import selectors, services
 from porting.models import Port, PortabilityJob
 
@@ -44,8 +47,10 @@ class PortabilityJobSerializer(serializers.Serializer):
     results = serializers.SerializerMethodField()
 
     @extend_schema_field(PortabilityRowSerializer(many=True))
-    def get_results(self, job) -> list:
-        return PortabilityRowSerializer(job.rows.order_by("position"), many=True).data
+    def get_results(self, job: PortabilityJob) -> list[dict[str, Any]]:
+        rows = PortabilityRowSerializer(job.rows.order_by("position"), many=True)
+        # many=True makes a ListSerializer, whose data is a list; the stubs see the child class.
+        return cast(list[dict[str, Any]], rows.data)
 
 
 class PortabilityChecks(ApiView):
@@ -60,7 +65,9 @@ class PortabilityChecks(ApiView):
     def post(self, request):
         tns = validated(PortabilityRequest, request.data)["numbers"]
         try:
-            job = services.portability_job_create(text="\n".join(tns), actor=request.user)
+            job = services.portability_job_create(
+                text="\n".join(tns), actor=request.user, source=Source.STAFF
+            )
         except (services.NothingToCheck, services.TooManyNumbers) as refusal:
             raise Problem(
                 status_code=400,
@@ -106,7 +113,7 @@ class PortSerializer(serializers.ModelSerializer):
 
     def get_numbers(self, port) -> list[str]:
         return [
-            to_e164(number.tn) if len(number.tn) == 10 else number.tn
+            (to_e164(number.tn) or number.tn) if len(number.tn) == 10 else number.tn
             for number in selectors.port_numbers(port=port)
         ]
 

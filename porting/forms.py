@@ -29,7 +29,9 @@ class PortFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status")] + [
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [("", "Any status")] + [
             (s, s.title()) for s in selectors.port_status_choices()
         ]
         for name in ("status", "foc"):

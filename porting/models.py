@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.mirror import MirrorModel
+from portal.models import Source
 
 # VI's port statuses (the sandbox's lifecycle; "PENDING SIGNATURE" is VI's own word).
 PENDING_SIGNATURE = "PENDING SIGNATURE"
@@ -61,6 +62,9 @@ class Port(MirrorModel):
         "status", "end_user", "billing_tn", "porting_from", "sales_rep", "submitted_at", "foc_at",
         "requested_foc_at", "default_endpoint_group",
     )  # fmt: skip
+
+    # Not a column: whole days to the FOC date, set on each row of the ports list for its page.
+    days_left: int | None
 
     class Meta:
         ordering = ["foc_at", "vi_id"]
@@ -232,6 +236,8 @@ class PortabilityJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where the check was asked from: the worker's isPortable calls are logged with it.
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.STAFF)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

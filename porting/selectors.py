@@ -87,10 +87,11 @@ def days_until(
     moment: datetime.datetime | None, *, now: datetime.datetime | None = None
 ) -> int | None:
     """Whole days from today in the portal's time zone to the day VI named (negative: past)."""
-    if moment is None:
+    day = calendar_day(moment)
+    if day is None:
         return None
     today = timezone.localdate(now or timezone.now())
-    return (calendar_day(moment) - today).days
+    return (day - today).days
 
 
 def viewer_get(*, user) -> PortingViewer | None:

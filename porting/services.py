@@ -15,16 +15,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from dids.selectors import DIDFilters, did_queryset
+from portal.actor import Actor
 from portal.events import consumers
 from portal.history import Change, diff, model_label, record_many
 from portal.mirror import content_hash_of, field_values
 from portal.models import ChangeRecord, Source, SyncRun
+from portal.staff_errors import staff_error
 from portal.sync import SyncContext
 from portal.sync.fit import record_problems
 from portal.sync.setaside import SetAside
@@ -76,16 +79,22 @@ class TooManyNumbers(Exception):
     """More distinct numbers than one check takes."""
 
 
-def portability_check(*, tn: str, actor=None, source: str = Source.STAFF) -> PortabilityAnswer:
+# What a person is shown when a porting service fails on their input (portal.staff_errors);
+# VI's refusals and VI unreachable are shown by that module without being listed here.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (NothingToCheck, TooManyNumbers)
+
+
+def portability_check(*, tn: str, actor: Actor, source: Source) -> PortabilityAnswer:
     """One number, asked of VI now (the inline check). Raises ProviderUnavailable/Rejected."""
     with provider_context(actor=actor, source=source):
         return gateway.is_portable(tn=tn)
 
 
-def portability_job_create(*, text: str, actor=None) -> PortabilityJob:
+def portability_job_create(*, text: str, actor: Actor, source: Source) -> PortabilityJob:
     """Store a check of a pasted list (invalid entries already answered) and queue it.
 
-    The worker picks the job up once this transaction commits.
+    The worker picks the job up once this transaction commits, and asks VI for `actor` and
+    `source` as stored on the job (`portability_job_run`).
     """
     pasted = parse_pasted(text)
     if not pasted.tns:
@@ -96,7 +105,10 @@ def portability_job_create(*, text: str, actor=None) -> PortabilityJob:
         )
     with transaction.atomic():
         job = PortabilityJob.objects.create(
-            created_by=actor, progress_total=len(pasted.tns), duplicates=pasted.duplicates
+            created_by=actor,
+            source=source,
+            progress_total=len(pasted.tns),
+            duplicates=pasted.duplicates,
         )
         PortabilityRow.objects.bulk_create(_rows_for(job, pasted))
         transaction.on_commit(lambda: _enqueue_job(job.pk, size=len(pasted.tns)))
@@ -129,6 +141,9 @@ def portability_job_run(*, job_id: int) -> PortabilityJob:
 
     Idempotent: a finished job is left alone, a redelivered one carries on from the numbers
     not yet answered. isPortable only reads, so asking again is harmless.
+
+    Takes no actor: the job's own (`created_by`, `source`, stored when a person asked) is
+    the one on the provider-call log, as a sync run's is for a sync.
     """
     claimed = PortabilityJob.objects.filter(
         pk=job_id, status__in=[PortabilityJob.Status.QUEUED, PortabilityJob.Status.RUNNING]
@@ -137,25 +152,20 @@ def portability_job_run(*, job_id: int) -> PortabilityJob:
     if not claimed:
         return job
     try:
-        with provider_context(actor=job.created_by, source=Source.STAFF):
+        with provider_context(actor=job.created_by, source=job.source):
             for row in job.rows.filter(verdict=Verdict.PENDING).order_by("position"):
                 _answer_row(row)
                 PortabilityJob.objects.filter(pk=job_id).update(
                     progress_done=job.rows.exclude(tn="").exclude(verdict=Verdict.PENDING).count()
                 )
-    except ProviderUnavailable as error:
-        # The rest would wait for a timeout each: stop; the unanswered rows say "not checked".
+    except (ProviderUnavailable, ProviderRejected) as failure:
+        # Unreachable: the rest would wait for a timeout each. Refused: a refusal of the call
+        # itself (the portal's login, say) would refuse every number. Either way stop, in the
+        # words every page uses; the unanswered rows say "not checked".
         _finish_job(
             job_id,
             PortabilityJob.Status.FAILED,
-            f"VI unreachable: {error.message}. Numbers not yet checked were left.",
-        )
-    except ProviderRejected as refusal:
-        # A refusal of the call itself (the portal's login, say) would refuse every number.
-        _finish_job(
-            job_id,
-            PortabilityJob.Status.FAILED,
-            f"VI refused the check: {refusal.message} (code {refusal.code})",
+            f"{staff_error(failure)} The numbers not yet checked were left unchecked.",
         )
     except Exception as error:  # a bug must not leave the job "checking" forever
         _finish_job(job_id, PortabilityJob.Status.FAILED, f"{type(error).__name__}: {error}"[:500])
@@ -241,7 +251,12 @@ def _apply_numbers(port: Port, record: PortRecord) -> bool:
 
 
 def _apply_record(
-    record: PortRecord, *, now: datetime.datetime, actor, source: str, sync_run: SyncRun | None
+    record: PortRecord,
+    *,
+    now: datetime.datetime,
+    actor: Actor,
+    source: Source,
+    sync_run: SyncRun | None,
 ) -> _Applied:
     """Write what VI says of one port, with history and the events it amounts to."""
     values = field_values(Port, record.mirror_values())
@@ -313,43 +328,52 @@ def _apply_record(
     return applied
 
 
-def _mark_gone(port: Port, *, now, actor, source: str, sync_run: SyncRun | None) -> None:
-    """VI no longer knows the port at all (not even by id)."""
-    Port.objects.filter(pk=port.pk, gone_at__isnull=True).update(gone_at=now)
-    record_many(
-        [
-            Change(
-                model_label(Port),
-                str(port.vi_id),
-                Action.GONE,
-                {"gone_at": [None, now.isoformat()]},
-            )
-        ],
-        actor=actor,
-        source=source,
-        sync_run=sync_run,
-        at=now,
-    )
+def _mark_gone(
+    port: Port,
+    *,
+    now: datetime.datetime,
+    actor: Actor,
+    source: Source,
+    sync_run: SyncRun | None,
+) -> None:
+    """VI no longer knows the port at all (not even by id): the mark and its history together."""
+    with transaction.atomic():
+        Port.objects.filter(pk=port.pk, gone_at__isnull=True).update(gone_at=now)
+        record_many(
+            [
+                Change(
+                    model_label(Port),
+                    str(port.vi_id),
+                    Action.GONE,
+                    {"gone_at": [None, now.isoformat()]},
+                )
+            ],
+            actor=actor,
+            source=source,
+            sync_run=sync_run,
+            at=now,
+        )
 
 
 def _store_history(tn: str, *, now: datetime.datetime) -> int:
     """Keep every step VI reports for one number (GetPortHistory); returns how many VI listed."""
-    history = gateway.port_history(tn=tn)
-    PortHistoryEntry.objects.bulk_create(
-        [
-            PortHistoryEntry(
-                tn=entry.tn,
-                port_vi_id=entry.port_vi_id,
-                status=entry.status[:64],
-                at=entry.at,
-                description=entry.description[:500],
-                fetched_at=now,
-            )
-            for entry in history
-        ],
-        ignore_conflicts=True,  # steps already kept
-    )
-    PortHistoryLookup.objects.update_or_create(tn=tn, defaults={"fetched_at": now})
+    history = gateway.port_history(tn=tn)  # VI first, then both writes at once
+    with transaction.atomic():
+        PortHistoryEntry.objects.bulk_create(
+            [
+                PortHistoryEntry(
+                    tn=entry.tn,
+                    port_vi_id=entry.port_vi_id,
+                    status=entry.status[:64],
+                    at=entry.at,
+                    description=entry.description[:500],
+                    fetched_at=now,
+                )
+                for entry in history
+            ],
+            ignore_conflicts=True,  # steps already kept
+        )
+        PortHistoryLookup.objects.update_or_create(tn=tn, defaults={"fetched_at": now})
     return len(history)
 
 
@@ -365,7 +389,7 @@ def _fetch_history(port: Port, *, now: datetime.datetime) -> int:
     return found
 
 
-def number_history_fetch(*, tn: str, actor=None, source: str = Source.STAFF) -> int:
+def number_history_fetch(*, tn: str, actor: Actor, source: Source) -> int:
     """Ask VI for one number's port history now (the number page, for numbers the port sync
     never saw: ported before the portal existed). Raises ProviderUnavailable/Rejected."""
     with provider_context(actor=actor, source=source):
@@ -403,6 +427,9 @@ def porting_sync(*, run: SyncContext, confirmed: bool = False) -> None:
     4. The history of every new or changed port's numbers is fetched (GetPortHistory).
     5. Numbers of completed ports are linked to the numbers mirror when it holds them.
     6. Followers are e-mailed about the new events, once each.
+
+    The sync kinds' signature (portal.sync.kinds): the actor is the run's (who asked for it,
+    or None for the schedule), the source is always SYNC.
     """
     counts = {"seen": 0, "created": 0, "updated": 0, "unchanged": 0, "ended": 0, "gone": 0, "events": 0,
               "history_entries": 0, "linked": 0, "set_aside": 0}  # fmt: skip
@@ -441,18 +468,18 @@ def porting_sync(*, run: SyncContext, confirmed: bool = False) -> None:
             .exclude(vi_id__in=listed)
         )
         for port in list(left):
-            record = gateway.port_details(port_id=port.vi_id)
-            if record is None:
+            details = gateway.port_details(port_id=port.vi_id)
+            if details is None:
                 _mark_gone(port, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run)
                 counts["gone"] += 1
                 continue
-            if not _fits(record, aside)[0]:
+            if not _fits(details, aside)[0]:
                 counts["set_aside"] += 1
                 continue
             applied = _apply_record(
-                record, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run
+                details, now=now, actor=actor, source=Source.SYNC, sync_run=sync_run
             )
-            counts["ended"] += int(record.status in FINISHED_STATUSES)
+            counts["ended"] += int(details.status in FINISHED_STATUSES)
             counts["events"] += applied.events
             changed.append(applied.port)
 
@@ -462,7 +489,7 @@ def porting_sync(*, run: SyncContext, confirmed: bool = False) -> None:
             counts["history_entries"] += _fetch_history(port, now=now)
     counts["linked"] = _link_numbers()
     run.set_counts(counts)
-    events_notify()
+    events_notify(actor=actor, source=Source.SYNC)
 
 
 def _fits(record: PortRecord, aside: SetAside) -> tuple[bool, bool]:
@@ -478,7 +505,7 @@ def _fits(record: PortRecord, aside: SetAside) -> tuple[bool, bool]:
     return fits, key_usable and isinstance(record.vi_id, int)
 
 
-def port_refresh(*, vi_id: int, actor=None, source: str = Source.STAFF) -> Port | None:
+def port_refresh(*, vi_id: int, actor: Actor, source: Source) -> Port | None:
     """Ask VI about one port now (getPortDetails and its numbers' history).
 
     Returns the stored port, or None when neither VI nor the mirror knows it. A change seen
@@ -496,7 +523,7 @@ def port_refresh(*, vi_id: int, actor=None, source: str = Source.STAFF) -> Port 
         applied = _apply_record(record, now=now, actor=actor, source=source, sync_run=None)
         _fetch_history(applied.port, now=now)
     _link_numbers()
-    events_notify()
+    events_notify(actor=actor, source=source)
     applied.port.refresh_from_db()
     return applied.port
 
@@ -536,8 +563,11 @@ MAILED_EVENT_TYPES = {
 PORT_EMAILS = "port-emails"  # this consumer's name in the outbox
 
 
-def events_notify() -> int:
+def events_notify(*, actor: Actor, source: Source) -> int:
     """E-mail each port event of the outbox to the followers of its port, exactly once per event.
+
+    Run at the end of whatever saw the events (a sync, a refresh), for its `actor` and
+    `source`; the e-mails go to followers whoever that was, so neither changes what is sent.
 
     A consumer of portal/events: each event is claimed for this consumer (a unique row, so two
     syncs never take the same one) in the transaction the mail goes out in, so a failed send is
@@ -594,19 +624,25 @@ def events_notify() -> int:
 # --- people's own facts ------------------------------------------------------------------------------
 
 
-def port_follow(*, port: Port, user) -> PortFollow:
-    follow, _ = PortFollow.objects.get_or_create(port=port, user=user)
+# These act for the person who follows or looks (the actor, a signed-in User: never None),
+# on their own rows only; `source` says from where, as for every service.
+
+
+def port_follow(*, port: Port, actor: User, source: Source) -> PortFollow:
+    follow, _ = PortFollow.objects.get_or_create(port=port, user=actor)
     return follow
 
 
-def port_unfollow(*, port: Port, user) -> None:
-    PortFollow.objects.filter(port=port, user=user).delete()
+def port_unfollow(*, port: Port, actor: User, source: Source) -> None:
+    PortFollow.objects.filter(port=port, user=actor).delete()
 
 
-def viewer_visit(*, user, now: datetime.datetime | None = None) -> PortingViewer:
+def viewer_visit(
+    *, actor: User, source: Source, now: datetime.datetime | None = None
+) -> PortingViewer:
     """Note a look at the ports; returns the viewer with the baseline this visit compares against."""
     now = now or timezone.now()
-    viewer, _ = PortingViewer.objects.get_or_create(user=user)
+    viewer, _ = PortingViewer.objects.get_or_create(user=actor)
     if viewer.last_viewed_at is None or now - viewer.last_viewed_at > VISIT_GAP:
         viewer.baseline_at = viewer.last_viewed_at
     viewer.last_viewed_at = now
@@ -614,10 +650,12 @@ def viewer_visit(*, user, now: datetime.datetime | None = None) -> PortingViewer
     return viewer
 
 
-def viewer_mark_seen(*, user, now: datetime.datetime | None = None) -> PortingViewer:
+def viewer_mark_seen(
+    *, actor: User, source: Source, now: datetime.datetime | None = None
+) -> PortingViewer:
     """Everything up to now counts as seen."""
     now = now or timezone.now()
-    viewer, _ = PortingViewer.objects.get_or_create(user=user)
+    viewer, _ = PortingViewer.objects.get_or_create(user=actor)
     viewer.baseline_at = viewer.last_viewed_at = now
     viewer.save(update_fields=["baseline_at", "last_viewed_at"])
     return viewer

@@ -51,7 +51,8 @@ class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(choices=EventType.choices)
     occurred_at = serializers.DateTimeField()
-    source = serializers.ChoiceField(
+    # DRF's metaclass takes declared fields off the class, so this never shadows Field.source.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=EventSource.choices, help_text="vi: changed at VI, outside the portal."
     )
     actor = serializers.CharField(
@@ -68,7 +69,9 @@ class EventSerializer(serializers.Serializer):
     def get_subject(self, event: Event) -> dict:
         key = event.subject_key
         if event.subject_kind == SubjectKind.NUMBER and _TEN_DIGITS.match(key):
-            key = to_e164(key)  # the API's numbers are E.164, the outbox keeps VI's ten digits
+            key = (
+                to_e164(key) or key
+            )  # the API's numbers are E.164, the outbox keeps VI's ten digits
         return {"kind": event.subject_kind, "key": key}
 
 

@@ -58,7 +58,7 @@ def url_check(url: str) -> str:
     except (socket.gaierror, UnicodeError, ValueError) as error:
         raise WebhookURLRefused("That host name does not resolve.") from error
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global or address.is_multicast:
             raise WebhookURLRefused(
                 "That address is inside a private or loopback network; the portal posts only to public addresses."

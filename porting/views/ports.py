@@ -5,30 +5,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from portal.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
 from portal.redirects import safe_next
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.staff_errors import attempt, flash
 from porting import selectors, services
 from porting.forms import PortFilterForm
+from porting.models import Port
 
 PORTS_PER_PAGE = 50
 
 
-def _port_or_404(vi_id: int):
+def _port_or_404(vi_id: int) -> Port:
     port = selectors.port_get(vi_id=vi_id)
     if port is None:
         raise Http404("No such port in the mirror.")
     return port
 
 
-def index(request: HttpRequest) -> HttpResponse:
+@require_GET
+def index(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
-    viewer = services.viewer_visit(user=request.user, now=now)
+    viewer = services.viewer_visit(actor=request.user, source=Source.STAFF, now=now)
     form = PortFilterForm(request.GET or None)
     ports = selectors.port_list(
         filters=form.filters(), user=request.user, baseline=viewer.baseline_at, now=now
@@ -53,14 +57,15 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def mark_seen(request: HttpRequest) -> HttpResponse:
+def mark_seen(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Personal bookkeeping only: nothing at VI or in the mirror changes, so any viewer may."""
-    services.viewer_mark_seen(user=request.user)
+    services.viewer_mark_seen(actor=request.user, source=Source.STAFF)
     messages.info(request, "Marked everything as seen.")
     return redirect(safe_next(request, "porting:index"))
 
 
-def changes(request: HttpRequest) -> HttpResponse:
+@require_GET
+def changes(request: AuthenticatedHttpRequest) -> HttpResponse:
     viewer = selectors.viewer_get(user=request.user)
     baseline = viewer.baseline_at if viewer else None
     following = request.GET.get("following") == "1"
@@ -70,7 +75,8 @@ def changes(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def detail(request: HttpRequest, vi_id: int) -> HttpResponse:
+@require_GET
+def detail(request: HtmxHttpRequest, vi_id: int) -> HttpResponse:
     port = _port_or_404(vi_id)
     context = {
         "port": port,
@@ -85,7 +91,7 @@ def detail(request: HttpRequest, vi_id: int) -> HttpResponse:
     return render(request, "porting/detail.html", context)
 
 
-def _follow_answer(request: HttpRequest, port) -> HttpResponse:
+def _follow_answer(request: HtmxHttpRequest, port: Port) -> HttpResponse:
     if request.htmx:
         context = {
             "port": port,
@@ -96,39 +102,34 @@ def _follow_answer(request: HttpRequest, port) -> HttpResponse:
 
 
 @require_POST
-def follow(request: HttpRequest, vi_id: int) -> HttpResponse:
+def follow(request: HtmxHttpRequest, vi_id: int) -> HttpResponse:
     """Following is the person's own choice of e-mails: any viewer may."""
     port = _port_or_404(vi_id)
-    services.port_follow(port=port, user=request.user)
+    services.port_follow(port=port, actor=request.user, source=Source.STAFF)
     return _follow_answer(request, port)
 
 
 @require_POST
-def unfollow(request: HttpRequest, vi_id: int) -> HttpResponse:
+def unfollow(request: HtmxHttpRequest, vi_id: int) -> HttpResponse:
     port = _port_or_404(vi_id)
-    services.port_unfollow(port=port, user=request.user)
+    services.port_unfollow(port=port, actor=request.user, source=Source.STAFF)
     return _follow_answer(request, port)
 
 
 @write_view("portal.run_sync", fallback="porting:detail")
-def refresh(request: HttpRequest, vi_id: int) -> HttpResponse:
-    try:
-        port = services.port_refresh(vi_id=vi_id, actor=request.user)
-    except ProviderUnavailable as error:
-        messages.error(request, f"VI could not be reached ({error.message}). Nothing was changed.")
+def refresh(request: AuthenticatedHttpRequest, vi_id: int) -> HttpResponse:
+    refreshed = attempt(
+        lambda: services.port_refresh(vi_id=vi_id, actor=request.user, source=Source.STAFF),
+        expected=services.EXPECTED_ERRORS,
+    )
+    if refreshed.error is not None:
+        flash(request, refreshed.error)
         return (
             redirect("porting:detail", vi_id=vi_id)
             if selectors.port_get(vi_id=vi_id)
             else redirect("porting:index")
         )
-    except ProviderRejected as refusal:
-        messages.error(request, f"VI said: {refusal.message} (code {refusal.code})")
-        return (
-            redirect("porting:detail", vi_id=vi_id)
-            if selectors.port_get(vi_id=vi_id)
-            else redirect("porting:index")
-        )
-    if port is None:
+    if refreshed.value is None:
         raise Http404("VI has no such port.")
     messages.success(request, f"Port {vi_id} refreshed from VI.")
     return redirect("porting:detail", vi_id=vi_id)

@@ -5,6 +5,7 @@ import pytest
 from e911 import services
 from e911.records import Address
 from portal.events.models import Event
+from portal.models import Source
 from tests.e911.conftest import GOOD, number_with_911, number_without_911, synced  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,8 @@ def types_about(tn: str) -> list[str]:
 
 def test_provision_then_remove_publish_provisioned_then_removed(number_without_911, operator):
     tn = number_without_911
-    services.location_provision(tn=tn, address=Address(**GOOD), actor=operator)
-    services.location_remove(tn=tn, actor=operator)
+    services.location_provision(tn=tn, address=Address(**GOOD), actor=operator, source=Source.STAFF)
+    services.location_remove(tn=tn, actor=operator, source=Source.STAFF)
 
     e911_types = [t for t in types_about(tn) if t.startswith("e911.")]
     assert e911_types[0] == "e911.provisioned" and e911_types[-1] == "e911.removed"

@@ -8,6 +8,7 @@ from django.db import transaction
 from portal.events import writers
 from portal.events.models import Consumed, Event
 from portal.events.publish import publish
+from portal.models import Source
 from porting import services
 from porting.models import Port, PortEvent
 from tests.porting.conftest import ports_synced, run_sync, sandbox_port  # noqa: F401 (fixture)
@@ -22,7 +23,7 @@ def test_a_sync_found_foc_change_is_one_outbox_event_mailed_once(ports_synced, o
     slipping = Port.objects.get(
         vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
     )
-    services.port_follow(port=slipping, user=operator)
+    services.port_follow(port=slipping, actor=operator, source=Source.STAFF)
 
     sandbox.control.advance(1.05 * DAY)
     run_sync()
@@ -41,7 +42,8 @@ def test_a_sync_found_foc_change_is_one_outbox_event_mailed_once(ports_synced, o
 
 def test_an_outbox_port_event_alone_is_mailed_and_only_once(ports_synced, operator):
     port = Port.objects.first()
-    services.port_follow(port=port, user=operator)
+    assert port is not None
+    services.port_follow(port=port, actor=operator, source=Source.STAFF)
     publish(
         writers.port_cancelled(
             key=str(port.vi_id),
@@ -51,14 +53,15 @@ def test_an_outbox_port_event_alone_is_mailed_and_only_once(ports_synced, operat
         )
     )
 
-    assert services.events_notify() == 1
-    assert services.events_notify() == 0
+    assert services.events_notify(actor=None, source=Source.SYNC) == 1
+    assert services.events_notify(actor=None, source=Source.SYNC) == 0
     assert len(mail.outbox) == 1 and "Cancelled" in mail.outbox[0].subject
 
 
 def test_a_failed_send_is_not_marked_and_is_tried_again(ports_synced, operator, monkeypatch):
     port = Port.objects.first()
-    services.port_follow(port=port, user=operator)
+    assert port is not None
+    services.port_follow(port=port, actor=operator, source=Source.STAFF)
     publish(writers.port_completed(key=str(port.vi_id), source="vi", after={"status": "COMPLETED"}))
 
     def broken(*args, **kwargs):
@@ -66,7 +69,7 @@ def test_a_failed_send_is_not_marked_and_is_tried_again(ports_synced, operator, 
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
     with pytest.raises(ConnectionError), transaction.atomic():
-        services.events_notify()
+        services.events_notify(actor=None, source=Source.SYNC)
     assert not Consumed.objects.exists()
     monkeypatch.undo()
-    assert services.events_notify() == 1
+    assert services.events_notify(actor=None, source=Source.SYNC) == 1

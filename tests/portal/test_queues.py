@@ -197,15 +197,20 @@ def test_a_sync_starts_and_finishes_while_a_bulk_job_is_still_running(
 def test_a_queued_portability_check_says_which_worker_it_waits_for(
     operator, operator_client, monkeypatch
 ):
+    from portal.models import Source
     from porting import services as porting
     from porting.models import PortabilityJob
 
     monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: None)
-    small = porting.portability_job_create(text="3032340100\n2122340199", actor=operator)
+    small = porting.portability_job_create(
+        text="3032340100\n2122340199", actor=operator, source=Source.STAFF
+    )
     page = operator_client.get(reverse("porting:check_job", args=[small.pk])).content.decode()
     assert "Queued: waiting for a free worker for short jobs" in page
     large = porting.portability_job_create(
-        text="\n".join(f"30323401{index:02d}" for index in range(40)), actor=operator
+        text="\n".join(f"30323401{index:02d}" for index in range(40)),
+        actor=operator,
+        source=Source.STAFF,
     )
     progress = operator_client.get(
         reverse("porting:check_progress", args=[large.pk])

@@ -10,6 +10,7 @@ Kills the mutant "port e-mails go to followers whose accounts are deactivated" (
 import pytest
 from django.core import mail
 
+from portal.models import Source
 from porting import services
 from porting.models import Port, PortEvent
 from tests.porting.conftest import run_sync, sandbox_port
@@ -42,7 +43,7 @@ def test_a_deactivated_follower_gets_no_port_email_and_active_ones_still_do(
     )
     no_address = django_user_model.objects.create_user(username="no-address", email="")
     for user in (operator, viewer, no_address):
-        services.port_follow(port=slipping, user=user)
+        services.port_follow(port=slipping, actor=user, source=Source.STAFF)
     deactivate(viewer)
     # The administrator is active but follows nothing: no mail either.
 
@@ -62,7 +63,7 @@ def test_a_port_followed_only_by_deactivated_people_sends_nothing_and_is_not_ret
     completing = Port.objects.get(
         vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")["id"]
     )
-    services.port_follow(port=completing, user=operator)
+    services.port_follow(port=completing, actor=operator, source=Source.STAFF)
     deactivate(operator)
 
     sandbox.control.advance(2.05 * DAY)  # the port completes
@@ -79,7 +80,7 @@ def test_a_reactivated_follower_is_emailed_again(ports_synced, viewer):
     slipping = Port.objects.get(
         vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="foc_change")["id"]
     )
-    services.port_follow(port=slipping, user=viewer)
+    services.port_follow(port=slipping, actor=viewer, source=Source.STAFF)
     deactivate(viewer)
     viewer.is_active = True
     viewer.save(update_fields=["is_active"])

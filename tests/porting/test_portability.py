@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from portal.models import ProviderCall
+from portal.models import ProviderCall, Source
 from porting import services
 from porting.models import PortabilityJob, PortabilityRow
 from porting.pasted import parse_pasted
@@ -34,8 +34,11 @@ def test_pasted_numbers_in_any_common_format_collapse_repeats_and_report_bad_ent
 
 @pytest.mark.django_db
 def test_one_number_is_asked_of_vi_inline(sandbox, operator):
-    assert services.portability_check(tn=PORTABLE, actor=operator).portable is True
-    answer = services.portability_check(tn=NOT_PORTABLE, actor=operator)
+    assert (
+        services.portability_check(tn=PORTABLE, actor=operator, source=Source.STAFF).portable
+        is True
+    )
+    answer = services.portability_check(tn=NOT_PORTABLE, actor=operator, source=Source.STAFF)
     assert answer.portable is False and answer.code == "100"
     call = ProviderCall.objects.filter(operation="isPortable").first()
     assert call.actor == operator and call.parameters.get("tn") == NOT_PORTABLE
@@ -44,7 +47,7 @@ def test_one_number_is_asked_of_vi_inline(sandbox, operator):
 @pytest.mark.django_db
 def test_a_number_vi_calls_invalid_is_an_answer_not_a_failure(sandbox):
     # Only the portal's parser stands between a person and VI; VI's 944 is reported per number.
-    answer = services.portability_check(tn="0000000000")
+    answer = services.portability_check(tn="0000000000", actor=None, source=Source.STAFF)
     assert answer.portable is None and answer.code == "944"
 
 
@@ -58,7 +61,9 @@ def test_a_pasted_list_becomes_a_job_with_one_result_per_number_and_a_csv(
     )
     with django_capture_on_commit_callbacks(execute=True):
         job = services.portability_job_create(
-            text=f"{PORTABLE}\n{NOT_PORTABLE}\n{ALSO_PORTABLE}\n{PORTABLE}\nabc", actor=operator
+            text=f"{PORTABLE}\n{NOT_PORTABLE}\n{ALSO_PORTABLE}\n{PORTABLE}\nabc",
+            actor=operator,
+            source=Source.STAFF,
         )
     assert queued == [
         {"job_id": job.pk, "size": 3}
@@ -86,7 +91,9 @@ def test_a_pasted_list_becomes_a_job_with_one_result_per_number_and_a_csv(
 @pytest.mark.django_db
 def test_the_results_download_as_csv(sandbox, operator_client, operator, monkeypatch):
     monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: None)
-    job = services.portability_job_create(text=f"{PORTABLE}, {NOT_PORTABLE}, 99", actor=operator)
+    job = services.portability_job_create(
+        text=f"{PORTABLE}, {NOT_PORTABLE}, 99", actor=operator, source=Source.STAFF
+    )
     services.portability_job_run(job_id=job.pk)
     response = operator_client.get(reverse("porting:check_results", args=[job.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -101,12 +108,12 @@ def test_the_results_download_as_csv(sandbox, operator_client, operator, monkeyp
 @pytest.mark.django_db
 def test_nothing_valid_or_too_many_numbers_is_refused_before_any_call(sandbox, operator):
     with pytest.raises(services.NothingToCheck):
-        services.portability_job_create(text="hello, 123", actor=operator)
+        services.portability_job_create(text="hello, 123", actor=operator, source=Source.STAFF)
     too_many = "\n".join(
         f"303234{index:04d}" for index in range(services.MAX_NUMBERS_PER_CHECK + 1)
     )
     with pytest.raises(services.TooManyNumbers):
-        services.portability_job_create(text=too_many, actor=operator)
+        services.portability_job_create(text=too_many, actor=operator, source=Source.STAFF)
     assert not PortabilityJob.objects.exists()
     assert not ProviderCall.objects.exists()
 
@@ -114,17 +121,21 @@ def test_nothing_valid_or_too_many_numbers_is_refused_before_any_call(sandbox, o
 @pytest.mark.django_db
 def test_vi_unreachable_stops_the_job_and_leaves_the_rest_unchecked(sandbox, operator, monkeypatch):
     monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: None)
-    job = services.portability_job_create(text=f"{PORTABLE}\n{NOT_PORTABLE}", actor=operator)
+    job = services.portability_job_create(
+        text=f"{PORTABLE}\n{NOT_PORTABLE}", actor=operator, source=Source.STAFF
+    )
     sandbox.control.fault("http500", operation="isPortable", times=5)
     job = services.portability_job_run(job_id=job.pk)
-    assert job.status == PortabilityJob.Status.FAILED and "unreachable" in job.error
+    assert job.status == PortabilityJob.Status.FAILED and "could not be reached" in job.error
     assert set(job.rows.values_list("verdict", flat=True)) == {Verdict.PENDING}
 
 
 @pytest.mark.django_db
 def test_a_refused_login_fails_the_job_with_vis_words(sandbox, operator, monkeypatch):
     monkeypatch.setattr("porting.tasks.check_portability.delay", lambda **kwargs: None)
-    job = services.portability_job_create(text=f"{PORTABLE}\n{NOT_PORTABLE}", actor=operator)
+    job = services.portability_job_create(
+        text=f"{PORTABLE}\n{NOT_PORTABLE}", actor=operator, source=Source.STAFF
+    )
     sandbox.control.fault("auth", operation="isPortable", times=5)
     job = services.portability_job_run(job_id=job.pk)
     assert job.status == PortabilityJob.Status.FAILED and "refused" in job.error

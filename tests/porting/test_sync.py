@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from dids.models import DID
-from portal.models import ChangeRecord, ProviderCall, SyncRun
+from portal.models import ChangeRecord, ProviderCall, Source, SyncRun
 from portal.sync.services import sync_execute
 from portal.voipinnovations.errors import ProviderUnavailable
 from porting import services
@@ -184,9 +184,9 @@ def test_followers_get_one_email_per_event_however_many_syncs(
     completing = Port.objects.get(
         vi_id=sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")["id"]
     )
-    services.port_follow(port=slipping, user=operator)
-    services.port_follow(port=slipping, user=viewer)
-    services.port_follow(port=completing, user=administrator)
+    services.port_follow(port=slipping, actor=operator, source=Source.STAFF)
+    services.port_follow(port=slipping, actor=viewer, source=Source.STAFF)
+    services.port_follow(port=completing, actor=administrator, source=Source.STAFF)
 
     sandbox.control.advance(1.05 * DAY)
     run_sync()
@@ -212,7 +212,7 @@ def test_a_refresh_sees_the_change_and_the_next_sync_does_not_see_it_again(ports
     sandbox = ports_synced
     port = sandbox_port(sandbox, status="FOC RECEIVED", fate="complete")
     sandbox.control.other("port_foc", portId=port["id"], focDate="2031-05-06T12:00:00")
-    services.port_refresh(vi_id=port["id"], actor=operator)
+    services.port_refresh(vi_id=port["id"], actor=operator, source=Source.STAFF)
     event = PortEvent.objects.get(port__vi_id=port["id"])
     assert event.kind == Kind.FOC_CHANGED and event.source == "staff"
     run_sync()

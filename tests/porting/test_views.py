@@ -2,6 +2,7 @@
 page, following, "what changed", the number panel, the dashboard and the admin."""
 
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -51,7 +52,7 @@ def test_a_list_becomes_a_job_page_with_progress(sandbox, operator_client, monke
     progress = operator_client.get(
         reverse("porting:check_progress", args=[job.pk]), headers={"HX-Request": "true"}
     )
-    assert progress["HX-Trigger"] == "portability-finished"
+    assert json.loads(progress["HX-Trigger"]) == {"portability-finished": {}}
     page = operator_client.get(reverse("porting:check_job", args=[job.pk]))
     assert (
         b'data-verdict="portable"' in page.content

@@ -1,19 +1,25 @@
+from typing import Any
+
 from django import template
+from django.template.context import Context
 
 from portal.events import drift
-from portal.events.models import Follow
+from portal.events.models import Event, Follow
 
 register = template.Library()
 
 
+def _pairs(event: Event) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field the change touched, named in words."""
+    return [
+        (name.replace("_", " "), (event.before or {}).get(name), value)
+        for name, value in (event.after or {}).items()
+    ]
+
+
 @register.inclusion_tag("events/_number_drift.html", takes_context=True)
-def number_drift(context, tn):
-    events = drift.number_drift(tn=str(tn))
-    for event in events:
-        event.pairs = [
-            (name.replace("_", " "), (event.before or {}).get(name), value)
-            for name, value in (event.after or {}).items()
-        ]
+def number_drift(context: Context, tn: str) -> dict[str, Any]:
+    events = [(event, _pairs(event)) for event in drift.number_drift(tn=str(tn))]
     request = context.get("request")
     user = getattr(request, "user", None)
     followed = bool(
