@@ -31,6 +31,7 @@ class PortNumberRecord:
     e911: bool = False
 
     @vi_record("porting.PortNumber")
+    @classmethod
     def from_vi(cls, did: Any) -> PortNumberRecord:
         return cls(
             tn=text(did, "tn"),
@@ -61,6 +62,7 @@ class PortRecord:
     numbers: tuple[PortNumberRecord, ...] = ()
 
     @vi_record("porting.Port")
+    @classmethod
     def from_vi(cls, detail: Any) -> PortRecord:
         return cls(
             vi_id=integer(detail, "id") or 0,
@@ -106,6 +108,7 @@ class PortHistoryRecord:
     description: str
 
     @vi_record("porting.PortHistoryEntry", set_aside=False)
+    @classmethod
     def from_vi(cls, entry: Any) -> PortHistoryRecord:
         return cls(
             tn=text(entry, "tn"),

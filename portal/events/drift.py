@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
+from portal.actor import Actor
 from portal.events.models import Event
 from portal.events.types import EventType, SubjectKind
+from portal.models import Source
 
 MAX_IDS = 1000  # ids one bulk acknowledgement may name
 
@@ -108,9 +110,16 @@ def number_drift(*, tn: str, limit: int = 20) -> list[Event]:
 
 
 def drift_acknowledge(
-    *, ids: Iterable[int] = (), filters: DriftFilters | None = None, actor
+    *,
+    ids: Iterable[int] = (),
+    filters: DriftFilters | None = None,
+    actor: Actor,
+    source: Source,
 ) -> int:
-    """Acknowledge the named drift events, or all open ones matching `filters`; returns how many."""
+    """Acknowledge the named drift events, or all open ones matching `filters`; returns how many.
+
+    The acknowledgement is kept on the events themselves (by whom, when); `source` says from
+    where, as for every service."""
     now = timezone.now()
     if filters is not None:
         events = drift_events(
@@ -124,7 +133,9 @@ def drift_acknowledge(
     )
 
 
-def acknowledge_group(*, subject_kind: str, subject_key: str, type: str, actor) -> int:
+def acknowledge_group(
+    *, subject_kind: str, subject_key: str, type: str, actor: Actor, source: Source
+) -> int:
     """Acknowledge one row of the grouped page: every open event of that kind about that subject."""
     return Event.objects.filter(
         drift=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from portal.events.models import Notification, Subscription
 from portal.events.types import EventType
+from portal.models import Source
 
 
 def for_user(*, user) -> QuerySet[Notification]:
@@ -21,8 +23,12 @@ def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def mark_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+# A person's own inbox, subscriptions and follows: they act for themselves (the actor, a
+# signed-in User: never None); `source` says from where, as for every service.
+
+
+def mark_read(*, actor: User, source: Source) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
@@ -31,14 +37,16 @@ def subscriptions_of(*, user) -> dict[str, Subscription]:
     return {s.type: s for s in Subscription.objects.filter(user=user)}
 
 
-def subscriptions_set(*, user, types: Iterable[str], followed_only: bool, by_email: bool) -> int:
+def subscriptions_set(
+    *, actor: User, source: Source, types: Iterable[str], followed_only: bool, by_email: bool
+) -> int:
     """Replace a person's subscriptions; unknown types are ignored."""
     wanted = [t for t in dict.fromkeys(types) if t in EventType.values]
     scope = Subscription.Scope.FOLLOWED if followed_only else Subscription.Scope.ALL
     with transaction.atomic():
-        Subscription.objects.filter(user=user).delete()
+        Subscription.objects.filter(user=actor).delete()
         Subscription.objects.bulk_create(
-            Subscription(user=user, type=t, scope=scope, by_email=by_email) for t in wanted
+            Subscription(user=actor, type=t, scope=scope, by_email=by_email) for t in wanted
         )
     return len(wanted)
 
@@ -89,7 +97,9 @@ def _mail_text(note: Notification) -> str:
     return "\n".join(lines)
 
 
-def follow_set(*, user, subject_kind: str, subject_key: str, follow: bool) -> bool:
+def follow_set(
+    *, actor: User, source: Source, subject_kind: str, subject_key: str, follow: bool
+) -> bool:
     """Follow (or stop following) a number, client, campaign or port; returns whether followed now."""
     from portal.events.models import Follow
     from portal.events.types import SubjectKind
@@ -98,9 +108,9 @@ def follow_set(*, user, subject_kind: str, subject_key: str, follow: bool) -> bo
         return False
     key = str(subject_key)[:64]
     if follow:
-        Follow.objects.get_or_create(user=user, subject_kind=subject_kind, subject_key=key)
+        Follow.objects.get_or_create(user=actor, subject_kind=subject_kind, subject_key=key)
         return True
-    Follow.objects.filter(user=user, subject_kind=subject_kind, subject_key=key).delete()
+    Follow.objects.filter(user=actor, subject_kind=subject_kind, subject_key=key).delete()
     return False
 
 

@@ -23,8 +23,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from portal.actor import Actor
 from portal.events.models import Event, WebhookDelivery, WebhookEndpoint
 from portal.events.types import EventType
+from portal.models import Source
 
 SIGNATURE_HEADER = "X-Portal-Signature"
 EVENT_ID_HEADER = "X-Portal-Event-Id"
@@ -37,6 +39,10 @@ DISABLE_AFTER = 20  # failed deliveries in a row before the endpoint is switched
 
 class WebhookURLRefused(Exception):
     """The URL is not http(s), does not resolve, or points into our own network."""
+
+
+# What an Administrator is shown when registering an endpoint fails (portal.staff_errors).
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (WebhookURLRefused,)
 
 
 def url_check(url: str) -> str:
@@ -67,7 +73,7 @@ def url_check(url: str) -> str:
 
 
 def endpoint_create(
-    *, name: str, url: str, event_types: list[str], actor
+    *, name: str, url: str, event_types: list[str], actor: Actor, source: Source
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its secret (returned once: shown to the Administrator, then never again)."""
     known = set(EventType.values)
@@ -147,7 +153,7 @@ def delivery_attempt(*, delivery_id: int, task=None) -> str:
     return delivery.status
 
 
-def delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
+def delivery_resend(*, delivery: WebhookDelivery, actor: Actor, source: Source) -> WebhookDelivery:
     """Send again (an Administrator's click): a fresh delivery of the same event, attempts reset."""
     from portal.events.tasks import deliver_webhook
 
@@ -157,7 +163,7 @@ def delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     return delivery
 
 
-def endpoint_enable(*, endpoint: WebhookEndpoint) -> None:
+def endpoint_enable(*, endpoint: WebhookEndpoint, actor: Actor, source: Source) -> None:
     endpoint.active, endpoint.failure_streak, endpoint.disabled_reason = True, 0, ""
     endpoint.save(update_fields=["active", "failure_streak", "disabled_reason"])
 

@@ -7,7 +7,7 @@ import pytest
 
 from dids.models import DID
 from portal.events import dispatch, notifications
-from portal.models import SyncRun
+from portal.models import Source, SyncRun
 from tests.dids.conftest import owned_numbers, run_dids_sync
 from tests.fixtures.browser import sign_in
 
@@ -22,7 +22,11 @@ def test_drift_from_the_dashboard_to_acknowledged(live_server, sandbox, operator
     mirrored = set(DID.objects.filter(endpoint_id=8674).values_list("tn", flat=True))
     tn = next(n["tn"] for n in owned_numbers(sandbox) if n["tn"] in mirrored)
     notifications.subscriptions_set(
-        user=operator, types=["number.moved"], followed_only=False, by_email=False
+        actor=operator,
+        source=Source.STAFF,
+        types=["number.moved"],
+        followed_only=False,
+        by_email=False,
     )
     sandbox.control.other("update", tn=tn, endpointGroup=8675)
     assert run_dids_sync().status == SyncRun.Status.SUCCEEDED

@@ -8,6 +8,7 @@ from portal.events import dispatch, notifications, writers
 from portal.events.models import Follow, Notification
 from portal.events.notifications import email_pending
 from portal.events.publish import publish
+from portal.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,11 @@ def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(
     operator.email = "op@example.com"
     operator.save()
     notifications.subscriptions_set(
-        user=operator, types=["port.foc_set", "number.released"], followed_only=False, by_email=True
+        actor=operator,
+        source=Source.STAFF,
+        types=["port.foc_set", "number.released"],
+        followed_only=False,
+        by_email=True,
     )
     publish(writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}))
     publish(writers.number_bought(key="4352150001", actor=administrator))  # not subscribed
@@ -48,7 +53,11 @@ def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(
 
 def test_followed_only_subscriptions_hear_only_about_what_they_follow(operator):
     notifications.subscriptions_set(
-        user=operator, types=["port.completed"], followed_only=True, by_email=False
+        actor=operator,
+        source=Source.STAFF,
+        types=["port.completed"],
+        followed_only=True,
+        by_email=False,
     )
     Follow.objects.create(user=operator, subject_kind="port", subject_key="78")
     publish(writers.port_completed(key="78", source="vi"))
@@ -61,7 +70,11 @@ def test_followed_only_subscriptions_hear_only_about_what_they_follow(operator):
 
 def test_a_deactivated_user_gets_nothing(operator):
     notifications.subscriptions_set(
-        user=operator, types=["port.completed"], followed_only=False, by_email=True
+        actor=operator,
+        source=Source.STAFF,
+        types=["port.completed"],
+        followed_only=False,
+        by_email=True,
     )
     operator.is_active = False
     operator.save()
@@ -96,7 +109,11 @@ def test_following_a_number_from_its_page_brings_its_events(client, operator, sa
         in client.get(reverse("dids:detail", args=[tn])).content.decode()
     )
     notifications.subscriptions_set(
-        user=operator, types=["number.features_changed"], followed_only=True, by_email=False
+        actor=operator,
+        source=Source.STAFF,
+        types=["number.features_changed"],
+        followed_only=True,
+        by_email=False,
     )
     publish(writers.number_features_changed(key=tn, source="vi"))
     publish(writers.number_features_changed(key="4352150099", source="vi"))
@@ -112,7 +129,11 @@ def test_a_port_followed_on_the_porting_pages_counts_as_followed(operator):
     port = Port.objects.create(vi_id=4242, status="SUBMITTED")
     PortFollow.objects.create(port=port, user=operator)
     notifications.subscriptions_set(
-        user=operator, types=["port.foc_set"], followed_only=True, by_email=False
+        actor=operator,
+        source=Source.STAFF,
+        types=["port.foc_set"],
+        followed_only=True,
+        by_email=False,
     )
     publish(writers.port_foc_set(key="4242", source="vi"))
     dispatch.dispatch_pending()

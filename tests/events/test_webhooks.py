@@ -12,6 +12,7 @@ import pytest
 from portal.events import dispatch, webhooks, writers
 from portal.events.models import WebhookDelivery, WebhookEndpoint
 from portal.events.publish import publish
+from portal.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def receiver(settings):
 
 def test_receiver_gets_signed_events_retries_after_500_and_dedupes(receiver, administrator):
     endpoint, secret = webhooks.endpoint_create(
-        name="billing", url=receiver.url, event_types=[], actor=administrator
+        name="billing", url=receiver.url, event_types=[], actor=administrator, source=Source.STAFF
     )
     receiver.secret = secret
     first = publish(writers.number_released(key="4352150001", actor=administrator))
@@ -87,7 +88,11 @@ def test_receiver_gets_signed_events_retries_after_500_and_dedupes(receiver, adm
         webhooks.delivery_attempt(delivery_id=deliveries[second.pk].pk)
         == WebhookDelivery.Status.DELIVERED
     )
-    webhooks.delivery_resend(delivery=WebhookDelivery.objects.get(pk=deliveries[second.pk].pk))
+    webhooks.delivery_resend(
+        delivery=WebhookDelivery.objects.get(pk=deliveries[second.pk].pk),
+        actor=administrator,
+        source=Source.STAFF,
+    )
     webhooks.delivery_attempt(
         delivery_id=deliveries[second.pk].pk
     )  # a re-send: the same event again
@@ -115,7 +120,7 @@ def test_receiver_gets_signed_events_retries_after_500_and_dedupes(receiver, adm
 
 def test_a_tampered_body_fails_verification(receiver, administrator):
     endpoint, secret = webhooks.endpoint_create(
-        name="crm", url=receiver.url, event_types=[], actor=administrator
+        name="crm", url=receiver.url, event_types=[], actor=administrator, source=Source.STAFF
     )
     receiver.secret = secret + "x"  # the receiver knows another secret
     publish(writers.number_bought(key="4352150002"))
@@ -126,7 +131,11 @@ def test_a_tampered_body_fails_verification(receiver, administrator):
 
 def test_an_endpoint_only_gets_its_event_types(receiver, administrator):
     endpoint, _ = webhooks.endpoint_create(
-        name="ports", url=receiver.url, event_types=["port.completed"], actor=administrator
+        name="ports",
+        url=receiver.url,
+        event_types=["port.completed"],
+        actor=administrator,
+        source=Source.STAFF,
     )
     publish(writers.number_bought(key="4352150003"))
     publish(writers.port_completed(key="78"))
@@ -143,7 +152,7 @@ def test_a_long_failure_streak_switches_the_endpoint_off_and_mails_administrator
     administrator.email = "admin@example.com"
     administrator.save()
     endpoint, _ = webhooks.endpoint_create(
-        name="down", url=receiver.url, event_types=[], actor=administrator
+        name="down", url=receiver.url, event_types=[], actor=administrator, source=Source.STAFF
     )
     receiver.fail_next = 10
     for index in range(3):
@@ -177,7 +186,9 @@ def test_a_long_failure_streak_switches_the_endpoint_off_and_mails_administrator
 def test_private_or_odd_addresses_are_refused_with_the_setting_off(settings, administrator, url):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
     with pytest.raises(webhooks.WebhookURLRefused):
-        webhooks.endpoint_create(name="probe", url=url, event_types=[], actor=administrator)
+        webhooks.endpoint_create(
+            name="probe", url=url, event_types=[], actor=administrator, source=Source.STAFF
+        )
     assert not WebhookEndpoint.objects.exists()
 
 

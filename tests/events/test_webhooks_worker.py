@@ -10,6 +10,7 @@ from portal import queues
 from portal.events import webhooks, writers
 from portal.events.models import WebhookDelivery
 from portal.events.publish import publish
+from portal.models import Source
 from tests.events.test_webhooks import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +33,11 @@ def test_a_committed_change_is_delivered_by_the_worker_after_a_retry(
     receiver = Receiver()
     try:
         endpoint, receiver.secret = webhooks.endpoint_create(
-            name="billing", url=receiver.url, event_types=[], actor=administrator
+            name="billing",
+            url=receiver.url,
+            event_types=[],
+            actor=administrator,
+            source=Source.STAFF,
         )
         receiver.fail_next = 1
         from django.core.cache import cache
