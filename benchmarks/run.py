@@ -55,9 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["background"],
-        help="run one phase alone (on --n numbers); last.json untouched",
+        choices=["background", "sync"],
+        help="run one phase alone (on --n numbers); last.json untouched. `sync`: the floor, "
+        "a full sync and a no-change re-sync, --repeat times, each ratio from its own round",
     )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of `--only sync` (default 1)")
     parser.add_argument(
         "--database", default="portal_bench", help="database name (dropped and recreated)"
     )
@@ -114,6 +116,8 @@ def _benchmark(args) -> int:
         database.migrate()
         if args.only == "background":
             return _background_alone(args, sandbox=sandbox, n=n)
+        if args.only == "sync":
+            return _sync_alone(args, sandbox=sandbox, n=n)
         figures = _phases(args, sandbox=sandbox, n=n, naive_n=naive_n, small=small)
     finally:
         sandbox.stop()
@@ -234,6 +238,53 @@ def _background_alone(args, *, sandbox, n: int) -> int:
     _sync(label="full sync", kinds=KINDS)
     figures = _background(args)
     print(json.dumps({"background": figures}, indent=2))
+    return 0
+
+
+def _sync_alone(args, *, sandbox, n: int) -> int:
+    """`--only sync`: issue 13's two sync figures, each round measuring its own floor.
+
+    A round: empty mirror, the floor, a full sync, ANALYZE, a no-change re-sync — the same
+    order as the whole benchmark. `BENCH_PROFILE=<dir>` leaves a cProfile of each sync child.
+    """
+    import json
+
+    from benchmarks import database
+    from benchmarks.floor import run_floor
+    from benchmarks.sandbox import LOGIN
+
+    _say(f"{n:,} numbers: seeding the sandbox")
+    sandbox.reset(n)
+    rounds = []
+    for round_number in range(1, args.repeat + 1):
+        database.empty_domain_tables()
+        floor = run_floor(sandbox.url, login=LOGIN, secret=sandbox.secret)
+        _say(f"round {round_number}: floor {floor['seconds']:.2f} s")
+        full = _sync(label="full sync", kinds=KINDS)
+        database.analyze()
+        quiet = _sync(label="no-change re-sync", kinds=KINDS)
+        rounds.append(
+            {
+                "floor_seconds": floor["seconds"],
+                "full_seconds": full["wall_seconds"],
+                "nochange_seconds": quiet["wall_seconds"],
+                "vs_floor": full["wall_seconds"] / floor["seconds"],
+                "nochange_vs_full": quiet["wall_seconds"] / full["wall_seconds"],
+                "full_peak_rss_mb": full["peak_rss_mb"],
+                "full_writes": [full["mirror_rows_written"], full["history_rows"]],
+                "nochange_writes": [
+                    quiet["mirror_rows_written"],
+                    quiet["history_rows"],
+                    quiet["tuple_writes"],
+                ],
+                "load_average": os.getloadavg(),
+            }
+        )
+        _say(
+            f"round {round_number}: vs_floor {rounds[-1]['vs_floor']:.2f}×, "
+            f"nochange_vs_full {rounds[-1]['nochange_vs_full']:.2f}×"
+        )
+    print(json.dumps({"sync_rounds": rounds}, indent=2))
     return 0
 
 

@@ -29,11 +29,24 @@ def run_child(kinds: list[str]) -> int:
 
     counter = StatementCounter()
     runs = []
+    profile_dir = os.environ.get("BENCH_PROFILE")
+    profiler = None
+    if profile_dir:
+        import cProfile
+
+        profiler = cProfile.Profile()
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
+        if profiler:
+            profiler.enable()
         for kind in kinds:
             runs.append(sync_execute(kind=kind, trigger=SyncRun.Trigger.COMMAND))
+        if profiler:
+            profiler.disable()
     wall = time.perf_counter() - started
+    if profiler and profile_dir:
+        Path(profile_dir).mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(str(Path(profile_dir) / f"sync-{time.time():.0f}-{os.getpid()}.prof"))
     figures = {
         "wall_seconds": wall,
         "sql_statements": counter.statements,

@@ -17,6 +17,8 @@ A body that ends early or breaks raises ProviderUnavailable: a sync must never t
 short list for the whole account.
 """
 
+import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -177,6 +179,8 @@ def _converter(xsd_type) -> Callable[[etree._Element], Any] | None:
         return _boolean(xsd_type)
     if isinstance(xsd_type, _INTEGER_TYPES):
         return _integer(xsd_type)
+    if isinstance(xsd_type, builtins.DateTime):
+        return _date_time(xsd_type)
     return _zeep_value(xsd_type)
 
 
@@ -209,6 +213,44 @@ def _integer(xsd_type) -> Callable[[etree._Element], int | None]:
             return int(text)
         except ValueError:
             return slow(element)
+
+    return convert
+
+
+# The xsd:dateTime VI sends (`2025-11-18T18:12:38`, perhaps with a fraction and a zone), and
+# nothing else: `datetime.fromisoformat` reads exactly these as zeep's isodate does, ten
+# times faster. Every other spelling (a space, a leap second, 7 fraction digits, an empty
+# element) goes to zeep as before.
+_PLAIN_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?"
+).fullmatch
+
+
+def _date_time(xsd_type) -> Callable[[etree._Element], Any]:
+    """xsd:dateTime: a repeated time (VI's 1900-01-01 "never") from the cache, a new one by
+    `fromisoformat` when spelled plainly, anything else by zeep."""
+    slow = _zeep_value(xsd_type)
+    plain, parse = _PLAIN_DATE_TIME, datetime.datetime.fromisoformat
+    cache: dict[str, datetime.datetime] = {}
+
+    def convert(element: etree._Element) -> Any:
+        text = element.text
+        if text is None:
+            return None
+        found = cache.get(text)
+        if found is not None:
+            return found
+        if plain(text):
+            try:
+                value = parse(text)
+            except ValueError:  # 2025-02-30: zeep's answer (Unparsed) is the one to give
+                return slow(element)
+            # zeep's isodate gives its own UTC and fixed-offset zones; these are equal in
+            # every comparison, offset and isoformat, and the records turn both into UTC alike.
+            if len(cache) < 4096:
+                cache[text] = value
+            return value
+        return slow(element)
 
     return convert
 
