@@ -198,7 +198,7 @@ def _facts(*, tns: Iterable[str] | None = None) -> list[NumberFacts]:
         key = location[0] if location else ""
         campaign_id = sms.get(tn, "")
         campaign_status, campaign_gone = campaigns.get(campaign_id, ("", False))
-        owner = owners.get(endpoint_id)
+        owner = owners.get(endpoint_id) if endpoint_id is not None else None
         facts.append(NumberFacts(
             tn=tn, client=owner.vi_id if owner else "", cnam_name=cnam_name or "",
             has_location=location is not None,
@@ -248,8 +248,10 @@ class Overview:
 
 def overview(*, judged: list[Verdict] | None = None) -> Overview:
     judged = verdicts() if judged is None else judged
-    applicable, failing = Counter(), Counter()
-    per_client_passed, per_client_applicable = Counter(), Counter()
+    applicable: Counter[str] = Counter()
+    failing: Counter[str] = Counter()
+    per_client_passed: Counter[str] = Counter()
+    per_client_applicable: Counter[str] = Counter()
     for verdict in judged:
         for key in verdict.passed:
             applicable[key] += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,9 +20,11 @@ from dids.models import DID
 from e911 import services as e911_services
 from e911.models import PROVISIONED, Location
 from e911.records import Address
+from portal.actor import Actor
 from portal.history import Change, record_many
 from portal.models import ChangeRecord, Source
-from portal.voipinnovations.errors import ProviderError, ProviderRejected
+from portal.staff_errors import StaffError, staff_error
+from portal.voipinnovations.errors import ProviderError, ProviderRejected, ProviderUnavailable
 
 from .models import Revalidation, Snapshot
 
@@ -36,16 +39,20 @@ class TooManyNumbers(Exception):
         self.message = str(self)
 
 
+# Its own, and those of the e911 services it calls.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (TooManyNumbers, *e911_services.EXPECTED_ERRORS)
+
+
 @dataclass(frozen=True)
 class NumberOutcome:
     tn: str
     ok: bool
     message: str
-    code: str = ""
+    error: StaffError | None = None  # a failure, shown with templates/components/staff_error.html
 
 
 def alert_recipient_add_many(
-    *, tns: list[str], email: str, actor=None, source: str = Source.STAFF
+    *, tns: list[str], email: str, actor: Actor, source: Source
 ) -> list[NumberOutcome]:
     """Add one 911 alert recipient to each number (Add911Alert per number).
 
@@ -55,23 +62,18 @@ def alert_recipient_add_many(
     """
     if len(tns) > MAX_BULK_ALERTS:
         raise TooManyNumbers(len(tns))
-    email = e911_services.alert_email_validate(email)
+    try:
+        email = e911_services.alert_email_validate(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.error_list}) from None  # next to the field
     outcomes = []
     for tn in tns:
         try:
             e911_services.alert_add(tn=tn, email=email, actor=actor, source=source)
-        except ValidationError as error:
-            outcomes.append(NumberOutcome(tn=tn, ok=False, message=" ".join(error.messages)))
-        except ProviderRejected as refusal:
-            outcomes.append(
-                NumberOutcome(
-                    tn=tn, ok=False, message=f"VI refused: {refusal.message}", code=refusal.code
-                )
-            )
-        except ProviderError as error:
-            outcomes.append(
-                NumberOutcome(tn=tn, ok=False, message=f"VI could not be reached: {error}")
-            )
+        except (ValidationError, ProviderRejected, ProviderUnavailable) as failure:
+            shown = staff_error(failure, expected=e911_services.EXPECTED_ERRORS)
+            assert shown is not None  # each class caught has its words
+            outcomes.append(NumberOutcome(tn=tn, ok=False, message=str(shown), error=shown))
         else:
             outcomes.append(
                 NumberOutcome(tn=tn, ok=True, message=f"{email} now gets this number's 911 alerts.")
@@ -82,9 +84,12 @@ def alert_recipient_add_many(
 # --- the daily snapshot ------------------------------------------------------------------------
 
 
-def snapshot_take(*, on: datetime.date | None = None) -> Snapshot:
+def snapshot_take(*, on: datetime.date | None = None, actor: Actor, source: Source) -> Snapshot:
     """Store today's readiness (overall, per check, per client); a second run the same day
-    replaces the first, so a retried or doubled beat tick is harmless."""
+    replaces the first, so a retried or doubled beat tick is harmless.
+
+    A snapshot is the portal's own figure, not a mirror row: it has no history, so `actor`
+    and `source` (the schedule: None, SYSTEM) are taken only to keep one shape for writes."""
     from . import selectors
 
     on = on or timezone.localdate()
@@ -120,7 +125,12 @@ def _due_locations(*, batch: int) -> list[Location]:
 
 
 def addresses_911_revalidate(
-    *, batch: int = 500, pause_seconds: float = 0.0, sleep=time.sleep
+    *,
+    batch: int = 500,
+    pause_seconds: float = 0.0,
+    sleep: Callable[[float], object] = time.sleep,
+    actor: Actor,
+    source: Source,
 ) -> RevalidationRun:
     """validate911 on a batch of provisioned addresses; keep each verdict and flag the changes.
 
@@ -138,18 +148,20 @@ def addresses_911_revalidate(
         if checked or failed:
             sleep(pause_seconds)
         try:
-            valid = e911_services.address_valid(address=address, source=Source.SYNC)
+            valid = e911_services.address_valid(address=address, actor=actor, source=source)
         except ProviderError:
             failed += 1
             continue
         checked += 1
         invalid += not valid
-        if _store_verdict(tn=location.tn, one_line=location.one_line, valid=valid):
+        if _store_verdict(
+            tn=location.tn, one_line=location.one_line, valid=valid, actor=actor, source=source
+        ):
             changed.append(location.tn)
     return RevalidationRun(checked=checked, invalid=invalid, changed=changed, failed=failed)
 
 
-def _store_verdict(*, tn: str, one_line: str, valid: bool) -> bool:
+def _store_verdict(*, tn: str, one_line: str, valid: bool, actor: Actor, source: Source) -> bool:
     """Keep the verdict; True when it differs from the last one for the same address."""
     now = timezone.now()
     with transaction.atomic():
@@ -166,7 +178,7 @@ def _store_verdict(*, tn: str, one_line: str, valid: bool) -> bool:
             record_many(
                 [Change("compliance.revalidation", tn, ChangeRecord.Action.UPDATED, {"valid": [not valid, valid]},
                         note="911 address re-validated: VI's verdict changed")],
-                source=Source.SYNC, at=now,
+                actor=actor, source=source, at=now,
             )  # fmt: skip
         row.save()
         return verdict_changed
@@ -175,7 +187,9 @@ def _store_verdict(*, tn: str, one_line: str, valid: bool) -> bool:
 # --- 10DLC pre-submission check overridden -----------------------------------------------------
 
 
-def lint_override_record(*, campaign_id: str, failures: list, actor) -> None:
+def lint_override_record(
+    *, campaign_id: str, failures: Sequence[object], actor: Actor, source: Source
+) -> None:
     """History on the campaign: an Administrator sent it to VI despite these lint failures."""
     if not failures:
         return
@@ -183,5 +197,5 @@ def lint_override_record(*, campaign_id: str, failures: list, actor) -> None:
         [Change("messaging.campaign", campaign_id, ChangeRecord.Action.UPDATED,
                 {"pre_submission_check": [[str(failure) for failure in failures], "overridden"]},
                 note="Sent to VI despite the 10DLC pre-submission check (Administrator override)")],
-        actor=actor, source=Source.STAFF,
+        actor=actor, source=source,
     )  # fmt: skip

@@ -4,17 +4,22 @@ check the failing numbers with the bulk fix VI allows."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from dids.numbers import normalize_tns
 from portal.csv_export import csv_response
+from portal.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
+from portal.staff_errors import StaffError, attempt_on_form
 
 from . import selectors, services
 from .checks import CHECKS, CHECKS_BY_KEY
@@ -36,12 +41,13 @@ class AlertRecipientsForm(forms.Form):
     email = forms.CharField(label="Alert recipient e-mail", max_length=150)
     tns = forms.CharField(required=False)
 
-    def __init__(self, *args, tns_list: list[str] | None = None, **kwargs):
+    def __init__(self, *args: Any, tns_list: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tns_list = tns_list or []
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not self.tns_list:
             raise ValidationError("Tick at least one number.")
         try:
@@ -58,7 +64,22 @@ def _check_key(request: HttpRequest) -> str:
     return key if key in CHECKS_BY_KEY else ""
 
 
-def _context(request: HttpRequest, *, key: str, form=None, outcomes=None) -> dict:
+def _outcome_shown(stored: dict[str, Any]) -> dict[str, Any]:
+    """A bulk fix's result per number as kept in the session, with its failure a StaffError
+    again for the one component."""
+    error = stored.get("error")
+    if error:
+        error = StaffError(**{**error, "problems": tuple(error.get("problems") or ())})
+    return {**stored, "error": error}
+
+
+def _context(
+    request: HttpRequest,
+    *,
+    key: str,
+    form: AlertRecipientsForm | None = None,
+    outcomes: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     judged = selectors.verdicts()
     overview = selectors.overview(judged=judged)
     q = request.GET.get("q", "")[:SEARCH_MAX]
@@ -76,35 +97,41 @@ def _context(request: HttpRequest, *, key: str, form=None, outcomes=None) -> dic
     return context
 
 
-def export(request: HttpRequest, key: str) -> HttpResponse:
+@require_GET
+def export(request: HttpRequest, key: str) -> StreamingHttpResponse:
     if key not in CHECKS_BY_KEY:
         raise Http404("No such check.")
     q = request.GET.get("q", "")[:SEARCH_MAX]
     return csv_response(selectors.check_csv(key=key, q=q), filename=f"compliance-{key}.csv")
 
 
-def index(request: HttpRequest) -> HttpResponse:
+@require_GET
+def index(request: HtmxHttpRequest) -> HttpResponse:
     key = _check_key(request)
-    outcomes = request.session.pop(OUTCOMES_SESSION_KEY, []) if key else []
+    stored = request.session.pop(OUTCOMES_SESSION_KEY, []) if key else []
+    outcomes = [_outcome_shown(outcome) for outcome in stored]
     template = "compliance/index.html#results" if request.htmx and key else "compliance/index.html"
     return render(request, template, _context(request, key=key, outcomes=outcomes))
 
 
 @write_view("portal.operate_e911", fallback="compliance:index")
-def alerts_add(request: HttpRequest) -> HttpResponse:
+def alerts_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AlertRecipientsForm(request.POST, tns_list=request.POST.getlist("tns"))
     outcomes = []
     if form.is_valid():
-        try:
-            outcomes = services.alert_recipient_add_many(
-                tns=form.cleaned_data["numbers"],
-                email=form.cleaned_data["email"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.add_error("email", error)
-        except services.TooManyNumbers as error:
-            form.add_error(None, error.message)
+        outcomes = (
+            attempt_on_form(
+                form,
+                lambda: services.alert_recipient_add_many(
+                    tns=form.cleaned_data["numbers"],
+                    email=form.cleaned_data["email"],
+                    actor=request.user,
+                    source=Source.STAFF,
+                ),
+                expected=services.EXPECTED_ERRORS,
+            ).value
+            or []
+        )
     if outcomes:
         # Post/redirect/get: a reload shows the list again instead of adding the recipient twice.
         request.session[OUTCOMES_SESSION_KEY] = [asdict(outcome) for outcome in outcomes]

@@ -4,16 +4,20 @@ portal (source "admin"): an address VI cannot place is a form error and is never
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from dids.admin import MirrorAdmin, PortalRolesAdmin
+from portal.actor import Actor
+from portal.http import AuthenticatedHttpRequest
 from portal.models import Source
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.staff_errors import attempt
 
 from . import services
 from .addresses import clean_address
@@ -30,10 +34,11 @@ class LocationAdminForm(forms.ModelForm):
         model = Location
         fields = list(ADDRESS_FIELDS)
 
-    actor = None  # set per request by LocationAdmin.get_form
+    actor: Actor = None  # set per request by LocationAdmin.get_form
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         if (
             self.errors
             or self.instance.pk is None
@@ -48,20 +53,14 @@ class LocationAdminForm(forms.ModelForm):
             )  # fmt: skip
         except ValidationError as error:
             raise ValidationError(error.message_dict) from None
-        try:
-            services.location_provision(
+        provisioned = attempt(
+            lambda: services.location_provision(
                 tn=self.instance.tn, address=tidy.address, actor=self.actor, source=Source.ADMIN
-            )
-        except services.AddressInvalid as invalid:
-            raise ValidationError(invalid.message) from None
-        except ProviderRejected as refusal:
-            raise ValidationError(
-                f"VI refused: {refusal.message} (VI code {refusal.code}). Nothing was changed."
-            ) from None
-        except ProviderUnavailable as error:
-            raise ValidationError(
-                f"VI is unreachable — {error.message} Nothing was changed."
-            ) from None
+            ),
+            expected=services.EXPECTED_ERRORS,
+        )
+        if provisioned.error is not None:
+            raise ValidationError(str(provisioned.error))  # worded as on every page
         return cleaned
 
 
@@ -72,7 +71,7 @@ class AlertRecipientInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -113,6 +112,21 @@ class LocationAdmin(MirrorAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Django wraps a POST here in one transaction; the form's clean calls VI, which must
+        # never happen inside one (portal/voipinnovations/transactions.py). Nothing else is
+        # written here: the service stores what VI provisioned, with history, in its own.
+        # So: Django's own body of changeform_view, without the atomic block around it.
+        body = self._changeform_view  # type: ignore[attr-defined]  # private: not in the stubs
+        response: HttpResponse = body(request, object_id, form_url, extra_context)
+        return response
+
     def save_model(self, request, obj, form, change) -> None:
         # The service already stored what VI provisioned, with history.
         pass
@@ -121,21 +135,21 @@ class LocationAdmin(MirrorAdmin):
         pass
 
     @admin.action(description="Refresh selected 911 records from VI", permissions=["refresh"])
-    def refresh_from_vi(self, request: HttpRequest, queryset) -> None:
+    def refresh_from_vi(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Location]
+    ) -> None:
         done = 0
         for tn in queryset.values_list("tn", flat=True)[:200]:
-            try:
-                services.location_refresh(tn=tn, actor=request.user, source=Source.ADMIN)
-            except ProviderRejected as refusal:
-                self.message_user(
-                    request,
-                    f"{tn}: VI said {refusal.message} (code {refusal.code})",
-                    messages.WARNING,
-                )
+            refreshed = attempt(
+                partial(services.location_refresh, tn=tn, actor=request.user, source=Source.ADMIN),
+                expected=services.EXPECTED_ERRORS,
+            )
+            if refreshed.error is not None:
+                level = messages.WARNING if refreshed.error.unavailable else messages.ERROR
+                self.message_user(request, f"{tn}: {refreshed.error}", level)
+                if refreshed.error.unavailable:
+                    return  # the next ones would fail the same way
                 continue
-            except ProviderUnavailable as error:
-                self.message_user(request, f"VI is unreachable — {error.message}", messages.ERROR)
-                return
             done += 1
         self.message_user(request, f"{done} 911 record(s) refreshed from VI.", messages.SUCCESS)
 

@@ -4,16 +4,20 @@ e911 services call VI and record history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from e911 import selectors, services
+from e911.addresses import TidyAddress
 from e911.forms import AddressForm, AlertForm
 from portal.api.base import ApiView, form_or_400, number_from_path, validated
 from portal.api.errors import Problem
 from portal.api.fields import E164_PATTERN
 from portal.api.routing import api_path
+from portal.models import Source
 
 OPERATE_E911 = "portal.operate_e911"
 
@@ -83,8 +87,12 @@ def _location_body(tn: str) -> dict:
     return {"location": LocationSerializer(location).data if location else None}
 
 
-def _address_form(data) -> AddressForm:
-    return form_or_400(AddressForm(data={key: value for key, value in data.items()}))
+def _checked_address(data: dict[str, Any]) -> TidyAddress:
+    """The address through the page's form (its errors a 400), in its checked form."""
+    form = AddressForm(data={key: value for key, value in data.items()})
+    form_or_400(form)
+    assert form.tidy is not None  # a valid form holds the checked address
+    return form.tidy
 
 
 class Location911(ApiView):
@@ -105,10 +113,11 @@ class Location911(ApiView):
     )  # fmt: skip
     def put(self, request, tn: str):
         tn = _tn(tn, for_write=True)
-        data = validated(AddressSerializer, request.data)
-        form = _address_form(data)
+        tidy = _checked_address(validated(AddressSerializer, request.data))
         try:
-            services.location_provision(tn=tn, address=form.tidy.address, actor=request.user)
+            services.location_provision(
+                tn=tn, address=tidy.address, actor=request.user, source=Source.STAFF
+            )
         except services.AddressInvalid as invalid:
             raise Problem(
                 status_code=422,
@@ -126,7 +135,7 @@ class Location911(ApiView):
     )
     def delete(self, request, tn: str):
         tn = _tn(tn, for_write=True)
-        services.location_remove(tn=tn, actor=request.user)
+        services.location_remove(tn=tn, actor=request.user, source=Source.STAFF)
         return Response(_location_body(tn))
 
 
@@ -139,8 +148,8 @@ class Validate911(ApiView):
     )  # fmt: skip
     def post(self, request, tn: str):
         _tn(tn, for_write=True)
-        form = _address_form(validated(AddressSerializer, request.data))
-        verdict = services.address_check(tidy=form.tidy, actor=request.user)
+        tidy = _checked_address(validated(AddressSerializer, request.data))
+        verdict = services.address_check(tidy=tidy, actor=request.user, source=Source.STAFF)
         return Response(VerdictSerializer(verdict).data)
 
 
@@ -181,7 +190,9 @@ class Alerts911(ApiView):
         form = form_or_400(
             AlertForm(data={"email": validated(AlertRequest, request.data)["email"]})
         )
-        services.alert_add(tn=tn, email=form.cleaned_data["address"], actor=request.user)
+        services.alert_add(
+            tn=tn, email=form.cleaned_data["address"], actor=request.user, source=Source.STAFF
+        )
         return Response(_alerts_body(tn))
 
     @extend_schema(
@@ -191,7 +202,7 @@ class Alerts911(ApiView):
     def delete(self, request, tn: str):
         tn = _tn(tn, for_write=True)
         email = validated(AlertRequest, request.query_params)["email"]
-        services.alert_remove(tn=tn, email=email, actor=request.user)
+        services.alert_remove(tn=tn, email=email, actor=request.user, source=Source.STAFF)
         return Response(_alerts_body(tn))
 
 

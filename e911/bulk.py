@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from dids.models import DID
 from dids.numbers import normalize_tn
+from portal.actor import Actor
 from portal.bounded import run_bounded
 from portal.csv_export import csv_line
 from portal.models import Source
@@ -59,6 +60,9 @@ Result = BulkRow.Result
 
 class BulkFileInvalid(Exception):
     """The file as a whole cannot be read (no header, missing columns, too many rows)."""
+
+
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (BulkFileInvalid, *services.EXPECTED_ERRORS)
 
 
 def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -102,7 +106,7 @@ def _decode(content: bytes) -> str:
     raise BulkFileInvalid("The file is not text (save it as CSV, UTF-8).")
 
 
-def bulk_upload(*, content: bytes, file_name: str = "", actor=None) -> BulkJob:
+def bulk_upload(*, content: bytes, file_name: str = "", actor: Actor, source: Source) -> BulkJob:
     """Store the file's rows and queue their check; answers at once (a 5,000-row check takes
     minutes of VI calls, far too long for a web request). Raises BulkFileInvalid for a file
     that cannot be read at all. What needs no VI is decided here: number format, duplicates."""
@@ -114,7 +118,7 @@ def bulk_upload(*, content: bytes, file_name: str = "", actor=None) -> BulkJob:
     pending = any(row.verdict == Verdict.PENDING for row in stored)
     with transaction.atomic():
         job = BulkJob.objects.create(
-            file_name=file_name[:200], created_by=actor, progress_total=len(stored),
+            file_name=file_name[:200], created_by=actor, source=source, progress_total=len(stored),
             status=BulkJob.Status.CHECKING if pending else BulkJob.Status.CHECKED,
         )  # fmt: skip
         for row in stored:
@@ -128,9 +132,9 @@ def bulk_upload(*, content: bytes, file_name: str = "", actor=None) -> BulkJob:
     return job
 
 
-def bulk_check(*, content: bytes, file_name: str = "", actor=None) -> BulkJob:
+def bulk_check(*, content: bytes, file_name: str = "", actor: Actor, source: Source) -> BulkJob:
     """Store and check a file to the end in this process (scripts and benchmarks)."""
-    job = bulk_upload(content=content, file_name=file_name, actor=actor)
+    job = bulk_upload(content=content, file_name=file_name, actor=actor, source=source)
     while bulk_check_chunk(job_id=job.pk):
         pass
     job.refresh_from_db()
@@ -185,7 +189,10 @@ def bulk_check_chunk(*, job_id: int) -> bool:
     rows = list(job.rows.filter(verdict=Verdict.PENDING).order_by("line")[:CHUNK_ROWS])
     try:
         _check_rows(
-            rows, actor=job.created_by, source=Source.STAFF, stop=lambda: _cancelled(job_id)
+            rows,
+            actor=job.created_by,
+            source=Source(job.source),
+            stop=lambda: _cancelled(job_id),
         )
     except Exception as error:  # a bug must not leave the job "checking" forever
         _fail(job_id, error)
@@ -201,7 +208,9 @@ def bulk_check_chunk(*, job_id: int) -> bool:
     return False
 
 
-def _check_rows(rows: list[BulkRow], *, actor, source: str, stop) -> None:
+def _check_rows(
+    rows: list[BulkRow], *, actor: Actor, source: Source, stop: Callable[[], bool]
+) -> None:
     """Give each row its verdict (saved); rows left unchecked by a cancel stay pending."""
     tns = [row.tn for row in rows]
     owned = set(DID.objects.filter(tn__in=tns, gone_at__isnull=True).values_list("tn", flat=True))
@@ -257,23 +266,27 @@ def _check_rows(rows: list[BulkRow], *, actor, source: str, stop) -> None:
     )
 
 
-def _check_row(row: BulkRow, *, owned, provisioned) -> Address | None:
+def _check_row(
+    row: BulkRow, *, owned: Collection[str], provisioned: Mapping[str, Location]
+) -> Address | None:
     """Decide what needs no VI; returns the address still to validate (verdict left pending)."""
 
     def refuse(message: str) -> None:
         row.verdict, row.message = Verdict.INVALID, message[:500]
 
     if row.tn not in owned:
-        return refuse("The number is not on the account (or the numbers list has not been synced).")
+        refuse("The number is not on the account (or the numbers list has not been synced).")
+        return None
     try:
         tidy = clean_address(
             address1=row.address1, address2=row.address2, city=row.city, state=row.state,
             zip_code=row.zip_code, plus_four=row.plus_four, caller_name=row.caller_name,
         )  # fmt: skip
     except ValidationError as error:
-        return refuse(
+        refuse(
             "; ".join(message for messages in error.message_dict.values() for message in messages)
         )
+        return None
     address = tidy.address
     row.address1, row.address2, row.city, row.state = (
         address.address1,
@@ -296,10 +309,10 @@ def row_address(row: BulkRow) -> Address:
     )  # fmt: skip
 
 
-def bulk_queue(*, job: BulkJob, actor=None) -> BulkJob:
+def bulk_queue(*, job: BulkJob, actor: Actor, source: Source) -> BulkJob:
     """Mark the job queued and enqueue its task once this transaction commits."""
     updated = BulkJob.objects.filter(pk=job.pk, status=BulkJob.Status.CHECKED).update(
-        status=BulkJob.Status.QUEUED, applied_by=actor
+        status=BulkJob.Status.QUEUED, applied_by=actor, source=source
     )
     if updated:
         transaction.on_commit(lambda: _enqueue("apply_bulk_job", job.pk))
@@ -307,7 +320,7 @@ def bulk_queue(*, job: BulkJob, actor=None) -> BulkJob:
     return job
 
 
-def bulk_cancel(*, job: BulkJob, actor=None) -> BulkJob:
+def bulk_cancel(*, job: BulkJob, actor: Actor, source: Source) -> BulkJob:
     """Stop a job being checked or applied. Rows already done keep their verdict and result;
     the running chunk finishes the calls it has started (a 911 insert is not cut halfway)."""
     BulkJob.objects.filter(pk=job.pk, status__in=[BulkJob.Status.CHECKING, BulkJob.Status.QUEUED, BulkJob.Status.RUNNING]).update(
@@ -335,7 +348,7 @@ def bulk_apply_chunk(*, job_id: int) -> bool:
         return False
     BulkJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=timezone.now())
     job = BulkJob.objects.select_related("applied_by").get(pk=job_id)
-    actor = job.applied_by
+    actor, source = job.applied_by, Source(job.source)
     rows = list(job.rows.filter(result=Result.PENDING).order_by("line")[:CHUNK_ROWS])
     try:
         ready = []
@@ -343,10 +356,10 @@ def bulk_apply_chunk(*, job_id: int) -> bool:
             if row.verdict == Verdict.READY:
                 ready.append(row)
             else:
-                _apply_row(row, actor=actor, job_id=job_id)  # no VI call: refused or skipped
+                _apply_row(row, actor=actor, source=source, job_id=job_id)  # no VI call
         run_bounded(
             ready,
-            lambda row: _apply_row(row, actor=actor, job_id=job_id),
+            lambda row: _apply_row(row, actor=actor, source=source, job_id=job_id),
             stop=lambda: _cancelled(job_id),
         )
     except Exception as error:  # a bug must not leave the job "applying" forever
@@ -368,7 +381,7 @@ def _fail(job_id: int, error: Exception) -> None:
     )
 
 
-def _apply_row(row: BulkRow, *, actor, job_id: int) -> bool:
+def _apply_row(row: BulkRow, *, actor: Actor, source: Source, job_id: int) -> bool:
     """Apply one row and save its result; True when VI could not be reached (for the back-off)."""
 
     def finish(result: str, message: str, code: str = "") -> bool:
@@ -390,7 +403,7 @@ def _apply_row(row: BulkRow, *, actor, job_id: int) -> bool:
         return finish(Result.SKIPPED, "Already provisioned at this address.")
     try:
         outcome = services.location_provision(
-            tn=row.tn, address=address, actor=actor, source=Source.STAFF
+            tn=row.tn, address=address, actor=actor, source=source
         )
     except services.AddressInvalid as invalid:
         return finish(Result.FAILED, invalid.message, "101")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from dids.numbers import normalize_tn
 
@@ -72,8 +75,9 @@ class AddressForm(forms.Form):
 
     tidy: TidyAddress | None = None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if self.errors:
             return data
         try:
@@ -112,8 +116,9 @@ class AlertForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         email, mobile, carrier = (
             data.get("email", "").strip(),
             data.get("mobile", "").strip(),
@@ -143,7 +148,7 @@ class BulkUploadForm(forms.Form):
 
     MAX_BYTES = 5 * 1024 * 1024
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
             raise ValidationError("The file is larger than 5 MB; split it.")

@@ -37,7 +37,8 @@ def _check(result: Any, *, operation: str, allow_empty: bool = False) -> int:
     if code == SUCCESS or (allow_empty and code == NO_RECORDS):
         return code
     raise ProviderRejected(
-        code, _describe(code, text(result, "responseMessage"), operation=operation)
+        "" if code is None else code,
+        _describe(code, text(result, "responseMessage"), operation=operation),
     )
 
 

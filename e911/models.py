@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.mirror import MirrorModel
+from portal.models import Source
 
 PROVISIONED = "PROVISIONED"
 GEOCODED = "GEOCODED"
@@ -157,6 +158,9 @@ class BulkJob(models.Model):
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where the check (then the apply) was asked from: the worker's VI calls and the history
+    # it writes carry it, with created_by (then applied_by) as the actor.
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.STAFF)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)

@@ -86,6 +86,7 @@ class LocationRecord:
     plus_four: str = ""
 
     @vi_record("e911.Location")
+    @classmethod
     def from_vi(cls, record: Any) -> LocationRecord:
         return cls(
             tn=text(record, "tn"),
@@ -144,6 +145,7 @@ class StoredLocation:
     updated_at: datetime | None
 
     @vi_record(set_aside=False)
+    @classmethod
     def from_vi(cls, record: Any) -> StoredLocation:
         return cls(
             location_id=text(record, "locationId"),

@@ -13,7 +13,7 @@ cases nothing changes locally.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from dids import services as dids_services
 from dids.numbers import normalize_tn
+from portal.actor import Actor
 from portal.history import Change, diff, model_label, record_many
 from portal.models import ChangeRecord, Source
+from portal.staff_errors import staff_error
 from portal.sync.context import SyncContext
 from portal.sync.reconcile import reconcile
 from portal.voipinnovations.client import provider_context
@@ -57,7 +59,7 @@ class AddressInvalid(Exception):
         self.message = str(self)
 
 
-EXPECTED_ERRORS = (AddressInvalid,)
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (AddressInvalid,)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def _label() -> str:
 # --- the check that comes first ------------------------------------------------------------
 
 
-def address_check(*, tidy: TidyAddress, actor=None, source: str = Source.STAFF) -> AddressVerdict:
+def address_check(*, tidy: TidyAddress, actor: Actor, source: Source) -> AddressVerdict:
     """validate911 for a typed address (and for its USPS form, when that differs)."""
     with provider_context(actor=actor, source=source):
         valid = gateway.validate_911(address=tidy.address)
@@ -99,7 +101,7 @@ def address_check(*, tidy: TidyAddress, actor=None, source: str = Source.STAFF) 
     )
 
 
-def address_valid(*, address: Address, actor=None, source: str = Source.STAFF) -> bool:
+def address_valid(*, address: Address, actor: Actor, source: Source) -> bool:
     """validate911 for one address, already tidied (the bulk upload's check step)."""
     with provider_context(actor=actor, source=source):
         return gateway.validate_911(address=address)
@@ -138,24 +140,26 @@ def _write_location(
     *,
     tn: str,
     record: LocationRecord | None,
-    actor,
-    source: str,
+    actor: Actor,
+    source: Source,
     note: str,
     extra: Mapping[str, Any] | None = None,
 ) -> Location | None:
     """Store what VI holds now for `tn` (None: no current location -> the row is marked gone).
 
-    The numbers mirror's has911 flag follows at once (through the dids service), so the
-    numbers list agrees with the 911 pages before the next numbers sync.
+    The numbers mirror's has911 flag follows in the same transaction (through the dids
+    service), so the numbers list agrees with the 911 pages before the next numbers sync,
+    and neither is ever stored without the other. No VI call is made here: the caller has
+    asked VI already, outside any transaction.
     """
-    dids_services.did_has911_set(
-        tn=tn,
-        has911=record is not None and record.status_code == PROVISIONED,
-        actor=actor,
-        source=source,
-    )
     now = timezone.now()
     with transaction.atomic():
+        dids_services.did_has911_set(
+            tn=tn,
+            has911=record is not None and record.status_code == PROVISIONED,
+            actor=actor,
+            source=source,
+        )
         row = Location.objects.select_for_update().filter(tn=tn).first()
         if record is None:
             if row is None or row.gone_at is not None:
@@ -190,7 +194,7 @@ def _write_location(
 
 
 def location_refresh(
-    *, tn: str, actor=None, source: str = Source.STAFF, note: str = "Refreshed from VI"
+    *, tn: str, actor: Actor, source: Source, note: str = "Refreshed from VI"
 ) -> Location | None:
     """Read the number's location afresh (query911) and store it."""
     tn = normalize_tn(tn)
@@ -203,7 +207,7 @@ def location_refresh(
 
 
 def location_provision(
-    *, tn: str, address: Address, actor=None, source: str = Source.STAFF
+    *, tn: str, address: Address, actor: Actor, source: Source
 ) -> ProvisionResult:
     """Validate, then provision `address` for the number: insert911, or update911 when VI
     already has a provisioned location (its 911 refusal). An invalid address raises
@@ -226,7 +230,7 @@ def location_provision(
     return ProvisionResult(location=row, operation=operation, message=f"{note}. {status}")
 
 
-def location_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Location | None:
+def location_remove(*, tn: str, actor: Actor, source: Source) -> Location | None:
     """Remove the number's 911 location (remove911): 911 calls from it reach no address.
 
     Works on off-net numbers too (audit911 lists them; this is how they are cleaned up).
@@ -242,14 +246,14 @@ def location_remove(*, tn: str, actor=None, source: str = Source.STAFF) -> Locat
     return row if row is not None and row.gone_at is None else None
 
 
-def locations_remove(*, tns: list[str], actor=None, source: str = Source.STAFF) -> dict[str, str]:
+def locations_remove(*, tns: list[str], actor: Actor, source: Source) -> dict[str, str]:
     """`location_remove` for several numbers (before a release): TN -> outcome in words."""
     outcomes: dict[str, str] = {}
     for tn in tns:
         try:
             location_remove(tn=tn, actor=actor, source=source)
         except ProviderRejected as refusal:
-            outcomes[tn] = f"VI said: {refusal.message} (code {refusal.code})"
+            outcomes[tn] = str(staff_error(refusal))  # worded as on every page
             continue
         outcomes[tn] = "911 location removed."
     return outcomes
@@ -258,9 +262,7 @@ def locations_remove(*, tns: list[str], actor=None, source: str = Source.STAFF) 
 # --- provisioning history ------------------------------------------------------------------
 
 
-def provisioning_history_fetch(
-    *, tn: str, actor=None, source: str = Source.STAFF
-) -> list[ProvisioningEntry]:
+def provisioning_history_fetch(*, tn: str, actor: Actor, source: Source) -> list[ProvisioningEntry]:
     """getProvisioningHistory, kept: entries are upserted by location id, never deleted."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
@@ -297,7 +299,7 @@ def alert_email_validate(email: str) -> str:
 
 
 def _store_alerts(
-    *, tn: str, emails: list[str], actor, source: str, note: str
+    *, tn: str, emails: list[str], actor: Actor, source: Source, note: str
 ) -> list[AlertRecipient]:
     now = timezone.now()
     with transaction.atomic():
@@ -325,7 +327,7 @@ def _store_alerts(
     return list(AlertRecipient.objects.filter(tn=tn))
 
 
-def alerts_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> list[AlertRecipient]:
+def alerts_refresh(*, tn: str, actor: Actor, source: Source) -> list[AlertRecipient]:
     """Query911Alert and keep the answer. A number without 911 (941) has no active alerts."""
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
@@ -341,9 +343,7 @@ def alerts_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> list[A
     )
 
 
-def alert_add(
-    *, tn: str, email: str, actor=None, source: str = Source.STAFF
-) -> list[AlertRecipient]:
+def alert_add(*, tn: str, email: str, actor: Actor, source: Source) -> list[AlertRecipient]:
     """Add911Alert. The 10-address limit and duplicates are checked here first, so the
     person is told before the call; VI's own 940-943 refusals come through in plain words."""
     tn = normalize_tn(tn)
@@ -365,9 +365,7 @@ def alert_add(
     )
 
 
-def alert_remove(
-    *, tn: str, email: str, actor=None, source: str = Source.STAFF
-) -> list[AlertRecipient]:
+def alert_remove(*, tn: str, email: str, actor: Actor, source: Source) -> list[AlertRecipient]:
     tn = normalize_tn(tn)
     email = (email or "").strip()
     with provider_context(actor=actor, source=source):
@@ -382,15 +380,15 @@ def alert_remove(
 # --- legacy location calls -----------------------------------------------------------------
 
 
-def stored_locations_list(*, tn: str, actor=None) -> list[StoredLocation]:
+def stored_locations_list(*, tn: str, actor: Actor, source: Source) -> list[StoredLocation]:
     """getLocations: the number's current locations, provisioned or parked."""
     tn = normalize_tn(tn)
-    with provider_context(actor=actor, source=Source.STAFF):
+    with provider_context(actor=actor, source=source):
         return gateway.get_locations(tn=tn)
 
 
 def stored_location_add(
-    *, tn: str, address: Address, actor=None, source: str = Source.STAFF
+    *, tn: str, address: Address, actor: Actor, source: Source
 ) -> StoredLocation | None:
     """addLocation (parked, not provisioned) — validated first like every address."""
     tn = normalize_tn(tn)
@@ -410,7 +408,7 @@ def stored_location_add(
 
 
 def stored_location_provision(
-    *, tn: str, location_id: str, actor=None, source: str = Source.STAFF
+    *, tn: str, location_id: str, actor: Actor, source: Source
 ) -> Location | None:
     """provisionLocation: make a parked (GEOCODED) location the one 911 calls reach."""
     tn = normalize_tn(tn)
@@ -427,7 +425,7 @@ def stored_location_provision(
 
 
 def stored_location_remove(
-    *, tn: str, location_id: str, actor=None, source: str = Source.STAFF
+    *, tn: str, location_id: str, actor: Actor, source: Source
 ) -> Location | None:
     tn = normalize_tn(tn)
     with provider_context(actor=actor, source=source):
@@ -445,7 +443,7 @@ def stored_location_remove(
 # --- sync ----------------------------------------------------------------------------------
 
 
-def _audit_rows():
+def _audit_rows() -> Iterator[dict[str, Any]]:
     for record in gateway.audit_911():
         yield {"tn": record.tn, **record.mirror_values()}
 

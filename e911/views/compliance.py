@@ -7,12 +7,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from dids.numbers import normalize_tns
 from e911 import selectors, services
-from e911.views._context import attempt
 from portal.csv_export import csv_response
+from portal.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
+from portal.staff_errors import attempt
 
 PAGE_SIZE = 50
 # The search boxes' maxlength; a longer value (typed past the page) is cut, never a 414 or 500.
@@ -28,7 +31,8 @@ def _problem(request: HttpRequest) -> str:
     return problem if problem in selectors.PROBLEMS else "missing"
 
 
-def index(request: HttpRequest) -> HttpResponse:
+@require_GET
+def index(request: HtmxHttpRequest) -> HttpResponse:
     problem = _problem(request)
     q = _search(request)
     rows = selectors.compliance_rows(problem=problem, q=q)
@@ -45,6 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_GET
 def export(request: HttpRequest) -> StreamingHttpResponse:
     problem = _problem(request)
     return csv_response(
@@ -56,7 +61,8 @@ def _off_net(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-def records(request: HttpRequest) -> HttpResponse:
+@require_GET
+def records(request: HtmxHttpRequest) -> HttpResponse:
     q = _search(request)
     status = request.GET.get("status", "")
     off_net = request.GET.get("off_net", "")
@@ -84,6 +90,7 @@ def _tns(values: list[str]) -> tuple[list[str], list[str]]:
         return [], error.messages
 
 
+@require_GET
 def release_check(request: HttpRequest) -> HttpResponse:
     """Before releasing: which of these numbers still have 911, with an offer to remove it."""
     tns, errors = _tns(request.GET.getlist("tns"))
@@ -94,10 +101,13 @@ def release_check(request: HttpRequest) -> HttpResponse:
 
 
 @write_view("portal.operate_e911")
-def release_remove(request: HttpRequest) -> HttpResponse:
+def release_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     tns, errors = _tns(request.POST.getlist("tns"))
     with_911 = [tn for tn in tns if tn in selectors.locations_for_tns(tns=tns)]
-    outcome = attempt(lambda: services.locations_remove(tns=with_911, actor=request.user))
+    outcome = attempt(
+        lambda: services.locations_remove(tns=with_911, actor=request.user, source=Source.STAFF),
+        expected=services.EXPECTED_ERRORS,
+    )
     context = {
         "tns": tns, "errors": errors, "locations": selectors.locations_for_tns(tns=tns),
         "removed": outcome.value or {}, "outcome": outcome,

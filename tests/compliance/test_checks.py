@@ -1,5 +1,8 @@
 """Each compliance rule with a passing, a failing and a not-applicable case (no database)."""
 
+from dataclasses import replace
+from typing import Any
+
 import pytest
 
 from compliance.checks import (
@@ -20,12 +23,19 @@ from compliance.checks import (
 )
 
 S = Settings(shared_address_numbers=3)
-PROVISIONED = dict(has_location=True, location_status="PROVISIONED", address1="350 S 200 E")
+PROVISIONED = NumberFacts(
+    tn="1", has_location=True, location_status="PROVISIONED", address1="350 S 200 E"
+)
+
+
+def provisioned(**changes: Any) -> NumberFacts:
+    """A number with a provisioned 911 location, and these facts besides."""
+    return replace(PROVISIONED, **changes)
 
 
 def test_kari_alert():
-    assert kari_alert(NumberFacts(tn="1", **PROVISIONED, alert_count=1), S) is True
-    assert kari_alert(NumberFacts(tn="1", **PROVISIONED, alert_count=0), S) is False
+    assert kari_alert(provisioned(alert_count=1), S) is True
+    assert kari_alert(provisioned(alert_count=0), S) is False
     assert kari_alert(NumberFacts(tn="1"), S) is None  # no 911: Kari's Law asks nothing
     assert kari_alert(NumberFacts(tn="1", has_location=True, location_status="GEOCODED"), S) is None
 
@@ -39,23 +49,21 @@ def test_unit_detection(address1, address2, expected):
 
 
 def test_dispatchable_unit():
-    alone = NumberFacts(tn="1", **PROVISIONED, address_numbers=1, address_clients=1)
+    alone = provisioned(address_numbers=1, address_clients=1)
     assert dispatchable_unit(alone, S) is True
-    two_clients = NumberFacts(tn="1", **PROVISIONED, address_numbers=2, address_clients=2)
+    two_clients = provisioned(address_numbers=2, address_clients=2)
     assert dispatchable_unit(two_clients, S) is False
-    crowded = NumberFacts(tn="1", **PROVISIONED, address_numbers=4, address_clients=1)
+    crowded = provisioned(address_numbers=4, address_clients=1)
     assert dispatchable_unit(crowded, S) is False
-    at_threshold = NumberFacts(tn="1", **PROVISIONED, address_numbers=3, address_clients=1)
+    at_threshold = provisioned(address_numbers=3, address_clients=1)
     assert dispatchable_unit(at_threshold, S) is True
-    with_unit = NumberFacts(
-        tn="1", **{**PROVISIONED, "address2": "Floor 2"}, address_numbers=50, address_clients=4
-    )
+    with_unit = provisioned(address2="Floor 2", address_numbers=50, address_clients=4)
     assert dispatchable_unit(with_unit, S) is True
     assert dispatchable_unit(NumberFacts(tn="1"), S) is None
 
 
 def test_location_valid():
-    assert location_valid(NumberFacts(tn="1", **PROVISIONED), S) is True
+    assert location_valid(provisioned(), S) is True
     assert location_valid(NumberFacts(tn="1"), S) is False
     assert (
         location_valid(NumberFacts(tn="1", has_location=True, location_status="INVALID"), S)
@@ -68,28 +76,15 @@ def test_location_valid():
 
 
 def test_revalidation():
-    assert revalidation(NumberFacts(tn="1", **PROVISIONED, revalidated_valid=True), S) is True
-    assert revalidation(NumberFacts(tn="1", **PROVISIONED, revalidated_valid=False), S) is False
-    assert revalidation(NumberFacts(tn="1", **PROVISIONED), S) is None
+    assert revalidation(provisioned(revalidated_valid=True), S) is True
+    assert revalidation(provisioned(revalidated_valid=False), S) is False
+    assert revalidation(provisioned(), S) is None
 
 
 def test_cnam_caller_name():
-    assert (
-        cnam_caller_name(
-            NumberFacts(tn="1", **PROVISIONED, caller_name="acme  co", cnam_name="ACME CO"), S
-        )
-        is True
-    )
-    assert (
-        cnam_caller_name(
-            NumberFacts(tn="1", **PROVISIONED, caller_name="ACME", cnam_name="OTHER"), S
-        )
-        is False
-    )
-    assert (
-        cnam_caller_name(NumberFacts(tn="1", **PROVISIONED, caller_name="ACME", cnam_name=""), S)
-        is None
-    )
+    assert cnam_caller_name(provisioned(caller_name="acme  co", cnam_name="ACME CO"), S) is True
+    assert cnam_caller_name(provisioned(caller_name="ACME", cnam_name="OTHER"), S) is False
+    assert cnam_caller_name(provisioned(caller_name="ACME", cnam_name=""), S) is None
 
 
 @pytest.mark.parametrize("name,problem", [
@@ -132,9 +127,7 @@ def test_every_check_explains_itself():
 
 
 def test_readiness_is_the_share_of_applicable_checks_passed():
-    verdict = evaluate(
-        NumberFacts(tn="1", **PROVISIONED, alert_count=0, address_numbers=1, address_clients=1), S
-    )
+    verdict = evaluate(provisioned(alert_count=0, address_numbers=1, address_clients=1), S)
     assert verdict.failed == ("kari_alert",)
     assert set(verdict.passed) == {"dispatchable_unit", "location_valid"}
     assert verdict.score == 66.6

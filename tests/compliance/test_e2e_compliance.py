@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from compliance import selectors, services
+from portal.models import Source
 from tests.fixtures.browser import sign_in
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -22,8 +23,10 @@ def test_bulk_alert_recipient_from_the_navigation_raises_the_score(
     live_server, synced, operator, browser_page
 ):
     page, expect = browser_page, playwright_sync.expect
-    services.snapshot_take(on=datetime.date.today() - datetime.timedelta(days=1))
-    services.snapshot_take()
+    services.snapshot_take(
+        on=datetime.date.today() - datetime.timedelta(days=1), actor=None, source=Source.SYSTEM
+    )
+    services.snapshot_take(actor=None, source=Source.SYSTEM)
     failing_before = len(selectors.failing_for_check(key="kari_alert"))
     assert failing_before >= 2
 

@@ -13,7 +13,7 @@ from compliance import selectors, services, tasks
 from compliance.models import Revalidation, Snapshot
 from dids.models import DID
 from e911.models import Location
-from portal.models import ChangeRecord, ProviderCall
+from portal.models import ChangeRecord, ProviderCall, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -52,21 +52,27 @@ def test_revalidation_flags_an_address_vi_no_longer_places(synced, settings):
 
 def test_revalidation_is_paced_and_batched(synced):
     pauses = []
-    run = services.addresses_911_revalidate(batch=3, pause_seconds=0.25, sleep=pauses.append)
+    run = services.addresses_911_revalidate(
+        batch=3, pause_seconds=0.25, sleep=pauses.append, actor=None, source=Source.SYNC
+    )
     assert run.checked == 3 and pauses == [0.25, 0.25]
     # The next batch starts with the ones never checked.
-    again = services.addresses_911_revalidate(batch=3, sleep=pauses.append)
+    again = services.addresses_911_revalidate(
+        batch=3, sleep=pauses.append, actor=None, source=Source.SYNC
+    )
     assert Revalidation.objects.count() == 6 and again.checked == 3
 
 
 def test_revalidation_skips_what_vi_could_not_answer(synced):
     synced.control.fault("http500", operation="validate911", times=1)
-    run = services.addresses_911_revalidate(batch=2, sleep=lambda _: None)
+    run = services.addresses_911_revalidate(
+        batch=2, sleep=lambda _: None, actor=None, source=Source.SYNC
+    )
     assert run.failed == 1 and run.checked == 1
 
 
 def test_daily_snapshot_and_trend(synced, viewer_client):
-    services.snapshot_take(on=datetime.date(2026, 11, 1))
+    services.snapshot_take(on=datetime.date(2026, 11, 1), actor=None, source=Source.SYSTEM)
     tasks.take_daily_snapshot()
     tasks.take_daily_snapshot()  # a doubled tick replaces the day's row
     assert Snapshot.objects.count() == 2

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from compliance import selectors
 from e911.models import AlertRecipient
-from portal.models import ChangeRecord
+from portal.models import ChangeRecord, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -170,15 +170,22 @@ def test_a_street_address_shared_by_two_clients_needs_a_unit(synced, operator):
         zip_code="84101",
         caller_name="Front Desk",
     )
-    e911_services.location_provision(tn=first, address=Address(**shared), actor=operator)
+    e911_services.location_provision(
+        tn=first, address=Address(**shared), actor=operator, source=Source.STAFF
+    )
     assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=first).failed
-    e911_services.location_provision(tn=second, address=Address(**shared), actor=operator)
+    e911_services.location_provision(
+        tn=second, address=Address(**shared), actor=operator, source=Source.STAFF
+    )
     for tn in (first, second):  # judged alone (the number page) and with everyone (the list)
         assert "dispatchable_unit" in selectors.verdict_for_tn(tn=tn).failed
     assert {first, second} <= {
         v.facts.tn for v in selectors.failing_for_check(key="dispatchable_unit")
     }
     e911_services.location_provision(
-        tn=second, address=Address(**shared, address2="Suite 300"), actor=operator
+        tn=second,
+        address=Address(**shared, address2="Suite 300"),
+        actor=operator,
+        source=Source.STAFF,
     )
     assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=second).failed

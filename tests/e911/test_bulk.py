@@ -1,11 +1,13 @@
 """Bulk 911 from a CSV: every row checked and shown first, applied by the job, re-runs harmless."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from e911 import bulk
 from e911.models import BulkJob, BulkRow, Location
-from portal.models import ProviderCall
+from portal.models import ProviderCall, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +93,7 @@ def test_applying_provisions_ready_rows_with_one_result_each_and_a_rerun_is_harm
     assert results == ["provisioned", "skipped", "skipped", "failed"]
     assert Location.objects.get(tn=number_without_911).status_code == "PROVISIONED"
     progress = operator_client.get(f"/e911/bulk/{job.pk}/progress/")
-    assert progress["HX-Trigger"] == "bulk-finished"
+    assert json.loads(progress["HX-Trigger"]) == {"bulk-finished": {}}
     csv_body = b"".join(
         operator_client.get(f"/e911/bulk/{job.pk}/results.csv").streaming_content
     ).decode()
@@ -116,7 +118,7 @@ def test_a_redelivered_task_does_nothing_more(operator_client, number_without_91
         _csv(f"{number_without_911},350 S 200 E,,Salt Lake City,UT,84111,Front Desk"),
     )
     job = BulkJob.objects.get()
-    bulk.bulk_queue(job=job)
+    bulk.bulk_queue(job=job, actor=None, source=Source.STAFF)
     bulk.bulk_apply(job_id=job.pk)
     calls = ProviderCall.objects.count()
     bulk.bulk_apply(job_id=job.pk)
@@ -191,7 +193,8 @@ def test_the_upload_only_stores_the_file_and_the_worker_checks_it_in_chunks(
         "duplicate",
         "invalid",
     ]
-    assert operator_client.get(f"/e911/bulk/{job.pk}/progress/")["HX-Trigger"] == "bulk-finished"
+    progress = operator_client.get(f"/e911/bulk/{job.pk}/progress/")
+    assert json.loads(progress["HX-Trigger"]) == {"bulk-finished": {}}
 
 
 def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(
@@ -201,7 +204,7 @@ def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(
     monkeypatch.setattr("e911.tasks.apply_bulk_job.delay", lambda **kwargs: None)
     _upload(operator_client, _csv(*_good_rows(numbers_without_911)))
     job = BulkJob.objects.get()
-    bulk.bulk_queue(job=job)
+    bulk.bulk_queue(job=job, actor=None, source=Source.STAFF)
     assert bulk.bulk_apply_chunk(job_id=job.pk) is True  # one row applied
 
     page = operator_client.get(f"/e911/bulk/{job.pk}/").content.decode()
@@ -221,7 +224,9 @@ def test_a_running_apply_cancelled_stops_between_rows_and_what_was_done_stays(
     page = operator_client.get(f"/e911/bulk/{job.pk}/").content.decode()
     assert "Cancelled" in page and "Cancel this job" not in page
     # A cancelled job is never applied again.
-    assert bulk.bulk_queue(job=job).status == BulkJob.Status.CANCELLED
+    assert (
+        bulk.bulk_queue(job=job, actor=None, source=Source.STAFF).status == BulkJob.Status.CANCELLED
+    )
 
 
 def test_cancel_refuses_viewers_unknown_jobs_and_leaves_finished_jobs_alone(
@@ -236,7 +241,7 @@ def test_cancel_refuses_viewers_unknown_jobs_and_leaves_finished_jobs_alone(
     assert viewer_client.post(f"/e911/bulk/{job.pk}/cancel/").status_code == 403
     assert operator_client.post("/e911/bulk/999999999/cancel/").status_code == 404
     assert operator_client.post("/e911/bulk/%00/cancel/").status_code in (400, 404)
-    bulk.bulk_queue(job=job)
+    bulk.bulk_queue(job=job, actor=None, source=Source.STAFF)
     bulk.bulk_apply(job_id=job.pk)
     operator_client.post(f"/e911/bulk/{job.pk}/cancel/")
     job.refresh_from_db()
@@ -248,8 +253,8 @@ def test_a_queued_job_says_what_it_waits_for(operator_client, numbers_without_91
     for tn in numbers_without_911[:2]:
         _upload(operator_client, _csv(f"{tn},350 S 200 E,,Salt Lake City,UT,84111,Desk"))
     first, second = BulkJob.objects.order_by("pk")
-    bulk.bulk_queue(job=first)
-    bulk.bulk_queue(job=second)
+    bulk.bulk_queue(job=first, actor=None, source=Source.STAFF)
+    bulk.bulk_queue(job=second, actor=None, source=Source.STAFF)
     assert (
         "waiting for the bulk worker to pick it up"
         in operator_client.get(f"/e911/bulk/{first.pk}/").content.decode().lower()

@@ -96,7 +96,7 @@ def test_a_hostile_address_is_refused_in_words_and_changes_nothing(
     _fill_address(panel, tn, hostile)
     panel.get_by_role("button", name="Check address").click()
     refused = panel.locator(
-        "[data-testid=e911-field-error], [data-testid=e911-error], [data-testid=e911-verdict][data-valid=false]"
+        "[data-testid=e911-field-error], [role=alert], [data-testid=e911-verdict][data-valid=false]"
     )
     expect(refused.first).to_be_visible()
     expect(panel.get_by_role("button", name="Provision this address")).to_have_count(0)

@@ -17,7 +17,7 @@ import pytest
 from e911 import services
 from e911.models import Location
 from e911.records import Address
-from portal.models import ProviderCall
+from portal.models import ProviderCall, Source
 from portal.voipinnovations.errors import ProviderRejected
 
 from .conftest import BAD, GOOD
@@ -61,7 +61,9 @@ def test_storing_an_address_vi_cannot_place_raises_before_vi_for_any_caller(
     before = locations_at_vi(sandbox, tn)
 
     with pytest.raises(services.AddressInvalid):
-        services.stored_location_add(tn=tn, address=Address(**BAD), actor=operator)
+        services.stored_location_add(
+            tn=tn, address=Address(**BAD), actor=operator, source=Source.STAFF
+        )
 
     assert locations_at_vi(sandbox, tn) == before
     assert calls("addLocation") == 0
@@ -133,7 +135,9 @@ def test_a_number_vi_no_longer_holds_gets_its_909_and_no_update911(
     sandbox.control.other("release", tn=tn)
 
     with pytest.raises(ProviderRejected) as refusal:
-        services.location_provision(tn=tn, address=Address(**GOOD), actor=operator)
+        services.location_provision(
+            tn=tn, address=Address(**GOOD), actor=operator, source=Source.STAFF
+        )
 
     assert refusal.value.code == "909"
     assert calls("insert911") == 1
@@ -145,7 +149,7 @@ def test_already_provisioned_is_the_one_refusal_that_becomes_an_update(
 ):
     """The control: VI's 911 refusal (a location is provisioned) leads to update911."""
     result = services.location_provision(
-        tn=number_with_911, address=Address(**GOOD), actor=operator
+        tn=number_with_911, address=Address(**GOOD), actor=operator, source=Source.STAFF
     )
 
     assert result.operation == "update911"

@@ -1,12 +1,13 @@
 """The 911 pages as a person uses them: the number panel, compliance, records, release, permissions."""
 
+import json
 import re
 
 import pytest
 
 from dids.models import DID
 from e911.models import AlertRecipient, Location
-from portal.models import ProviderCall, SyncRun
+from portal.models import ProviderCall, Source, SyncRun
 from portal.sync import sync_execute
 
 from .conftest import BAD, GOOD
@@ -48,7 +49,7 @@ def test_check_then_provision_from_the_panel(operator_client, number_without_911
         },
     )
     assert provisioned.status_code == 200
-    assert "did-changed" in provisioned["HX-Trigger"]
+    assert set(json.loads(provisioned["HX-Trigger"])) == {"did-changed", "e911-changed"}
     assert "PROVISIONED" in provisioned.content.decode()
     assert Location.objects.get(tn=tn).status_code == "PROVISIONED"
 
@@ -219,7 +220,9 @@ def test_stored_locations_listed_and_provisioned_from_the_panel(
     from e911.records import Address
 
     tn = number_without_911
-    stored = services.stored_location_add(tn=tn, address=Address(**GOOD))
+    stored = services.stored_location_add(
+        tn=tn, address=Address(**GOOD), actor=None, source=Source.STAFF
+    )
     listing = operator_client.get(f"/e911/numbers/{tn}/?fetch=stored").content.decode()
     assert f'data-location-id="{stored.location_id}"' in listing and "provision this one" in listing
 
@@ -271,7 +274,7 @@ def test_the_numbers_list_filters_by_911_status(
     from e911.records import Address
 
     services.stored_location_add(
-        tn=number_without_911, address=Address(**GOOD), actor=operator
+        tn=number_without_911, address=Address(**GOOD), actor=operator, source=Source.STAFF
     )  # parked, not provisioned
     provisioned = _listed(viewer_client, e911="yes")
     assert number_with_911 in provisioned and number_without_911 not in provisioned
