@@ -2,34 +2,54 @@
 
 Like the numbers admin (dids/admin.py): rows are VI's, never added or deleted by hand. The
 campaign texts VI lets one change are edited here through `services.campaign_update`
-(source "admin"), VI's refusal shown as a field error; numbers are put on a campaign with an
+(source "admin"), VI's refusal shown as a form error; numbers are put on a campaign with an
 admin action that calls `services.campaign_numbers_assign` and reports a result per number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect
 
 from dids.admin import MirrorAdmin, PortalRolesAdmin
+from portal.actor import Actor
 from portal.models import Source
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.staff_errors import attempt, flash
 
 from . import selectors, services
 from .models import Brand, CachedChoices, Campaign, SentMessage, SMSNumber
+from .records import NumberOutcome
+
+
+def _actor(request: HttpRequest) -> Actor:
+    # Only signed-in staff reach the admin site.
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class AssignCampaignForm(forms.Form):
     campaign = forms.ChoiceField(label="Approved campaign")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].choices = [
+        self.campaign_field.choices = [
             (c.campaign_id, str(c)) for c in selectors.campaigns_assignable()
         ]
+
+    @property
+    def campaign_field(self) -> forms.ChoiceField:
+        field = self.fields["campaign"]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
 
 @admin.register(SMSNumber)
@@ -43,7 +63,9 @@ class SMSNumberAdmin(MirrorAdmin):
         return request.user.has_perm("portal.operate_messaging")
 
     @admin.action(description="Assign the selected numbers to a 10DLC campaign")
-    def assign_to_campaign(self, request: HttpRequest, queryset):
+    def assign_to_campaign(
+        self, request: HttpRequest, queryset: QuerySet[SMSNumber]
+    ) -> TemplateResponse | None:
         if not self._may_operate(request):
             self.message_user(request, "You may not change messaging.", messages.ERROR)
             return None
@@ -56,7 +78,7 @@ class SMSNumberAdmin(MirrorAdmin):
                     lambda: services.campaign_numbers_assign(
                         tns=tns,
                         campaign_id=form.cleaned_data["campaign"],
-                        actor=request.user,
+                        actor=_actor(request),
                         source=Source.ADMIN,
                     ),
                 )
@@ -70,7 +92,7 @@ class SMSNumberAdmin(MirrorAdmin):
         })  # fmt: skip
 
     @admin.action(description="Remove the selected numbers from their campaign")
-    def remove_from_campaign(self, request: HttpRequest, queryset):
+    def remove_from_campaign(self, request: HttpRequest, queryset: QuerySet[SMSNumber]) -> None:
         if not self._may_operate(request):
             self.message_user(request, "You may not change messaging.", messages.ERROR)
             return
@@ -78,22 +100,16 @@ class SMSNumberAdmin(MirrorAdmin):
         self._report(
             request,
             lambda: services.campaign_numbers_remove(
-                tns=tns, actor=request.user, source=Source.ADMIN
+                tns=tns, actor=_actor(request), source=Source.ADMIN
             ),
         )
 
-    def _report(self, request: HttpRequest, action) -> None:
-        try:
-            outcomes = action()
-        except ProviderUnavailable:
-            self.message_user(request, "VI is unreachable — nothing was changed.", messages.ERROR)
+    def _report(self, request: HttpRequest, action: Callable[[], list[NumberOutcome]]) -> None:
+        done = attempt(action, expected=services.EXPECTED_ERRORS)
+        if done.error is not None:
+            flash(request, done.error)
             return
-        except ProviderRejected as refusal:
-            self.message_user(
-                request, f"VI said: {refusal.message} (code {refusal.code})", messages.ERROR
-            )
-            return
-        for outcome in outcomes:
+        for outcome in done.value or []:
             level = messages.SUCCESS if outcome.ok else messages.ERROR
             code = f" (code {outcome.code})" if not outcome.ok and outcome.code else ""
             self.message_user(request, f"{outcome.tn}: {outcome.message}{code}", level)
@@ -114,9 +130,36 @@ class BrandAdmin(MirrorAdmin):
 
 
 class CampaignAdminForm(forms.ModelForm):
+    """The texts VI lets one change. Cleaning the form sends the changed ones to VI, so VI's
+    refusal is shown on the form; CampaignAdmin cleans it outside any transaction."""
+
+    actor: Actor = None  # the person editing, set per request by CampaignAdmin.get_form
+
     class Meta:
         model = Campaign
         fields = list(services.UPDATABLE_TEXTS)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        texts = {
+            name: cleaned[name]
+            for name in services.UPDATABLE_TEXTS
+            if name in self.changed_data and name in cleaned
+        }
+        if not texts or self.errors:
+            return cleaned
+        campaign_id = self.instance.campaign_id
+        sent = attempt(
+            lambda: services.campaign_update(
+                campaign_id=campaign_id, texts=texts, actor=self.actor, source=Source.ADMIN
+            ),
+            expected=services.EXPECTED_ERRORS,
+        )
+        if sent.error is not None:
+            # The admin's template shows form errors only: VI's answer in the same words.
+            self.add_error(None, sent.validation or str(sent.error))
+        return cleaned
 
 
 @admin.register(Campaign)
@@ -134,43 +177,45 @@ class CampaignAdmin(MirrorAdmin):
     search_fields = ("campaign_id", "display_name", "customer_id")
     form = CampaignAdminForm
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
         return request.user.has_perm("portal.operate_messaging") and (
             obj is None or not obj.is_gone
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> list[str]:
         editable = (
             set(services.UPDATABLE_TEXTS) if self.has_change_permission(request, obj) else set()
         )
         return [name for name in super().get_readonly_fields(request, obj) if name not in editable]
 
-    def save_model(self, request, obj, form, change):
-        # Never a plain save: the texts go to VI, and the service writes the mirror with history.
-        texts = {
-            name: form.cleaned_data[name]
-            for name in services.UPDATABLE_TEXTS
-            if name in form.changed_data
-        }
-        if not texts:
-            return
-        services.campaign_update(
-            campaign_id=obj.campaign_id, texts=texts, actor=request.user, source=Source.ADMIN
-        )
+    def get_form(
+        self, request: HttpRequest, obj: Campaign | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A subclass per request, so the actor never leaks between requests.
+        return type(form.__name__, (form,), {"actor": _actor(request)})
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ProviderRejected, ProviderUnavailable, ValidationError) as error:
-            words = (
-                "VI is unreachable — nothing was changed."
-                if isinstance(error, ProviderUnavailable)
-                else f"VI said: {error.message} (code {error.code})"
-                if isinstance(error, ProviderRejected)
-                else "; ".join(error.messages)
-            )
-            self.message_user(request, words, messages.ERROR)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    def save_model(
+        self, request: HttpRequest, obj: Campaign, form: CampaignAdminForm, change: bool
+    ) -> None:
+        # Never a plain save: the form sent the texts to VI, and the service wrote what VI
+        # accepted to the mirror, with history.
+        pass
+
+    @method_decorator(csrf_protect)
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Django's admin saves a change inside one transaction, and VI is never called inside
+        # one (portal/voipinnovations/transactions.py): the form asks VI when it is cleaned,
+        # the service writes the mirror and its history in one atomic block of its own, and
+        # save_model writes nothing, so Django's own view runs here without that transaction.
+        view: Callable[..., HttpResponse] = self._changeform_view  # type: ignore[attr-defined]  # Django's own, not in django-stubs
+        return view(request, object_id, form_url, extra_context)
 
 
 @admin.register(CachedChoices)

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import phonenumbers
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from dids.numbers import normalize_tns
 
 from . import words
-from .models import CAMPAIGN_FLAGS, Campaign, DestinationType
+from .lint import Failure
+from .models import CAMPAIGN_FLAGS, Brand, Campaign, DestinationType
 from .records import Choice, UsecaseOption
+
+
+def _set_choices(form: forms.BaseForm, name: str, choices: list[tuple[str, str]]) -> None:
+    """Choices known only when the form is made (VI's lists, the account's campaigns)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # declared a ChoiceField on the form class
+    field.choices = choices
+
 
 PROBLEMS = [
     ("", "Any"),
@@ -73,12 +85,13 @@ class BulkCampaignForm(forms.Form):
     campaign = forms.ChoiceField(label="Campaign", required=False)
     remove = forms.BooleanField(required=False)
 
-    def __init__(self, *args, campaigns: list[Campaign] = (), **kwargs):
+    def __init__(self, *args: Any, campaigns: Sequence[Campaign] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].choices = [("", "—")] + [(c.campaign_id, str(c)) for c in campaigns]
+        _set_choices(self, "campaign", [("", "—")] + [(c.campaign_id, str(c)) for c in campaigns])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("remove") and not data.get("campaign"):
             self.add_error("campaign", "Choose an approved campaign.")
         return data
@@ -88,9 +101,9 @@ class NumberCampaignForm(forms.Form):
     campaign = forms.ChoiceField(label="Campaign", required=False)
     remove = forms.BooleanField(required=False)
 
-    def __init__(self, *args, campaigns: list[Campaign] = (), **kwargs):
+    def __init__(self, *args: Any, campaigns: Sequence[Campaign] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].choices = [("", "—")] + [(c.campaign_id, str(c)) for c in campaigns]
+        _set_choices(self, "campaign", [("", "—")] + [(c.campaign_id, str(c)) for c in campaigns])
 
 
 class SendMessageForm(forms.Form):
@@ -188,7 +201,7 @@ SOLE_PROPRIETOR = "SOLE_PROPRIETOR"
 PUBLIC_PROFIT = "PUBLIC_PROFIT"
 
 
-def _plain_choices(kind: str, items: list[Choice]) -> list[tuple[str, str]]:
+def _plain_choices(kind: str, items: Sequence[Choice]) -> list[tuple[str, str]]:
     """VI's list with our plain words for each value (VI's own label when we have none)."""
     return [
         ("", "—"),
@@ -290,18 +303,16 @@ class BrandForm(forms.Form):
 
     def __init__(
         self,
-        *args,
-        entity_types: list[Choice] = (),
-        verticals: list[Choice] = (),
-        stock_exchanges: list[Choice] = (),
-        **kwargs,
-    ):
+        *args: Any,
+        entity_types: Sequence[Choice] = (),
+        verticals: Sequence[Choice] = (),
+        stock_exchanges: Sequence[Choice] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entity_type"].choices = _plain_choices("entity_type", list(entity_types))
-        self.fields["vertical"].choices = _plain_choices("vertical", list(verticals))
-        self.fields["stock_exchange"].choices = _plain_choices(
-            "stock_exchange", list(stock_exchanges)
-        )
+        _set_choices(self, "entity_type", _plain_choices("entity_type", entity_types))
+        _set_choices(self, "vertical", _plain_choices("vertical", verticals))
+        _set_choices(self, "stock_exchange", _plain_choices("stock_exchange", stock_exchanges))
 
     def clean_country(self) -> str:
         return _country_code(self.cleaned_data["country"], label="Country")
@@ -333,8 +344,9 @@ class BrandForm(forms.Form):
             )
         return symbol
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         entity = data.get("entity_type")
         country = data.get("country") or "US"
         if data.get("phone"):
@@ -386,17 +398,17 @@ class BrandForm(forms.Form):
                 self.add_error("stock_exchange", "Choose the exchange the company is listed on.")
         return data
 
-    def _require(self, data: dict, names: tuple[str, ...], message: str) -> None:
+    def _require(self, data: dict[str, Any], names: tuple[str, ...], message: str) -> None:
         for name in names:
             if not (data.get(name) or "").strip() and name not in self.errors:
                 self.add_error(name, message)
 
 
-def _texts(value: str) -> str:
+def _texts(value: str | None) -> str:
     return (value or "").strip()
 
 
-class CampaignTextsMixin:
+class CampaignTextsMixin(forms.Form):
     """TCR's lengths for a campaign's texts, the same on create and edit."""
 
     LIMITS = {
@@ -408,7 +420,7 @@ class CampaignTextsMixin:
         "opt_out_message": (20, 255),
     }
 
-    def _check_lengths(self, data: dict) -> None:
+    def _check_lengths(self, data: dict[str, Any]) -> None:
         for name, (shortest, longest) in self.LIMITS.items():
             if name not in self.fields or name in self.errors:
                 continue
@@ -423,7 +435,7 @@ class CampaignTextsMixin:
 OVERRIDE_PERMISSION = "compliance.override_10dlc_lint"
 
 
-class LintedCampaignMixin:
+class LintedCampaignMixin(forms.Form):
     """Blocks a submission the 10DLC pre-submission check (messaging/lint.py) fails, field by
     field, each with its fix; an Administrator may tick "send anyway" (the view records it).
 
@@ -432,18 +444,18 @@ class LintedCampaignMixin:
 
     lint_answers = True
 
-    def _init_lint(self, user, brand_name: str, flags: dict | None) -> None:
+    def _init_lint(self, user: User | None, brand_name: str, flags: dict[str, bool] | None) -> None:
         self.may_override = bool(user is not None and user.has_perm(OVERRIDE_PERMISSION))
         self.lint_brand_name = brand_name
         self.lint_flags = flags
-        self.lint_failures: list = []
-        self.lint_overridden: list = []
+        self.lint_failures: list[Failure] = []
+        self.lint_overridden: list[Failure] = []
         if self.may_override:
             self.fields["override_lint"] = forms.BooleanField(
                 label="Send anyway (Administrator): I have read every problem above", required=False
             )
 
-    def _apply_lint(self, data: dict) -> None:
+    def _apply_lint(self, data: dict[str, Any]) -> None:
         from .lint import lint_campaign
 
         if self.errors:
@@ -498,24 +510,30 @@ class CampaignForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
 
     lint_answers = False  # the create call takes no HELP/STOP answers: they are added on edit
 
-    def __init__(self, *args, brands=(), options: list[UsecaseOption] = (), user=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        brands: Sequence[Brand] = (),
+        options: Sequence[UsecaseOption] = (),
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer_id"].choices = [("", "—")] + [(b.customer_id, str(b)) for b in brands]
+        _set_choices(self, "customer_id", [("", "—")] + [(b.customer_id, str(b)) for b in brands])
         chosen = self.data.get("customer_id") if self.is_bound else None
         brand_name = next(
             (getattr(b, "display_name", "") for b in brands if b.customer_id == chosen), ""
         )
         self._init_lint(user, brand_name, None)
-        self.fields["usecase_id"].choices = [("", "—")] + [
+        _set_choices(self, "usecase_id", [("", "—")] + [
             (o.usecase_id, words.plain("usecase", o.usecase_id, fallback=o.name)) for o in options
-        ]
+        ])  # fmt: skip
         subs = sorted({sub for option in options for sub in option.sub_usecases})
-        self.fields["sub_usecase_ids"].choices = [
-            (sub, words.plain("usecase", sub)) for sub in subs
-        ]
+        _set_choices(self, "sub_usecase_ids", [(sub, words.plain("usecase", sub)) for sub in subs])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         self._check_lengths(data)
         self._apply_lint(data)
         return data
@@ -542,13 +560,21 @@ class CampaignEditForm(LintedCampaignMixin, CampaignTextsMixin, forms.Form):
     sample_msg1 = _text_area("Sample message 1", "20 to 1,024 characters.")
     sample_msg2 = _text_area("Sample message 2", "20 to 1,024 characters.")
 
-    def __init__(self, *args, user=None, brand_name: str = "", flags: dict | None = None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        user: User | None = None,
+        brand_name: str = "",
+        flags: dict[str, bool] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Without the campaign's flags (an unbound display form) the link/phone boxes are not judged.
         self._init_lint(user, brand_name, flags)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         self._check_lengths(data)
         if self.lint_flags is not None:
             self._apply_lint(data)

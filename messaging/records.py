@@ -27,6 +27,7 @@ class SMSSetting:
     campaign_id: str = ""
 
     @vi_record("messaging.SMSNumber")
+    @classmethod
     def from_vi(cls, row: Any) -> SMSSetting:
         return cls(
             tn=text(row, "tn"),
@@ -77,6 +78,7 @@ class BrandRecord:
     created_date: datetime | None = None
 
     @vi_record("messaging.Brand")
+    @classmethod
     def from_vi(cls, row: Any) -> BrandRecord:
         values = {ours: text(row, theirs) for theirs, ours in BRAND_FIELDS.items()}
         return cls(
@@ -130,6 +132,7 @@ class CampaignRecord:
     rejection_reasons: tuple[str, ...] = ()
 
     @vi_record("messaging.Campaign")
+    @classmethod
     def from_vi(cls, row: Any) -> CampaignRecord:
         values: dict[str, Any] = {
             ours: text(row, theirs) for theirs, ours in CAMPAIGN_TEXTS.items()
@@ -164,6 +167,7 @@ class UsecaseOption:
     sub_usecases: tuple[str, ...] = ()
 
     @vi_record(set_aside=False)
+    @classmethod
     def from_vi(cls, row: Any) -> UsecaseOption:
         subs = tuple(str(item).strip() for item in vi_list(row, "subUsecases", "string") if item)
         return cls(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
 
@@ -24,12 +25,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dids.numbers import normalize_tn, normalize_tns
+from portal.actor import Actor
 from portal.history import Change, diff, model_label, record_many
 from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
 from portal.sync.context import SyncContext
 from portal.sync.reconcile import ShrinkHeld, reconcile
-from portal.voipinnovations.client import provider_context
+from portal.voipinnovations.client import CallerContext, provider_context
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import gateway
@@ -148,24 +150,25 @@ def _save_rows(
     model: type[MirrorModel],
     values_by_key: Mapping[str, Mapping[str, Any]],
     *,
-    actor,
-    source: str,
+    actor: Actor,
+    source: Source,
     note: str = "",
     gone: bool | None = None,
 ) -> None:
     """Write VI-confirmed values to mirror rows (creating missing ones), with history.
 
-    `gone=True` marks the rows gone (a delete at VI); `gone=False` brings them back.
+    `gone=True` marks the rows gone (a delete at VI); `gone=False` brings them back. Joins
+    the caller's transaction when a service writes more than one model in one unit.
     """
     if not values_by_key:
         return
     now = timezone.now()
     key_field = model.natural_key_field
     label = model_label(model)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         rows = {
             getattr(row, key_field): row
-            for row in model.objects.select_for_update().filter(
+            for row in model._default_manager.select_for_update().filter(
                 **{f"{key_field}__in": list(values_by_key)}
             )
         }
@@ -223,7 +226,7 @@ def _campaign_values(
     return values
 
 
-def _context(actor, source: str):
+def _context(actor: Actor, source: Source) -> AbstractContextManager[CallerContext]:
     return provider_context(actor=actor, source=source)
 
 
@@ -236,8 +239,8 @@ def destinations_configure(
     destination_type: str,
     destination: str = "",
     auth_token: str = "",
-    actor=None,
-    source: str = Source.STAFF,
+    actor: Actor,
+    source: Source,
 ) -> list[NumberOutcome]:
     """Set where messages to each number go (ConfigSMSDestination, one call per number).
 
@@ -282,7 +285,7 @@ def destinations_configure(
     return outcomes
 
 
-def sms_enable(*, tn: str, actor=None, source: str = Source.STAFF) -> NumberOutcome:
+def sms_enable(*, tn: str, actor: Actor, source: Source) -> NumberOutcome:
     """Turn SMS on for one number, delivering to its endpoint group (SIP) until someone picks
     another destination.
 
@@ -320,37 +323,43 @@ def _campaign_calls(
 
 
 def _move_numbers(
-    outcomes: Sequence[NumberOutcome], *, campaign_id: str, actor, source: str, note: str
+    outcomes: Sequence[NumberOutcome], *, campaign_id: str, actor: Actor, source: Source, note: str
 ) -> None:
     """Mirror what VI confirmed: the numbers' campaign and the campaigns' number lists."""
     moved = [outcome.tn for outcome in outcomes if outcome.ok]
     if not moved:
         return
-    previous = dict(SMSNumber.objects.filter(tn__in=moved).values_list("tn", "campaign_id"))
-    _save_rows(
-        SMSNumber,
-        {tn: {"campaign_id": campaign_id} for tn in moved},
-        actor=actor,
-        source=source,
-        note=note,
-    )
-    affected = {campaign for campaign in previous.values() if campaign} | (
-        {campaign_id} if campaign_id else set()
-    )
-    lists: dict[str, dict[str, Any]] = {}
-    for campaign in Campaign.objects.filter(campaign_id__in=affected):
-        tns = set(campaign.tns)
-        if campaign.campaign_id == campaign_id:
-            tns |= set(moved)
-        else:
-            tns -= {tn for tn in moved if previous.get(tn) == campaign.campaign_id}
-        if tns != set(campaign.tns):
-            lists[campaign.campaign_id] = {"tns": sorted(tns)}
-    _save_rows(Campaign, lists, actor=actor, source=source, note=note)
+    # The numbers' campaign and the campaigns' number lists change as one unit.
+    with transaction.atomic():
+        previous = dict(
+            SMSNumber.objects.select_for_update()
+            .filter(tn__in=moved)
+            .values_list("tn", "campaign_id")
+        )
+        _save_rows(
+            SMSNumber,
+            {tn: {"campaign_id": campaign_id} for tn in moved},
+            actor=actor,
+            source=source,
+            note=note,
+        )
+        affected = {campaign for campaign in previous.values() if campaign} | (
+            {campaign_id} if campaign_id else set()
+        )
+        lists: dict[str, dict[str, Any]] = {}
+        for campaign in Campaign.objects.select_for_update().filter(campaign_id__in=affected):
+            tns = set(campaign.tns)
+            if campaign.campaign_id == campaign_id:
+                tns |= set(moved)
+            else:
+                tns -= {tn for tn in moved if previous.get(tn) == campaign.campaign_id}
+            if tns != set(campaign.tns):
+                lists[campaign.campaign_id] = {"tns": sorted(tns)}
+        _save_rows(Campaign, lists, actor=actor, source=source, note=note)
 
 
 def campaign_numbers_assign(
-    *, tns: Iterable[str] | str, campaign_id: str, actor=None, source: str = Source.STAFF
+    *, tns: Iterable[str] | str, campaign_id: str, actor: Actor, source: Source
 ) -> list[NumberOutcome]:
     """Put numbers on an approved campaign (AssignToSMSCampaign); a result per number."""
     numbers = normalize_tns(tns)
@@ -373,7 +382,7 @@ def campaign_numbers_assign(
 
 
 def campaign_numbers_remove(
-    *, tns: Iterable[str] | str, actor=None, source: str = Source.STAFF
+    *, tns: Iterable[str] | str, actor: Actor, source: Source
 ) -> list[NumberOutcome]:
     """Take numbers off their campaign (RemoveFromSMSCampaign); a result per number."""
     numbers = normalize_tns(tns)
@@ -387,7 +396,7 @@ def campaign_numbers_remove(
     return outcomes
 
 
-def sms_number_refresh(*, tn: str, actor=None, source: str = Source.STAFF) -> SMSNumber | None:
+def sms_number_refresh(*, tn: str, actor: Actor, source: Source) -> SMSNumber | None:
     """Read one number's SMS state afresh (AuditSMS with a tn)."""
     tn = normalize_tn(tn)
     with _context(actor, source):
@@ -437,8 +446,8 @@ def test_message_send(
     recipient: str,
     message: str,
     files: Sequence[Mapping[str, Any]] = (),
-    actor=None,
-    source: str = Source.STAFF,
+    actor: Actor,
+    source: Source,
 ) -> SentMessage:
     """Send an SMS (or, with files, an MMS) from one of the account's numbers; always recorded.
 
@@ -488,7 +497,7 @@ def _cache(key: str, values: list[dict]) -> None:
     )
 
 
-def enumerations_refresh(*, actor=None, source: str = Source.SYSTEM) -> dict[str, list[Choice]]:
+def enumerations_refresh(*, actor: Actor, source: Source) -> dict[str, list[Choice]]:
     with _context(actor, source):
         kinds = gateway.get_sms_enumerations()
     for kind, choices in kinds.items():
@@ -496,19 +505,19 @@ def enumerations_refresh(*, actor=None, source: str = Source.SYSTEM) -> dict[str
     return kinds
 
 
-def enumeration_choices(*, kind: str, actor=None) -> list[Choice]:
+def enumeration_choices(*, kind: str, actor: Actor, source: Source) -> list[Choice]:
     """VI's list of `kind` from the cache, asking VI once when it was never fetched."""
     cached = CachedChoices.objects.filter(key=kind).first()
     if cached is None:
         try:
-            return enumerations_refresh(actor=actor).get(kind, [])
+            return enumerations_refresh(actor=actor, source=source).get(kind, [])
         except (ProviderRejected, ProviderUnavailable):
             return []
     return [Choice(**item) for item in cached.values]
 
 
 def usecase_options_refresh(
-    *, customer_id: str, actor=None, source: str = Source.SYSTEM
+    *, customer_id: str, actor: Actor, source: Source
 ) -> list[UsecaseOption]:
     with _context(actor, source):
         options = gateway.get_sms_usecase_options(customer_id=customer_id)
@@ -519,10 +528,10 @@ def usecase_options_refresh(
     return options
 
 
-def usecase_options(*, customer_id: str, actor=None) -> list[UsecaseOption]:
+def usecase_options(*, customer_id: str, actor: Actor, source: Source) -> list[UsecaseOption]:
     cached = CachedChoices.objects.filter(key=f"USECASES:{customer_id}").first()
     if cached is None:
-        return usecase_options_refresh(customer_id=customer_id, actor=actor, source=Source.STAFF)
+        return usecase_options_refresh(customer_id=customer_id, actor=actor, source=source)
     return [
         UsecaseOption(**{**item, "sub_usecases": tuple(item["sub_usecases"])})
         for item in cached.values
@@ -554,7 +563,7 @@ def brand_validate(values: Mapping[str, Any]) -> None:
         )
 
 
-def brand_create(*, values: Mapping[str, Any], actor=None, source: str = Source.STAFF) -> Brand:
+def brand_create(*, values: Mapping[str, Any], actor: Actor, source: Source) -> Brand:
     values = {name: value for name, value in values.items() if value not in (None, "")}
     brand_validate(values)
     with _context(actor, source):
@@ -570,7 +579,7 @@ def brand_create(*, values: Mapping[str, Any], actor=None, source: str = Source.
 
 
 def brand_update(
-    *, customer_id: str, values: Mapping[str, Any], actor=None, source: str = Source.STAFF
+    *, customer_id: str, values: Mapping[str, Any], actor: Actor, source: Source
 ) -> Brand:
     brand = Brand.objects.get(customer_id=customer_id)
     merged = {**{name: getattr(brand, name) for name in Brand.vi_fields}, **values}
@@ -583,7 +592,7 @@ def brand_update(
     return Brand.objects.get(customer_id=customer_id)
 
 
-def brand_delete(*, customer_id: str, actor=None, source: str = Source.STAFF) -> None:
+def brand_delete(*, customer_id: str, actor: Actor, source: Source) -> None:
     live = Campaign.objects.filter(customer_id=customer_id, gone_at__isnull=True).exclude(
         status=CampaignStatus.DELETED
     )
@@ -597,7 +606,7 @@ def brand_delete(*, customer_id: str, actor=None, source: str = Source.STAFF) ->
     )
 
 
-def brand_otp_trigger(*, customer_id: str, actor=None, source: str = Source.STAFF) -> Brand:
+def brand_otp_trigger(*, customer_id: str, actor: Actor, source: Source) -> Brand:
     """Ask VI to text the sole proprietor's mobile a one-time password (TriggerSMSOTP)."""
     with _context(actor, source):
         record = gateway.trigger_sms_otp(customer_id=customer_id)
@@ -609,7 +618,7 @@ def brand_otp_trigger(*, customer_id: str, actor=None, source: str = Source.STAF
     return Brand.objects.get(customer_id=customer_id)
 
 
-def brand_status_check(*, customer_id: str, actor=None, source: str = Source.STAFF) -> Brand:
+def brand_status_check(*, customer_id: str, actor: Actor, source: Source) -> Brand:
     """Read the brand's verification state afresh (CheckSMSCustomerStatus)."""
     with _context(actor, source):
         record = gateway.check_sms_customer_status(customer_id=customer_id)
@@ -623,11 +632,11 @@ def brand_status_check(*, customer_id: str, actor=None, source: str = Source.STA
     return Brand.objects.get(customer_id=customer_id)
 
 
-def brands_find_by_tag(*, tag: str, actor=None) -> list[BrandRecord]:
+def brands_find_by_tag(*, tag: str, actor: Actor, source: Source) -> list[BrandRecord]:
     tag = (tag or "").strip()
     if not tag:
         raise ValidationError("Enter a tag.", code="required")
-    with _context(actor, Source.STAFF):
+    with _context(actor, source):
         return gateway.get_sms_customers_by_tag(tag=tag)
 
 
@@ -642,7 +651,8 @@ def campaign_validate(
     display_name: str,
     description: str,
     sample_msg1: str,
-    actor=None,
+    actor: Actor,
+    source: Source,
 ) -> None:
     errors: dict[str, str] = {}
     for name, value in (
@@ -662,7 +672,7 @@ def campaign_validate(
     else:
         options = {
             option.usecase_id: option
-            for option in usecase_options(customer_id=customer_id, actor=actor)
+            for option in usecase_options(customer_id=customer_id, actor=actor, source=source)
         }
         option = options.get(usecase_id)
         if option is None:
@@ -689,12 +699,13 @@ def campaign_create(
     message_flow: str = "",
     vertical: str = "",
     flags: Mapping[str, bool] | None = None,
-    actor=None,
-    source: str = Source.STAFF,
+    actor: Actor,
+    source: Source,
 ) -> Campaign:
     campaign_validate(
         customer_id=customer_id, usecase_id=usecase_id, sub_usecase_ids=sub_usecase_ids,
         display_name=display_name, description=description, sample_msg1=sample_msg1, actor=actor,
+        source=source,
     )  # fmt: skip
     with _context(actor, source):
         record = gateway.create_sms_campaign(
@@ -723,7 +734,7 @@ UPDATABLE_TEXTS = (
 
 
 def campaign_update(
-    *, campaign_id: str, texts: Mapping[str, str], actor=None, source: str = Source.STAFF
+    *, campaign_id: str, texts: Mapping[str, str], actor: Actor, source: Source
 ) -> Campaign:
     """Change a campaign's texts (UpdateSMSCampaign); VI sends it back to review."""
     texts = {name: (texts.get(name) or "").strip() for name in UPDATABLE_TEXTS}
@@ -741,7 +752,7 @@ def campaign_update(
     return Campaign.objects.get(campaign_id=campaign_id)
 
 
-def campaign_delete(*, campaign_id: str, actor=None, source: str = Source.STAFF) -> list[str]:
+def campaign_delete(*, campaign_id: str, actor: Actor, source: Source) -> list[str]:
     """Delete at VI (DeleteSMSCampaign); returns the numbers that lost messaging on it."""
     campaign = Campaign.objects.get(campaign_id=campaign_id)
     freed = sorted(
@@ -751,26 +762,29 @@ def campaign_delete(*, campaign_id: str, actor=None, source: str = Source.STAFF)
     with _context(actor, source):
         gateway.delete_sms_campaign(campaign_id=campaign_id)
     note = f"campaign {campaign_id} deleted"
-    _save_rows(
-        SMSNumber,
-        {tn: {"campaign_id": ""} for tn in freed if SMSNumber.objects.filter(tn=tn).exists()},
-        actor=actor,
-        source=source,
-        note=note,
-    )
-    _save_rows(
-        Campaign,
-        {campaign_id: {"status": CampaignStatus.DELETED, "tns": []}},
-        actor=actor,
-        source=source,
-        note="deleted at VI",
-        gone=True,
-    )
+    mirrored = set(SMSNumber.objects.filter(tn__in=freed).values_list("tn", flat=True))
+    # The numbers that lost their campaign and the campaign itself change as one unit.
+    with transaction.atomic():
+        _save_rows(
+            SMSNumber,
+            {tn: {"campaign_id": ""} for tn in freed if tn in mirrored},
+            actor=actor,
+            source=source,
+            note=note,
+        )
+        _save_rows(
+            Campaign,
+            {campaign_id: {"status": CampaignStatus.DELETED, "tns": []}},
+            actor=actor,
+            source=source,
+            note="deleted at VI",
+            gone=True,
+        )
     return freed
 
 
 def external_campaign_register(
-    *, campaign_id: str, display_name: str = "", actor=None, source: str = Source.STAFF
+    *, campaign_id: str, display_name: str = "", actor: Actor, source: Source
 ) -> Campaign:
     """Bring a campaign registered at TCR through another partner (RegisterExternalSMSCampaign)."""
     campaign_id = (campaign_id or "").strip().upper()
@@ -792,9 +806,7 @@ def external_campaign_register(
     return Campaign.objects.get(campaign_id=record.campaign_id)
 
 
-def external_campaign_resubmit(
-    *, campaign_id: str, actor=None, source: str = Source.STAFF
-) -> Campaign:
+def external_campaign_resubmit(*, campaign_id: str, actor: Actor, source: Source) -> Campaign:
     with _context(actor, source):
         record = gateway.resubmit_external_sms_campaign(campaign_id=campaign_id)
     _save_rows(
@@ -807,9 +819,7 @@ def external_campaign_resubmit(
     return Campaign.objects.get(campaign_id=campaign_id)
 
 
-def rejection_reasons_refresh(
-    *, campaign_id: str, actor=None, source: str = Source.STAFF
-) -> list[str]:
+def rejection_reasons_refresh(*, campaign_id: str, actor: Actor, source: Source) -> list[str]:
     with _context(actor, source):
         reasons = gateway.get_campaign_rejection_reasons(campaign_id=campaign_id)
     _save_rows(
@@ -823,7 +833,7 @@ def rejection_reasons_refresh(
 
 
 def sms_legacy_config(
-    *, tn: str, enable: bool, forward_email: str = "", actor=None, source: str = Source.STAFF
+    *, tn: str, enable: bool, forward_email: str = "", actor: Actor, source: Source
 ) -> SMSNumber:
     """VI's deprecated ConfigSMS, for scripts that still speak it; the pages use destinations."""
     tn = normalize_tn(tn)

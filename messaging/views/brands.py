@@ -1,62 +1,84 @@
 """/messaging/brands/: 10DLC brands (VI's SMS customers): create, edit, verify, delete, find by tag."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from dids.numbers import digits_only
 from messaging import selectors, services
 from messaging.forms import BrandForm, TagSearchForm
-from messaging.views._calls import call_service
+from messaging.models import Brand
+from portal.http import AuthenticatedHttpRequest
+from portal.models import Source
 from portal.permissions import write_view
+from portal.staff_errors import StaffError, attempt, attempt_on_form
 
 BRAND_FIELDS = list(BrandForm.base_fields)
 
 
-def _brand_form(data=None, *, initial=None) -> BrandForm:
+def _brand_form(
+    request: AuthenticatedHttpRequest, data: Any = None, *, initial: dict[str, Any] | None = None
+) -> BrandForm:
+    def choices(kind: str) -> list:
+        # Cached lists; VI is asked (on this person's behalf) only the first time.
+        return services.enumeration_choices(kind=kind, actor=request.user, source=Source.STAFF)
+
     return BrandForm(
         data,
         initial=initial,
-        entity_types=services.enumeration_choices(kind="ENTITY_TYPE"),
-        verticals=services.enumeration_choices(kind="VERTICAL"),
-        stock_exchanges=services.enumeration_choices(kind="STOCK_EXCHANGE"),
+        entity_types=choices("ENTITY_TYPE"),
+        verticals=choices("VERTICAL"),
+        stock_exchanges=choices("STOCK_EXCHANGE"),
     )
 
 
-def brand_list(request: HttpRequest) -> HttpResponse:
+@require_GET
+def brand_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tag_form = TagSearchForm(request.GET)
     found = None
     if tag_form.is_valid() and tag_form.cleaned_data["tag"]:
         # A live question to VI (GetSMSCustomersByTag): VI may know brands the mirror does not yet.
-        found = call_service(
+        found = attempt_on_form(
             tag_form,
             lambda: services.brands_find_by_tag(
-                tag=tag_form.cleaned_data["tag"], actor=request.user
+                tag=tag_form.cleaned_data["tag"], actor=request.user, source=Source.STAFF
             ),
+            expected=services.EXPECTED_ERRORS,
         ).value
     return render(request, "messaging/brands.html", {
         "brands": selectors.brand_list(), "tag_form": tag_form, "found": found,
     })  # fmt: skip
 
 
-def brand_new(request: HttpRequest) -> HttpResponse:
-    return render(request, "messaging/brand_form.html", {"form": _brand_form(), "brand": None})
+@require_GET
+def brand_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request, "messaging/brand_form.html", {"form": _brand_form(request), "brand": None}
+    )
 
 
 @write_view("portal.operate_messaging", fallback="messaging:brand_new")
-def brand_create(request: HttpRequest) -> HttpResponse:
-    form = _brand_form(request.POST)
+def brand_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = _brand_form(request, request.POST)
     if form.is_valid():
-        called = call_service(
-            form, lambda: services.brand_create(values=form.cleaned_data, actor=request.user)
-        )
-        if called.ok:
-            messages.success(request, f"Brand {called.value.customer_id} created at VI.")
-            return redirect("messaging:brand", customer_id=called.value.customer_id)
+        created = attempt_on_form(
+            form,
+            lambda: services.brand_create(
+                values=form.cleaned_data, actor=request.user, source=Source.STAFF
+            ),
+            expected=services.EXPECTED_ERRORS,
+        ).value
+        if created is not None:
+            messages.success(request, f"Brand {created.customer_id} created at VI.")
+            return redirect("messaging:brand", customer_id=created.customer_id)
     return render(request, "messaging/brand_form.html", {"form": form, "brand": None})
 
 
-def _brand_or_404(customer_id: str):
+def _brand_or_404(customer_id: str) -> Brand:
     brand = selectors.brand_get(customer_id=customer_id)
     if brand is None:
         raise Http404("No such brand in the portal. Sync messaging, or check the id.")
@@ -64,22 +86,29 @@ def _brand_or_404(customer_id: str):
 
 
 def _detail(
-    request: HttpRequest, brand, *, form=None, action_form=None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    brand: Brand,
+    *,
+    form: BrandForm | None = None,
+    action_error: StaffError | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    initial = {name: getattr(brand, name) for name in BRAND_FIELDS}
     return render(request, "messaging/brand_detail.html", {
         "brand": brand,
-        "form": form or _brand_form(initial={name: getattr(brand, name) for name in BRAND_FIELDS}),
-        "action_form": action_form,
+        "form": form or _brand_form(request, initial=initial),
+        "action_error": action_error,
         "campaigns": selectors.brand_campaigns(customer_id=brand.customer_id),
         "history": selectors.history_for(model="messaging.brand", key=brand.customer_id),
     }, status=status)  # fmt: skip
 
 
-def brand_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
+@require_GET
+def brand_detail(request: AuthenticatedHttpRequest, customer_id: str) -> HttpResponse:
     return _detail(request, _brand_or_404(customer_id))
 
 
-def _digits(name: str, value) -> str:
+def _digits(name: str, value: object) -> str:
     digits = digits_only(str(value or ""))
     # A North American phone with or without its country code is the same phone.
     return (
@@ -87,7 +116,7 @@ def _digits(name: str, value) -> str:
     )
 
 
-def _same(name: str, new, old) -> bool:
+def _same(name: str, new: object, old: object) -> bool:
     """Whether a form value says what the mirror already holds.
 
     The form writes phones in E.164 and EINs hyphenated; a brand VI holds as "18015550111"
@@ -100,9 +129,9 @@ def _same(name: str, new, old) -> bool:
 
 
 @write_view("portal.operate_messaging")
-def brand_edit(request: HttpRequest, customer_id: str) -> HttpResponse:
+def brand_edit(request: AuthenticatedHttpRequest, customer_id: str) -> HttpResponse:
     brand = _brand_or_404(customer_id)
-    form = _brand_form(request.POST)
+    form = _brand_form(request, request.POST)
     if form.is_valid():
         changed = {
             name: value
@@ -112,56 +141,64 @@ def brand_edit(request: HttpRequest, customer_id: str) -> HttpResponse:
         if not changed:
             messages.info(request, "Nothing changed.")
             return redirect("messaging:brand", customer_id=customer_id)
-        called = call_service(
+        saved = attempt_on_form(
             form,
             lambda: services.brand_update(
-                customer_id=customer_id, values=changed, actor=request.user
+                customer_id=customer_id, values=changed, actor=request.user, source=Source.STAFF
             ),
+            expected=services.EXPECTED_ERRORS,
         )
-        if called.ok:
+        if saved.ok:
             messages.success(request, "Saved at VI.")
             return redirect("messaging:brand", customer_id=customer_id)
     return _detail(request, brand, form=form)
 
 
-def _brand_action(request: HttpRequest, customer_id: str, action, success: str) -> HttpResponse:
+def _brand_action(
+    request: AuthenticatedHttpRequest, customer_id: str, action: Callable[[], Any], success: str
+) -> HttpResponse:
     brand = _brand_or_404(customer_id)
-    form = TagSearchForm()  # a carrier for the VI answer
-    called = call_service(form, action)
-    if called.ok:
+    done = attempt(action, expected=services.EXPECTED_ERRORS)
+    if done.error is None:
         messages.success(request, success)
         return redirect("messaging:brand", customer_id=customer_id)
-    return _detail(request, brand, action_form=form)
+    return _detail(request, brand, action_error=done.error)
 
 
 @write_view("portal.operate_messaging")
-def brand_otp(request: HttpRequest, customer_id: str) -> HttpResponse:
+def brand_otp(request: AuthenticatedHttpRequest, customer_id: str) -> HttpResponse:
     return _brand_action(
         request,
         customer_id,
-        lambda: services.brand_otp_trigger(customer_id=customer_id, actor=request.user),
+        lambda: services.brand_otp_trigger(
+            customer_id=customer_id, actor=request.user, source=Source.STAFF
+        ),
         "VI has texted a one-time password to the owner's mobile.",
     )
 
 
 @write_view("portal.operate_messaging")
-def brand_check(request: HttpRequest, customer_id: str) -> HttpResponse:
+def brand_check(request: AuthenticatedHttpRequest, customer_id: str) -> HttpResponse:
     return _brand_action(
         request,
         customer_id,
-        lambda: services.brand_status_check(customer_id=customer_id, actor=request.user),
+        lambda: services.brand_status_check(
+            customer_id=customer_id, actor=request.user, source=Source.STAFF
+        ),
         "Verification status read from VI.",
     )
 
 
 @write_view("portal.delete_messaging")
-def brand_delete(request: HttpRequest, customer_id: str) -> HttpResponse:
+def brand_delete(request: AuthenticatedHttpRequest, customer_id: str) -> HttpResponse:
     brand = _brand_or_404(customer_id)
-    form = TagSearchForm()
-    called = call_service(
-        form, lambda: services.brand_delete(customer_id=customer_id, actor=request.user)
+    deleted = attempt(
+        lambda: services.brand_delete(
+            customer_id=customer_id, actor=request.user, source=Source.STAFF
+        ),
+        expected=services.EXPECTED_ERRORS,
     )
-    if called.ok:
+    if deleted.error is None:
         messages.success(request, f"Brand {brand.display_name} deleted at VI.")
         return redirect("messaging:brands")
-    return _detail(request, brand, action_form=form)
+    return _detail(request, brand, action_error=deleted.error)

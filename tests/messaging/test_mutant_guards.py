@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from messaging import services
 from messaging.models import Campaign, SMSNumber
-from portal.models import ProviderCall
+from portal.models import ProviderCall, Source
 from tests.messaging.conftest import campaign_with, owned, sms_enabled, sms_state
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_numbers_vi_refused_to_move_stay_where_they_were(synced, operator, opera
     listed_before = set(Campaign.objects.get(campaign_id=campaign_id).tns)
 
     outcomes = services.campaign_numbers_assign(
-        tns=[free, disabled, NOT_OURS], campaign_id=campaign_id, actor=operator
+        tns=[free, disabled, NOT_OURS], campaign_id=campaign_id, actor=operator, source=Source.STAFF
     )
 
     assert [(outcome.tn, outcome.ok) for outcome in outcomes] == [
@@ -82,16 +82,22 @@ def test_a_number_refused_on_a_new_campaign_stays_on_its_old_one(synced, operato
     ]
     first = active[0]["CampaignId"]
     [tn] = sms_enabled(synced, on_campaign=False)[:1]
-    [moved] = services.campaign_numbers_assign(tns=[tn], campaign_id=first, actor=operator)
+    [moved] = services.campaign_numbers_assign(
+        tns=[tn], campaign_id=first, actor=operator, source=Source.STAFF
+    )
     assert moved.ok
     # VI turns SMS off for the number meanwhile (a colleague, in VI's portal): the next move is refused.
-    services.destinations_configure(tns=[tn], destination_type="NONE", actor=operator)
+    services.destinations_configure(
+        tns=[tn], destination_type="NONE", actor=operator, source=Source.STAFF
+    )
     campaign_before = SMSNumber.objects.get(tn=tn).campaign_id
     second = next((campaign["CampaignId"] for campaign in active[1:]), None)
     if second is None:
         pytest.fail("the sandbox's test seed needs two active campaigns for this test")
 
-    [refused] = services.campaign_numbers_assign(tns=[tn], campaign_id=second, actor=operator)
+    [refused] = services.campaign_numbers_assign(
+        tns=[tn], campaign_id=second, actor=operator, source=Source.STAFF
+    )
 
     assert not refused.ok
     assert SMSNumber.objects.get(tn=tn).campaign_id == campaign_before
@@ -121,6 +127,7 @@ def test_no_token_is_sent_to_vi_with_a_destination_that_has_no_webhook(
         destination=destination,
         auth_token="left-over-webhook-token",
         actor=operator,
+        source=Source.STAFF,
     )
 
     assert outcome.ok, outcome.message
@@ -139,6 +146,7 @@ def test_a_webhook_keeps_its_token_and_the_log_hides_it(synced, operator):
         destination="https://hooks.example.com/in",
         auth_token="webhook-token-77",
         actor=operator,
+        source=Source.STAFF,
     )
 
     assert outcome.ok

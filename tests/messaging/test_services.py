@@ -1,6 +1,8 @@
 """Messaging services against the sandbox over HTTP: what VI ends up holding, what the mirror
 and history say, and how refusals and bad input come back."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -25,7 +27,7 @@ PNG_1X1 = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
 
-GOOD_CAMPAIGN = {
+GOOD_CAMPAIGN: dict[str, Any] = {
     "display_name": "Clinic reminders",
     "description": "Appointment reminders for patients who booked online and agreed to texts",
     "usecase_id": "ACCOUNT_NOTIFICATION",
@@ -104,6 +106,7 @@ def test_destination_change_reaches_vi_with_history_and_token_only_for_webhooks(
         destination="a@example.com; b@example.com",
         auth_token="not-for-email",
         actor=operator,
+        source=Source.STAFF,
     )
     assert outcomes[0].ok
     state = sms_state(synced, tn)
@@ -125,13 +128,16 @@ def test_destination_change_reaches_vi_with_history_and_token_only_for_webhooks(
         destination="https://hooks.example.com/in",
         auth_token="s3cret-token",
         actor=operator,
+        source=Source.STAFF,
     )
     assert sms_state(synced, tn)["hasAuthToken"] is True
     assert "s3cret-token" not in str(
         list(ProviderCall.objects.values_list("parameters", flat=True))
     )
 
-    services.destinations_configure(tns=[tn], destination_type="NONE", actor=operator)
+    services.destinations_configure(
+        tns=[tn], destination_type="NONE", actor=operator, source=Source.STAFF
+    )
     assert sms_state(synced, tn)["enabled"] is False
     assert SMSNumber.objects.get(tn=tn).enabled is False
 
@@ -153,6 +159,7 @@ def test_bad_destination_is_refused_before_vi(synced, operator, kind, destinatio
             destination_type=kind,
             destination=destination,
             actor=operator,
+            source=Source.STAFF,
         )
     assert ProviderCall.objects.count() == calls
 
@@ -160,7 +167,10 @@ def test_bad_destination_is_refused_before_vi(synced, operator, kind, destinatio
 def test_bulk_destination_gives_a_result_per_number(synced, operator):
     capable, incapable = owned(synced, sms=True)[0], owned(synced, sms=False)[0]
     outcomes = services.destinations_configure(
-        tns=[capable, incapable, "2015550123"], destination_type="SIP", actor=operator
+        tns=[capable, incapable, "2015550123"],
+        destination_type="SIP",
+        actor=operator,
+        source=Source.STAFF,
     )
     by_tn = {outcome.tn: outcome for outcome in outcomes}
     assert by_tn[capable].ok
@@ -175,7 +185,7 @@ def test_assign_and_remove_campaign_with_per_number_outcomes(synced, operator):
     free = sms_enabled(synced, on_campaign=False)[:2]
     disabled = next(tn for tn in owned(synced, sms=True) if not sms_state(synced, tn)["enabled"])
     outcomes = services.campaign_numbers_assign(
-        tns=[*free, disabled], campaign_id=active["CampaignId"], actor=operator
+        tns=[*free, disabled], campaign_id=active["CampaignId"], actor=operator, source=Source.STAFF
     )
     assert [outcome.ok for outcome in outcomes] == [True, True, False]
     assert outcomes[2].code == "954" and "enable" in outcomes[2].message.lower()
@@ -184,7 +194,9 @@ def test_assign_and_remove_campaign_with_per_number_outcomes(synced, operator):
         assert SMSNumber.objects.get(tn=tn).campaign_id == active["CampaignId"]
     assert set(free) <= set(Campaign.objects.get(campaign_id=active["CampaignId"]).tns)
 
-    removed = services.campaign_numbers_remove(tns=[free[0], disabled], actor=operator)
+    removed = services.campaign_numbers_remove(
+        tns=[free[0], disabled], actor=operator, source=Source.STAFF
+    )
     assert [outcome.ok for outcome in removed] == [True, False]
     assert removed[1].code == "956"
     assert SMSNumber.objects.get(tn=free[0]).campaign_id == ""
@@ -195,7 +207,10 @@ def test_assigning_to_a_campaign_in_review_is_refused_whole(synced, operator):
     pending = campaign_with(synced, status="PENDING")
     with pytest.raises(ProviderRejected) as refusal:
         services.campaign_numbers_assign(
-            tns=sms_enabled(synced)[:1], campaign_id=pending["CampaignId"], actor=operator
+            tns=sms_enabled(synced)[:1],
+            campaign_id=pending["CampaignId"],
+            actor=operator,
+            source=Source.STAFF,
         )
     assert refusal.value.code == "964"
 
@@ -206,7 +221,11 @@ def test_assigning_to_a_campaign_in_review_is_refused_whole(synced, operator):
 def test_send_sms_is_recorded_with_vis_answer(synced, operator):
     sender = sms_enabled(synced)[0]
     sent = services.test_message_send(
-        sender_tn=sender, recipient="(801) 555-0199", message="Hello", actor=operator
+        sender_tn=sender,
+        recipient="(801) 555-0199",
+        message="Hello",
+        actor=operator,
+        source=Source.STAFF,
     )
     assert sent.ok and sent.uuid and (sent.sender, sent.recipient) == (f"1{sender}", "18015550199")
     assert synced.control.state("messaging/messages")[-1]["recipient"] == "18015550199"
@@ -215,7 +234,11 @@ def test_send_sms_is_recorded_with_vis_answer(synced, operator):
 def test_send_from_a_number_without_sms_is_recorded_as_refused(synced, operator):
     sender = owned(synced, sms=False)[0]
     sent = services.test_message_send(
-        sender_tn=sender, recipient="8015550199", message="Hello", actor=operator
+        sender_tn=sender,
+        recipient="8015550199",
+        message="Hello",
+        actor=operator,
+        source=Source.STAFF,
     )
     assert (sent.ok, sent.response_code) == (False, "950")
     assert SentMessage.objects.filter(ok=False).count() == 1
@@ -226,7 +249,11 @@ def test_send_from_a_number_without_sms_is_recorded_as_refused(synced, operator)
 def test_invalid_recipient_is_refused_before_vi(synced, operator, recipient):
     with pytest.raises(ValidationError):
         services.test_message_send(
-            sender_tn=sms_enabled(synced)[0], recipient=recipient, message="Hi", actor=operator
+            sender_tn=sms_enabled(synced)[0],
+            recipient=recipient,
+            message="Hi",
+            actor=operator,
+            source=Source.STAFF,
         )
     assert not SentMessage.objects.exists()
 
@@ -235,7 +262,12 @@ def test_mms_with_an_image_and_the_size_and_type_checks(synced, operator):
     sender = sms_enabled(synced)[0]
     image = {"file_name": "dot.png", "content_type": "image/png", "content": PNG_1X1}
     sent = services.test_message_send(
-        sender_tn=sender, recipient="8015550199", message="Look", files=[image], actor=operator
+        sender_tn=sender,
+        recipient="8015550199",
+        message="Look",
+        files=[image],
+        actor=operator,
+        source=Source.STAFF,
     )
     assert sent.ok and sent.kind == "MMS" and sent.files[0]["size"] == len(PNG_1X1)
     assert synced.control.state("messaging/messages")[-1]["files"][0]["contentType"] == "image/png"
@@ -243,12 +275,22 @@ def test_mms_with_an_image_and_the_size_and_type_checks(synced, operator):
     too_big = {**image, "content": b"\0" * (1024 * 1024 + 1)}
     with pytest.raises(ValidationError, match="at most 1024 KB"):
         services.test_message_send(
-            sender_tn=sender, recipient="8015550199", message="", files=[too_big], actor=operator
+            sender_tn=sender,
+            recipient="8015550199",
+            message="",
+            files=[too_big],
+            actor=operator,
+            source=Source.STAFF,
         )
     wrong_type = {**image, "content_type": "application/zip"}
     with pytest.raises(ValidationError, match="images"):
         services.test_message_send(
-            sender_tn=sender, recipient="8015550199", message="", files=[wrong_type], actor=operator
+            sender_tn=sender,
+            recipient="8015550199",
+            message="",
+            files=[wrong_type],
+            actor=operator,
+            source=Source.STAFF,
         )
 
 
@@ -263,53 +305,69 @@ BRAND = {
 
 
 def test_brand_created_vetted_over_time_edited_and_found_by_tag(synced, operator):
-    brand = services.brand_create(values=BRAND, actor=operator)
+    brand = services.brand_create(values=BRAND, actor=operator, source=Source.STAFF)
     assert brand.verification_status == "PENDING"
     synced.control.advance(3 * 3600)
-    brand = services.brand_status_check(customer_id=brand.customer_id, actor=operator)
+    brand = services.brand_status_check(
+        customer_id=brand.customer_id, actor=operator, source=Source.STAFF
+    )
     assert brand.verification_status == "VERIFIED"
 
     brand = services.brand_update(
-        customer_id=brand.customer_id, values={"website": "https://bright.example"}, actor=operator
+        customer_id=brand.customer_id,
+        values={"website": "https://bright.example"},
+        actor=operator,
+        source=Source.STAFF,
     )
     assert brand.website == "https://bright.example" and brand.verification_status == "VERIFIED"
-    assert [b.customer_id for b in services.brands_find_by_tag(tag="reseller-c")] == [
-        brand.customer_id
-    ]
+    assert [
+        b.customer_id
+        for b in services.brands_find_by_tag(tag="reseller-c", actor=operator, source=Source.STAFF)
+    ] == [brand.customer_id]
 
 
 def test_brand_missing_fields_are_named_before_vi(synced, operator):
     with pytest.raises(ValidationError) as error:
-        services.brand_create(values={**BRAND, "ein": "", "vertical": ""}, actor=operator)
+        services.brand_create(
+            values={**BRAND, "ein": "", "vertical": ""}, actor=operator, source=Source.STAFF
+        )
     assert set(error.value.message_dict) == {"ein", "vertical"}
     with pytest.raises(ValidationError) as error:
-        services.brand_create(values={**BRAND, "entity_type": "PUBLIC_PROFIT"}, actor=operator)
+        services.brand_create(
+            values={**BRAND, "entity_type": "PUBLIC_PROFIT"}, actor=operator, source=Source.STAFF
+        )
     assert set(error.value.message_dict) == {"stock_symbol", "stock_exchange"}
 
 
 def test_sole_proprietor_verifies_by_otp(synced, operator):
     jane = Brand.objects.get(entity_type="SOLE_PROPRIETOR")
     assert (
-        services.brand_otp_trigger(customer_id=jane.customer_id, actor=operator).verification_status
+        services.brand_otp_trigger(
+            customer_id=jane.customer_id, actor=operator, source=Source.STAFF
+        ).verification_status
         == "OTP_SENT"
     )
     synced.control.advance(11 * 60)
     assert (
         services.brand_status_check(
-            customer_id=jane.customer_id, actor=operator
+            customer_id=jane.customer_id, actor=operator, source=Source.STAFF
         ).verification_status
         == "VERIFIED"
     )
     with pytest.raises(ProviderRejected) as refusal:
-        services.brand_otp_trigger(customer_id=verified_brand().customer_id, actor=operator)
+        services.brand_otp_trigger(
+            customer_id=verified_brand().customer_id, actor=operator, source=Source.STAFF
+        )
     assert refusal.value.code == "968"
 
 
 def test_brand_with_campaigns_cannot_be_deleted_but_an_empty_one_can(synced, administrator):
     with pytest.raises(services.BrandHasCampaigns):
-        services.brand_delete(customer_id=verified_brand().customer_id, actor=administrator)
+        services.brand_delete(
+            customer_id=verified_brand().customer_id, actor=administrator, source=Source.STAFF
+        )
     lonely = Brand.objects.get(display_name="Shady Leads LLC")
-    services.brand_delete(customer_id=lonely.customer_id, actor=administrator)
+    services.brand_delete(customer_id=lonely.customer_id, actor=administrator, source=Source.STAFF)
     lonely.refresh_from_db()
     assert lonely.is_gone
     assert lonely.customer_id not in {
@@ -325,6 +383,7 @@ def test_campaign_rejected_then_fixed_and_approved(synced, operator):
     campaign = services.campaign_create(
         customer_id=brand.customer_id,
         actor=operator,
+        source=Source.STAFF,
         **{**GOOD_CAMPAIGN, "description": "Reminders"},
     )
     assert campaign.status == "PENDING"
@@ -337,6 +396,7 @@ def test_campaign_rejected_then_fixed_and_approved(synced, operator):
         campaign_id=campaign.campaign_id,
         texts={"description": GOOD_CAMPAIGN["description"]},
         actor=operator,
+        source=Source.STAFF,
     )
     assert campaign.status == "PENDING" and campaign.rejection_reasons == []
     synced.control.advance(SANDBOX_DAY)
@@ -351,6 +411,7 @@ def test_campaign_missing_fields_and_wrong_use_case_never_reach_vi(synced, opera
         services.campaign_create(
             customer_id=brand.customer_id,
             actor=operator,
+            source=Source.STAFF,
             **{**GOOD_CAMPAIGN, "description": "", "sample_msg1": ""},
         )
     assert set(error.value.message_dict) == {"description", "sample_msg1"}
@@ -358,20 +419,21 @@ def test_campaign_missing_fields_and_wrong_use_case_never_reach_vi(synced, opera
         services.campaign_create(
             customer_id=brand.customer_id,
             actor=operator,
+            source=Source.STAFF,
             **{**GOOD_CAMPAIGN, "usecase_id": "MIXED"},
         )
     assert "sub_usecase_ids" in error.value.message_dict
     unverified = Brand.objects.get(verification_status="UNVERIFIED")
     with pytest.raises(ValidationError) as error:
         services.campaign_create(
-            customer_id=unverified.customer_id, actor=operator, **GOOD_CAMPAIGN
+            customer_id=unverified.customer_id, actor=operator, source=Source.STAFF, **GOOD_CAMPAIGN
         )
     assert "customer_id" in error.value.message_dict
 
 
 def test_external_campaign_rejected_then_resubmitted(synced, operator):
     campaign = services.external_campaign_register(
-        campaign_id="cx12345", display_name="Partner", actor=operator
+        campaign_id="cx12345", display_name="Partner", actor=operator, source=Source.STAFF
     )
     assert campaign.campaign_id == "CX12345" and campaign.external
     synced.control.advance(SANDBOX_DAY)
@@ -379,7 +441,9 @@ def test_external_campaign_rejected_then_resubmitted(synced, operator):
     campaign.refresh_from_db()
     assert campaign.status == "REJECTED" and "shared" in campaign.rejection_reasons[0]
     assert (
-        services.external_campaign_resubmit(campaign_id="CX12345", actor=operator).status
+        services.external_campaign_resubmit(
+            campaign_id="CX12345", actor=operator, source=Source.STAFF
+        ).status
         == "PENDING"
     )
     synced.control.advance(SANDBOX_DAY)
@@ -387,12 +451,14 @@ def test_external_campaign_rejected_then_resubmitted(synced, operator):
     campaign.refresh_from_db()
     assert campaign.status == "ACTIVE"
     with pytest.raises(ValidationError):
-        services.external_campaign_register(campaign_id="NOPE", actor=operator)
+        services.external_campaign_register(campaign_id="NOPE", actor=operator, source=Source.STAFF)
 
 
 def test_deleting_a_campaign_frees_its_numbers(synced, administrator):
     active = campaign_with(synced, status="ACTIVE")
-    freed = services.campaign_delete(campaign_id=active["CampaignId"], actor=administrator)
+    freed = services.campaign_delete(
+        campaign_id=active["CampaignId"], actor=administrator, source=Source.STAFF
+    )
     assert sorted(freed) == sorted(active["tns"]) and freed
     assert Campaign.objects.get(campaign_id=active["CampaignId"]).is_gone
     assert not SMSNumber.objects.filter(campaign_id=active["CampaignId"]).exists()
