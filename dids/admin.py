@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import csrf_protect_m
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -404,6 +405,14 @@ class DIDAdmin(MirrorAdmin):
         if self.has_change_permission(request, obj):
             return [name for name in fields if name not in self.vi_editable]
         return fields
+
+    @csrf_protect_m
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django runs a POST here inside one transaction, but this form sends each change to
+        # VI while it validates (DIDAdminForm.clean), and VI is never called inside a
+        # transaction: each service writes its own rows in one after VI answers, and save_model
+        # writes nothing, so the outer transaction has nothing left to hold together.
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -3,6 +3,7 @@ numbers between clients, over HTTP against the sandbox."""
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -130,7 +131,7 @@ def test_moving_numbers_asks_first_naming_both_clients_then_moves_each(
         {"tns": tns, "target_group": target, "confirm": "yes"},
         HTTP_HX_REQUEST="true",
     )
-    assert done["HX-Trigger"] == "dids-changed"
+    assert json.loads(done["HX-Trigger"]) == {"dids-changed": {}}
     assert done.content.decode().count('data-ok="yes"') == 2
     assert set(
         client_numbers(client=branch).filter(tn__in=tns).values_list("tn", flat=True)

@@ -5,6 +5,7 @@ What is asserted is what a person sees on the page and what VI (the sandbox) now
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -149,7 +150,7 @@ def test_bulk_endpoint_group_change_reports_each_number(synced, operator_client)
     assert page.count('data-ok="yes"') == 2
     assert f'data-tn="{not_ours}" data-ok="no"' in page
     assert "VI code " in page
-    assert response["HX-Trigger"] == "dids-changed"
+    assert json.loads(response["HX-Trigger"]) == {"dids-changed": {}}
     assert all(_vi_number(synced, tn)["endpoint_group"] == 8675 for tn in mine)
     assert all(selectors.did_get(tn=tn).endpoint_id == 8675 for tn in mine)
 
@@ -180,7 +181,7 @@ def test_caller_id_name_is_saved_at_vi_and_shown_in_place(synced, operator_clien
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="saved"' in page and 'id="panel-cnam_name"' in page
-    assert response["HX-Trigger"] == "did-changed"
+    assert json.loads(response["HX-Trigger"]) == {"did-changed": {}}
     assert _vi_number(synced, tn)["cnam_name"] == "ACME Sales 1"
     detail = operator_client.get(reverse("dids:detail", args=[tn])).content.decode()
     assert "ACME Sales 1" in detail
