@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from dids import forms as did_forms
 from dids import number_summary, selectors, services
@@ -433,6 +433,4 @@ def did_buy_back_submit(request: AuthenticatedHttpRequest, tn: str) -> HttpRespo
     if outcome is None or not outcome.ok:
         return render(request, "dids/detail.html#buy_back", _buy_back_context(request, did, form))
     # Bought: the whole page changes (panels come back), so load it afresh.
-    response = HttpResponse("")
-    response["HX-Redirect"] = reverse("dids:detail", args=[did.tn])
-    return response
+    return HttpResponseClientRedirect(reverse("dids:detail", args=[did.tn]))
