@@ -2,6 +2,7 @@
 
 import pytest
 
+from messaging import services
 from messaging.models import Campaign, SMSNumber
 from portal.models import ChangeRecord, Source
 from tests.messaging.conftest import campaign_with, sms_enabled, sms_state
@@ -58,3 +59,31 @@ def test_admin_campaign_edit_goes_to_vi_and_back_to_review(synced, administrator
 
 def test_viewer_has_no_admin(synced, viewer_client):
     assert viewer_client.get("/admin/messaging/campaign/").status_code != 200
+
+
+def test_admin_campaign_edit_with_vi_unreachable_says_so_and_changes_nothing(
+    synced, administrator_client
+):
+    active = Campaign.objects.filter(status="ACTIVE", external=False).first()
+    assert active is not None
+    url = f"/admin/messaging/campaign/{active.pk}/change/"
+    data = {name: getattr(active, name) for name in services.UPDATABLE_TEXTS}
+    data["description"] = active.description + " (edited in admin)"
+    synced.control.fault("http500", operation="UpdateSMSCampaign", times=5)
+    page = administrator_client.post(url, data)
+    # The change page again, VI's answer on the form, the person's text kept.
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "VI could not be reached" in body and "Nothing was changed." in body
+    assert "(edited in admin)" in body
+    at_vi = next(
+        c
+        for c in synced.control.state("messaging/campaigns")
+        if c["CampaignId"] == active.campaign_id
+    )
+    assert not at_vi["description"].endswith("(edited in admin)") and at_vi["status"] == "ACTIVE"
+    active.refresh_from_db()
+    assert active.status == "ACTIVE" and not active.description.endswith("(edited in admin)")
+    assert not ChangeRecord.objects.filter(
+        model="messaging.campaign", object_key=active.campaign_id, source=Source.ADMIN
+    ).exists()

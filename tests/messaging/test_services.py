@@ -1,6 +1,7 @@
 """Messaging services against the sandbox over HTTP: what VI ends up holding, what the mirror
 and history say, and how refusals and bad input come back."""
 
+import inspect
 from typing import Any
 
 import pytest
@@ -468,3 +469,59 @@ def test_deleting_a_campaign_frees_its_numbers(synced, administrator):
     }
     # The next sync agrees and holds nothing for confirmation.
     assert run_sync("messaging").status == SyncRun.Status.SUCCEEDED
+
+
+# --- house rules --------------------------------------------------------------------------------
+
+# Pure validators (no VI call, no write) and the sync kind (its run carries the actor, the
+# engine calls every kind alike) take no actor.
+NO_ACTOR = {
+    "sms_address",
+    "destination_validate",
+    "mms_files_validate",
+    "brand_validate",
+    "messaging_sync",
+}
+
+
+def test_every_service_that_calls_vi_or_writes_takes_a_required_actor_and_source():
+    public = {
+        name: function
+        for name, function in inspect.getmembers(services, inspect.isfunction)
+        if function.__module__ == services.__name__ and not name.startswith("_")
+    }
+    assert NO_ACTOR <= set(public)
+    for name, function in public.items():
+        if name in NO_ACTOR:
+            continue
+        parameters = inspect.signature(function).parameters
+        for needed in ("actor", "source"):
+            assert needed in parameters, f"{name} takes no {needed}"
+            parameter = parameters[needed]
+            assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
+            assert parameter.default is inspect.Parameter.empty, f"{name}: {needed} has a default"
+
+
+def test_a_campaign_assignment_writes_numbers_and_campaign_lists_as_one_unit(
+    synced, operator, monkeypatch
+):
+    """If the campaign's number list cannot be written, the numbers' campaign is not either."""
+    active = campaign_with(synced, status="ACTIVE")
+    tn = sms_enabled(synced, on_campaign=False)[0]
+    real_record_many = services.record_many
+
+    def failing_on_campaigns(changes, **kwargs):
+        changes = list(changes)
+        if any(change.model == "messaging.campaign" for change in changes):
+            raise RuntimeError("the campaign's history could not be written")
+        return real_record_many(changes, **kwargs)
+
+    monkeypatch.setattr(services, "record_many", failing_on_campaigns)
+    with pytest.raises(RuntimeError):
+        services.campaign_numbers_assign(
+            tns=[tn], campaign_id=active["CampaignId"], actor=operator, source=Source.STAFF
+        )
+    assert SMSNumber.objects.get(tn=tn).campaign_id == ""
+    assert not ChangeRecord.objects.filter(
+        model="messaging.smsnumber", object_key=tn, source=Source.STAFF
+    ).exists()

@@ -235,3 +235,16 @@ def test_reopening_a_registration_address_leads_back_to_its_form(
     response = operator_client.get(reverse(address))
     assert response.status_code == 302
     assert response["Location"] == reverse(form_page)
+
+
+def test_a_brand_button_vi_refuses_shows_vis_words_and_code_on_the_brand_page(
+    synced, operator_client
+):
+    verified = Brand.objects.filter(verification_status="VERIFIED").first()
+    assert verified is not None
+    page = operator_client.post(f"/messaging/brands/{verified.customer_id}/otp/")
+    # Not a redirect: the brand page again, with VI's refusal the way every page shows one.
+    assert page.status_code == 200
+    assert b"VI said:" in page.content and b'data-vi-code="968"' in page.content
+    verified.refresh_from_db()
+    assert verified.verification_status == "VERIFIED"
