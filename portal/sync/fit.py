@@ -53,6 +53,75 @@ def record_problems(model: type[models.Model], values: Mapping[str, Any]) -> lis
     return problems
 
 
+def quick_fit(
+    model: type[models.Model], names: tuple[str, ...]
+) -> Callable[[Mapping[str, Any]], bool]:
+    """A fast yes for a record whose `names` all plainly fit `model` (a sync's every record).
+
+    True only where `record_problems` would find nothing: each value is None, or exactly a
+    str within the column's length and without NUL, an int in range, a bool, a datetime —
+    the types the record builders give good values. Anything else (text for a number, an
+    Unfit or Unparsed marker, a decimal, JSON) answers False: ask `record_problems`.
+    """
+    return _quick_fit(model, names)
+
+
+@cache
+def _quick_fit(
+    model: type[models.Model], names: tuple[str, ...]
+) -> Callable[[Mapping[str, Any]], bool]:
+    texts: list[tuple[str, int]] = []  # (name, max length)
+    typed: list[tuple[str, type, tuple[int, int] | None]] = []  # (name, exact type, int range)
+    for name in names:
+        field = _field_named(model, name)
+        kind = field.get_internal_type() if field is not None else None
+        if kind in ("CharField", "SlugField", "EmailField", "URLField", "TextField"):
+            assert field is not None
+            texts.append((name, field.max_length if field.max_length is not None else 2**62))
+        elif kind == "BooleanField":
+            typed.append((name, bool, None))
+        elif kind in ("DateTimeField",):
+            typed.append((name, datetime.datetime, None))
+        elif kind in ("IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                      "PositiveBigIntegerField", "PositiveSmallIntegerField", "AutoField",
+                      "BigAutoField", "ForeignKey"):  # fmt: skip
+            low_high = _INT64 if kind == "ForeignKey" else _integer_range(kind)
+            typed.append((name, int, low_high))
+        else:
+            return _never  # a kind without a fast answer: every record gets the full check
+
+    def fits(values: Mapping[str, Any]) -> bool:
+        get = values.get
+        for name, limit in texts:
+            value = get(name)
+            if value is None:
+                continue
+            if type(value) is not str or len(value) > limit or "\x00" in value:
+                return False
+        for name, exact, bounds in typed:
+            value = get(name)
+            if value is None:
+                continue
+            if type(value) is not exact:
+                return False
+            if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                return False
+        return True
+
+    return fits
+
+
+def _never(values: Mapping[str, Any]) -> bool:
+    return False
+
+
+def _field_named(model: type[models.Model], name: str) -> models.Field | None:
+    for field in model._meta.concrete_fields:
+        if field.name == name or field.attname == name:
+            return field
+    return None
+
+
 @cache
 def _checks(model: type[models.Model]) -> dict[str, Check]:
     checks = {}

@@ -18,7 +18,7 @@ from portal.events.publish import publish_set_aside
 from portal.history import model_label
 from portal.models import SetAsideRecord
 from portal.sync.context import SyncContext
-from portal.sync.fit import record_problems
+from portal.sync.fit import quick_fit, record_problems
 from portal.voipinnovations.values import Unfit, Unparsed, shown
 
 # A run that sets aside more than this keeps the count but not every record's values.
@@ -39,6 +39,8 @@ class SetAside:
     ) -> tuple[bool, bool]:
         """(fits, key usable): when the record does not fit it is noted as set aside; its key
         still protects the mirror row from being marked gone when the key itself is sound."""
+        if quick_fit(self.model, names)(data):
+            return True, True
         values = {name: data.get(name) for name in names}
         problems = record_problems(self.model, values)
         if not problems:
