@@ -180,6 +180,7 @@ def publish_sync_outcome(*, run, status: str, error: str = "") -> Event:
         writer(
             key=str(run.pk),
             source="sync",
+            actor=None,
             sync_run=run,
             after={"kind": run.kind, "status": status, "error": error[:300]},
         )
@@ -194,6 +195,7 @@ def publish_set_aside(records) -> int:
         writers.sync_set_aside(
             key=str(record.object_key)[:64] or "?",
             source="sync",
+            actor=None,
             sync_run=record.sync_run,
             after={
                 "model": record.model,

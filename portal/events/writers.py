@@ -13,23 +13,27 @@ from typing import Any
 
 from django.utils import timezone
 
+from portal.actor import Actor
 from portal.events.models import Event
 from portal.events.types import SUBJECT_OF, EventSource, EventType
 from portal.history import jsonable
+from portal.models import SyncRun
 
 
 def _writer(event_type: EventType):
     def write(
         *,
         key: str,
-        source: str = EventSource.STAFF,
-        actor=None,
+        source: str,
+        actor: Actor,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         at: datetime.datetime | None = None,
-        sync_run=None,
+        sync_run: SyncRun | None = None,
         change_record_id: int | None = None,
     ) -> Event:
+        # Who and from where are required, as for services: a sync or VI passes actor=None
+        # on purpose, and a forgotten one is a type error, not an event by no one.
         return Event(
             type=event_type,
             occurred_at=at or timezone.now(),

@@ -41,7 +41,7 @@ def test_an_administrator_adds_a_webhook_and_reads_its_delivery_log(
         receiver.secret = secret
 
         event = publish(
-            writers.port_completed(key="78", source="vi", after={"status": "COMPLETED"})
+            writers.port_completed(key="78", source="vi", after={"status": "COMPLETED"}, actor=None)
         )
         dispatch.dispatch_pending()
         webhooks.delivery_attempt(delivery_id=WebhookDelivery.objects.get().pk)

@@ -25,10 +25,12 @@ def test_a_subscriber_gets_each_event_once_in_the_bell_and_by_email(
         followed_only=False,
         by_email=True,
     )
-    publish(writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}))
-    publish(writers.number_bought(key="4352150001", actor=administrator))  # not subscribed
+    publish(writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}, actor=None))
     publish(
-        writers.number_released(key="4352150002", actor=operator)
+        writers.number_bought(key="4352150001", actor=administrator, source="staff")
+    )  # not subscribed
+    publish(
+        writers.number_released(key="4352150002", actor=operator, source="staff")
     )  # their own click: not news to them
 
     for _ in range(3):  # however many dispatches (syncs, beat ticks) run
@@ -60,8 +62,8 @@ def test_followed_only_subscriptions_hear_only_about_what_they_follow(operator):
         by_email=False,
     )
     Follow.objects.create(user=operator, subject_kind="port", subject_key="78")
-    publish(writers.port_completed(key="78", source="vi"))
-    publish(writers.port_completed(key="79", source="vi"))
+    publish(writers.port_completed(key="78", source="vi", actor=None))
+    publish(writers.port_completed(key="79", source="vi", actor=None))
     dispatch.dispatch_pending()
     assert list(
         Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)
@@ -78,7 +80,7 @@ def test_a_deactivated_user_gets_nothing(operator):
     )
     operator.is_active = False
     operator.save()
-    publish(writers.port_completed(key="80", source="vi"))
+    publish(writers.port_completed(key="80", source="vi", actor=None))
     dispatch.dispatch_pending()
     assert not Notification.objects.exists()
 
@@ -115,8 +117,8 @@ def test_following_a_number_from_its_page_brings_its_events(client, operator, sa
         followed_only=True,
         by_email=False,
     )
-    publish(writers.number_features_changed(key=tn, source="vi"))
-    publish(writers.number_features_changed(key="4352150099", source="vi"))
+    publish(writers.number_features_changed(key=tn, source="vi", actor=None))
+    publish(writers.number_features_changed(key="4352150099", source="vi", actor=None))
     dispatch.dispatch_pending()
     assert list(
         Notification.objects.filter(user=operator).values_list("event__subject_key", flat=True)
@@ -135,6 +137,6 @@ def test_a_port_followed_on_the_porting_pages_counts_as_followed(operator):
         followed_only=True,
         by_email=False,
     )
-    publish(writers.port_foc_set(key="4242", source="vi"))
+    publish(writers.port_foc_set(key="4242", source="vi", actor=None))
     dispatch.dispatch_pending()
     assert Notification.objects.filter(user=operator).count() == 1

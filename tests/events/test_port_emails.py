@@ -48,6 +48,7 @@ def test_an_outbox_port_event_alone_is_mailed_and_only_once(ports_synced, operat
         writers.port_cancelled(
             key=str(port.vi_id),
             source="vi",
+            actor=None,
             before={"status": "SUBMITTED"},
             after={"status": "CANCELLED"},
         )
@@ -62,7 +63,11 @@ def test_a_failed_send_is_not_marked_and_is_tried_again(ports_synced, operator, 
     port = Port.objects.first()
     assert port is not None
     services.port_follow(port=port, actor=operator, source=Source.STAFF)
-    publish(writers.port_completed(key=str(port.vi_id), source="vi", after={"status": "COMPLETED"}))
+    publish(
+        writers.port_completed(
+            key=str(port.vi_id), source="vi", actor=None, after={"status": "COMPLETED"}
+        )
+    )
 
     def broken(*args, **kwargs):
         raise ConnectionError("the mail server is down")

@@ -69,8 +69,10 @@ def test_receiver_gets_signed_events_retries_after_500_and_dedupes(receiver, adm
         name="billing", url=receiver.url, event_types=[], actor=administrator, source=Source.STAFF
     )
     receiver.secret = secret
-    first = publish(writers.number_released(key="4352150001", actor=administrator))
-    second = publish(writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}))
+    first = publish(writers.number_released(key="4352150001", actor=administrator, source="staff"))
+    second = publish(
+        writers.port_foc_set(key="77", source="vi", after={"foc_at": "2040-01-15"}, actor=None)
+    )
     dispatch.dispatch_pending()
     deliveries = {d.event_id: d for d in WebhookDelivery.objects.filter(endpoint=endpoint)}
     assert set(deliveries) == {first.pk, second.pk}
@@ -123,7 +125,7 @@ def test_a_tampered_body_fails_verification(receiver, administrator):
         name="crm", url=receiver.url, event_types=[], actor=administrator, source=Source.STAFF
     )
     receiver.secret = secret + "x"  # the receiver knows another secret
-    publish(writers.number_bought(key="4352150002"))
+    publish(writers.number_bought(key="4352150002", actor=None, source="staff"))
     dispatch.dispatch_pending()
     webhooks.delivery_attempt(delivery_id=WebhookDelivery.objects.get(endpoint=endpoint).pk)
     assert [verified for _, verified in receiver.requests] == [False]
@@ -137,8 +139,8 @@ def test_an_endpoint_only_gets_its_event_types(receiver, administrator):
         actor=administrator,
         source=Source.STAFF,
     )
-    publish(writers.number_bought(key="4352150003"))
-    publish(writers.port_completed(key="78"))
+    publish(writers.number_bought(key="4352150003", actor=None, source="staff"))
+    publish(writers.port_completed(key="78", actor=None, source="staff"))
     dispatch.dispatch_pending()
     assert list(
         WebhookDelivery.objects.filter(endpoint=endpoint).values_list("event__type", flat=True)
@@ -156,7 +158,7 @@ def test_a_long_failure_streak_switches_the_endpoint_off_and_mails_administrator
     )
     receiver.fail_next = 10
     for index in range(3):
-        publish(writers.number_bought(key=f"435215001{index}"))
+        publish(writers.number_bought(key=f"435215001{index}", actor=None, source="staff"))
     dispatch.dispatch_pending()
     with django_capture_on_commit_callbacks(execute=True):
         for delivery in WebhookDelivery.objects.filter(endpoint=endpoint):

@@ -46,7 +46,9 @@ def test_a_committed_change_is_delivered_by_the_worker_after_a_retry(
             "portal.events:dispatch-queued"
         )  # an earlier test's dispatch went to no worker
         with transaction.atomic():
-            event = publish(writers.number_released(key="4352150009", actor=administrator))
+            event = publish(
+                writers.number_released(key="4352150009", actor=administrator, source="staff")
+            )
 
         assert wait_for(
             lambda: WebhookDelivery.objects.filter(endpoint=endpoint, status="delivered").exists()
