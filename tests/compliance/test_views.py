@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from compliance import selectors
+from compliance.checks import CHECKS, NumberFacts
 from e911.models import AlertRecipient
 from portal.models import ChangeRecord, Source
 
@@ -189,3 +191,11 @@ def test_a_street_address_shared_by_two_clients_needs_a_unit(synced, operator):
         source=Source.STAFF,
     )
     assert "dispatchable_unit" not in selectors.verdict_for_tn(tn=second).failed
+
+
+@pytest.mark.parametrize("key", [check.key for check in CHECKS])
+def test_every_check_has_its_details_partial(key):
+    """The list includes a check's row details by the check's key: a check added without its
+    partial would be an error page, not a blank cell."""
+    facts = NumberFacts(tn="2125550100", address1="350 S 200 E", cnam_name="ACME", caller_name="X")
+    assert render_to_string(f"compliance/_details.html#{key}", {"facts": facts}).strip()
