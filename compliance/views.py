@@ -67,9 +67,11 @@ def _check_key(request: HttpRequest) -> str:
 def _outcome_shown(stored: dict[str, Any]) -> dict[str, Any]:
     """A bulk fix's result per number as kept in the session, with its failure a StaffError
     again for the one component."""
-    error = stored.get("error")
-    if error:
-        error = StaffError(**{**error, "problems": tuple(error.get("problems") or ())})
+    kept = stored.get("error")
+    error = StaffError(**{**kept, "problems": tuple(kept.get("problems") or ())}) if kept else None
+    if error is None and not stored.get("ok"):  # kept before failures carried their error
+        message = stored.get("message", "")
+        error = StaffError(kind="invalid", message=message, problems=(message,))
     return {**stored, "error": error}
 
 

@@ -199,3 +199,22 @@ def test_every_check_has_its_details_partial(key):
     partial would be an error page, not a blank cell."""
     facts = NumberFacts(tn="2125550100", address1="350 S 200 E", cnam_name="ACME", caller_name="X")
     assert render_to_string(f"compliance/_details.html#{key}", {"facts": facts}).strip()
+
+
+def test_a_bulk_fix_refused_for_one_number_shows_vis_words_for_it_and_goes_on(
+    synced, operator_client
+):
+    """One number's refusal reads as on every page (the staff-error component, VI's code in
+    small print); the other number gets its recipient."""
+    refused, added = _kari_failing()[:2]
+    synced.control.fault("auth", operation="Add911Alert", times=1)
+    answer = operator_client.post(
+        reverse("compliance:alerts_add"),
+        {"email": "desk@example.com", "tns": [refused, added]},
+        follow=True,
+    )
+    outcomes = answer.content.decode().split('data-testid="bulk-outcomes"')[1].split("</ul>")[0]
+    assert outcomes.count('role="alert"') == 1 and "VI said:" in outcomes
+    assert outcomes.count("desk@example.com now gets this number") == 1
+    assert not AlertRecipient.objects.filter(tn=refused, email="desk@example.com").exists()
+    assert AlertRecipient.objects.filter(tn=added, email="desk@example.com").exists()
