@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 
 
 class StatementCounter:
@@ -14,6 +15,7 @@ class StatementCounter:
 
     def __init__(self) -> None:
         self.statements = 0
+        self.seconds: dict[str, float] = {}  # the first 120 characters of a statement -> time
 
     def __call__(self, execute, sql, params, many, context):
         if many:
@@ -21,7 +23,15 @@ class StatementCounter:
             self.statements += len(params)
         else:
             self.statements += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            head = " ".join(str(sql).split())[:120]
+            self.seconds[head] = self.seconds.get(head, 0.0) + time.perf_counter() - started
+
+    def slowest(self, count: int = 8) -> list[tuple[str, float]]:
+        return sorted(self.seconds.items(), key=lambda item: -item[1])[:count]
 
 
 def median(values: list[float]) -> float:

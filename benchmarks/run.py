@@ -271,6 +271,9 @@ def _sync_alone(args, *, sandbox, n: int) -> int:
                 "vs_floor": full["wall_seconds"] / floor["seconds"],
                 "nochange_vs_full": quiet["wall_seconds"] / full["wall_seconds"],
                 "full_peak_rss_mb": full["peak_rss_mb"],
+                "full_sql_seconds": full["sql_seconds"],
+                "nochange_sql_seconds": quiet["sql_seconds"],
+                "full_slowest_statements": full["slowest_statements"],
                 "full_writes": [full["mirror_rows_written"], full["history_rows"]],
                 "nochange_writes": [
                     quiet["mirror_rows_written"],

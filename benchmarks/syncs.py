@@ -50,6 +50,8 @@ def run_child(kinds: list[str]) -> int:
     figures = {
         "wall_seconds": wall,
         "sql_statements": counter.statements,
+        "sql_seconds": sum(counter.seconds.values()),
+        "slowest_statements": counter.slowest(),
         "runs": [
             {
                 "kind": run.kind,

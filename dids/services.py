@@ -1342,7 +1342,21 @@ def _sync_numbers(run: SyncContext, group_members: Mapping[str, int]) -> None:
             values["did_group_id"] = record.did_group_id or group_members.get(record.tn)
             yield values
 
-    reconcile(run=run, model=DID, records=merged(), step="dids", audit_requested_at=requested_at)
+    # An auditDIDs the same as the last one applied, with the same feature audits and an
+    # untouched mirror, is not read again (portal.sync.unchanged).
+    import sys
+
+    from portal.sync.unchanged import unchanged_audit
+
+    from . import records as records_module
+
+    inputs = (forwards, failovers, faxes, conference, scripts, dict(group_members))
+    code = (gateway, records_module, sys.modules[__name__])
+    with unchanged_audit(run=run, model=DID, step="dids", inputs=inputs, code=code) as audit:
+        reconcile(
+            run=run, model=DID, records=merged(), step="dids", audit_requested_at=requested_at,
+            audit=audit,
+        )  # fmt: skip
 
 
 def _read_balance(run: SyncContext) -> None:

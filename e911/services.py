@@ -455,5 +455,17 @@ def e911_sync(*, run: SyncContext, confirmed: bool = False) -> None:
     failed audit, an empty or sharply shrunken one is held for confirmation, and a row a
     person changed after the audit was requested is left for the next sync.
     """
-    with provider_context(actor=run.actor, source=Source.SYNC):
-        reconcile(run=run, model=Location, records=_audit_rows(), step="locations")
+    import sys
+
+    from portal.sync.unchanged import unchanged_audit
+
+    from . import records as records_module
+
+    code = (gateway, records_module, sys.modules[__name__])
+    with (
+        provider_context(actor=run.actor, source=Source.SYNC),
+        # An audit911 the same as the last one applied, over an untouched mirror, is not
+        # read again (portal.sync.unchanged).
+        unchanged_audit(run=run, model=Location, step="locations", code=code) as audit,
+    ):
+        reconcile(run=run, model=Location, records=_audit_rows(), step="locations", audit=audit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ class SyncContext:
         ):
             raise SyncAbandoned(f"Run #{self.run.pk} is no longer running.")
 
-    def set_counts(self, figures: dict[str, int], *, step: str | None = None) -> None:
+    def set_counts(self, figures: Mapping[str, Any], *, step: str | None = None) -> None:
         if step is None:
             self.counts.update(figures)
         else:

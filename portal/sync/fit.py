@@ -99,12 +99,12 @@ def _quick_fit(
             if type(value) is not str or len(value) > limit or "\x00" in value:
                 return False
         for name, exact, bounds in typed:
-            value = get(name)
+            value: Any = get(name)
             if value is None:
                 continue
             if type(value) is not exact:
                 return False
-            if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            if bounds is not None and not bounds[0] <= value <= bounds[1]:  # an int: checked above
                 return False
         return True
 

@@ -25,6 +25,7 @@ path below is the portable one (SQLite, `make run`), or wherever a caller passes
 from __future__ import annotations
 
 import datetime
+import itertools
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -44,6 +45,7 @@ from portal.sync.context import SyncContext
 from portal.sync.outcome import ReconcileCounts, ShrinkHeld, hold_if_shrunk  # noqa: F401 - ShrinkHeld: importers use this path
 from portal.sync.setaside import SetAside
 from portal.sync.setbased import SetBasedReconciler, set_based_supported
+from portal.sync.unchanged import UnchangedAudit
 from portal.sync.writers import MirrorWriter, default_writer
 
 Action = ChangeRecord.Action
@@ -72,6 +74,7 @@ def reconcile(
     audit_requested_at: datetime.datetime | None = None,
     writer: MirrorWriter | None = None,
     batch_size: int = BATCH_SIZE,
+    audit: UnchangedAudit | None = None,
 ) -> ReconcileCounts:
     """Bring `model`'s rows in `scope` in line with `records`, a complete audit from VI.
 
@@ -81,8 +84,24 @@ def reconcile(
     differ. `scope` limits which rows the audit is complete for (rows outside it are never
     marked gone). Raises ShrinkHeld (nothing applied) unless `run.confirmed`; lets the
     audit's own errors (ProviderUnavailable, ProviderRejected) through, nothing applied.
+    `audit` (from `portal.sync.unchanged.unchanged_audit`, around the audit's stream): an
+    answer the same as the last one applied, over an untouched mirror, is not read again.
     """
     audit_requested_at = audit_requested_at or timezone.now()
+    if audit is not None:
+        records = iter(records)
+        first = next(records, None)  # sends the request; an unchanged answer yields nothing
+        if first is None and audit.unchanged:
+            counts = audit.skipped()
+            run.heartbeat(label=f"{step or model._meta.verbose_name_plural}: nothing changed at VI")
+            return counts
+        records = itertools.chain([first], records) if first is not None else iter(())
+        counts = reconcile(
+            run=run, model=model, records=records, step=step, scope=scope, to_fields=to_fields,
+            audit_requested_at=audit_requested_at, writer=writer, batch_size=batch_size,
+        )  # fmt: skip
+        audit.remember(counts)
+        return counts
     if writer is None and set_based_supported(model):
         return SetBasedReconciler(
             run=run,
