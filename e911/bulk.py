@@ -30,6 +30,7 @@ from portal.bounded import run_bounded
 from portal.csv_export import csv_line
 from portal.models import Source
 from portal.queues import BULK, WAITS_FOR
+from portal.staff_errors import StaffError, staff_error
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 from . import services
@@ -169,6 +170,17 @@ def _stored_row(line: int, cells: dict[str, str], *, seen: set[str]) -> BulkRow:
     return row
 
 
+def _error(failure: Exception) -> StaffError:
+    error = staff_error(failure, expected=EXPECTED_ERRORS)
+    assert error is not None, failure  # only VI's answers are passed here
+    return error
+
+
+def _words(failure: Exception) -> str:
+    """VI's refusal or VI unreachable, worded as every page words them (portal.staff_errors)."""
+    return str(_error(failure))
+
+
 def _cancelled(job_id: int) -> bool:
     return BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.CANCELLED).exists()
 
@@ -239,10 +251,7 @@ def _check_rows(
     for address, answer in answers.items():
         for row in waiting[address]:
             if isinstance(answer, Exception):
-                row.verdict, row.message = (
-                    Verdict.INVALID,
-                    f"Could not validate with VI: {answer}"[:500],
-                )
+                row.verdict, row.message = Verdict.INVALID, _words(answer)[:500]
             elif not answer:
                 row.verdict, row.message = (
                     Verdict.INVALID,
@@ -408,9 +417,10 @@ def _apply_row(row: BulkRow, *, actor: Actor, source: Source, job_id: int) -> bo
     except services.AddressInvalid as invalid:
         return finish(Result.FAILED, invalid.message, "101")
     except ProviderRejected as refusal:
-        return finish(Result.FAILED, refusal.message, refusal.code)
+        # VI's words as on every page; its code goes in its own column (and small print).
+        return finish(Result.FAILED, f"VI said: {_error(refusal).words}", refusal.code)
     except ProviderUnavailable as error:
-        finish(Result.FAILED, f"VI unreachable: {error.message}. Nothing known to have changed.")
+        finish(Result.FAILED, _words(error))
         return True
     return finish(Result.PROVISIONED, outcome.message, "100")
 

@@ -285,3 +285,29 @@ def test_hostile_cells_are_stored_and_checked_without_a_500(
         assert set(job.rows.values_list("verdict", flat=True)) <= {"invalid", "ready"}
         page = operator_client.get(response["Location"])
         assert page.status_code == 200 and "<script>alert(1)</script>" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "fault,words,code",
+    [
+        ("auth", "VI said: VI refused the portal", "902"),
+        ("http500", "VI could not be reached", ""),
+    ],
+)
+def test_a_row_vi_refused_or_could_not_answer_reads_as_on_every_page(
+    operator_client, numbers_without_911, synced, fault, words, code
+):
+    tn = numbers_without_911[0]
+    _upload(operator_client, _csv(f"{tn},350 S 200 E,,Salt Lake City,UT,84111,Desk"))
+    job = BulkJob.objects.get()
+    synced.control.fault(fault, operation="insert911", times=1)
+    bulk.bulk_queue(job=job, actor=None, source=Source.STAFF)
+    bulk.bulk_apply(job_id=job.pk)
+
+    row = job.rows.get()
+    assert row.result == "failed" and row.result_message.startswith(words)
+    assert row.result_code == code
+    page = operator_client.get(f"/e911/bulk/{job.pk}/").content.decode()
+    assert words in page.replace("&#x27;", "'")
+    assert (f"(code {code})" in page) is bool(code)
+    assert not Location.objects.filter(tn=tn).exists()
