@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from portal.voipinnovations import codes
 from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
 
 T = TypeVar("T")
@@ -49,8 +50,6 @@ class StaffError:
     def shown_code(self) -> str:
         """VI's code as printed beside a refusal: none for VI's "success" (a 100 beside a
         refusal reads as a contradiction), the same rule as the component's."""
-        from portal.voipinnovations import codes
-
         code = self.code.strip()
         return "" if not code or codes.describe(code).is_success else code
 
@@ -58,8 +57,6 @@ class StaffError:
     def words(self) -> str:
         """The plain words of the failure, without the frame ("VI said", "Nothing was changed")."""
         if self.kind == "refused" and not self.message and self.code:
-            from portal.voipinnovations import codes
-
             return codes.describe(self.code).message
         if self.kind == "invalid":
             return " ".join(self.problems) or self.message

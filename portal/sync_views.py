@@ -11,8 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from portal.http import HtmxHttpRequest
 from portal.models import SetAsideRecord, SyncRun
 from portal.permissions import write_view
+from portal.staff_errors import StaffError, attempt, flash
 from portal.sync import (
     SYNC_KINDS,
     SyncKindUnavailable,
@@ -180,12 +182,14 @@ def panel(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @write_view("portal.run_sync")
-def sync_now(request: HttpRequest, kind: str) -> HttpResponse:
+def sync_now(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     kind = _known_kind(kind)
     try:
         run = sync_request(kind=kind, user=request.user)
     except SyncKindUnavailable:
-        messages.error(request, f"The {kind_label(kind)} sync is not available yet.")
+        # The kind's label, not the exception's dotted path to a service that does not exist.
+        words = f"The {kind_label(kind)} sync is not available yet."
+        flash(request, StaffError(kind="invalid", message=words, problems=(words,)))
     else:
         messages.info(request, f"{kind_label(kind)} sync queued (run #{run.pk}).")
     if request.htmx:
@@ -194,16 +198,20 @@ def sync_now(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @write_view("portal.confirm_sync")
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     held = get_object_or_404(SyncRun, pk=pk)
-    try:
-        run = sync_confirm(run=held, user=request.user)
-    except (SyncNotConfirmable, SyncKindUnavailable) as exc:
-        messages.error(request, str(exc))
+    outcome = attempt(
+        lambda: sync_confirm(run=held, user=request.user),
+        expected=(SyncNotConfirmable, SyncKindUnavailable),
+    )
+    if outcome.error is not None:
+        flash(request, outcome.error)
     else:
+        assert outcome.value is not None
         messages.warning(
             request,
-            f"Confirmed: run #{run.pk} will apply the {kind_label(held.kind)} audit as VI sent it.",
+            f"Confirmed: run #{outcome.value.pk} will apply the {kind_label(held.kind)} audit "
+            "as VI sent it.",
         )
     if request.htmx:
         return _panel_response(request, held.kind)

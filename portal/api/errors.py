@@ -1,6 +1,7 @@
 """Every API error as application/problem+json (RFC 9457), with a stable `type` per class.
 
-A client branches on `type`; `detail` is plain words for a person; field errors are under
+A client branches on `type`; `detail` is plain words for a person (for a service's failure,
+the same words a page shows: `portal.staff_errors`); field errors are under
 `errors` ({field: [messages]}); when VI refused, `vi_code` and `vi_message` carry VI's own
 code and words. Nothing here ever echoes a secret: VI's messages are already scrubbed by the
 provider layer.
@@ -8,13 +9,19 @@ provider layer.
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from portal.voipinnovations.errors import ProviderRejected, ProviderUnavailable
+from portal.staff_errors import staff_error
+from portal.voipinnovations.errors import ProviderRejected
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "/api/problems/"
@@ -87,6 +94,58 @@ def _django_validation_errors(error: DjangoValidationError) -> dict[str, list[st
     return {"non_field_errors": [str(message) for message in error.messages]}
 
 
+@cache
+def services_expected_errors() -> tuple[type[Exception], ...]:
+    """Every services module's `EXPECTED_ERRORS`: failures meant for a person to read.
+
+    An API view maps the ones it knows to a problem of their own (e911's "address-invalid");
+    one it lets through is still invalid input, never a 500.
+    """
+    expected: list[type[Exception]] = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.services"
+        try:
+            found = find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
+            expected.extend(getattr(import_module(name), "EXPECTED_ERRORS", ()))
+    return tuple(dict.fromkeys(expected))
+
+
+def _service_failure(exc: Exception) -> Response | None:
+    """A service's expected failure, in the three kinds every page shows
+    (`portal.staff_errors`): VI refused (422, with VI's code and words), VI unreachable (503,
+    try again later), invalid input (400, field by field)."""
+    error = staff_error(exc, expected=services_expected_errors())
+    if error is None:
+        return None
+    if error.kind == "refused":
+        assert isinstance(exc, ProviderRejected)
+        return problem_response(
+            status_code=status.HTTP_422_UNPROCESSABLE_ENTITY, kind="vi-refused", title="VI refused",
+            detail=str(error), vi_code=exc.code, vi_message=exc.message,
+        )  # fmt: skip
+    if error.kind == "unreachable":
+        return problem_response(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, kind="vi-unavailable", title="VI unavailable",
+            detail=str(error), headers={"Retry-After": "30"},
+        )  # fmt: skip
+    errors = (
+        _django_validation_errors(exc)
+        if isinstance(exc, DjangoValidationError)
+        else {"non_field_errors": list(error.problems)}
+    )
+    first = next(iter(errors.values()), ["Invalid request."])[0]
+    return problem_response(
+        status_code=400,
+        kind="invalid-request",
+        title="Invalid request",
+        detail=first,
+        errors=errors,
+    )
+
+
 def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, Problem):
         return problem_response(
@@ -96,26 +155,9 @@ def exception_handler(exc, context) -> Response | None:
             detail=str(exc.detail),
             **exc.extra,
         )
-    if isinstance(exc, ProviderRejected):
-        return problem_response(
-            status_code=status.HTTP_422_UNPROCESSABLE_ENTITY, kind="vi-refused", title="VI refused",
-            detail=f"VI refused: {exc.message}", vi_code=exc.code, vi_message=exc.message,
-        )  # fmt: skip
-    if isinstance(exc, ProviderUnavailable):
-        return problem_response(
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, kind="vi-unavailable", title="VI unavailable",
-            detail=f"VI could not be reached; nothing was changed. {exc.message}", headers={"Retry-After": "30"},
-        )  # fmt: skip
-    if isinstance(exc, DjangoValidationError):
-        errors = _django_validation_errors(exc)
-        first = next(iter(errors.values()), ["Invalid request."])[0]
-        return problem_response(
-            status_code=400,
-            kind="invalid-request",
-            title="Invalid request",
-            detail=first,
-            errors=errors,
-        )
+    answered = _service_failure(exc)
+    if answered is not None:
+        return answered
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -127,10 +169,12 @@ def exception_handler(exc, context) -> Response | None:
         ("request-refused", "Request refused"),
     )
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    auth_header = getattr(exc, "auth_header", None)  # NotAuthenticated, AuthenticationFailed
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)  # Throttled
+    if wait:
+        headers["Retry-After"] = str(int(wait))
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
         first = next(iter(errors.values()), ["Invalid request."])[0]

@@ -113,3 +113,32 @@ def test_throttling_is_per_token(operator, viewer, monkeypatch):
     refused = busy.get(NUMBERS)
     assert problem(refused)["type"] == "/api/problems/too-many-requests" and refused["Retry-After"]
     assert other.get(NUMBERS).status_code == 200
+
+
+def test_a_services_expected_failure_is_one_of_the_three_kinds_never_a_500():
+    """One mapping for the API, from the kinds every page shows (portal.staff_errors): an
+    expected failure a view did not map to a problem of its own is invalid input (400), in
+    the service's own words."""
+    from e911.records import Address
+    from e911.services import AddressInvalid
+    from portal.api.errors import exception_handler, services_expected_errors
+
+    assert AddressInvalid in services_expected_errors()
+    address = Address(address1="1 Nowhere Way", city="Springfield", state="IL", zip_code="62701")
+    response = exception_handler(AddressInvalid(address), {})
+    assert response is not None and response.status_code == 400
+    assert response.data["type"] == "/api/problems/invalid-request"
+    assert "cannot place 1 Nowhere Way" in response.data["detail"]
+    assert response.data["errors"] == {"non_field_errors": [response.data["detail"]]}
+    assert exception_handler(KeyError("a bug"), {}) is None  # a bug stays a 500
+
+
+def test_a_django_validation_error_names_its_fields():
+    from django.core.exceptions import ValidationError
+
+    from portal.api.errors import exception_handler
+
+    response = exception_handler(ValidationError({"name": ["Too long."]}), {})
+    assert response is not None and response.status_code == 400
+    assert response.data["errors"] == {"name": ["Too long."]}
+    assert response.data["detail"] == "Too long."

@@ -252,6 +252,8 @@ def test_vi_refusing_is_a_problem_with_vis_code_and_words(operator_api, synced):
         and body["vi_code"] == "902"
         and body["vi_message"]
     )
+    # The words a page shows for the same refusal (portal.staff_errors).
+    assert body["detail"] == f"VI said: {body['vi_message']} (code 902)"
     from tests.fixtures.sandbox import SECRET
 
     assert SECRET not in response.content.decode()
@@ -263,4 +265,8 @@ def test_vi_unreachable_is_a_503_problem_and_changes_nothing(operator_api, synce
     response = operator_api.patch(f"{NUMBERS}+1{did.tn}/", {"failover": "+14352150000"})
     assert response.status_code == 503
     assert problem(response)["type"] == "/api/problems/vi-unavailable" and response["Retry-After"]
+    detail = problem(response)["detail"]
+    assert detail.startswith("VI could not be reached: ") and detail.endswith(
+        "Nothing was changed."
+    )
     assert DID.objects.get(tn=did.tn).failover == did.failover

@@ -234,12 +234,22 @@ def test_make_run_and_docker_compose_serve_every_queue():
     import yaml
 
     root = Path(__file__).resolve().parents[2]
-    found = re.search(
-        r"^\s*workers = (\(.*\))$", (root / "portal" / "devrun.py").read_text(), re.MULTILINE
+    # Read from the source (whatever its layout or annotation), not by running make run.
+    found = next(
+        (
+            node.value
+            for node in ast.walk(ast.parse((root / "portal" / "devrun.py").read_text()))
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            and any(
+                isinstance(target, ast.Name) and target.id == "workers"
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+        ),
+        None,
     )
-    assert found, "portal/devrun.py no longer names its workers as `workers = (...)`"
+    assert found is not None, "portal/devrun.py no longer names its workers as `workers = (...)`"
     served_by_make_run = {
-        queue for _, served, _ in ast.literal_eval(found.group(1)) for queue in served.split(",")
+        queue for _, served, _ in ast.literal_eval(found) for queue in served.split(",")
     }
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())
     served_by_compose = set()
