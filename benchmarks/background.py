@@ -63,8 +63,9 @@ class Workers:
         )  # fmt: skip
         for cached in ("default_queue", "queues", "router"):
             app.amqp.__dict__.pop(cached, None)
-        app.amqp._producer_pool = None
-        app._pool = None
+        # Celery keeps these private caches of the old broker; nothing public resets them.
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, see above
+        app._pool = None  # type: ignore[attr-defined]  # private, see above
 
     def start(self, queue: str, **environment: str) -> None:
         log = open(self.folder / f"{queue}.log", "w")  # noqa: SIM115 - closed with the process

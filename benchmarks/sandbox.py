@@ -42,6 +42,7 @@ class SandboxProcess:
             stdout=subprocess.PIPE,
             text=True,
         )
+        assert self.process.stdout is not None  # stdout=PIPE
         line = self.process.stdout.readline()
         found = _URL.search(line)
         if not found:

@@ -40,7 +40,9 @@ def run_child(kinds: list[str]) -> int:
         if profiler:
             profiler.enable()
         for kind in kinds:
-            runs.append(sync_execute(kind=kind, trigger=SyncRun.Trigger.COMMAND))
+            run = sync_execute(kind=kind, trigger=SyncRun.Trigger.COMMAND)
+            assert run is not None  # no run id given: a run is always recorded
+            runs.append(run)
         if profiler:
             profiler.disable()
     wall = time.perf_counter() - started
@@ -77,6 +79,7 @@ def sync_in_child(*, kinds: list[str], repo_dir: Path) -> dict:
         text=True,
         env=os.environ.copy(),
     )
+    assert process.stdout is not None  # stdout=PIPE
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -49,11 +49,13 @@ class Column:
 
     @property
     def identifier(self) -> str:
-        return connection.ops.quote_name(self.field.column)
+        return connection.ops.quote_name(concrete_column(self.field))
 
     @property
     def db_type(self) -> str:
-        return self.field.db_type(connection)
+        db_type = self.field.db_type(connection)
+        assert db_type is not None, f"{self.name} has no database type"
+        return db_type
 
     @property
     def stage_type(self) -> str:
@@ -107,7 +109,19 @@ def _aware(value: Any) -> Any:
 
 
 def columns_of(model: type[models.Model], names: tuple[str, ...]) -> list[Column]:
-    return [Column(name, model._meta.get_field(name)) for name in names]
+    return [Column(name, concrete_field(model, name)) for name in names]
+
+
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """The field `name` of `model`, known to be one with a column (not a reverse relation)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is not a field with a column"
+    return field
+
+
+def concrete_column(field: models.Field) -> str:
+    assert field.column is not None, f"{field.name} has no column"
+    return field.column
 
 
 def supported(model: type[models.Model], names: tuple[str, ...]) -> bool:

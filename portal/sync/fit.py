@@ -172,6 +172,7 @@ def _typed_check(field: models.Field, kind: str) -> Check | None:
     if kind == "BooleanField":
         return _boolean_check
     if kind == "DecimalField":
+        assert isinstance(field, models.DecimalField)
         return _decimal_check(field.max_digits, field.decimal_places)
     if kind == "FloatField":
         return _float_check

@@ -41,6 +41,7 @@ from django.utils import timezone
 from portal.history import Change, diff, model_label, record_many
 from portal.mirror import MirrorModel, content_hash_of, stored_value
 from portal.models import ChangeRecord, Source
+from portal.sync.columns import concrete_field
 from portal.sync.context import SyncContext
 from portal.sync.outcome import ReconcileCounts, ShrinkHeld, hold_if_shrunk  # noqa: F401 - ShrinkHeld: importers use this path
 from portal.sync.setaside import SetAside
@@ -149,10 +150,10 @@ class _Reconciler:
         self.writer = writer
         self.batch_size = batch_size
         self.key_field = model.natural_key_field
-        self.key_model_field = model._meta.get_field(self.key_field)
-        self.fields = [(name, model._meta.get_field(name)) for name in model.vi_fields]
+        self.key_model_field = concrete_field(model, self.key_field)
+        self.fields = [(name, concrete_field(model, name)) for name in model.vi_fields]
         self.label = model_label(model)
-        self.title = step or model._meta.verbose_name_plural
+        self.title = step or str(model._meta.verbose_name_plural)
         self.counts = ReconcileCounts()
         self.set_aside = SetAside(run=run, model=model, step=step)
         self.check_names = (self.key_field, *model.vi_fields)
@@ -207,7 +208,7 @@ class _Reconciler:
         with transaction.atomic(), _unique_index_lookups():
             stored = {
                 key: (content_hash, gone_at, locally_changed_at)
-                for key, content_hash, gone_at, locally_changed_at in self.model.objects.filter(
+                for key, content_hash, gone_at, locally_changed_at in self.model._default_manager.filter(
                     **self._with_keys([key for key, _, _ in rows])
                 ).values_list(self.key_field, "content_hash", "gone_at", "locally_changed_at")
             }
@@ -241,7 +242,7 @@ class _Reconciler:
     # --- phase 2: judge --------------------------------------------------------------
 
     def _active_rows(self):
-        rows = self.model.objects.filter(gone_at__isnull=True)
+        rows = self.model._default_manager.filter(gone_at__isnull=True)
         return rows.filter(self.scope) if self.scope is not None else rows
 
     def _missing_rows(self) -> tuple[list[Any], int]:
@@ -292,7 +293,7 @@ class _Reconciler:
         now = timezone.now()
         # Locked so a staff write to one of these rows waits for us, then lands on top.
         with _unique_index_lookups():
-            rows = self.model.objects.select_for_update().filter(
+            rows = self.model._default_manager.select_for_update().filter(
                 **self._with_keys([item.key for item in staged])
             )
             current = {getattr(row, self.key_field): row for row in rows}
@@ -370,7 +371,9 @@ class _Reconciler:
             )
         if not still_missing:
             return
-        self.model.objects.filter(pk__in=[pk for pk, _ in still_missing]).update(gone_at=now)
+        self.model._default_manager.filter(pk__in=[pk for pk, _ in still_missing]).update(
+            gone_at=now
+        )
         self.counts.gone += len(still_missing)
         record_many(
             (

@@ -51,6 +51,7 @@ def sync_execute(
         raise
     run = _run_for(kind=kind, trigger=trigger, requested_by_id=requested_by_id, run_id=run_id)
     if run is None:
+        assert run_id is not None  # no run is found only for a queued one
         return SyncRun.objects.get(pk=run_id)
     if not run_start(run=run):
         logger.info("%s sync run #%s skipped: %s", kind, run.pk, run.error)

@@ -45,6 +45,8 @@ from portal.models import ChangeRecord, Source
 from portal.sync.columns import (
     Column,
     columns_of,
+    concrete_column,
+    concrete_field,
     content_hash_sql,
     iso_datetime_sql,
     literal,
@@ -92,7 +94,7 @@ class SetBasedReconciler:
         self.to_fields = to_fields
         self.audit_requested_at = audit_requested_at
         self.batch_size = batch_size
-        self.title = step or model._meta.verbose_name_plural
+        self.title = step or str(model._meta.verbose_name_plural)
         self.label = model_label(model)
         self.counts = ReconcileCounts()
         self.set_aside = SetAside(run=run, model=model, step=step)
@@ -100,7 +102,7 @@ class SetBasedReconciler:
         self.missing = 0
 
         quote = connection.ops.quote_name
-        self.key = Column(model.natural_key_field, model._meta.get_field(model.natural_key_field))
+        self.key = Column(model.natural_key_field, concrete_field(model, model.natural_key_field))
         self.columns = columns_of(model, model.vi_fields)
         # The staging table holds the key once, even when it is also a VI field.
         self.stage_columns = [
@@ -109,7 +111,7 @@ class SetBasedReconciler:
         ]
         self.stage = f"portal_sync_stage_{next(_stage_names)}"
         self.table = quote(model._meta.db_table)
-        self.pk = quote(model._meta.pk.column)
+        self.pk = quote(concrete_column(model._meta.pk))
         self.k = self.key.identifier
         self.history_table = quote(ChangeRecord._meta.db_table)
 
@@ -155,13 +157,14 @@ class SetBasedReconciler:
         names = [column.name for column in self.stage_columns]
         key_name = self.key.name
         adapters = [
-            (index, column.copy_adapter()) for index, column in enumerate(self.stage_columns)
+            (index, adapt)
+            for index, column in enumerate(self.stage_columns)
+            if (adapt := column.copy_adapter()) is not None
         ]
-        adapters = [(index, adapt) for index, adapt in adapters if adapt is not None]
         to_fields = self.to_fields
         set_aside, check_names = self.set_aside, (key_name, *self.model.vi_fields)
         blank = [None] * (len(names) - 1)
-        columns = ["set_aside", *(column.field.column for column in self.stage_columns)]
+        columns = ["set_aside", *(concrete_column(column.field) for column in self.stage_columns)]
         # A batch is gathered before its COPY: the audit's iterator may itself use the
         # connection (the provider call log), which a COPY in progress holds.
         while batch := list(islice(records, self.batch_size)):
@@ -295,7 +298,7 @@ class SetBasedReconciler:
         ]
         values += [self._content_hash("s"), "%(now)s", "NULL", "NULL", "NULL"]
         for field in self._local_fields():
-            targets.append(connection.ops.quote_name(field.column))
+            targets.append(connection.ops.quote_name(concrete_column(field)))
             values.append(literal(field.get_default(), field))
         returned = ", ".join(
             dict.fromkeys([self.k, *(column.identifier for column in self.columns)])
@@ -450,7 +453,7 @@ class SetBasedReconciler:
     def _scope_sql(self, alias: str) -> tuple[str, dict[str, Any]]:
         if self.scope is None:
             return "", {}
-        query = self.model.objects.filter(self.scope).values("pk").query
+        query = self.model._default_manager.filter(self.scope).values("pk").query
         compiled, params = query.sql_with_params()
         names = {f"scope_{index}": value for index, value in enumerate(params)}
         pieces = compiled.split("%s")

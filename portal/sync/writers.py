@@ -15,6 +15,7 @@ from django.db import connection
 
 from portal.history import copy_rows
 from portal.mirror import MirrorModel
+from portal.sync.columns import concrete_column
 
 
 class MirrorWriter(Protocol):
@@ -33,13 +34,15 @@ class BulkWriter:
 
     def create(self, *, model: type[MirrorModel], rows: Sequence[MirrorModel]) -> None:
         if rows:
-            model.objects.bulk_create(rows)
+            model._default_manager.bulk_create(rows)
 
     def update(
         self, *, model: type[MirrorModel], rows: Sequence[MirrorModel], fields: Sequence[str]
     ) -> None:
         if rows:
-            model.objects.bulk_update(rows, list(fields), batch_size=self.update_batch_size)
+            model._default_manager.bulk_update(
+                rows, list(fields), batch_size=self.update_batch_size
+            )
 
 
 class CopyWriter(BulkWriter):
@@ -57,7 +60,7 @@ class CopyWriter(BulkWriter):
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
         copy_rows(
             table=model._meta.db_table,
-            columns=[field.column for field in fields],
+            columns=[concrete_column(field) for field in fields],
             rows=(
                 [
                     field.get_db_prep_save(getattr(row, field.attname), connection)

@@ -4,7 +4,8 @@ Tests set `AUDIT` to a list of dicts or to a callable returning an iterator (to 
 act half-way through). The same module serves a Celery worker thread in the same process.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from portal.sync import SyncContext, reconcile
 from tests.portal.sync_testapp.models import Gadget
@@ -17,7 +18,7 @@ def sync_gadgets(*, run: SyncContext, confirmed: bool) -> None:
     reconcile(run=run, model=Gadget, records=records, to_fields=_fields)
 
 
-def _fields(record: dict) -> dict:
+def _fields(record: Mapping[str, Any]) -> dict[str, Any]:
     # VI-style names in, model names out, as a domain's mapping does.
     return {
         "code": record["Code"],
