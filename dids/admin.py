@@ -412,7 +412,8 @@ class DIDAdmin(MirrorAdmin):
         # VI while it validates (DIDAdminForm.clean), and VI is never called inside a
         # transaction: each service writes its own rows in one after VI answers, and save_model
         # writes nothing, so the outer transaction has nothing left to hold together.
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        # Django's own changeform_view minus its transaction (private, so not in the stubs).
+        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1362,8 +1362,7 @@ def _sync_numbers(run: SyncContext, group_members: Mapping[str, int]) -> None:
 def _read_balance(run: SyncContext) -> None:
     amount = gateway.get_prepaid_balance()
     PrepaidBalanceReading.objects.create(amount=amount, read_at=timezone.now())
-    # The balance step records an amount, not a count; set_counts' figures are typed as counts.
-    run.set_counts({"amount": str(amount)}, step="balance")  # type: ignore[dict-item]
+    run.set_counts({"amount": str(amount)}, step="balance")
 
 
 # --- a number that left the account: is it still to be had, and buying it back ---------------
