@@ -71,7 +71,8 @@ def _quick_fit(
     model: type[models.Model], names: tuple[str, ...]
 ) -> Callable[[Mapping[str, Any]], bool]:
     texts: list[tuple[str, int]] = []  # (name, max length)
-    typed: list[tuple[str, type, tuple[int, int] | None]] = []  # (name, exact type, int range)
+    typed: list[tuple[str, type]] = []  # (name, exact type)
+    integers: list[tuple[str, tuple[int, int]]] = []  # (name, range)
     for name in names:
         field = _field_named(model, name)
         kind = field.get_internal_type() if field is not None else None
@@ -79,32 +80,35 @@ def _quick_fit(
             assert field is not None
             texts.append((name, field.max_length if field.max_length is not None else 2**62))
         elif kind == "BooleanField":
-            typed.append((name, bool, None))
+            typed.append((name, bool))
         elif kind in ("DateTimeField",):
-            typed.append((name, datetime.datetime, None))
+            typed.append((name, datetime.datetime))
         elif kind in ("IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
                       "PositiveBigIntegerField", "PositiveSmallIntegerField", "AutoField",
                       "BigAutoField", "ForeignKey"):  # fmt: skip
             low_high = _INT64 if kind == "ForeignKey" else _integer_range(kind)
-            typed.append((name, int, low_high))
+            integers.append((name, low_high))
         else:
             return _never  # a kind without a fast answer: every record gets the full check
 
     def fits(values: Mapping[str, Any]) -> bool:
         get = values.get
+        value: Any
         for name, limit in texts:
             value = get(name)
             if value is None:
                 continue
             if type(value) is not str or len(value) > limit or "\x00" in value:
                 return False
-        for name, exact, bounds in typed:
-            value: Any = get(name)
+        for name, exact in typed:
+            value = get(name)
+            if value is not None and type(value) is not exact:
+                return False
+        for name, (low, high) in integers:
+            value = get(name)
             if value is None:
                 continue
-            if type(value) is not exact:
-                return False
-            if bounds is not None and not bounds[0] <= value <= bounds[1]:  # an int: checked above
+            if type(value) is not int or not low <= value <= high:
                 return False
         return True
 
