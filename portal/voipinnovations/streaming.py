@@ -15,6 +15,10 @@ The top-level `responseCode` is checked before the first record leaves: 100 goes
 Placeholder records VI sends for "nothing found" (codes.DUMMY_RECORD_CODES) are skipped.
 A body that ends early or breaks raises ProviderUnavailable: a sync must never take a
 short list for the whole account.
+
+A `BodyWatch` made active by `watching()` hashes the raw bytes of the next answer; given the
+digest of an answer a sync already applied, an identical answer is not parsed at all
+(`portal.sync.unchanged`).
 """
 
 import datetime
@@ -319,10 +323,6 @@ class RecordStream:
         self.watch = _claim_watch()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        tags = self._tags
-        record_tag, code_tag, message_tag = tags["record"], tags["code"], tags["message"]
-        build, item_codes = self.shape.build, self.item_codes
-        broken = oversized = False
         watch, hasher = self.watch, None
         body: Any = self.source
         if watch is not None:
@@ -333,11 +333,24 @@ class RecordStream:
                 body = _spooled(self.source, hasher)
                 watch.digest = hasher.hexdigest()
                 if watch.digest == watch.expected:
-                    self._replay(body, watch)
+                    with body:
+                        self._replay(body, watch)
                     return
                 body.seek(0)
                 hasher = None  # hashed already
-        source = _BoundedSource(body, hasher)
+        try:
+            yield from self._records(_BoundedSource(body, hasher), watch)
+        finally:
+            if body is not self.source:
+                body.close()
+
+    def _records(
+        self, source: "_BoundedSource", watch: "BodyWatch | None"
+    ) -> Iterator[dict[str, Any]]:
+        tags = self._tags
+        record_tag, code_tag, message_tag = tags["record"], tags["code"], tags["message"]
+        build, item_codes = self.shape.build, self.item_codes
+        broken = oversized = False
         try:
             # No entities resolved, no DTD, no network: an answer cannot read our files
             # (XXE) nor blow up in memory (billion laughs). huge_tree: big audits are
@@ -383,14 +396,14 @@ class RecordStream:
             raise ProviderUnavailable("VI's answer broke off or is not valid XML")
         if not self._checked and not self._check_header():
             return
-        if watch is not None and hasher is not None:
+        if watch is not None and source.hasher is not None:
             while source.read(1 << 16):  # what lxml left unread: the digest covers it all
                 source.since_record = 0
-            watch.digest = hasher.hexdigest()
+            watch.digest = source.hasher.hexdigest()
 
     def _replay(self, body: IO[bytes], watch: "BodyWatch") -> None:
-        """An answer byte for byte the same as one read before: its header read again (VI
-        might refuse with the very same bytes no more than it did then), its figures known."""
+        """An answer byte for byte the same as one a sync applied: only its header is read
+        again (and checked, as for any answer); its other figures are the remembered ones."""
         tags = self._tags
         body.seek(0)
         parser = etree.iterparse(
