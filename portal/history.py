@@ -17,7 +17,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from portal.models import ChangeRecord, Source, SyncRun
+from portal.actor import Actor
+from portal.models import ChangeRecord, SyncRun
 
 Action = ChangeRecord.Action
 
@@ -94,8 +95,8 @@ def record(
     object_key: str,
     action: str,
     changes: Mapping[str, Any] | None = None,
-    actor=None,
-    source: str = Source.STAFF,
+    actor: Actor,
+    source: str,
     sync_run: SyncRun | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
@@ -129,7 +130,7 @@ def record(
 def record_many(
     changes: Iterable[Change],
     *,
-    actor=None,
+    actor: Actor,
     source: str,
     sync_run: SyncRun | None = None,
     at: datetime.datetime | None = None,

@@ -13,11 +13,14 @@ import hashlib
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from portal.actor import Actor
 
 
 class MirrorModel(models.Model):
@@ -63,7 +66,7 @@ class MirrorModel(models.Model):
         self.content_hash = content_hash_of(type(self), self.vi_values())
         return self.content_hash
 
-    def mark_locally_changed(self, *, actor=None, at: datetime.datetime | None = None) -> None:
+    def mark_locally_changed(self, *, actor: Actor, at: datetime.datetime | None = None) -> None:
         """What a service does to a row it has just changed at VI on someone's behalf."""
         self.locally_changed_at = at or timezone.now()
         self.last_changed_by = actor

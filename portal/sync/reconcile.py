@@ -348,7 +348,7 @@ class _Reconciler:
             fields=[*self.model.vi_fields, "content_hash", "gone_at"],
         )
         self.writer.update(model=self.model, rows=rehashed, fields=["content_hash"])
-        record_many(history, source=Source.SYNC, sync_run=self.run.run, at=now)
+        record_many(history, actor=None, source=Source.SYNC, sync_run=self.run.run, at=now)
 
     def _mark_gone(self, keys: list[Any]) -> None:
         for batch in _batched(iter(keys), self.batch_size):
@@ -380,6 +380,7 @@ class _Reconciler:
                 Change(self.label, str(key), Action.GONE, {"gone_at": [None, now.isoformat()]})
                 for _, key in still_missing
             ),
+            actor=None,
             source=Source.SYNC,
             sync_run=self.run.run,
             at=now,

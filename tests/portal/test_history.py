@@ -41,7 +41,7 @@ def test_record_many_writes_in_batches_with_shared_actor_and_moment():
         for n in range(25)
     )
 
-    written = record_many(entries, source=Source.SYNC, at=moment, batch_size=10)
+    written = record_many(entries, actor=None, source=Source.SYNC, at=moment, batch_size=10)
 
     assert written == 25
     rows = ChangeRecord.objects.filter(model="dids.did")

@@ -90,6 +90,7 @@ def test_the_history_component_shows_labels_and_escapes_hostile_values():
             "cnam_name": ["<script>alert(1)</script>", "<b>Front\x00Desk</b>"],
             "tier": ["1", "1"],
         },
+        actor=None,
         source=Source.STAFF,
         at=datetime.datetime(2026, 11, 29, 9, 0, tzinfo=datetime.UTC),
     )
@@ -108,7 +109,7 @@ def test_the_history_component_shows_labels_and_escapes_hostile_values():
 def test_the_messaging_history_uses_the_same_words():
     row = record(
         model="messaging.campaign", object_key="C1", action=ChangeRecord.Action.UPDATED,
-        changes={"status": ["PENDING", "ACTIVE"], "description": ["same", "same"]}, source=Source.SYNC,
+        changes={"status": ["PENDING", "ACTIVE"], "description": ["same", "same"]}, actor=None, source=Source.SYNC,
     )  # fmt: skip
     html = render_to_string("messaging/_history.html", {"history": [row]})
     assert 'data-field="status"' in html and 'data-field="description"' not in html
