@@ -690,7 +690,7 @@ def dids_release(*, tns: Iterable[str] | str, actor: Actor, source: Source) -> l
     return outcomes
 
 
-def inventory_dids_list(
+def dids_move_to_inventory(
     *, tns: Iterable[str] | str, actor: Actor, source: Source
 ) -> list[NumberOutcome]:
     """Park numbers in the account's personal inventory (InventoryDIDs)."""

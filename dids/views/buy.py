@@ -228,7 +228,7 @@ def inventory_add(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         outcomes = attempt_on_form(
             form,
-            lambda: services.inventory_dids_list(
+            lambda: services.dids_move_to_inventory(
                 tns=form.cleaned_data["tns"], actor=request.user, source=Source.STAFF
             ),
             expected=services.EXPECTED_ERRORS,

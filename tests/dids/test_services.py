@@ -338,7 +338,7 @@ def test_program_and_unprogram_a_script(synced, operator):
 def test_inventory(synced, operator):
     [tn] = available(synced, 1)
 
-    [outcome] = services.inventory_dids_list(tns=[tn], actor=operator, source=Source.STAFF)
+    [outcome] = services.dids_move_to_inventory(tns=[tn], actor=operator, source=Source.STAFF)
 
     assert outcome.ok, outcome.message
     assert InventoryTN.objects.filter(tn=tn, gone_at__isnull=True).exists()
