@@ -107,3 +107,36 @@ def test_viewer_cannot_use_the_admin(viewer_client, endpoint):
     if endpoint.name == "admin:login":
         return
     assert response.status_code != 200, f"{endpoint} is open to a non-staff Viewer"
+
+
+# Pages that take a POST without a write permission of their own: signing in and out, and
+# a person's own settings (their token, saved views, notifications), checked in their views.
+POST_WITHOUT_WRITE_PERMISSION = {
+    "login",
+    "logout",
+    "password_change",
+    "porting:mark_seen",
+    "customers:saved_view_save",
+    "customers:saved_view_delete",
+    "events:notifications_read",
+    "events:subscriptions",
+    "events:follow",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        e
+        for e in ENDPOINTS
+        if not e.write_permission
+        and not e.path.startswith(("/admin/", "/api/"))
+        and e.name not in POST_WITHOUT_WRITE_PERMISSION
+    ],
+    ids=str,
+)
+def test_a_read_page_says_it_takes_only_get(viewer_client, endpoint):
+    """`@require_GET` on every read view: a POST to one is 405, never a page rendered."""
+    response = viewer_client.post(endpoint.path, {})
+    assert response.status_code in {403, 404, 405}, f"POST {endpoint}: {response.status_code}"
