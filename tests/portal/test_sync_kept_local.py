@@ -201,7 +201,7 @@ def test_a_staff_write_at_the_very_moment_the_audit_was_requested_is_kept(portab
         def audit_with_a_simultaneous_staff_write():
             gadget = Gadget.objects.get(code="G000001")
             gadget.status = "staff"
-            gadget.mark_locally_changed()  # the clock stands still: the same instant
+            gadget.mark_locally_changed(actor=None)  # the clock stands still: the same instant
             gadget.save()
             yield from changed
 
