@@ -15,13 +15,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import csrf_protect_m
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from portal.admin_forms import AsksViWhileCleaning
 from portal.http import AuthenticatedHttpRequest
 from portal.models import ChangeRecord, Source
 from portal.staff_errors import staff_error
@@ -305,7 +305,7 @@ class ReleaseConfirmationForm(forms.Form):
 
 
 @admin.register(DID)
-class DIDAdmin(MirrorAdmin):
+class DIDAdmin(AsksViWhileCleaning, MirrorAdmin):
     form = DIDAdminForm
     list_display = (
         "tn", "state", "rate_center", "tier", "endpoint_group", "did_group", "cnam_name", "forward",
@@ -406,24 +406,10 @@ class DIDAdmin(MirrorAdmin):
             return [name for name in fields if name not in self.vi_editable]
         return fields
 
-    @csrf_protect_m
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Django runs a POST here inside one transaction, but this form sends each change to
-        # VI while it validates (DIDAdminForm.clean), and VI is never called inside a
-        # transaction: each service writes its own rows in one after VI answers, and save_model
-        # writes nothing, so the outer transaction has nothing left to hold together.
-        # Django's own changeform_view minus its transaction (private, so not in the stubs).
-        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A subclass per request, so the actor never leaks between requests.
         return type(form.__name__, (form,), {"actor": request.user})
-
-    def save_model(self, request, obj, form, change) -> None:
-        # The services already wrote what VI accepted (with history): saving the form's
-        # instance would overwrite the bookkeeping they set.
-        pass
 
     @admin.action(description="Refresh selected numbers from VI", permissions=["refresh"])
     def refresh_from_vi(self, request: AuthenticatedHttpRequest, queryset) -> None:

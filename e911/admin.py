@@ -11,10 +11,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from dids.admin import MirrorAdmin, PortalRolesAdmin
 from portal.actor import Actor
+from portal.admin_forms import AsksViWhileCleaning
 from portal.http import AuthenticatedHttpRequest
 from portal.models import Source
 from portal.staff_errors import attempt
@@ -76,7 +77,7 @@ class AlertRecipientInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(MirrorAdmin):
+class LocationAdmin(AsksViWhileCleaning, MirrorAdmin):
     form = LocationAdminForm
     inlines = [AlertRecipientInline]
     list_display = (
@@ -111,25 +112,6 @@ class LocationAdmin(MirrorAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Django wraps a POST here in one transaction; the form's clean calls VI, which must
-        # never happen inside one (portal/voipinnovations/transactions.py). Nothing else is
-        # written here: the service stores what VI provisioned, with history, in its own.
-        # So: Django's own body of changeform_view, without the atomic block around it.
-        body = self._changeform_view  # type: ignore[attr-defined]  # private: not in the stubs
-        response: HttpResponse = body(request, object_id, form_url, extra_context)
-        return response
-
-    def save_model(self, request, obj, form, change) -> None:
-        # The service already stored what VI provisioned, with history.
-        pass
 
     def save_related(self, request, form, formsets, change) -> None:
         pass

@@ -15,13 +15,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_protect
 
 from dids.admin import MirrorAdmin, PortalRolesAdmin
 from portal.actor import Actor
+from portal.admin_forms import AsksViWhileCleaning
 from portal.models import Source
 from portal.staff_errors import attempt, flash
 
@@ -163,7 +162,7 @@ class CampaignAdminForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(MirrorAdmin):
+class CampaignAdmin(AsksViWhileCleaning, MirrorAdmin):
     list_display = (
         "campaign_id",
         "display_name",
@@ -194,28 +193,6 @@ class CampaignAdmin(MirrorAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A subclass per request, so the actor never leaks between requests.
         return type(form.__name__, (form,), {"actor": _actor(request)})
-
-    def save_model(
-        self, request: HttpRequest, obj: Campaign, form: CampaignAdminForm, change: bool
-    ) -> None:
-        # Never a plain save: the form sent the texts to VI, and the service wrote what VI
-        # accepted to the mirror, with history.
-        pass
-
-    @method_decorator(csrf_protect)
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Django's admin saves a change inside one transaction, and VI is never called inside
-        # one (portal/voipinnovations/transactions.py): the form asks VI when it is cleaned,
-        # the service writes the mirror and its history in one atomic block of its own, and
-        # save_model writes nothing, so Django's own view runs here without that transaction.
-        view: Callable[..., HttpResponse] = self._changeform_view  # type: ignore[attr-defined]  # Django's own, not in django-stubs
-        return view(request, object_id, form_url, extra_context)
 
 
 @admin.register(CachedChoices)
