@@ -263,7 +263,7 @@ def _waits_behind_a_busy_job(numbers: list[str], *, address) -> dict:
     )
 
     asked = time.perf_counter()
-    run = sync_request(kind="dids", user=_bench_user())
+    run = sync_request(kind="dids", actor=_bench_user())
     check = porting.portability_job_create(
         text=PORTABILITY_NUMBERS, actor=_bench_user(), source=Source.STAFF
     )

@@ -185,7 +185,7 @@ def panel(request: HttpRequest, kind: str) -> HttpResponse:
 def sync_now(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     kind = _known_kind(kind)
     try:
-        run = sync_request(kind=kind, user=request.user)
+        run = sync_request(kind=kind, actor=request.user)
     except SyncKindUnavailable:
         # The kind's label, not the exception's dotted path to a service that does not exist.
         words = f"The {kind_label(kind)} sync is not available yet."
@@ -201,7 +201,7 @@ def sync_now(request: HtmxHttpRequest, kind: str) -> HttpResponse:
 def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     held = get_object_or_404(SyncRun, pk=pk)
     outcome = attempt(
-        lambda: sync_confirm(run=held, user=request.user),
+        lambda: sync_confirm(run=held, actor=request.user),
         expected=(SyncNotConfirmable, SyncKindUnavailable),
     )
     if outcome.error is not None:

@@ -67,7 +67,7 @@ class SyncRuns(ApiView):
     def post(self, request):
         kind = validated(SyncRequest, request.data)["kind"]
         try:
-            run = sync_request(kind=kind, user=request.user)
+            run = sync_request(kind=kind, actor=request.user)
         except SyncKindUnavailable:
             raise Problem(
                 status_code=409,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -176,20 +177,20 @@ def _provider_context(*, actor):
     return provider_context(actor=actor, source=Source.SYNC)
 
 
-def sync_request(*, kind: str, user, confirmed: bool = False) -> SyncRun:
+def sync_request(*, kind: str, actor: User, confirmed: bool = False) -> SyncRun:
     """Queue a sync asked for by a person; the worker picks it up once this transaction commits."""
     kind_service(kind)  # refuse unknown and unavailable kinds before recording anything
     run = run_create(
         kind=kind,
         trigger=SyncRun.Trigger.STAFF,
-        requested_by_id=user.pk,
-        confirmed_by_id=user.pk if confirmed else None,
+        requested_by_id=actor.pk,
+        confirmed_by_id=actor.pk if confirmed else None,
     )
     _enqueue_after_commit(run)
     return run
 
 
-def sync_confirm(*, run: SyncRun, user) -> SyncRun:
+def sync_confirm(*, run: SyncRun, actor: User) -> SyncRun:
     """Re-run a held sync with permission to apply its shrink; returns the new queued run."""
     if run.status != Status.NEEDS_CONFIRMATION:
         raise SyncNotConfirmable("Only a run waiting for confirmation can be confirmed.")
@@ -200,7 +201,7 @@ def sync_confirm(*, run: SyncRun, user) -> SyncRun:
         raise SyncNotConfirmable(
             "A newer sync of this kind has run since; look at its result instead."
         )
-    return sync_request(kind=run.kind, user=user, confirmed=True)
+    return sync_request(kind=run.kind, actor=actor, confirmed=True)
 
 
 def _enqueue_after_commit(run: SyncRun) -> None:
