@@ -138,7 +138,7 @@ def attempt(action: Callable[[], T], *, expected: Iterable[type[Exception]] = ()
 
 
 def attempt_on_form(
-    form: forms.Form, action: Callable[[], T], *, expected: Iterable[type[Exception]] = ()
+    form: forms.BaseForm, action: Callable[[], T], *, expected: Iterable[type[Exception]] = ()
 ) -> Attempt[T]:
     """`attempt`, with the failure put on `form`: VI's answer as `form.staff_error` (shown by
     the form's error block), invalid input on the field it names or form-wide."""
