@@ -224,13 +224,15 @@ class PortingViewer(models.Model):
 
 
 class PortabilityJob(models.Model):
-    """A pasted list of numbers checked with isPortable in the background, one row per number."""
+    """A pasted list of numbers checked with isPortable in the background, one row per number,
+    a chunk of rows per task (porting.services.portability_job_run)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Checking"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -245,6 +247,10 @@ class PortabilityJob(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Who stopped the check (finished_at is when); None for a job nobody cancelled.
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -254,7 +260,18 @@ class PortabilityJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.FINISHED, self.Status.FAILED)
+        """Over, one way or another: nothing more will be asked of VI."""
+        return self.status in (self.Status.FINISHED, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# A chunk's claim on its rows older than this is its task's death, not its work: the rows may
+# be taken again (a chunk of porting.services.CHUNK_NUMBERS calls takes seconds; minutes only
+# if VI is very slow).
+CLAIM_LIFETIME = datetime.timedelta(minutes=10)
 
 
 class PortabilityRow(models.Model):
@@ -264,6 +281,7 @@ class PortabilityRow(models.Model):
         NOT_PORTABLE = "not_portable", "Not portable"
         INVALID = "invalid", "Invalid number"
         ERROR = "error", "Could not check"
+        CANCELLED = "cancelled", "Not checked (cancelled)"
 
     job = models.ForeignKey(PortabilityJob, on_delete=models.CASCADE, related_name="rows")
     position = models.PositiveIntegerField()
@@ -272,6 +290,11 @@ class PortabilityRow(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
     code = models.CharField("VI code", max_length=16, blank=True)
     message = models.CharField(max_length=300, blank=True)
+    # Taken by one chunk task (a token and when) while it asks VI outside any transaction, so a
+    # redelivered copy of that task skips the row; a claim older than CLAIM_LIFETIME (its task
+    # died) may be taken again.
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["job", "position"]

@@ -7,16 +7,18 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from portal.csv_export import csv_line
 
 from .models import (
+    CLAIM_LIFETIME,
     FINISHED_STATUSES,
     KNOWN_STATUSES,
     Port,
     PortabilityJob,
+    PortabilityRow,
     PortEvent,
     PortFollow,
     PortHistoryEntry,
@@ -200,6 +202,28 @@ def portability_jobs_recent(*, user=None, limit: int = 10) -> list[PortabilityJo
     if user is not None:
         rows = rows.filter(created_by=user)
     return list(rows[:limit])
+
+
+def portability_next_chunk_in(*, job: PortabilityJob) -> float | None:
+    """After a chunk: in how many seconds the job's next chunk should run, or None when no
+    chunk is left (the job is over, or another run is answering its last rows).
+
+    0 while rows are pending and free to take. When every pending row is claimed by another
+    run (a redelivered copy of a chunk still at work, or one whose worker died), the next look
+    is when those claims go stale: a live run has finished them by then and the look finds
+    nothing; a dead one's rows are taken again.
+    """
+    if job.status != PortabilityJob.Status.RUNNING:
+        return None
+    now = timezone.now()
+    pending = PortabilityRow.objects.filter(job=job, verdict=PortabilityRow.Verdict.PENDING)
+    stale = now - CLAIM_LIFETIME
+    if pending.filter(Q(claim__isnull=True) | Q(claimed_at__lt=stale)).exists():
+        return 0.0
+    oldest = pending.order_by("claimed_at").values_list("claimed_at", flat=True).first()
+    if oldest is None:
+        return None
+    return max(1.0, (oldest - stale).total_seconds() + 1)
 
 
 def portability_counts(*, job: PortabilityJob) -> dict[str, int]:

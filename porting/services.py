@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +40,7 @@ from portal.voipinnovations.values import shown
 from . import gateway
 from .models import (
     CANCELLED,
+    CLAIM_LIFETIME,
     COMPLETED,
     FINISHED_STATUSES,
     REJECTED,
@@ -61,6 +64,9 @@ Kind = PortEvent.Kind
 Verdict = PortabilityRow.Verdict
 
 MAX_NUMBERS_PER_CHECK = 1000
+# One task's share of a job: a few seconds of isPortable calls, then it queues the next chunk,
+# so other bulk work takes turns and a cancel is seen at once.
+CHUNK_NUMBERS = 100
 # A person who comes back to the ports within this long is still on the same visit: the
 # "changed since I last looked" baseline stays where it was.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -137,28 +143,54 @@ def _enqueue_job(job_id: int, *, size: int) -> None:
 
 
 def portability_job_run(*, job_id: int) -> PortabilityJob:
-    """Check every pending number of a job, saving each answer as it comes (the progress).
+    """Check the next CHUNK_NUMBERS pending numbers of a job; the task queues the next chunk
+    (`selectors.portability_next_chunk_in`), so other bulk work takes turns with a long list.
 
-    Idempotent: a finished job is left alone, a redelivered one carries on from the numbers
-    not yet answered. isPortable only reads, so asking again is harmless.
+    1. The rows are claimed in a short transaction (`SELECT … FOR UPDATE SKIP LOCKED`, then a
+       token on each): a redelivered copy of this chunk, even one running at the same time,
+       takes only rows still pending and unclaimed, so no number is asked twice.
+    2. VI is asked number by number outside any transaction, the job's cancel looked at
+       before each call; the bar moves with each answer.
+    3. The answers are written in one atomic block, with the exact progress.
+
+    A finished, failed or cancelled job is left alone. VI unreachable or refusing the call
+    itself fails the job (the answers already in are kept; the other numbers say "not
+    checked"), as a refusal of the portal's login would refuse every number.
 
     Takes no actor: the job's own (`created_by`, `source`, stored when a person asked) is
     the one on the provider-call log, as a sync run's is for a sync.
     """
-    claimed = PortabilityJob.objects.filter(
-        pk=job_id, status__in=[PortabilityJob.Status.QUEUED, PortabilityJob.Status.RUNNING]
-    ).update(status=PortabilityJob.Status.RUNNING, started_at=timezone.now())
-    job = PortabilityJob.objects.get(pk=job_id)
+    working = [PortabilityJob.Status.QUEUED, PortabilityJob.Status.RUNNING]
+    claimed = PortabilityJob.objects.filter(pk=job_id, status__in=working).update(
+        status=PortabilityJob.Status.RUNNING
+    )
+    now = timezone.now()
+    if claimed:
+        PortabilityJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
+    job = PortabilityJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job
+    token = uuid.uuid4()
+    rows = _rows_claim(job_id, token=token, now=now)
+    answered: list[PortabilityRow] = []
+    failure: ProviderUnavailable | ProviderRejected | None = None
     try:
-        with provider_context(actor=job.created_by, source=job.source):
-            for row in job.rows.filter(verdict=Verdict.PENDING).order_by("position"):
-                _answer_row(row)
+        with provider_context(actor=job.created_by, source=Source(job.source)):
+            for row in rows:
+                if _cancelled(job_id):
+                    break
+                answered.append(_answered(row))
                 PortabilityJob.objects.filter(pk=job_id).update(
-                    progress_done=job.rows.exclude(tn="").exclude(verdict=Verdict.PENDING).count()
+                    progress_done=F("progress_done") + 1
                 )
-    except (ProviderUnavailable, ProviderRejected) as failure:
+    except (ProviderUnavailable, ProviderRejected) as error:
+        failure = error
+    except Exception as error:  # a bug must not leave the job "checking" forever
+        _rows_write(job_id, token=token, answered=answered)
+        _finish_job(job_id, PortabilityJob.Status.FAILED, f"{type(error).__name__}: {error}"[:500])
+        raise
+    _rows_write(job_id, token=token, answered=answered)
+    if failure is not None:
         # Unreachable: the rest would wait for a timeout each. Refused: a refusal of the call
         # itself (the portal's login, say) would refuse every number. Either way stop, in the
         # words every page uses; the unanswered rows say "not checked".
@@ -167,29 +199,92 @@ def portability_job_run(*, job_id: int) -> PortabilityJob:
             PortabilityJob.Status.FAILED,
             f"{staff_error(failure)} The numbers not yet checked were left unchecked.",
         )
-    except Exception as error:  # a bug must not leave the job "checking" forever
-        _finish_job(job_id, PortabilityJob.Status.FAILED, f"{type(error).__name__}: {error}"[:500])
-        raise
-    else:
+    elif not job.rows.filter(verdict=Verdict.PENDING).exists():
         _finish_job(job_id, PortabilityJob.Status.FINISHED, "")
     job.refresh_from_db()
     return job
 
 
-def _answer_row(row: PortabilityRow) -> None:
+def _rows_claim(job_id: int, *, token: uuid.UUID, now: datetime.datetime) -> list[PortabilityRow]:
+    """Take the next pending, unclaimed rows (or rows whose claim went stale) for this run."""
+    with transaction.atomic():
+        rows = list(
+            PortabilityRow.objects.select_for_update(skip_locked=True)
+            .filter(job_id=job_id, verdict=Verdict.PENDING)
+            .filter(Q(claim__isnull=True) | Q(claimed_at__lt=now - CLAIM_LIFETIME))
+            .order_by("position")[:CHUNK_NUMBERS]
+        )
+        PortabilityRow.objects.filter(pk__in=[row.pk for row in rows]).update(
+            claim=token, claimed_at=now
+        )
+    return rows
+
+
+def _cancelled(job_id: int) -> bool:
+    return PortabilityJob.objects.filter(pk=job_id, status=PortabilityJob.Status.CANCELLED).exists()
+
+
+def _answered(row: PortabilityRow) -> PortabilityRow:
+    """VI's answer for one row, set on it (not saved: the chunk writes its rows at once)."""
     answer = gateway.is_portable(tn=row.tn)
     if answer.portable is None:
         row.verdict = Verdict.INVALID
     else:
         row.verdict = Verdict.PORTABLE if answer.portable else Verdict.NOT_PORTABLE
     row.code, row.message = answer.code, answer.message[:300]
-    row.save(update_fields=["verdict", "code", "message"])
+    return row
+
+
+def _rows_write(job_id: int, *, token: uuid.UUID, answered: list[PortabilityRow]) -> None:
+    """A chunk's answers and the job's exact progress, in one transaction; the run's other
+    claims are let go. An answer is kept even if the job was cancelled meanwhile (VI was
+    asked: the number was checked), but never over a row another run has since taken."""
+    with transaction.atomic():
+        mine = set(
+            PortabilityRow.objects.select_for_update()
+            .filter(
+                pk__in=[row.pk for row in answered],
+                claim=token,
+                verdict__in=[Verdict.PENDING, Verdict.CANCELLED],
+            )
+            .values_list("pk", flat=True)
+        )
+        PortabilityRow.objects.bulk_update(
+            [row for row in answered if row.pk in mine], ["verdict", "code", "message"]
+        )
+        PortabilityRow.objects.filter(job_id=job_id, claim=token).update(
+            claim=None, claimed_at=None
+        )
+        checked = (
+            PortabilityRow.objects.filter(job_id=job_id)
+            .exclude(tn="")
+            .exclude(verdict__in=[Verdict.PENDING, Verdict.CANCELLED])
+            .count()
+        )
+        PortabilityJob.objects.filter(pk=job_id).update(progress_done=checked)
 
 
 def _finish_job(job_id: int, status: str, error: str) -> None:
-    PortabilityJob.objects.filter(pk=job_id).update(
+    """Over, unless a person cancelled it meanwhile (their cancel stands)."""
+    PortabilityJob.objects.filter(pk=job_id, status=PortabilityJob.Status.RUNNING).update(
         status=status, finished_at=timezone.now(), error=error
     )
+
+
+def portability_job_cancel(*, job: PortabilityJob, actor: Actor, source: Source) -> PortabilityJob:
+    """Stop a queued or running check. The numbers already checked keep their answer (and the
+    running chunk records the one it is asking VI about); the others read "not checked
+    (cancelled)", and no chunk asks VI anything more. A job already over is left alone."""
+    with transaction.atomic():
+        stopped = PortabilityJob.objects.filter(
+            pk=job.pk, status__in=[PortabilityJob.Status.QUEUED, PortabilityJob.Status.RUNNING]
+        ).update(
+            status=PortabilityJob.Status.CANCELLED, finished_at=timezone.now(), cancelled_by=actor
+        )
+        if stopped:
+            job.rows.filter(verdict=Verdict.PENDING).update(verdict=Verdict.CANCELLED)
+    job.refresh_from_db()
+    return job
 
 
 # --- the port mirror ---------------------------------------------------------------------------

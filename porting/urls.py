@@ -16,6 +16,7 @@ urlpatterns = [
     path("check/submit/", check.submit, name="check_submit"),
     path("check/<int:pk>/", check.job, name="check_job"),
     path("check/<int:pk>/progress/", check.progress, name="check_progress"),
+    path("check/<int:pk>/cancel/", check.cancel, name="check_cancel"),
     path("check/<int:pk>/results.csv", check.results_csv, name="check_results"),
     re_path(
         r"^numbers/(?P<tn>[2-9][0-9]{2}[2-9][0-9]{6})/history/$",

@@ -104,6 +104,13 @@ def _waiting_for(job_: PortabilityJob) -> str:
     return queues.waiting_for("porting.tasks.check_portability", size=job_.progress_total)
 
 
+@write_view(CHECK, fallback="porting:check_job")
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Stop a running check; what was checked stays recorded (and in results.csv)."""
+    services.portability_job_cancel(job=_job_or_404(pk), actor=request.user, source=Source.STAFF)
+    return redirect("porting:check_job", pk=pk)
+
+
 @require_GET
 def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress bar, re-rendered; once finished it tells the page to reload the rows."""
