@@ -1,5 +1,5 @@
 """/porting/check/: is a list of numbers portable to VI? One number is asked inline; a list is
-a background job with a progress bar and a CSV of the results."""
+a background job (in chunks) with a progress bar, a Cancel button and a CSV of the results."""
 
 from __future__ import annotations
 
