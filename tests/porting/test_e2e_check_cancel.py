@@ -52,6 +52,8 @@ def test_a_long_check_runs_in_chunks_and_is_cancelled_from_its_page(
         "aria-valuenow", re.compile(r"^(1[1-9]\d|[2-9]\d\d)$"), timeout=60_000
     )
 
+    expect(progress).to_have_count(1)  # each poll replaced the block, none nested inside it
+
     # Cancel, then confirm in plain words.
     cancel = page.get_by_test_id("check-cancel")
     cancel.get_by_text("Cancel this check").click()
