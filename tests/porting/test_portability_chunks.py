@@ -136,11 +136,20 @@ def test_rows_of_a_chunk_whose_worker_died_are_taken_again_once_the_claim_is_sta
     claimed_at = timezone.now()
     job.rows.update(claim="00000000-0000-0000-0000-000000000001", claimed_at=claimed_at)
 
-    # A copy of its message now finds nothing to take, and looks again when the claim is stale.
-    job = services.portability_job_run(job_id=job.pk)
-    assert job.status == PortabilityJob.Status.RUNNING and not _asked()
+    # A copy of its message now finds nothing to take, and looks again when the claim is stale
+    # (one delayed message, not a message a moment that finds nothing either).
+    later: list[dict] = []
+    monkeypatch.setattr(
+        "porting.tasks.check_portability.apply_async",
+        lambda **options: later.append(options),
+    )
+    tasks.check_portability(job_id=job.pk, size=3)
+    job.refresh_from_db()
+    assert job.status == PortabilityJob.Status.RUNNING and not _asked() and not queued
     wait = selectors.portability_next_chunk_in(job=job)
     assert wait is not None and 0 < wait <= CLAIM_LIFETIME.total_seconds() + 1
+    assert len(later) == 1 and later[0]["kwargs"] == {"job_id": job.pk, "size": 3}
+    assert 0 < later[0]["countdown"] <= CLAIM_LIFETIME.total_seconds() + 1
 
     job.rows.update(claimed_at=claimed_at - CLAIM_LIFETIME - datetime.timedelta(seconds=1))
     assert selectors.portability_next_chunk_in(job=job) == 0
