@@ -1,7 +1,8 @@
 """End to end in a real headless Chromium: buy two numbers, change one, release one.
 
 Drives Debian's /usr/bin/chromium through Playwright against pytest-django's live server,
-which talks to the sandbox over HTTP like production talks to VI.
+which talks to the sandbox over HTTP like production talks to VI. The person logs in on the
+login page and reaches every step by clicking what the pages show, from the navigation.
 """
 
 import re
@@ -16,6 +17,14 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _open_numbers(page) -> None:
+    """Numbers, from the main navigation."""
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Numbers", exact=True
+    ).click()
+    playwright_sync.expect(page.get_by_role("heading", name="Numbers")).to_be_visible()
+
+
 def test_buy_change_and_release_numbers_in_a_browser(
     live_server, sandbox, administrator, browser_page
 ):
@@ -27,7 +36,9 @@ def test_buy_change_and_release_numbers_in_a_browser(
     sign_in(page, live_server.url, administrator)
 
     # Search VI's inventory in New York, for numbers that can carry a caller-ID name.
-    page.goto(f"{live_server.url}/numbers/buy/")
+    _open_numbers(page)
+    page.get_by_role("link", name="Buy numbers").click()
+    expect(page.get_by_role("heading", name="Buy numbers")).to_be_visible()
     page.select_option("#buy-state", "NY")
     page.select_option("#id_cnam-buy", "1")
     page.click("#buy-search button[type=submit]")
@@ -54,10 +65,12 @@ def test_buy_change_and_release_numbers_in_a_browser(
     expect(assigned).to_have_count(2)
 
     # Both are in the list now; live search narrows it without a page load.
-    page.goto(f"{live_server.url}/numbers/")
+    _open_numbers(page)
     page.fill("#id_q", "e2e-order")
     expect(page.locator("#did-results tr[data-tn]")).to_have_count(2)
-    assert "q=e2e-order" in page.url  # the URL reflects the filter
+    expect(page.locator(f"#did-results tr[data-tn='{first}']")).to_be_visible()
+    expect(page.locator(f"#did-results tr[data-tn='{second}']")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=e2e-order"))  # the URL reflects the filter
 
     # Change the first one's endpoint group and caller-ID name.
     page.click(f"tr[data-tn='{first}'] a")
@@ -81,11 +94,16 @@ def test_buy_change_and_release_numbers_in_a_browser(
     expect(page.locator(f"[data-tn='{first}'][data-ok=yes]")).to_be_visible()
 
     # The list reflects it: the released number is gone, the other one stays.
-    page.goto(f"{live_server.url}/numbers/?q=e2e-order")
+    _open_numbers(page)
+    page.fill("#id_q", "e2e-order")
     expect(page.locator("#did-results tr[data-tn]")).to_have_count(1)
     expect(page.locator(f"tr[data-tn='{second}']")).to_be_visible()
-    page.goto(f"{live_server.url}/numbers/?show=gone&q={first}")
+    # "Show: Gone (released)" and the released number's digits: it is listed, marked gone.
+    page.get_by_label("Show").select_option(label="Gone (released)")
+    page.fill("#id_q", first)
+    expect(page.locator("#did-results tr[data-tn]")).to_have_count(1)
     expect(page.locator(f"tr[data-tn='{first}']").get_by_test_id("gone")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"show=gone"))
 
     assert sandbox.control.state(f"number/{first}")["holder"] != "ours"
     assert sandbox.control.state(f"number/{second}")["endpoint_group"] == 8675

@@ -1,5 +1,6 @@
 """End to end in headless Chromium: a number without 911 gets an address, validated first,
-then provisioned, and the compliance count drops."""
+then provisioned, and the compliance count drops. The person logs in on the login page and
+reaches every step by clicking what the pages show, from the navigation."""
 
 import pytest
 
@@ -10,16 +11,30 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _open_911(page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="911", exact=True).click()
+    playwright_sync.expect(page.get_by_role("heading", name="911", exact=True)).to_be_visible()
+
+
 def test_give_a_number_911_in_a_browser(live_server, number_without_911, operator, browser_page):
     page, expect, tn = browser_page, playwright_sync.expect, number_without_911
 
     sign_in(page, live_server.url, operator)
 
-    page.goto(f"{live_server.url}/e911/")
-    missing_before = int(page.get_by_test_id("count-missing").inner_text())
+    _open_911(page)
+    missing = page.get_by_test_id("count-missing")
+    expect(missing).to_be_visible()
+    missing_before = int(missing.inner_text())
     assert missing_before >= 1
 
-    page.goto(f"{live_server.url}/numbers/{tn}/")
+    # The "missing" card lists the numbers without 911; narrowed to this one, then opened.
+    page.locator("[data-problem=missing]").click()
+    page.get_by_label("Filter by number").fill(tn)
+    rows = page.get_by_test_id("e911-compliance-list").locator("tr[data-tn]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-tn", tn)
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_test_id("did-title")).to_be_visible()
     panel = page.get_by_test_id("e911-panel")
     expect(panel.get_by_test_id("e911-none")).to_be_visible()
 
@@ -42,5 +57,5 @@ def test_give_a_number_911_in_a_browser(live_server, number_without_911, operato
     expect(page.get_by_test_id("e911-status")).to_have_text("PROVISIONED")
     expect(page.get_by_test_id("e911-location")).to_contain_text("350 S 200 E")
 
-    page.goto(f"{live_server.url}/e911/")
+    _open_911(page)
     expect(page.get_by_test_id("count-missing")).to_have_text(str(missing_before - 1))

@@ -2,7 +2,8 @@
 two numbers put on it, and a test message sent from one of them.
 
 Drives Debian's /usr/bin/chromium through Playwright against pytest-django's live server,
-which talks to the sandbox over HTTP like production talks to VI.
+which talks to the sandbox over HTTP like production talks to VI. The person logs in on the
+login page and reaches every step by clicking what the pages show, from the navigation.
 """
 
 import pytest
@@ -16,6 +17,11 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _nav(page, label: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+    playwright_sync.expect(page.get_by_role("heading", name=label, exact=True)).to_be_visible()
+
+
 def test_brand_campaign_approval_assignment_and_test_message(
     live_server, synced, administrator, browser_page
 ):
@@ -25,7 +31,9 @@ def test_brand_campaign_approval_assignment_and_test_message(
     sign_in(page, base, administrator)
 
     # A brand, with VI's entity types and verticals in the form.
-    page.goto(f"{base}/messaging/brands/new/")
+    _nav(page, "Messaging")
+    page.get_by_role("link", name="Brands", exact=True).click()
+    page.get_by_role("link", name="New brand").click()
     page.fill("#id_display_name", "E2E Bakery")
     page.select_option("#id_entity_type", "PRIVATE_PROFIT")
     page.fill("#id_company_name", "E2E Bakery LLC")
@@ -67,8 +75,14 @@ def test_brand_campaign_approval_assignment_and_test_message(
     expect(page.get_by_test_id("status").first).to_have_attribute("data-status", "ACTIVE")
     assert Campaign.objects.get(campaign_id=campaign_id).status == "ACTIVE"
 
-    # Put two numbers with SMS on (and no campaign) on it, from the list.
-    page.goto(f"{base}/messaging/?problem=no_campaign")
+    # Put two numbers with SMS on (and no campaign) on it, from the list: Messaging warns
+    # that numbers with SMS on are on no campaign, and "Show them" lists them.
+    _nav(page, "Messaging")
+    warning = page.get_by_test_id("blocked-warning")
+    expect(warning).to_be_visible()
+    warning.get_by_role("link", name="Show them").click()
+    expect(page.locator(f"tr[data-tn='{first}']")).to_be_visible()
+    expect(page.locator(f"tr[data-tn='{second}']")).to_be_visible()
     page.check(f"input[name=tns][value='{first}']")
     page.check(f"input[name=tns][value='{second}']")
     page.select_option("#id_campaign-bulk", campaign_id)
@@ -80,8 +94,13 @@ def test_brand_campaign_approval_assignment_and_test_message(
         == campaign_id
     )
 
-    # The number page's SMS panel shows the campaign and sends a test message.
-    page.goto(f"{base}/numbers/{first}/")
+    # The number page's SMS panel shows the campaign and sends a test message:
+    # Numbers → search the digits → click the number.
+    _nav(page, "Numbers")
+    page.fill("#id_q", first)
+    expect(page.locator("#did-results tr[data-tn]")).to_have_count(1)
+    page.locator(f"#did-results tr[data-tn='{first}']").get_by_role("link").first.click()
+    expect(page.get_by_test_id("did-title")).to_be_visible()
     panel = page.get_by_test_id("messaging-panel")
     expect(panel.get_by_test_id("sms-campaign")).to_contain_text(campaign_id)
     panel.locator("#id_recipient-sms").fill("801-555-0142")
