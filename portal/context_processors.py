@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from portal.auth_backends import role_names
+
 # (label, URL name). An entry shows only once its app has wired the URL, so the menu
 # grows as the domain apps land and never links to a 404.
 NAVIGATION = [
@@ -55,7 +57,7 @@ def navigation(request: HttpRequest) -> dict:
         )
     if user.is_staff:
         entries.append(NavigationEntry(label="Admin", url=reverse("admin:index"), active=False))
-    roles = sorted(user.groups.values_list("name", flat=True))
+    roles = role_names(user)
     if user.is_superuser:
         roles = ["Superuser", *roles]
     return {"navigation": entries, "user_roles": roles}

@@ -333,7 +333,8 @@ else:
 # for one account, or from one address, pause sign-in there for AXES_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
     "portal.throttling.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with a person's roles and permissions read in one query.
+    "portal.auth_backends.RoleBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
