@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from portal.history import shown_changes
+from portal.history import shown_changes, with_first_load_entry
 from portal.models import ChangeRecord, SyncRun
 
 from .models import DID, Client, DIDGroup, EndpointGroup, PrepaidBalanceReading
@@ -349,11 +349,19 @@ def did_last_seen_at(*, did: DID) -> datetime.datetime | None:
 
 
 def did_history(*, tn: str, limit: int = 100) -> list[ChangeRecord]:
-    """A number's history, newest first (uses ChangeRecord's (model, object_key, -at) index)."""
-    return list(
+    """A number's history, newest first (uses ChangeRecord's (model, object_key, -at) index).
+
+    A number the first numbers sync brought has no "created" entry of its own: that sync
+    wrote one for all of them; the number's history shows it as "First seen in …".
+    """
+    records = list(
         ChangeRecord.objects.filter(model="dids.did", object_key=tn).select_related(
             "actor", "sync_run"
         )[:limit]
+    )
+    first_seen_at = Subquery(DID.objects.filter(tn=tn).values("first_seen_at")[:1])
+    return with_first_load_entry(
+        records, model="dids.did", key=tn, first_seen_at=first_seen_at, limit=limit
     )
 
 
@@ -605,6 +613,8 @@ _HISTORY_HIDDEN = {"status", "content_hash"}
 class HistoryRow:
     record: ChangeRecord
     changes: list[tuple[str, Any, Any]]
+    # The first sync's entry shown for a number it brought (unsaved, no values of its own).
+    first_load: bool = False
 
 
 def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
@@ -639,5 +649,5 @@ def did_history_rows(*, tn: str, limit: int = 100) -> list[HistoryRow]:
             )
             if change.name not in _HISTORY_HIDDEN
         ]
-        rows.append(HistoryRow(record=record, changes=changes))
+        rows.append(HistoryRow(record=record, changes=changes, first_load=record.pk is None))
     return rows

@@ -26,6 +26,10 @@ BATCH_SIZE = 2000
 
 _PLAIN = frozenset({str, int, bool, float})
 
+# The object_key of the one "created" entry a first load writes for a whole model instead
+# of one per row (portal.sync.setbased); its `at` is every row's first_seen_at.
+FIRST_LOAD_KEY = "*"
+
 
 @dataclass(frozen=True)
 class Change:
@@ -176,6 +180,53 @@ def record_many(
         written += len(batch)
     tap.publish()
     return written
+
+
+def with_first_load_entry(
+    records: list[ChangeRecord],
+    *,
+    model: str,
+    key: str,
+    first_seen_at: Any,  # a datetime, or an expression (a subquery) giving one
+    limit: int,
+) -> list[ChangeRecord]:
+    """One row's history (`records`, newest first, at most `limit`) with how the row arrived.
+
+    A row a first load brought has no "created" entry of its own: the load wrote one for
+    the whole model (key FIRST_LOAD_KEY) at the row's first_seen_at. When `records` reach
+    back to the row's beginning and hold no "created" entry, that entry is added, worded
+    for the row ("First seen in Numbers sync #3"). Unsaved: it is only shown.
+    `first_seen_at` may be a subquery, so the row need not be read first.
+    """
+    if first_seen_at is None or len(records) >= limit:
+        return records
+    if any(record.action == Action.CREATED for record in records):
+        return records
+    entry = (
+        ChangeRecord.objects.filter(
+            model=model, object_key=FIRST_LOAD_KEY, action=Action.CREATED, at=first_seen_at
+        )
+        .select_related("sync_run")
+        .first()
+    )
+    if entry is None:
+        return records
+    from portal.sync.kinds import kind_label
+
+    run = entry.sync_run
+    where = f"{kind_label(run.kind)} sync #{run.pk}" if run else "the first sync"
+    shown = ChangeRecord(
+        at=entry.at,
+        model=model,
+        object_key=key,
+        action=Action.CREATED,
+        changes={},
+        source=entry.source,
+        sync_run=run,
+        note=f"First seen in {where}",
+    )
+    # Stable: a record at the same moment keeps its place before it.
+    return sorted([*records, shown], key=lambda record: record.at, reverse=True)
 
 
 _HISTORY_COLUMNS = (
