@@ -38,10 +38,11 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.events.publish import from_sync_history
-from portal.history import copy_rows, model_label
+from portal.events.publish import first_sync, from_sync_history
+from portal.history import FIRST_LOAD_KEY, copy_rows, model_label
 from portal.mirror import MirrorModel
 from portal.models import ChangeRecord, Source
+from portal.sync import firstload
 from portal.sync.columns import (
     Column,
     columns_of,
@@ -53,6 +54,7 @@ from portal.sync.columns import (
     supported,
 )
 from portal.sync.context import SyncContext
+from portal.sync.firstload import SecondaryIndexes
 from portal.sync.outcome import ReconcileCounts, hold_if_shrunk
 from portal.sync.setaside import SetAside
 
@@ -64,6 +66,12 @@ _FIELDS_PER_OBJECT = 40
 _BOOKKEEPING = ("content_hash", "first_seen_at", "gone_at", "locally_changed_at", "last_changed_by")
 
 _stage_names = itertools.count(1)
+
+# The mirrors whose first load writes one "created" entry for all its rows (and the word
+# for them in it): the big ones, whose history pages show that entry for each row
+# (dids.selectors.did_history; portal.history.with_first_load_entry). The other mirrors'
+# first loads are small, and their pages read each row's own entry.
+FIRST_LOAD_WORDS = {"dids.did": "numbers", "e911.location": "911 locations"}
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +291,12 @@ class SetBasedReconciler:
             self.run.heartbeat(label=f"{self.title}: marked {self.counts.gone:,} gone")
 
     def _insert_new(self) -> int:
-        """New rows, in the audit's order, each with its "created" history; returns how many."""
+        """New rows, in the audit's order, with their "created" history; returns how many.
+
+        Into an empty table (a first load) the secondary indexes are built after the rows
+        (`portal.sync.firstload`), and on a kind's first sync the numbers and 911 locations
+        get one "created" entry for all of them (`_summarise_first_load`).
+        """
         targets, values = [self.k], [f"s.{self.k}"]
         for column in self.columns:
             if column.name != self.key.name:
@@ -303,6 +316,14 @@ class SetBasedReconciler:
         returned = ", ".join(
             dict.fromkeys([self.k, *(column.identifier for column in self.columns)])
         )
+        insert = f"""
+                INSERT INTO {self.table} ({", ".join(targets)})
+                SELECT {", ".join(values)}
+                FROM {self._staged()}
+                WHERE NOT EXISTS (SELECT 1 FROM {self.table} m WHERE m.{self.k} = s.{self.k})
+                ORDER BY s.position
+                ON CONFLICT ({self.k}) DO NOTHING
+        """
         # History shows the values as VI sent them: a decimal column rounds to its scale,
         # so where there is one the staged row is read again ("2.25", not "2.2500").
         rounded = any(column.kind == "DecimalField" for column in self.columns)
@@ -312,21 +333,76 @@ class SetBasedReconciler:
             else "inserted s"
         )
         created = self._history_json_created("s")
-        statement = f"""
-            WITH inserted AS (
-                INSERT INTO {self.table} ({", ".join(targets)})
-                SELECT {", ".join(values)}
-                FROM {self._staged()}
-                WHERE NOT EXISTS (SELECT 1 FROM {self.table} m WHERE m.{self.k} = s.{self.k})
-                ORDER BY s.position
-                ON CONFLICT ({self.k}) DO NOTHING
-                RETURNING {returned}
-            )
+        with_history = f"""
+            WITH inserted AS ({insert} RETURNING {returned})
             {self._history_insert()}
             SELECT %(now)s, %(label)s, s.{self.k}::text, %(action)s, {created}, NULL, %(source)s, %(run_id)s, ''
             FROM {source}
         """
-        return self._execute_apply(statement, action=Action.CREATED)
+        params = {
+            **self._history_params(),
+            "action": Action.CREATED,
+            "audit_requested_at": self.audit_requested_at,
+        }
+        with self._apply_transaction() as cursor:
+            indexes = None
+            if self.pending["create"] >= firstload.MIN_ROWS and self._mirror_empty(cursor):
+                indexes = SecondaryIndexes.drop_for_load(cursor, table=self.model._meta.db_table)
+            if self._summarise_first_load(cursor):
+                cursor.execute(insert, params)
+                written = cursor.rowcount
+                self._write_first_load_entry(cursor, written, params)
+            else:
+                cursor.execute(with_history, params)
+                written = cursor.rowcount
+            if indexes is not None:
+                indexes.rebuild(cursor)
+            from_sync_history(
+                run_id=self.run.run.pk, model=self.label
+            )  # their events, same transaction
+        return written
+
+    def _mirror_empty(self, cursor) -> bool:
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {self.table})")
+        return cursor.fetchone()[0]
+
+    def _summarise_first_load(self, cursor) -> bool:
+        """One "created" entry for the whole load instead of one per row?
+
+        Only for the big mirrors whose history pages know to show it for each row
+        (FIRST_LOAD_WORDS), only into an empty table, and only on the kind's first
+        successful sync: that publishes no events (an import of what VI already has),
+        whereas rows new to a later sync are news, each with its own entry and event.
+        """
+        return (
+            self.label in FIRST_LOAD_WORDS
+            and self._mirror_empty(cursor)
+            and first_sync(self.run.run)
+        )
+
+    def _write_first_load_entry(self, cursor, written: int, params: Mapping[str, Any]) -> None:
+        """The load's one "created" entry: at every new row's first_seen_at, with the count.
+
+        `changes` is {"count": rows}, for readers that add up what was created (the
+        dashboard's coverage chart), not {field: [before, after]}: no page shows this
+        entry as it is; a row's history shows it worded for the row, without changes.
+        """
+        if not written:
+            return
+        note = f"First sync: {written:,} {FIRST_LOAD_WORDS[self.label]} first seen"
+        cursor.execute(
+            f"""
+            {self._history_insert()}
+            VALUES (%(now)s, %(label)s, %(key)s, %(action)s, %(changes)s::jsonb, NULL,
+                    %(source)s, %(run_id)s, %(note)s)
+            """,
+            {
+                **params,
+                "key": FIRST_LOAD_KEY,
+                "changes": json.dumps({"count": written}),
+                "note": note,
+            },
+        )
 
     def _update_changed(self) -> tuple[int, int]:
         """Changed and returned rows, with their history; returns (updated, returned)."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from dids import services
 from dids.models import DID, Client, DIDGroup, EndpointGroup, IntlDID, PrepaidBalanceReading
 from dids.selectors import did_last_seen_at
+from portal.history import FIRST_LOAD_KEY
 from portal.models import ChangeRecord, Source, SyncRun
 
 from .conftest import owned_number, owned_numbers, run_dids_sync
@@ -59,9 +60,16 @@ def test_first_sync_mirrors_every_owned_number_and_the_account(sandbox):
     assert Client.objects.exists()
     assert PrepaidBalanceReading.objects.latest().amount == 500
 
+    # A first sync files one "created" entry for all the numbers, at their first_seen_at.
     created = ChangeRecord.objects.filter(model="dids.did", action=ChangeRecord.Action.CREATED)
-    assert created.count() == len(vi_numbers)
-    assert set(created.values_list("source", flat=True)) == {Source.SYNC}
+    entry = created.get()
+    assert (entry.object_key, entry.source, entry.sync_run_id) == (
+        FIRST_LOAD_KEY,
+        Source.SYNC,
+        run.pk,
+    )
+    assert entry.note == f"First sync: {len(vi_numbers):,} numbers first seen"
+    assert set(DID.objects.values_list("first_seen_at", flat=True)) == {entry.at}
 
 
 def test_the_pin_of_a_conference_line_is_never_stored(synced):

@@ -3,6 +3,7 @@
 import pytest
 
 from e911.models import Location
+from portal.history import FIRST_LOAD_KEY
 from portal.models import ChangeRecord, SyncRun
 from portal.sync import sync_execute
 from portal.voipinnovations.errors import ProviderUnavailable
@@ -30,9 +31,13 @@ def test_every_did911_field_is_mirrored_including_off_net(synced):
         and row.activated_at
         and row.added_at
     )
-    assert ChangeRecord.objects.filter(
-        model="e911.location", object_key=row.tn, action="created", source="sync"
-    ).exists()
+    # The first 911 sync files one "created" entry for all the locations, none per location.
+    created = ChangeRecord.objects.filter(model="e911.location", action="created")
+    entry = created.get()
+    assert (entry.object_key, entry.source) == (FIRST_LOAD_KEY, "sync")
+    assert entry.sync_run.kind == "e911"
+    assert entry.note == f"First sync: {Location.objects.count():,} 911 locations first seen"
+    assert set(Location.objects.values_list("first_seen_at", flat=True)) == {entry.at}
 
 
 def test_a_second_sync_writes_nothing_when_nothing_changed(synced):
