@@ -9,7 +9,7 @@ transactions, so they are there even when the run is then held or fails.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -18,7 +18,7 @@ from portal.events.publish import publish_set_aside
 from portal.history import model_label
 from portal.models import SetAsideRecord
 from portal.sync.context import SyncContext
-from portal.sync.fit import quick_fit, record_problems
+from portal.sync.fit import Fitted, quick_fit, record_problems
 from portal.voipinnovations.values import Unfit, Unparsed, shown
 
 # A run that sets aside more than this keeps the count but not every record's values.
@@ -33,13 +33,19 @@ class SetAside:
         self.label = model_label(model)
         self.count = 0
         self._pending: list[SetAsideRecord] = []
+        self._names: tuple[str, ...] | None = None
+        self._fits: Callable[[Mapping[str, Any]], bool] = _never
 
     def check(
         self, key: Any, data: Mapping[str, Any], names: tuple[str, ...], key_name: str
     ) -> tuple[bool, bool]:
         """(fits, key usable): when the record does not fit it is noted as set aside; its key
         still protects the mirror row from being marked gone when the key itself is sound."""
-        if quick_fit(self.model, names)(data):
+        if isinstance(data, Fitted) and data.model is self.model:
+            return True, True  # checked as it was read (a sync's fast path)
+        if names is not self._names:  # the same tuple for every record of a run
+            self._names, self._fits = names, quick_fit(self.model, names)
+        if self._fits(data):
             return True, True
         values = {name: data.get(name) for name in names}
         problems = record_problems(self.model, values)
@@ -86,3 +92,7 @@ def _raw(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_raw(item) for item in value[:20]]
     return shown(value if isinstance(value, str) else str(value))
+
+
+def _never(values: Mapping[str, Any]) -> bool:
+    return False
