@@ -9,6 +9,7 @@ lists; transport failures propagate as `ProviderUnavailable` from the client.
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from typing import Any
 
@@ -361,6 +362,22 @@ def audit_dids() -> Iterator[DIDRecord]:
         record = DIDRecord.from_vi(row)
         if record.tn and not _is_dummy(record.status_code):
             yield record
+
+
+def audit_did_values() -> Iterator[dict[str, Any]]:
+    """`audit_dids`, each record as a dict of DIDRecord's fields — what a sync stages.
+
+    A record whose every value is plainly usable is read in one pass (`DIDRecord.sync_values`,
+    a `Fitted` dict); any other goes the careful way (`DIDRecord.from_vi`), as in `audit_dids`.
+    """
+    fast, careful = DIDRecord.sync_values, DIDRecord.from_vi
+    for row in stream("auditDIDs", record_tag="DID"):
+        values = fast(row)
+        if values is None:
+            record = careful(row)
+            values = {field.name: getattr(record, field.name) for field in dataclass_fields(record)}
+        if values["tn"] and not _is_dummy(values["status_code"]):
+            yield values
 
 
 def audit_did_group(*, group_id: int) -> list[DIDRecord]:

@@ -6,11 +6,13 @@ names; nothing above the gateway sees VI's spelling.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from dids.records import text, utc_moment, vi_record
+from dids.records import fast_reader, text, utc_moment, vi_record
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,14 @@ class LocationRecord:
             added_at=utc_moment(record, "dateAdded"),
         )
 
+    @staticmethod
+    def sync_values(record: Any) -> dict[str, Any] | None:
+        """`{"tn": …, **from_vi(record).mirror_values()}` taken in one pass — or None, and the
+        caller takes the careful path (see `DIDRecord.sync_values`)."""
+        if type(record) is not dict:
+            return None
+        return _location_fast()(record)
+
     def mirror_values(self) -> dict[str, Any]:
         """The Location fields an audit fills (`Location.vi_fields`)."""
         return {
@@ -187,3 +197,18 @@ class StatusAnswer:
         if not statuses:
             return cls(code="100", description=text(result, "responseMessage"))
         return cls(code=text(statuses[0], "code"), description=text(statuses[0], "description"))
+
+
+@cache
+def _location_fast() -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    return fast_reader(
+        "e911.Location",
+        texts=(
+            ("tn", "tn"), ("location_id", "locationId"), ("caller_name", "callerName"),
+            ("address1", "address1"), ("address2", "address2"), ("city", "city"),
+            ("state", "state"), ("zip_code", "zipCode"), ("latitude", "latitude"),
+            ("longitude", "longitude"), ("status_code", "statusCode"),
+            ("status_description", "statusDescription"),
+        ),
+        utc_moments=(("activated_at", "activatedTime"), ("added_at", "dateAdded")),
+    )  # fmt: skip

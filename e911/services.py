@@ -444,8 +444,7 @@ def stored_location_remove(
 
 
 def _audit_rows() -> Iterator[dict[str, Any]]:
-    for record in gateway.audit_911():
-        yield {"tn": record.tn, **record.mirror_values()}
+    return gateway.audit_911_values()
 
 
 def e911_sync(*, run: SyncContext, confirmed: bool = False) -> None:
