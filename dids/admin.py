@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from portal.admin_forms import AsksViWhileCleaning
+from portal.history import with_first_load_entry
 from portal.http import AuthenticatedHttpRequest
 from portal.models import ChangeRecord, Source
 from portal.staff_errors import staff_error
@@ -84,9 +85,17 @@ class MirrorAdmin(PortalRolesAdmin):
     def history(self, obj) -> str:
         if obj is None or obj.pk is None:
             return "—"
-        records = ChangeRecord.objects.filter(
-            model=obj._meta.label_lower, object_key=obj.natural_key_value
-        ).select_related("actor")[:HISTORY_ROWS]
+        records = with_first_load_entry(
+            list(
+                ChangeRecord.objects.filter(
+                    model=obj._meta.label_lower, object_key=obj.natural_key_value
+                ).select_related("actor")[:HISTORY_ROWS]
+            ),
+            model=obj._meta.label_lower,
+            key=obj.natural_key_value,
+            first_seen_at=obj.first_seen_at,
+            limit=HISTORY_ROWS,
+        )
         if not records:
             return "No changes recorded."
         rows = format_html_join(

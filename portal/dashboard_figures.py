@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Count, IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -331,6 +332,26 @@ def _per_day(queryset, days: list[datetime.date]) -> Counter[datetime.date]:
     return Counter({row["day"]: row["n"] for row in rows})
 
 
+def _created_per_day(records, days: list[datetime.date]) -> Counter[datetime.date]:
+    """Rows created each day: one per "created" entry, but a first load's one entry
+    (portal.history.FIRST_LOAD_KEY) stands for {"count": n} rows."""
+    from portal.history import FIRST_LOAD_KEY
+    from portal.models import ChangeRecord
+
+    created = records.filter(action=ChangeRecord.Action.CREATED)
+    per_day = _per_day(created.exclude(object_key=FIRST_LOAD_KEY), days)
+    tz = timezone.get_current_timezone()
+    loads = (
+        created.filter(object_key=FIRST_LOAD_KEY)
+        .annotate(day=TruncDate("at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Sum(Cast(KT("changes__count"), IntegerField())))
+        .order_by()
+    )
+    per_day.update({row["day"]: row["n"] or 0 for row in loads})
+    return per_day
+
+
 def _coverage_over_time(now: datetime.datetime) -> Chart:
     """911 coverage at the end of each of the last 30 days, worked back from today's mirror
     through the numbers' history: a number created, gone or returned that day, and each
@@ -345,7 +366,7 @@ def _coverage_over_time(now: datetime.datetime) -> Chart:
     records = ChangeRecord.objects.filter(model="dids.did", at__gte=start)
     action = ChangeRecord.Action
     with_911 = DID.objects.filter(has911=True).values("tn")
-    created = _per_day(records.filter(action=action.CREATED), days)
+    created = _created_per_day(records, days)
     created_911 = _per_day(records.filter(action=action.CREATED, changes__has911__1=True), days)
     gone = _per_day(records.filter(action=action.GONE), days)
     gone_911 = _per_day(records.filter(action=action.GONE, object_key__in=with_911), days)
