@@ -212,7 +212,10 @@ class SetBasedReconciler:
         """
         with transaction.atomic(), connection.cursor() as cursor:
             _unique_index_lookups(cursor)
-            cursor.execute(f"ANALYZE {self.stage}")
+            # Statistics steer the joins with the mirror; against an empty mirror (a first
+            # load) every record is new whatever the plan, and ANALYZE would only cost time.
+            if not self._mirror_empty(cursor):
+                cursor.execute(f"ANALYZE {self.stage}")
             cursor.execute(f"SELECT count(*) - count(DISTINCT {self.k}) FROM {self.stage}")
             self.counts.duplicates = cursor.fetchone()[0]
             if self.counts.duplicates:
@@ -316,13 +319,11 @@ class SetBasedReconciler:
         returned = ", ".join(
             dict.fromkeys([self.k, *(column.identifier for column in self.columns)])
         )
-        insert = f"""
-                INSERT INTO {self.table} ({", ".join(targets)})
-                SELECT {", ".join(values)}
-                FROM {self._staged()}
-                WHERE NOT EXISTS (SELECT 1 FROM {self.table} m WHERE m.{self.k} = s.{self.k})
-                ORDER BY s.position
-                ON CONFLICT ({self.k}) DO NOTHING
+        # Rows a person (or another sync) inserted meanwhile keep theirs: skipped, not clashed.
+        guarded = f"""
+            WHERE NOT EXISTS (SELECT 1 FROM {self.table} m WHERE m.{self.k} = s.{self.k})
+            ORDER BY s.position
+            ON CONFLICT ({self.k}) DO NOTHING
         """
         # History shows the values as VI sent them: a decimal column rounds to its scale,
         # so where there is one the staged row is read again ("2.25", not "2.2500").
@@ -333,12 +334,27 @@ class SetBasedReconciler:
             else "inserted s"
         )
         created = self._history_json_created("s")
-        with_history = f"""
-            WITH inserted AS ({insert} RETURNING {returned})
-            {self._history_insert()}
-            SELECT %(now)s, %(label)s, s.{self.k}::text, %(action)s, {created}, NULL, %(source)s, %(run_id)s, ''
-            FROM {source}
-        """
+
+        def insert(*, locked_empty: bool) -> str:
+            # Into a table locked while empty, with each key staged once (duplicates were
+            # dropped when judging), nothing can clash: no per-row lookup, no speculative
+            # insertion (a quarter of the statement's time at 100,000 rows).
+            condition = "ORDER BY s.position" if locked_empty else guarded
+            return f"""
+                INSERT INTO {self.table} ({", ".join(targets)})
+                SELECT {", ".join(values)}
+                FROM {self._staged()}
+                {condition}
+            """
+
+        def with_history(*, locked_empty: bool) -> str:
+            return f"""
+                WITH inserted AS ({insert(locked_empty=locked_empty)} RETURNING {returned})
+                {self._history_insert()}
+                SELECT %(now)s, %(label)s, s.{self.k}::text, %(action)s, {created}, NULL, %(source)s, %(run_id)s, ''
+                FROM {source}
+            """
+
         params = {
             **self._history_params(),
             "action": Action.CREATED,
@@ -348,12 +364,13 @@ class SetBasedReconciler:
             indexes = None
             if self.pending["create"] >= firstload.MIN_ROWS and self._mirror_empty(cursor):
                 indexes = SecondaryIndexes.drop_for_load(cursor, table=self.model._meta.db_table)
+            locked_empty = indexes is not None
             if self._summarise_first_load(cursor):
-                cursor.execute(insert, params)
+                cursor.execute(insert(locked_empty=locked_empty), params)
                 written = cursor.rowcount
                 self._write_first_load_entry(cursor, written, params)
             else:
-                cursor.execute(with_history, params)
+                cursor.execute(with_history(locked_empty=locked_empty), params)
                 written = cursor.rowcount
             if indexes is not None:
                 indexes.rebuild(cursor)
