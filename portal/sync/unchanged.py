@@ -7,8 +7,11 @@ audit it applied in full looked like (`audit` in the step's counts):
 * `digest`: the answer's raw bytes, hashed after a salt of everything else that decides
   the records — other audits merged in (forwards, faxes …), the source code that turns
   bytes into rows, the time zone a naive time is read in;
-* `mirror`: a fingerprint of the mirror rows in scope just after it was applied (count and
-  a sum of per-row hashes of the key, every VI field and whether the row is gone).
+* `mirror`: a fingerprint of the mirror just after it was applied. For a table with a
+  write counter (`portal.sync.writecount`: dids_did, e911_location) and no scope, the
+  counter's value — every statement that writes the table bumps it, so reading it costs
+  one catalog query instead of a scan. Otherwise, the rows in scope: count and a sum of
+  per-row hashes of the key, every VI field and whether the row is gone.
 
 The next sync of that kind asks the streaming client (`streaming.BodyWatch`) to read the
 answer whole first: when its digest is the same and the mirror's fingerprint is still the
@@ -17,6 +20,10 @@ step reports every record unchanged. Anything else — one byte different, a row
 by anyone or anything (with or without history), a previous run that set records aside,
 kept rows local or saw duplicates — takes the ordinary path, which remembers anew.
 PostgreSQL only (the fingerprint is SQL); elsewhere every sync takes the ordinary path.
+
+A memo left by a run before the counter existed holds a row-hash fingerprint; it never
+equals a counter's (`writecount.PREFIX`), so the first sync after the upgrade simply takes
+the ordinary path and remembers the counter.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from django.db.models import Q
 
 from portal.mirror import MirrorModel
 from portal.models import SyncRun
+from portal.sync import writecount
 from portal.sync.context import SyncContext
 from portal.sync.outcome import ReconcileCounts
 from portal.voipinnovations import streaming
@@ -77,7 +85,14 @@ class UnchangedAudit:
             or connection.vendor != "postgresql"
         ):
             return
-        self._keep(counts, mirror_fingerprint(self.model, self.scope))
+        fingerprint = mirror_fingerprint(self.model, self.scope)
+        if fingerprint.startswith(writecount.PREFIX) and writecount.writers_in_flight(
+            self.model._meta.db_table
+        ):
+            # Another writer's bump may be in the value just read, its rows still to be
+            # committed: remembering it could hide that change. The next sync is ordinary.
+            return
+        self._keep(counts, fingerprint)
 
     def _keep(self, counts: ReconcileCounts, fingerprint: str) -> None:
         memo = {
@@ -145,8 +160,20 @@ def _remembered(run: SyncContext, step: str | None) -> dict[str, Any] | None:
 
 
 def mirror_fingerprint(model: type[MirrorModel], scope: Q | None) -> str:
+    """What changes whenever the mirror rows in scope may have: the table's write counter
+    when it has one and there is no scope (any write to the table moves it), else the rows'
+    content (`content_fingerprint`)."""
+    if scope is None:
+        counted = writecount.fingerprint(model._meta.db_table)
+        if counted is not None:
+            return counted
+    return content_fingerprint(model, scope)
+
+
+def content_fingerprint(model: type[MirrorModel], scope: Q | None) -> str:
     """Count and sum of per-row 64-bit hashes over the key, the VI fields and gone-or-not, in
-    scope: any change to one row changes the sum but for a 1 in 2**64 chance."""
+    scope: any change to one row changes the sum but for a 1 in 2**64 chance. A full scan
+    (~0.12 s per 100,000 rows)."""
     quote = connection.ops.quote_name
     names = dict.fromkeys([model.natural_key_field, *model.vi_fields])
     columns = [f"m.{quote(_column(model, name))}" for name in names]
