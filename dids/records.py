@@ -547,11 +547,15 @@ def fast_reader(
     moments: tuple[tuple[str, str], ...] = (),
     utc_moments: tuple[tuple[str, str], ...] = (),
 ) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
-    """One record's values from a streamed dict in a single pass (a `Fitted` dict: checked
-    against the model's columns already), or None to take the careful path. Each pair is (record field, VI element name); fields are read as `text`,
-    `integer(...) or None`, `flag`, `moment` and `utc_moment` read a value that is
-    plainly usable, and checked against the model's column of the same name as
-    `portal.sync.fit.record_problems` would (a field without a column is not checked)."""
+    """A reader of one record's values from a streamed dict in a single pass, giving a
+    `Fitted` dict (already checked against the model's columns) or None to take the
+    careful path.
+
+    Each pair is (record field, VI element name). `texts`, `integers`, `flags`, `moments`
+    and `utc_moments` are read as `text`, `integer(...) or None`, `flag`, `moment` and
+    `utc_moment` would read a plainly usable value, and checked against the model's column
+    of the same name as `portal.sync.fit.record_problems` would (a field without a column
+    is not checked)."""
     from django.apps import apps
 
     from portal.sync.fit import _field_named, _integer_range, fitted
