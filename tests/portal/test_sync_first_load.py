@@ -99,7 +99,7 @@ def test_rows_loaded_with_the_indexes_built_after_are_the_rows_a_re_sync_finds_u
 
 def test_the_number_page_shows_the_first_sync_that_brought_the_number(sandbox, operator_client):
     run = _sync("dids")
-    tn = DID.objects.order_by("tn").values_list("tn", flat=True).first()
+    tn = DID.objects.order_by("tn").values_list("tn", flat=True)[0]
 
     page = operator_client.get(reverse("dids:detail", args=[tn])).content.decode()
 
