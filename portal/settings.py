@@ -335,6 +335,9 @@ AUTHENTICATION_BACKENDS = [
     "portal.throttling.LoginThrottleBackend",
     # ModelBackend, with a person's roles and permissions read in one query.
     "portal.auth_backends.RoleBackend",
+    # Only so that sessions signed in before RoleBackend existed stay signed in: it finds
+    # the permissions RoleBackend already cached on the user, so it asks nothing more.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))

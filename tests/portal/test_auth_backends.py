@@ -57,3 +57,19 @@ def test_inactive_and_superuser_keep_django_semantics(django_user_model, roles):
 
 def test_role_names_without_a_permission_check_still_reads_them(operator):
     assert role_names(_fresh(operator)) == ["Operator"]
+
+
+def test_a_session_signed_in_under_django_model_backend_stays_signed_in(operator, client):
+    # Sessions from before RoleBackend name ModelBackend as the backend that signed them in.
+    client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/numbers/")
+    assert page.status_code == 200
+    assert b"Operator" in page.content
+
+
+def test_a_refused_permission_costs_no_second_read_through_model_backend(viewer):
+    viewer = _fresh(viewer)
+    with CaptureQueriesContext(connection) as captured:
+        assert viewer.has_perm("portal.view_portal")
+        assert not viewer.has_perm("portal.operate_numbers")
+    assert len(captured) == 1
