@@ -356,19 +356,12 @@ def inventory_dids(*, tns: Sequence[str]) -> list[NumberOutcome]:
 # --- audits (syncs) ----------------------------------------------------------------------
 
 
-def audit_dids() -> Iterator[DIDRecord]:
-    """Every number the account holds, streamed (auditDIDs; 100,000 numbers ≈ 48 MB)."""
-    for row in stream("auditDIDs", record_tag="DID"):
-        record = DIDRecord.from_vi(row)
-        if record.tn and not _is_dummy(record.status_code):
-            yield record
-
-
 def audit_did_values() -> Iterator[dict[str, Any]]:
-    """`audit_dids`, each record as a dict of DIDRecord's fields — what a sync stages.
+    """Every number the account holds, streamed (auditDIDs; 100,000 numbers ≈ 48 MB), each
+    as a dict of DIDRecord's fields: what a sync stages.
 
     A record whose every value is plainly usable is read in one pass (`DIDRecord.sync_values`,
-    a `Fitted` dict); any other goes the careful way (`DIDRecord.from_vi`), as in `audit_dids`.
+    a `Fitted` dict); any other goes the careful way (`DIDRecord.from_vi`).
     """
     fast, careful = DIDRecord.sync_values, DIDRecord.from_vi
     for row in stream("auditDIDs", record_tag="DID"):

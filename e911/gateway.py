@@ -101,18 +101,11 @@ def query_911(*, tn: str) -> LocationRecord | None:
     return record
 
 
-def audit_911() -> Iterator[LocationRecord]:
-    """Every number's current location, owned or off-net, streamed (audit911)."""
-    for row in stream("audit911", record_tag="DID911"):
-        record = LocationRecord.from_vi(row)
-        if record.tn:
-            yield record
-
-
 def audit_911_values() -> Iterator[dict[str, Any]]:
-    """`audit_911`, each record as its Location values (`tn` and `mirror_values()`) — what a
-    sync stages. A record whose every value is plainly usable is read in one pass
-    (`LocationRecord.sync_values`); any other goes the careful way, as in `audit_911`."""
+    """Every number's current location, owned or off-net, streamed (audit911), each as its
+    Location values (`tn` and `mirror_values()`): what a sync stages. A record whose every
+    value is plainly usable is read in one pass (`LocationRecord.sync_values`); any other
+    goes the careful way (`LocationRecord.from_vi`)."""
     fast, careful = LocationRecord.sync_values, LocationRecord.from_vi
     for row in stream("audit911", record_tag="DID911"):
         values = fast(row)
