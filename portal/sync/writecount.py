@@ -41,6 +41,8 @@ which owns the sequence and may call `nextval` on it. PostgreSQL only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -156,3 +158,19 @@ def writers_in_flight(table: str, *, connection: BaseDatabaseWrapper = default_c
             [connection.ops.quote_name(table), list(_WRITER_MODES)],
         )
         return bool(cursor.fetchone()[0])
+
+
+def migration_operation(table: str) -> Any:
+    """The migration step that installs `table`'s counter (and removes it when reversed);
+    nothing on a database other than PostgreSQL, where no sync skips an audit."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            install(table, connection=schema_editor.connection)
+
+    def backward(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            uninstall(table, connection=schema_editor.connection)
+
+    return migrations.RunPython(forward, backward, elidable=False)
